@@ -1,0 +1,1 @@
+"""The cxpulse dashboard: a Streamlit app over the warehouse's core and marts schemas."""

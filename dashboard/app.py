@@ -1,0 +1,138 @@
+"""The cxpulse dashboard: `streamlit run dashboard/app.py` from the repository root.
+
+The router: page setup, the global filters in the sidebar (kept in the URL), the run information, then
+the chosen page. Adding a page is one line in PAGES.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root; an installed
+# package needs nothing.
+if importlib.util.find_spec("dashboard") is None or importlib.util.find_spec("etl") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import datetime as dt
+import zoneinfo
+
+import streamlit as st
+
+from dashboard import data, queries
+from dashboard.filters import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    LIST_PARAMS,
+    FilterOptions,
+    Filters,
+    default_filters,
+    from_date_widget,
+    from_query_params,
+    to_query_params,
+)
+from dashboard.views import PageContext, overview, set_context
+from etl.config import ConfigError
+from etl.warehouse import WarehouseError
+
+PAGES = {
+    "Review": [
+        st.Page(overview.render, title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+    ],
+}
+DATE_KEY = "filter_dates"
+LIST_KEYS = {field: f"filter_{param}" for param, field in LIST_PARAMS.items()}
+LIST_LABELS = {"channels": "Channel", "intents": "Intent", "teams": "Team"}
+URL_KEYS = ("start", "end", *LIST_PARAMS)
+
+
+def _today(timezone: str) -> dt.date:
+    try:
+        return dt.datetime.now(zoneinfo.ZoneInfo(timezone)).date()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.datetime.now(dt.UTC).date()
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _reset(defaults: Filters) -> None:
+    st.session_state[DATE_KEY] = (defaults.start, defaults.end)
+    for key in LIST_KEYS.values():
+        st.session_state[key] = []
+
+
+def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
+    """The filter widgets, first filled from the URL; every change is written back to the URL."""
+    from_url = from_query_params(_url_params(), defaults, options)
+    if DATE_KEY not in st.session_state:
+        st.session_state[DATE_KEY] = (from_url.start, from_url.end)
+    for field, key in LIST_KEYS.items():
+        if key not in st.session_state:
+            st.session_state[key] = list(getattr(from_url, field))
+        allowed = set(getattr(options, field))
+        st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+
+    with st.sidebar:
+        st.subheader("Filters")
+        dates = st.date_input(
+            "Dates", key=DATE_KEY, min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD",
+            help=f"Default: the last {defaults.days} days with data (days in the reporting time zone).",
+        )
+        start, end = from_date_widget(dates, from_url)
+        lists = {
+            field: tuple(
+                st.multiselect(
+                    LIST_LABELS[field], getattr(options, field), key=key, placeholder="All",
+                )
+            )
+            for field, key in LIST_KEYS.items()
+        }
+        st.button("Reset filters", on_click=_reset, args=(defaults,), type="tertiary")
+    filters = Filters(start=start, end=end, **lists)
+
+    wanted = to_query_params(filters, defaults)
+    for key in URL_KEYS:
+        if key in wanted and st.query_params.get_all(key) != [wanted[key]]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+    return filters
+
+
+def main() -> None:
+    st.set_page_config(page_title="cxpulse", page_icon=":material/monitoring:", layout="wide")
+    try:
+        settings = data.settings()
+    except ConfigError as error:
+        st.error(f"The configuration cannot be read: {error}")
+        st.stop()
+    url = settings.warehouse_url
+    unavailable: str | None = None
+    first_day = last_day = None
+    as_of = None
+    version = "never"
+    options = FilterOptions()
+    try:
+        version = queries.data_version(url)
+        as_of = queries.last_successful_run(url)
+        first_day, last_day = queries.data_bounds(url, version)
+        options = queries.filter_options(url, version)
+    except queries.DataUnavailable as error:
+        unavailable = str(error)
+    except WarehouseError as error:
+        unavailable = f"The warehouse cannot be read: {error}"
+
+    defaults = default_filters(last_day, _today(settings.metrics.reporting_timezone))
+    filters = _sidebar_filters(defaults, options)
+    set_context(PageContext(
+        settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
+        last_day=last_day, as_of=as_of, unavailable=unavailable,
+    ))
+    st.navigation(PAGES).run()
+
+
+main()

@@ -1,0 +1,136 @@
+"""Altair chart builders: pure functions from a frame to a chart, all in one theme.
+
+Colours are Okabe–Ito (safe for the common colour-vision deficiencies). Text is at least 12 px so that a
+chart reads at a glance on a meeting-room screen. Builders never query and never compute metrics: they
+receive figures from dashboard.queries and only scale them for display.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.formatting import axis_scale, format_value, target_text
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+}
+PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky_blue", "purple", "yellow")]
+LINE_COLOUR = OKABE_ITO["blue"]
+TARGET_COLOUR = "#555555"
+TEXT_COLOUR = "#1F2933"
+GRID_COLOUR = "#E4E7EB"
+FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
+FONT_SIZE = 13
+TREND_HEIGHT = 210
+
+
+def apply_theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The house look: large text, light grid, no frame, no chart junk."""
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            titleFontWeight="normal",
+            labelColor=TEXT_COLOUR,
+            titleColor=TEXT_COLOUR,
+            gridColor=GRID_COLOUR,
+            domain=False,
+            tickColor=GRID_COLOUR,
+            labelPadding=6,
+        )
+        .configure_axisX(grid=False, domain=True, domainColor="#9AA5B1")
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+        .configure_title(fontSize=FONT_SIZE + 2, color=TEXT_COLOUR, anchor="start")
+        .configure_range(category=PALETTE)
+    )
+
+
+def _week_label(week: pd.Timestamp, days_in_range: int) -> str:
+    label = f"Week of {week:%d %b %Y}"
+    return label if days_in_range >= 7 else f"{label} (partial: {days_in_range} of 7 days)"
+
+
+def trend_frame(frame: pd.DataFrame, unit: str, currency: str = "USD") -> tuple[pd.DataFrame, str, str]:
+    """The weekly figures scaled for display, with tooltip texts; returns (frame, unit label, d3 format)."""
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    scale = axis_scale(unit, values.abs().max() if values.notna().any() else None, currency)
+    days = frame["days_in_range"] if "days_in_range" in frame else pd.Series(7, index=frame.index)
+    shown = pd.DataFrame({
+        "week_start": pd.to_datetime(frame["week_start"]),
+        "shown": values / scale.factor,
+        "value_text": [format_value(v if pd.notna(v) else None, unit, currency) for v in values],
+        "is_partial": [int(d) < 7 for d in days],
+    })
+    shown["week_text"] = [_week_label(w, int(d)) for w, d in zip(shown["week_start"], days, strict=True)]
+    return shown, scale.unit_label, scale.number_format
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    unit: str,
+    target: float | None = None,
+    direction: str = "neutral",
+    currency: str = "USD",
+    height: int = TREND_HEIGHT,
+) -> alt.TopLevelMixin:
+    """A weekly trend: line with points (hollow for partial weeks), the target as a dashed rule.
+
+    `frame` has week_start, value and optionally days_in_range (how many of the week's days the range
+    covers). Raises ValueError when there is nothing to draw: show a message instead of a blank chart.
+    """
+    if frame.empty or pd.to_numeric(frame["value"], errors="coerce").notna().sum() == 0:
+        raise ValueError(f"no {label} figures to draw")
+    shown, unit_label, number_format = trend_frame(frame, unit, currency)
+    y_title = label if unit_label in {"count", "%"} else f"{label} ({unit_label})"
+    if unit_label == "%":
+        y_title = f"{label} (%)"
+    x = alt.X("week_start:T", title="Week starting", axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=6))
+    y = alt.Y(
+        "shown:Q",
+        title=y_title,
+        axis=alt.Axis(format=number_format, tickCount=5),
+        scale=alt.Scale(zero=unit == "count", nice=True),
+    )
+    tooltip = [
+        alt.Tooltip("week_text:N", title="Week"),
+        alt.Tooltip("value_text:N", title=label),
+    ]
+    base = alt.Chart(shown).encode(x=x, y=y, tooltip=tooltip)
+    line = base.mark_line(color=LINE_COLOUR, strokeWidth=2.5, interpolate="linear")
+    points = base.transform_filter("isValid(datum.shown)").mark_point(
+        color=LINE_COLOUR, size=70, strokeWidth=2, filled=True, opacity=1
+    ).encode(fill=alt.condition("datum.is_partial", alt.value("white"), alt.value(LINE_COLOUR)))
+    layers: list[alt.Chart] = [line, points]
+
+    if target is not None:
+        largest = pd.to_numeric(frame["value"], errors="coerce").abs().max()
+        scale_factor = axis_scale(unit, largest, currency).factor
+        words = target_text(target, unit, direction, currency) or ""
+        target_data = pd.DataFrame({
+            "target": [target / scale_factor],
+            "target_text": [words],
+            "week_start": [shown["week_start"].max()],
+        })
+        rule = alt.Chart(target_data).mark_rule(
+            color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5
+        ).encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")])
+        rule_label = alt.Chart(target_data).mark_text(
+            align="right", baseline="bottom", dy=-4, fontSize=12, color=TARGET_COLOUR
+        ).encode(x="week_start:T", y="target:Q", text="target_text:N")
+        layers += [rule, rule_label]
+
+    chart = alt.layer(*layers).properties(height=height, width="container")
+    return apply_theme(chart)

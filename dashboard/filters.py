@@ -1,0 +1,143 @@
+"""The global filters: their defaults and their round trip through the URL. Pure functions, no Streamlit.
+
+URL form: `?start=2026-06-01&end=2026-08-31&channel=voice,chat&intent=cancel&team=Billing`.
+Values equal to the defaults are left out of the URL, so a plain link follows the newest data. Anything
+that cannot be read (a malformed date, a start after the end, a value not among the options) falls back to
+the default for that field; parsing never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+DEFAULT_DAYS = 90
+# The widest range the date picker accepts; dates outside it in a URL fall back to the default.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+LIST_SEPARATOR = ","
+# URL parameter -> Filters field, in the order they appear in the URL.
+LIST_PARAMS = {"channel": "channels", "intent": "intents", "team": "teams"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date
+    channels: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values each list filter can take, as found in the mart."""
+
+    channels: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+
+
+def default_filters(last_day_with_data: dt.date | None, today: dt.date, days: int = DEFAULT_DAYS) -> Filters:
+    """The last `days` days ending at the last day with data (today when there is none)."""
+    end = last_day_with_data or today
+    end = min(max(end, EARLIEST_DATE + dt.timedelta(days=days)), LATEST_DATE)
+    return Filters(start=end - dt.timedelta(days=days - 1), end=end)
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length that ends the day before `start`."""
+    length = end - start
+    previous_end = start - dt.timedelta(days=1)
+    return previous_end - length, previous_end
+
+
+def _first(value: str | Sequence[str] | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return value[0] if len(value) else None
+
+
+def parse_date(value: str | Sequence[str] | None) -> dt.date | None:
+    """An ISO date within the accepted range, else None."""
+    text = _first(value)
+    if not text:
+        return None
+    try:
+        parsed = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        return None
+    return parsed
+
+
+def parse_list(value: str | Sequence[str] | None, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Comma-separated (or repeated) values, deduplicated in order; unknown values dropped."""
+    if value is None:
+        return ()
+    pieces = [value] if isinstance(value, str) else list(value)
+    items: list[str] = []
+    for piece in pieces:
+        for item in str(piece).split(LIST_SEPARATOR):
+            item = item.strip()
+            if item and item not in items:
+                items.append(item)
+    if allowed is not None:
+        allowed_set = set(allowed)
+        items = [item for item in items if item in allowed_set]
+    return tuple(items)
+
+
+def from_query_params(
+    params: Mapping[str, str | Sequence[str]], defaults: Filters, options: FilterOptions | None = None
+) -> Filters:
+    """Filters from URL parameters; each unreadable field takes its default."""
+    start = parse_date(params.get("start")) or defaults.start
+    end = parse_date(params.get("end")) or defaults.end
+    if start > end:
+        start, end = defaults.start, defaults.end
+    lists = {
+        field: parse_list(params.get(param), getattr(options, field) if options is not None else None)
+        for param, field in LIST_PARAMS.items()
+    }
+    return Filters(start=start, end=end, **lists)
+
+
+def to_query_params(filters: Filters, defaults: Filters) -> dict[str, str]:
+    """URL parameters for the filters; dates are written only when they differ from the defaults."""
+    params: dict[str, str] = {}
+    if (filters.start, filters.end) != (defaults.start, defaults.end):
+        params["start"] = filters.start.isoformat()
+        params["end"] = filters.end.isoformat()
+    for param, field in LIST_PARAMS.items():
+        values = getattr(filters, field)
+        if values:
+            params[param] = LIST_SEPARATOR.join(values)
+    return params
+
+
+def restrict_to_options(filters: Filters, options: FilterOptions) -> Filters:
+    """Drop list values that the mart does not contain (a widget cannot show them)."""
+    return replace(
+        filters,
+        **{
+            field: tuple(v for v in getattr(filters, field) if v in set(getattr(options, field)))
+            for field in LIST_PARAMS.values()
+        },
+    )
+
+
+def from_date_widget(value: object, fallback: Filters) -> tuple[dt.date, dt.date]:
+    """The (start, end) of a range date picker; while only one end is picked, keep the fallback's."""
+    if isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, dt.date) for v in value):
+        start, end = value[0], value[1]
+        return (start, end) if start <= end else (end, start)
+    return fallback.start, fallback.end

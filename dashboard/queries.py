@@ -1,0 +1,266 @@
+"""Every query the app runs, cached with a time to live.
+
+Rules: values are bound parameters (`:name`, on DuckDB and PostgreSQL alike); identifiers come only from
+the metric catalog (validated by etl.catalog, checked again here) or from constants in this module; never
+from what a user typed. Metrics are re-aggregated as sum(numerator) / sum(denominator) over the rows a
+filter keeps, and `metric_value` is the only place that divides.
+
+Cached functions take a `version` argument (the finish time of the last successful run), so a new run
+invalidates their results before the time to live runs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+import sqlalchemy.exc
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import FilterOptions, Filters, previous_period
+from etl.catalog import Metric, load_catalog
+from etl.warehouse import WarehouseMissing, check_identifier
+
+RUNS_TTL_SECONDS = 60
+DATA_TTL_SECONDS = 600
+SERVICE_MART = "marts.service_daily"
+# Filters field -> column of the marts the global filters apply to.
+FILTER_COLUMNS = {"channels": "channel", "intents": "intent", "teams": "team_name"}
+CURRENT, PREVIOUS = "current", "previous"
+
+
+class DataUnavailable(RuntimeError):
+    """The warehouse, or the table a page needs, does not exist yet. The message is for the reader."""
+
+
+def metric_value(numerator: float | None, denominator: float | None, is_ratio: bool) -> float | None:
+    """The figure from re-aggregated sums: the sum itself for counts, a ratio of sums otherwise.
+
+    None (never 0) when a ratio's denominator is 0 or missing, or the numerator is missing.
+    """
+    if numerator is None or (isinstance(numerator, float) and math.isnan(numerator)):
+        return None
+    if not is_ratio:
+        return float(numerator)
+    if denominator is None or (isinstance(denominator, float) and math.isnan(denominator)):
+        return None
+    if float(denominator) == 0:
+        return None
+    return float(numerator) / float(denominator)
+
+
+def _is_missing_table(error: Exception) -> bool:
+    if isinstance(error, duckdb.CatalogException):
+        return True
+    if isinstance(error, sqlalchemy.exc.ProgrammingError):
+        return type(error.orig).__name__ in {"UndefinedTable", "InvalidSchemaName"}
+    return False
+
+
+def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    try:
+        return data.reader_for(url).query_df(sql, params)
+    except WarehouseMissing as error:
+        raise DataUnavailable(
+            "No warehouse has been built yet. Run `cxpulse run` to load your data, then reload this page."
+        ) from error
+    except Exception as error:
+        if _is_missing_table(error):
+            raise DataUnavailable(
+                "The warehouse does not hold the tables this page reads yet. Run `cxpulse run`, then reload."
+            ) from error
+        raise
+
+
+# ---------------------------------------------------------------- runs
+
+
+@st.cache_data(ttl=RUNS_TTL_SECONDS, show_spinner=False)
+def last_successful_run(url: str) -> pd.Timestamp | None:
+    """finished_at of the last successful run, as a UTC timestamp; None when no run has succeeded."""
+    try:
+        frame = _query(url, "select max(finished_at) as finished_at from ops.runs where status = :status",
+                       {"status": "succeeded"})
+    except DataUnavailable as error:
+        if isinstance(error.__cause__, WarehouseMissing):
+            raise
+        return None  # the warehouse exists but has no run log yet
+    if frame.empty or pd.isna(frame.iat[0, 0]):
+        return None
+    stamp = pd.Timestamp(frame.iat[0, 0])
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def data_version(url: str) -> str:
+    """A token that changes whenever a run succeeds; cached queries take it as an argument."""
+    stamp = last_successful_run(url)
+    return stamp.isoformat() if stamp is not None else "never"
+
+
+# ---------------------------------------------------------------- filter options and bounds
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def data_bounds(url: str, version: str, mart: str = SERVICE_MART) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with data in the mart."""
+    table = check_identifier(mart)
+    frame = _query(url, f"select min(date_day) as first_day, max(date_day) as last_day from {table}")
+    if frame.empty or pd.isna(frame.iat[0, 1]):
+        return None, None
+    return pd.Timestamp(frame.iat[0, 0]).date(), pd.Timestamp(frame.iat[0, 1]).date()
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def filter_options(url: str, version: str, mart: str = SERVICE_MART) -> FilterOptions:
+    """The distinct channels, intents and teams in the mart, in alphabetical order."""
+    table = check_identifier(mart)
+    parts = [
+        f"select distinct '{field}' as field, cast({check_identifier(column)} as varchar) as value"
+        f" from {table}"
+        for field, column in FILTER_COLUMNS.items()
+    ]
+    frame = _query(url, " union all ".join(parts) + " order by field, value")
+    values: dict[str, list[str]] = defaultdict(list)
+    for field, value in zip(frame["field"], frame["value"], strict=True):
+        if value is not None and not pd.isna(value):
+            values[str(field)].append(str(value))
+    return FilterOptions(**{field: tuple(values[field]) for field in FILTER_COLUMNS})
+
+
+# ---------------------------------------------------------------- metric sums
+
+
+def _filter_sql() -> str:
+    return " and ".join(
+        f"(:all_{field} or {check_identifier(column)} = any(:{field}))"
+        for field, column in FILTER_COLUMNS.items()
+    )
+
+
+def _filter_params(
+    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...]
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for field, values in (("channels", channels), ("intents", intents), ("teams", teams)):
+        params[f"all_{field}"] = not values
+        params[field] = list(values)
+    return params
+
+
+def _metrics_by_mart(names: Iterable[str]) -> dict[str, list[Metric]]:
+    catalog = load_catalog()
+    grouped: dict[str, list[Metric]] = defaultdict(list)
+    for name in names:
+        metric = catalog[name]
+        grouped[metric.mart].append(metric)
+    return grouped
+
+
+def _sum_columns(metrics: list[Metric]) -> str:
+    columns = []
+    for metric in metrics:
+        name = check_identifier(metric.name)
+        columns.append(f"sum({check_identifier(metric.numerator)}) as {name}__numerator")
+        if metric.denominator is not None:
+            columns.append(f"sum({check_identifier(metric.denominator)}) as {name}__denominator")
+    return ", ".join(columns)
+
+
+def _as_float(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> pd.DataFrame:
+    """One row per key x metric with numerator, denominator and value."""
+    rows = []
+    for record in frame.to_dict("records"):
+        for metric in metrics:
+            numerator = _as_float(record[f"{metric.name}__numerator"])
+            denominator = (
+                _as_float(record[f"{metric.name}__denominator"]) if metric.denominator is not None else None
+            )
+            rows.append({
+                **{key: record[key] for key in keys},
+                "metric": metric.name,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": metric_value(numerator, denominator, metric.is_ratio),
+            })
+    return pd.DataFrame(rows, columns=[*keys, "metric", "numerator", "denominator", "value"])
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def _period_sums(
+    url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
+    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...],
+) -> pd.DataFrame:
+    previous_start, _ = previous_period(start, end)
+    params = {"start": start, "end": end, "previous_start": previous_start,
+              **_filter_params(channels, intents, teams)}
+    frames = []
+    for mart, metrics in _metrics_by_mart(names).items():
+        sql = (
+            f"select case when date_day >= :start then '{CURRENT}' else '{PREVIOUS}' end as period, "
+            f"count(*) as row_count, {_sum_columns(metrics)} "
+            f"from {check_identifier(mart)} "
+            f"where date_day between :previous_start and :end and {_filter_sql()} "
+            "group by 1"
+        )
+        frames.append(_long_form(_query(url, sql, params), metrics, ["period", "row_count"]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def period_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
+    """Per metric and period ('current', 'previous' of the same length): numerator, denominator, value.
+
+    A period without any row for the filters is absent from the result.
+    """
+    return _period_sums(url, version, tuple(names), filters.start, filters.end,
+                        filters.channels, filters.intents, filters.teams)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def _weekly_sums(
+    url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
+    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...],
+) -> pd.DataFrame:
+    params = {"start": start, "end": end, **_filter_params(channels, intents, teams)}
+    frames = []
+    for mart, metrics in _metrics_by_mart(names).items():
+        sql = (
+            f"select week_start, {_sum_columns(metrics)} "
+            f"from {check_identifier(mart)} "
+            f"where date_day between :start and :end and {_filter_sql()} "
+            "group by week_start order by week_start"
+        )
+        frames.append(_long_form(_query(url, sql, params), metrics, ["week_start"]))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if frame.empty:
+        return frame
+    frame["week_start"] = pd.to_datetime(frame["week_start"])
+    frame["days_in_range"] = [
+        days_of_week_in_range(week.date(), start, end) for week in frame["week_start"]
+    ]
+    return frame.sort_values(["metric", "week_start"], ignore_index=True)
+
+
+def weekly_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
+    """Per metric and week (Monday): numerator, denominator, value, and days_in_range (days of the week
+    that the range covers)."""
+    return _weekly_sums(url, version, tuple(names), filters.start, filters.end,
+                        filters.channels, filters.intents, filters.teams)
+
+
+def days_of_week_in_range(week_start: dt.date, start: dt.date, end: dt.date) -> int:
+    """How many of the seven days from week_start fall within [start, end]."""
+    first = max(week_start, start)
+    last = min(week_start + dt.timedelta(days=6), end)
+    return max((last - first).days + 1, 0)

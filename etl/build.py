@@ -1,0 +1,228 @@
+"""The model runner: applies the SQL models in `sql/` in dependency order, on DuckDB or PostgreSQL.
+
+A model is one `select` in a `.sql` file. Its folder gives its schema (`staging/` and `intermediate/` build
+into `staging`, `core/` into `core`, `marts/` into `marts`); a `_models.yml` beside it states its grain and
+unique key. Models refer to each other with `{{ ref('name') }}`, to raw tables with
+`{{ source('format', 'stream') }}`, to enrichment outputs with `{{ enriched('name') }}`, to settings with
+`{{ var('name') }}`, and use the dialect macros of `etl.dialect`.
+
+Every model is built as a table under a temporary name (`<name>__next`), its unique key is checked, and
+only when all have been built are they swapped in, in one short transaction: readers see the old models or
+the new ones, never a mixture, and a failed build changes nothing. Rebuilding from the same raw data gives
+the same tables.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from etl import dialect
+from etl.config import Settings
+from etl.load import utc_now
+from etl.warehouse import Warehouse, check_identifier
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+LAYER_SCHEMAS = {"staging": "staging", "intermediate": "staging", "core": "core", "marts": "marts"}
+ENRICHED_TABLES = {"message_sentiment": "core.enr_message_sentiment"}
+NEXT_SUFFIX = "__next"
+
+
+class BuildError(RuntimeError):
+    """A model failed to build or broke its declared grain."""
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    schema: str
+    path: Path
+    grain: str
+    unique_key: tuple[str, ...]
+    time_columns: tuple[str, ...] = ()
+    depends_on: frozenset[str] = field(default_factory=frozenset)
+    uses_enrichment: bool = False
+
+    @property
+    def table(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def next_table(self) -> str:
+        return f"{self.schema}.{self.name}{NEXT_SUFFIX}"
+
+
+def _model_specs(sql_dir: Path) -> dict[str, dict[str, Any]]:
+    specs: dict[str, dict[str, Any]] = {}
+    for spec_file in sorted(sql_dir.rglob("_models.yml")):
+        for entry in (yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}).get("models", []):
+            specs[entry["name"]] = entry
+    return specs
+
+
+def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str], str],
+                  seen_refs: set[str], seen_enriched: set[str]) -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+    def ref(name: str) -> str:
+        seen_refs.add(name)
+        return resolve(name)
+
+    def source(format_name: str, stream: str) -> str:
+        return check_identifier(f"raw.{format_name}__{stream}")
+
+    def enriched(name: str) -> str:
+        seen_enriched.add(name)
+        return ENRICHED_TABLES[name]
+
+    variables = {
+        "service_level_seconds": settings.metrics.service_level_seconds,
+        "short_abandon_seconds": settings.metrics.short_abandon_seconds,
+        "reporting_timezone": settings.metrics.reporting_timezone,
+        "sentiment_analyzer_version": _sentiment_version(),
+    }
+
+    def var(name: str) -> Any:
+        return variables[name]
+
+    env.globals.update(ref=ref, source=source, enriched=enriched, var=var, **dialect.macros_for(dialect_name))
+    return env
+
+
+def _sentiment_version() -> str:
+    from etl.enrich.sentiment import ANALYZER_VERSION
+
+    return ANALYZER_VERSION
+
+
+def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
+    """Every model with its dependencies; a model without a stated grain is an error."""
+    specs = _model_specs(sql_dir)
+    models: dict[str, Model] = {}
+    for layer, schema in LAYER_SCHEMAS.items():
+        for path in sorted((sql_dir / layer).rglob("*.sql")):
+            name = path.stem
+            if name not in specs or not specs[name].get("grain"):
+                raise BuildError(f"model {name} ({path}) has no grain in a _models.yml beside it")
+            refs: set[str] = set()
+            enriched: set[str] = set()
+            env = _template_env(settings, dialect_name, lambda n: n, refs, enriched)
+            env.from_string(path.read_text(encoding="utf-8")).render()
+            spec = specs[name]
+            models[name] = Model(
+                name=check_identifier(name), schema=schema, path=path, grain=spec["grain"],
+                unique_key=tuple(spec.get("unique_key") or ()), time_columns=tuple(spec.get("time_columns") or ()),
+                depends_on=frozenset(refs), uses_enrichment=bool(enriched),
+            )
+    for model in models.values():
+        unknown = model.depends_on - set(models)
+        if unknown:
+            raise BuildError(f"model {model.name} refers to unknown model(s) {', '.join(sorted(unknown))}")
+    return models
+
+
+def build_order(models: dict[str, Model]) -> list[str]:
+    return list(TopologicalSorter({name: m.depends_on for name, m in models.items()}).static_order())
+
+
+def after_enrichment(models: dict[str, Model]) -> set[str]:
+    """Models that read an enrichment output, and everything downstream of them."""
+    late = {name for name, m in models.items() if m.uses_enrichment}
+    for name in build_order(models):
+        if models[name].depends_on & late:
+            late.add(name)
+    return late
+
+
+def render_model(model: Model, models: dict[str, Model], settings: Settings, dialect_name: str) -> str:
+    env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set())
+    return env.from_string(model.path.read_text(encoding="utf-8")).render()
+
+
+def _check_unique_key(warehouse: Warehouse, model: Model) -> None:
+    if not model.unique_key:
+        return
+    key = ", ".join(check_identifier(c) for c in model.unique_key)
+    duplicates = warehouse.scalar(
+        f"select count(*) from (select {key} from {model.next_table} group by {key} having count(*) > 1) d"
+    )
+    if duplicates:
+        raise BuildError(f"model {model.name} breaks its grain ({model.grain}): {duplicates} duplicated keys ({key})")
+
+
+@dataclass
+class BuildReport:
+    row_counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _build_one(warehouse: Warehouse, model: Model, models: dict[str, Model], settings: Settings,
+               token: str, report: BuildReport) -> None:
+    started = time.perf_counter()
+    sql = render_model(model, models, settings, warehouse.dialect)
+    warehouse.execute(f"drop table if exists {model.next_table}")
+    try:
+        warehouse.execute(f"create table {model.next_table} as {sql}")
+    except Exception as error:
+        raise BuildError(f"model {model.name} ({model.path.name}) failed: {error}") from error
+    _check_unique_key(warehouse, model)
+    columns = [check_identifier(c) for c in model.time_columns]
+    for statement in dialect.after_build_statements(warehouse.dialect, model.next_table, columns, token):
+        warehouse.execute(statement)
+    report.row_counts[model.name] = int(warehouse.scalar(f"select count(*) from {model.next_table}") or 0)
+    report.seconds[model.name] = time.perf_counter() - started
+
+
+def _swap_in(warehouse: Warehouse, models: dict[str, Model], order: list[str]) -> None:
+    with warehouse.transaction():
+        for name in reversed(order):
+            warehouse.execute(f"drop table if exists {models[name].table}")
+        for name in order:
+            model = models[name]
+            warehouse.execute(f"alter table {model.next_table} rename to {check_identifier(model.name)}")
+
+
+def build(warehouse: Warehouse, settings: Settings, run_id: int,
+          between: Callable[[Callable[[str], str]], None] | None = None,
+          on_model: Callable[[str], None] | None = None) -> BuildReport:
+    """Build every model and swap them in together.
+
+    `between`, when given, runs after the models that do not depend on enrichment and before those that do
+    (the enrich step); it receives a function that names the freshly built table of a model.
+    """
+    models = discover_models(settings, warehouse.dialect)
+    order = build_order(models)
+    late = after_enrichment(models)
+    token = uuid.uuid4().hex[:8]
+    report = BuildReport()
+    early_models = [n for n in order if n not in late]
+    late_models = [n for n in order if n in late]
+    for name in early_models:
+        _build_one(warehouse, models[name], models, settings, token, report)
+        if on_model:
+            on_model(name)
+    if between is not None:
+        between(lambda n: models[n].next_table)
+    for name in late_models:
+        _build_one(warehouse, models[name], models, settings, token, report)
+        if on_model:
+            on_model(name)
+    _swap_in(warehouse, models, order)
+    built_at = utc_now()
+    for name in order:
+        warehouse.execute(
+            "insert into ops.model_builds (run_id, model, row_count, build_seconds, built_at)"
+            " values (:run, :model, :rows, :seconds, :at)",
+            {"run": run_id, "model": models[name].table, "rows": report.row_counts[name],
+             "seconds": round(report.seconds[name], 3), "at": built_at},
+        )
+    return report
+

@@ -1,0 +1,272 @@
+"""The `cxpulse` command: thin Typer commands over plain functions.
+
+Exit codes: 0 success; 1 the run finished but something needs attention (a file failed or its rejected
+share passed the threshold); 2 the command could not run (bad configuration, unreadable file, build error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl.build import BuildError
+from etl.config import ConfigError, Settings, SourceConfig, load_settings
+from etl.parsing import FileError
+from etl.pipeline import RunResult, run_pipeline
+from etl.warehouse import WarehouseError, WarehouseMissing, open_reader
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxpulse: SLA and XLA analytics for service.")
+console = Console(stderr=True)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_EXPORTS = "demo_exports"
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="cxpulse.toml to use.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+
+
+class RichProgress:
+    """Progress bars for long steps (rich); silent when quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=quiet,
+        )
+        self._task: int | None = None
+
+    def __enter__(self) -> RichProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def step(self, description: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, total=self._progress.tasks[self._task].completed)
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+
+
+def _report(result: RunResult, quiet: bool) -> None:
+    for problem in result.problems:
+        console.print(f"[bold red]problem:[/] {problem}")
+    if quiet:
+        return
+    loaded = [f for f in result.files if f.status == "loaded"]
+    skipped = [f for f in result.files if f.status == "skipped"]
+    console.print(
+        f"run {result.run_id}: {len(loaded)} file(s) loaded, {len(skipped)} already loaded and skipped;"
+        f" {result.rows_loaded:,} rows added, {result.rows_rejected:,} records quarantined"
+    )
+    if result.build is not None:
+        console.print(
+            f"built {len(result.build.row_counts)} models; {result.messages_scored:,} messages scored;"
+            f" fct_interactions has {result.build.row_counts.get('fct_interactions', 0):,} rows"
+        )
+    console.print(f"status: {result.status}")
+
+
+def _run(settings: Settings, command: str, quiet: bool, **steps: object) -> RunResult:
+    try:
+        with RichProgress(quiet) as progress:
+            result = run_pipeline(settings, command, progress=progress, **steps)  # type: ignore[arg-type]
+    except (FileError, WarehouseError, BuildError, ValueError) as error:
+        raise _fail(str(error)) from None
+    except Exception as error:
+        if os.environ.get("CXPULSE_DEBUG"):
+            raise
+        raise _fail(f"{type(error).__name__}: {error} (set CXPULSE_DEBUG=1 for the traceback)") from None
+    _report(result, quiet)
+    return result
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the export files into.")],
+    scale: Annotated[int, typer.Option(help="Approximate number of interactions.")] = 200_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 42,
+    end_date: Annotated[str | None, typer.Option(help="Last day simulated (YYYY-MM-DD); default yesterday.")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write a simulated service operation's export files (canonical format)."""
+    from etl.demo.simulator import generate as simulate
+
+    last_day = dt.date.fromisoformat(end_date) if end_date else None
+    with RichProgress(quiet) as progress:
+        progress.step("Simulating interactions", total=scale)
+        done = {"n": 0}
+
+        def on_progress(count: int, _total: int) -> None:
+            progress.advance(count - done["n"])
+            done["n"] = count
+
+        counts = simulate(out, scale=scale, seed=seed, end_date=last_day, progress=on_progress)
+    if not quiet:
+        console.print(", ".join(f"{name}: {rows:,}" for name, rows in counts.items()))
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to load instead of the config's.")
+    ] = None,
+    source_format: Annotated[str, typer.Option("--format", help="Format of PATHS.")] = "canonical",
+    timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset in PATHS.")] = "UTC",
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Load the configured sources (or PATHS) into the raw tables."""
+    settings = _settings(config)
+    sources = None
+    if paths:
+        sources = [SourceConfig(name=f"cli:{p.name}", format=source_format, path=p.resolve(), timezone=timezone)
+                   for p in paths]
+    result = _run(settings, "ingest", quiet, do_build=False, sources=sources)
+    raise typer.Exit(code=result.exit_code)
+
+
+@app.command("build")
+def build_command(config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    """Rebuild the staging, core and mart models from the raw tables."""
+    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=False)
+    raise typer.Exit(code=result.exit_code)
+
+
+@app.command("run")
+def run_command(config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    """Ingest, build and enrich, in order."""
+    result = _run(_settings(config), "run", quiet)
+    raise typer.Exit(code=result.exit_code)
+
+
+def write_demo_config(folder: Path, exports: Path) -> Path:
+    path = folder / "cxpulse.toml"
+    path.write_text(
+        "# Written by `cxpulse demo`: the simulated operation's exports and a local DuckDB warehouse.\n"
+        "# `cxpulse run` in this folder repeats the same ingest (files already loaded are skipped).\n"
+        "[warehouse]\n"
+        'url = "duckdb:///data/cxpulse.duckdb"\n\n'
+        "[metrics]\n"
+        "service_level_seconds = 20\n"
+        "short_abandon_seconds = 5\n"
+        'reporting_timezone = "UTC"\n\n'
+        "[ingest]\n"
+        "max_rejected_share = 0.05\n\n"
+        "[[sources]]\n"
+        'name = "demo"\n'
+        'format = "canonical"\n'
+        f'path = "{exports.name}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
+    scale: Annotated[int, typer.Option(help="Approximate number of interactions.")] = 200_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    fresh: Annotated[bool, typer.Option(help="Regenerate the exports and rebuild the warehouse from scratch.")] = False,
+    port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501,
+    quiet: QuietOption = False,
+) -> None:
+    """Generate the demo exports (once), run the pipeline on them, then serve the dashboard."""
+    folder = Path.cwd()
+    exports = folder / DEMO_EXPORTS
+    config_path = folder / "cxpulse.toml"
+    if fresh:
+        shutil.rmtree(exports, ignore_errors=True)
+        for leftover in (folder / "data").glob("cxpulse.duckdb*"):
+            leftover.unlink()
+    if not (exports / "README.md").exists():
+        generate(out=exports, scale=scale, seed=seed, end_date=None, quiet=quiet)
+    if not config_path.exists():
+        write_demo_config(folder, exports)
+    settings = _settings(config_path)
+    result = _run(settings, "run", quiet)
+    if result.exit_code:
+        raise typer.Exit(code=result.exit_code)
+    if serve_after:
+        serve(port=port, config=config_path)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the Streamlit dashboard on the configured warehouse."""
+    settings = _settings(config)
+    env = dict(os.environ)
+    if settings.config_path:
+        env["CXPULSE_CONFIG"] = str(settings.config_path)
+    env["CXPULSE_WAREHOUSE_URL"] = settings.warehouse_url
+    app_file = REPO_ROOT / "dashboard" / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    console.print(f"serving http://localhost:{port} on {settings.warehouse_url}")
+    raise typer.Exit(code=subprocess.call(command, env=env, cwd=REPO_ROOT))
+
+
+def _table(title: str, frame: object) -> Table:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if value is None or (isinstance(value, float) and value != value) else str(value)
+                        for value in row])
+    return table
+
+
+@app.command()
+def status(config: ConfigOption = None) -> None:
+    """Last runs, rows per table, rejected records per reason."""
+    from etl.status import read_status
+
+    settings = _settings(config)
+    reader = open_reader(settings.warehouse_url)
+    try:
+        report = read_status(reader)
+    except WarehouseMissing as error:
+        raise _fail(str(error)) from None
+    finally:
+        reader.close()
+    out = Console()
+    out.print(f"warehouse: {settings.warehouse_url}")
+    out.print(_table("Last runs", report.runs))
+    out.print(_table("Stream state", report.streams))
+    out.print(_table("Rows per table", report.tables))
+    out.print(_table("Rejected records per reason", report.rejects))
+
+
+if __name__ == "__main__":
+    app()

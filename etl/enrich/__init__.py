@@ -1,0 +1,1 @@
+"""Enrichment steps: each reads core tables and writes versioned tables of its own."""

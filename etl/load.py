@@ -1,0 +1,244 @@
+"""Landing export files in `raw`: one batch per file, committed together with its stream state.
+
+For each file: its SHA-256 digest is checked against the batches already loaded (the same file twice is
+skipped); its records are parsed in chunks; typed rows go to a temporary table and from there into the raw
+table, minus records already present (same record hash: an overlapping export adds nothing); rejects go to
+`ops.rejected_records`; the batch row and the stream state are written last, in the same transaction. A
+crash at any point rolls the whole file back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from etl.config import Settings, SourceConfig
+from etl.parsing import FileError, parse_chunk, read_records
+from etl.sources import streams_for_format
+from etl.streams import Stream
+from etl.warehouse import Warehouse, check_identifier
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+BOOTSTRAP_SQL = SQL_DIR / "ops" / "bootstrap.sql"
+INCOMING = "_cxpulse_incoming"
+
+Progress = Callable[[str, int], None]
+"""Called with a description and the number of records just handled."""
+
+
+@dataclass
+class FileReport:
+    source_name: str
+    stream: str
+    path: Path
+    status: str  # loaded | skipped | failed
+    records_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    error: str | None = None
+
+    @property
+    def rejected_share(self) -> float:
+        return self.rows_rejected / self.records_read if self.records_read else 0.0
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def split_statements(sql_text: str) -> list[str]:
+    lines = [line for line in sql_text.splitlines() if not line.strip().startswith("--")]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def bootstrap(warehouse: Warehouse) -> None:
+    """Create the schemas, the ops tables and the enrichment tables when missing."""
+    for statement in split_statements(BOOTSTRAP_SQL.read_text(encoding="utf-8")):
+        warehouse.execute(statement)
+
+
+def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
+    """Create the stream's raw table, or add the columns a newer declaration has."""
+    table = check_identifier(stream.raw_table)
+    if not warehouse.table_exists(table):
+        columns = ", ".join(f"{check_identifier(name)} {sql_type}" for name, sql_type in stream.raw_columns())
+        warehouse.execute(f"create table {table} ({columns})")
+        return
+    present = set(warehouse.columns_of(table))
+    for name, sql_type in stream.raw_columns():
+        if name not in present:
+            warehouse.execute(f"alter table {table} add column {check_identifier(name)} {sql_type}")
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def files_for_stream(source: SourceConfig, stream: Stream) -> list[Path]:
+    """The source's files for a stream, in name order. A file path is taken when it matches the pattern."""
+    path = source.path
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, stream.file_pattern))
+    if path.exists():
+        return [path] if fnmatch.fnmatch(path.name, stream.file_pattern) else []
+    raise FileError(path, f"source {source.name!r}: path not found")
+
+
+def next_id(warehouse: Warehouse, table: str, column: str) -> int:
+    current = warehouse.scalar(f"select max({check_identifier(column)}) from {check_identifier(table)}")
+    return 1 if current is None or pd.isna(current) else int(current) + 1
+
+
+def _already_loaded(warehouse: Warehouse, source_name: str, stream: Stream, digest: str) -> bool:
+    count = warehouse.scalar(
+        "select count(*) from ops.batches where source_name = :source and stream = :stream and file_digest = :digest",
+        {"source": source_name, "stream": stream.name, "digest": digest},
+    )
+    return bool(count)
+
+
+def _land_chunk_rows(warehouse: Warehouse, stream: Stream, rows: pd.DataFrame, batch_id: int,
+                     source_name: str, path: Path) -> None:
+    rows = rows.copy()
+    rows["_batch_id"] = batch_id
+    rows["_source_name"] = source_name
+    rows["_source_file"] = str(path)
+    columns = [name for name, _ in stream.raw_columns()]
+    warehouse.bulk_insert(INCOMING, rows[columns])
+
+
+def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, source_name: str,
+                stream: Stream, path: Path, now: dt.datetime) -> None:
+    frame = rejects.assign(
+        batch_id=batch_id, source_name=source_name, stream=stream.name, source_file=str(path), rejected_at=now
+    )
+    columns = ["batch_id", "source_name", "stream", "source_file", "source_line", "field_name", "reason",
+               "payload", "rejected_at"]
+    warehouse.bulk_insert("ops.rejected_records", frame[columns])
+
+
+def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.datetime | None]:
+    """Insert incoming rows whose record hash is new; return the count and the highest cursor value."""
+    table = check_identifier(stream.raw_table)
+    cursor = check_identifier(stream.cursor)
+    columns = ", ".join(name for name, _ in stream.raw_columns())
+    fresh = (
+        f"select {columns} from (select i.*, row_number() over (partition by _record_hash order by _source_line)"
+        f" as copy_rank from {INCOMING} i) ranked where copy_rank = 1 and not exists"
+        f" (select 1 from {table} r where r._record_hash = ranked._record_hash)"
+    )
+    count = int(warehouse.scalar(f"select count(*) from ({fresh}) f") or 0)
+    watermark = warehouse.scalar(f"select max({cursor}) from {INCOMING}")
+    warehouse.execute(f"insert into {table} ({columns}) {fresh}")
+    return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
+
+
+def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, batch_id: int,
+                       rows_loaded: int, watermark: dt.datetime | None, now: dt.datetime) -> None:
+    keys = {"source": source_name, "stream": stream.name}
+    previous = warehouse.query_df(
+        "select watermark, files_loaded, rows_loaded from ops.stream_state where source_name = :source"
+        " and stream = :stream",
+        keys,
+    )
+    files_loaded, total_rows, old_mark = 0, 0, None
+    if not previous.empty:
+        files_loaded = int(previous.at[0, "files_loaded"])
+        total_rows = int(previous.at[0, "rows_loaded"])
+        old = previous.at[0, "watermark"]
+        old_mark = None if old is None or pd.isna(old) else pd.Timestamp(old).to_pydatetime()
+    marks = [m for m in (old_mark, watermark) if m is not None]
+    warehouse.execute("delete from ops.stream_state where source_name = :source and stream = :stream", keys)
+    warehouse.execute(
+        "insert into ops.stream_state (source_name, stream, watermark, last_batch_id, files_loaded, rows_loaded,"
+        " updated_at) values (:source, :stream, :watermark, :batch, :files, :rows, :now)",
+        {**keys, "watermark": max(marks) if marks else None, "batch": batch_id, "files": files_loaded + 1,
+         "rows": total_rows + rows_loaded, "now": now},
+    )
+
+
+def load_file(warehouse: Warehouse, source: SourceConfig, stream: Stream, path: Path, run_id: int,
+              progress: Progress | None = None) -> FileReport:
+    """Land one file as one batch. Raises FileError (and rolls back) when the file cannot be read."""
+    report = FileReport(source.name, stream.name, path, "loaded")
+    digest = file_digest(path)
+    if _already_loaded(warehouse, source.name, stream, digest):
+        report.status = "skipped"
+        return report
+    now = utc_now()
+    with warehouse.transaction():
+        ensure_raw_table(warehouse, stream)
+        batch_id = next_id(warehouse, "ops.batches", "batch_id")
+        warehouse.execute(f"drop table if exists {INCOMING}")
+        warehouse.execute(f"create temporary table {INCOMING} as select * from {stream.raw_table} where 1 = 0")
+        for chunk in read_records(path, stream):
+            parsed = parse_chunk(stream, chunk, source.timezone)
+            report.records_read += len(chunk)
+            report.rows_rejected += len(parsed.rejects)
+            if len(parsed.rows):
+                _land_chunk_rows(warehouse, stream, parsed.rows, batch_id, source.name, path)
+            if len(parsed.rejects):
+                _quarantine(warehouse, parsed.rejects, batch_id, source.name, stream, path, now)
+            if progress:
+                progress(f"{source.name}/{stream.name}", len(chunk))
+        report.rows_loaded, watermark = _move_new_rows(warehouse, stream)
+        report.rows_duplicate = report.records_read - report.rows_rejected - report.rows_loaded
+        warehouse.execute(f"drop table {INCOMING}")
+        warehouse.execute(
+            "insert into ops.batches (batch_id, run_id, source_name, stream, source_file, file_digest, file_bytes,"
+            " records_read, rows_loaded, rows_duplicate, rows_rejected, loaded_at) values (:batch, :run, :source,"
+            " :stream, :file, :digest, :bytes, :read, :loaded, :duplicate, :rejected, :now)",
+            {"batch": batch_id, "run": run_id, "source": source.name, "stream": stream.name, "file": str(path),
+             "digest": digest, "bytes": path.stat().st_size, "read": report.records_read,
+             "loaded": report.rows_loaded, "duplicate": report.rows_duplicate, "rejected": report.rows_rejected,
+             "now": now},
+        )
+        _save_stream_state(warehouse, source.name, stream, batch_id, report.rows_loaded, watermark, now)
+    return report
+
+
+def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
+                  progress: Progress | None = None) -> list[FileReport]:
+    """Load every file of a source, stream by stream in declaration order."""
+    reports: list[FileReport] = []
+    for stream in streams_for_format(source.format):
+        try:
+            paths = files_for_stream(source, stream)
+        except FileError as error:
+            reports.append(FileReport(source.name, stream.name, source.path, "failed", error=str(error)))
+            break
+        for path in paths:
+            try:
+                reports.append(load_file(warehouse, source, stream, path, run_id, progress))
+            except FileError as error:
+                reports.append(FileReport(source.name, stream.name, path, "failed", error=str(error)))
+    return reports
+
+
+def ingest(warehouse: Warehouse, settings: Settings, run_id: int, sources: Iterable[SourceConfig] | None = None,
+           progress: Progress | None = None) -> list[FileReport]:
+    bootstrap(warehouse)
+    reports: list[FileReport] = []
+    for source in sources if sources is not None else settings.sources:
+        reports.extend(ingest_source(warehouse, source, run_id, progress))
+    return reports
+
+
+def count_records(paths: Iterable[Path]) -> int:
+    """A quick upper bound of the records in files (their line count), for progress bars."""
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            total += sum(block.count(b"\n") for block in iter(lambda h=handle: h.read(1 << 20), b""))
+    return total

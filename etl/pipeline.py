@@ -1,0 +1,143 @@
+"""One run of the pipeline: ingest, build, enrich, in one writing session, recorded in `ops.runs`.
+
+On DuckDB the whole run is invisible to readers until it succeeds (the session works on a copy of the file);
+on PostgreSQL each file's batch commits on its own and the models are swapped in together at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from etl.build import BuildReport, build
+from etl.config import Settings, SourceConfig
+from etl.enrich.sentiment import score_new_messages
+from etl.load import FileReport, bootstrap, ingest, next_id, utc_now
+from etl.warehouse import Warehouse, open_writer
+
+SUCCEEDED = "succeeded"
+COMPLETED_WITH_ERRORS = "completed_with_errors"
+FAILED = "failed"
+
+
+class Progress(Protocol):
+    def step(self, description: str, total: int | None = None) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    command: str
+    status: str = SUCCEEDED
+    files: list[FileReport] = field(default_factory=list)
+    build: BuildReport | None = None
+    messages_scored: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == SUCCEEDED else 1
+
+
+def _problems(files: list[FileReport], max_rejected_share: float) -> list[str]:
+    problems = [f"{f.path}: {f.error}" for f in files if f.status == "failed"]
+    problems += [
+        f"{f.path}: {f.rows_rejected} of {f.records_read} records rejected ({f.rejected_share:.1%}),"
+        f" over the threshold of {max_rejected_share:.1%}"
+        for f in files
+        if f.status == "loaded" and f.rejected_share > max_rejected_share
+    ]
+    return problems
+
+
+def _start_run(warehouse: Warehouse, command: str) -> int:
+    bootstrap(warehouse)
+    run_id = next_id(warehouse, "ops.runs", "run_id")
+    warehouse.execute(
+        "insert into ops.runs (run_id, command, started_at, status) values (:run, :command, :now, 'running')",
+        {"run": run_id, "command": command, "now": utc_now()},
+    )
+    return run_id
+
+
+def _finish_run(warehouse: Warehouse, result: RunResult, message: str | None) -> None:
+    warehouse.execute(
+        "update ops.runs set finished_at = :now, status = :status, message = :message, rows_loaded = :loaded,"
+        " rows_rejected = :rejected where run_id = :run",
+        {"now": utc_now(), "status": result.status, "message": message, "loaded": result.rows_loaded,
+         "rejected": result.rows_rejected, "run": result.run_id},
+    )
+
+
+def _record_failure(settings: Settings, command: str, error: BaseException) -> None:
+    """After a failed DuckDB session its copy is discarded: note the failure in a session of its own."""
+    with contextlib.suppress(Exception), open_writer(settings.warehouse_url) as warehouse:
+        run_id = _start_run(warehouse, command)
+        failed = RunResult(run_id=run_id, command=command, status=FAILED)
+        _finish_run(warehouse, failed, f"{type(error).__name__}: {error}")
+
+
+def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do_build: bool = True,
+                 do_enrich: bool = True, sources: Iterable[SourceConfig] | None = None,
+                 progress: Progress | None = None,
+                 hook: Callable[[str], None] | None = None) -> RunResult:
+    """Run the chosen steps in one writing session. `hook(step)` is for tests that interrupt a run."""
+    try:
+        with open_writer(settings.warehouse_url) as warehouse:
+            run_id = _start_run(warehouse, command)
+            result = RunResult(run_id=run_id, command=command)
+            if do_ingest:
+                if progress:
+                    progress.step("Loading export files")
+                result.files = ingest(warehouse, settings, run_id, sources,
+                                      (lambda _name, n: progress.advance(n)) if progress else None)
+                result.problems = _problems(result.files, settings.max_rejected_share)
+                if hook:
+                    hook("ingested")
+            if do_build:
+
+                def enrich(table_of: Callable[[str], str]) -> None:
+                    if progress:
+                        progress.step("Scoring message sentiment (VADER)")
+                    result.messages_scored = score_new_messages(
+                        warehouse, table_of("fct_messages"), (lambda n: progress.advance(n)) if progress else None
+                    )
+                    if hook:
+                        hook("enriched")
+
+                if progress:
+                    progress.step("Building models")
+                result.build = build(warehouse, settings, run_id, between=enrich if do_enrich else None,
+                                     on_model=(lambda _m: progress.advance(1)) if progress else None)
+                if hook:
+                    hook("built")
+            if result.problems:
+                result.status = COMPLETED_WITH_ERRORS
+            _finish_run(warehouse, result, "\n".join(result.problems) or None)
+        return result
+    except BaseException as error:
+        if settings.warehouse_url.startswith("duckdb:"):
+            _record_failure(settings, command, error)
+        else:
+            _mark_postgres_failure(settings, error)
+        raise
+
+
+def _mark_postgres_failure(settings: Settings, error: BaseException) -> None:
+    with contextlib.suppress(Exception), open_writer(settings.warehouse_url, lock_timeout_seconds=5) as warehouse:
+        warehouse.execute(
+            "update ops.runs set finished_at = :now, status = :status, message = :message where status = 'running'",
+            {"now": utc_now(), "status": FAILED, "message": f"{type(error).__name__}: {error}"},
+        )

@@ -1,0 +1,91 @@
+"""The declaration every connector uses: a stream is data, not code.
+
+A stream names its raw table, the files it reads, its fields with their types and rules, its primary key,
+its cursor (the field that tells which version of a record is newer) and its write mode (`merge` for
+mutable entities, whose latest version wins in staging; `append` for events). Parsing is generic
+(`etl.parsing`), driven by these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RowCheck = tuple[str, "Callable[[pd.DataFrame], pd.Series]"]
+"""(field blamed, function of the typed records returning a reason or None per record)."""
+
+FieldKind = Literal["text", "int", "float", "timestamp", "date", "bool", "enum"]
+WriteMode = Literal["merge", "append"]
+FileFormat = Literal["csv", "jsonl"]
+
+SQL_TYPES: dict[str, str] = {
+    "text": "text",
+    "enum": "text",
+    "int": "bigint",
+    "float": "double precision",
+    "timestamp": "timestamp",
+    "date": "date",
+    "bool": "boolean",
+}
+
+# Columns every raw table carries besides the stream's own fields.
+META_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_batch_id", "bigint"),
+    ("_source_name", "text"),
+    ("_source_file", "text"),
+    ("_source_line", "bigint"),
+    ("_record_hash", "text"),
+    ("_payload", "text"),
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: FieldKind = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Stream:
+    source_format: str
+    name: str
+    file_pattern: str
+    file_format: FileFormat
+    fields: tuple[Field, ...]
+    primary_key: str
+    cursor: str
+    write_mode: WriteMode
+    key_from: tuple[str, ...] = ()
+    """Fields hashed into the primary key when a record does not carry one."""
+    row_checks: tuple[RowCheck, ...] = ()
+    """Rules across fields, applied after each field has parsed."""
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.source_format}__{self.name}"
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        derived = {self.primary_key} if self.key_from else set()
+        return tuple(f.name for f in self.fields if f.required and f.name not in derived)
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(f"{self.name} has no field {name}")
+
+    def raw_columns(self) -> list[tuple[str, str]]:
+        return [(f.name, f.sql_type) for f in self.fields] + list(META_COLUMNS)

@@ -1,0 +1,387 @@
+"""Sessions on the warehouse: DuckDB (embedded file) or PostgreSQL (SQLAlchemy + psycopg 3).
+
+One SQL text serves both engines. Statements use `:name` bound parameters; every difference between the
+two engines lives in `etl.dialect`.
+
+Writers and readers never meet on DuckDB: a writer copies the warehouse file to `<file>.next`, works on the
+copy, and replaces the file atomically when it finishes. Readers open the current file read-only and reopen
+it when it has been replaced, so the dashboard keeps serving during a run and never sees a half-loaded
+batch; a crashed run leaves the old file untouched. A lock file keeps two writers apart.
+
+On PostgreSQL each batch is one transaction, models are built under temporary names and swapped in one
+short transaction, and an advisory lock keeps two writers apart.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import decimal
+import fcntl
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from etl import dialect
+
+Dialect = Literal["duckdb", "postgresql"]
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
+_PG_WRITER_LOCK_KEY = 7_431_992_001
+WRITER_LOCK_TIMEOUT_SECONDS = 600.0
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or used as asked."""
+
+
+class WarehouseMissing(WarehouseError):
+    """No warehouse has been built at the configured location yet."""
+
+
+def dialect_of(url: str) -> Dialect:
+    if url.startswith("duckdb:"):
+        return "duckdb"
+    if url.startswith(("postgresql:", "postgresql+psycopg:", "postgres:")):
+        return "postgresql"
+    raise WarehouseError(f"unsupported warehouse URL {url!r}: use duckdb:///path or postgresql+psycopg://...")
+
+
+def duckdb_path(url: str) -> Path:
+    prefix = "duckdb:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise WarehouseError(f"a DuckDB URL names a file: duckdb:///path/to/file.duckdb, not {url!r}")
+    return Path(url[len(prefix):])
+
+
+def postgres_url(url: str) -> str:
+    """SQLAlchemy URL with the psycopg 3 driver."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+def check_identifier(name: str) -> str:
+    """Table and column names come from our own declarations; refuse anything else."""
+    if not _IDENTIFIER.match(name):
+        raise WarehouseError(f"not a safe SQL identifier: {name!r}")
+    return name
+
+
+def _frame_from_decimals(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if frame[column].dtype == object and len(frame) and isinstance(
+            frame[column].dropna().iloc[0] if frame[column].notna().any() else None, decimal.Decimal
+        ):
+            frame[column] = frame[column].astype(float)
+    return frame
+
+
+class Warehouse(abc.ABC):
+    """A session on one engine: statements, queries, bulk loads and transactions."""
+
+    dialect: Dialect
+
+    @abc.abstractmethod
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...
+
+    @abc.abstractmethod
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame: ...
+
+    @abc.abstractmethod
+    def bulk_insert(self, table: str, frame: pd.DataFrame) -> int: ...
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Open a transaction, or join the one already open."""
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        frame = self.query_df(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def table_exists(self, qualified_name: str) -> bool:
+        schema, _, table = check_identifier(qualified_name).partition(".")
+        count = self.scalar(
+            "select count(*) from information_schema.tables where table_schema = :schema and table_name = :table",
+            {"schema": schema, "table": table},
+        )
+        return bool(count)
+
+    def columns_of(self, qualified_name: str) -> list[str]:
+        schema, _, table = check_identifier(qualified_name).partition(".")
+        frame = self.query_df(
+            "select column_name from information_schema.columns where table_schema = :schema"
+            " and table_name = :table order by ordinal_position",
+            {"schema": schema, "table": table},
+        )
+        return [str(c) for c in frame["column_name"]]
+
+
+class DuckDBWarehouse(Warehouse):
+    dialect: Dialect = "duckdb"
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self._connection = connection
+        self._in_transaction = False
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self._connection.execute(dialect.duckdb_params(sql), dict(params or {}))
+
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        # The session's own connection, not a cursor: a DuckDB cursor is a second connection, outside the
+        # open transaction and blind to its temporary tables.
+        return self._connection.execute(dialect.duckdb_params(sql), dict(params or {})).df()
+
+    def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
+        if frame.empty:
+            return 0
+        columns = ", ".join(check_identifier(c) for c in frame.columns)
+        view = "_cxpulse_bulk_frame"
+        self._connection.register(view, frame)
+        try:
+            self._connection.execute(
+                f"insert into {check_identifier(table)} ({columns}) select {columns} from {view}"
+            )
+        finally:
+            self._connection.unregister(view)
+        return len(frame)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_transaction:
+            yield
+            return
+        self._connection.begin()
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._in_transaction = False
+            self._connection.rollback()
+            raise
+        self._in_transaction = False
+        self._connection.commit()
+
+
+class PostgresWarehouse(Warehouse):
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._connection.in_transaction():
+            yield
+            return
+        with self._connection.begin():
+            yield
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        with self.transaction():
+            self._connection.execute(sa.text(sql), dict(params or {}))
+
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        with self.transaction():
+            result = self._connection.execute(sa.text(sql), dict(params or {}))
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _frame_from_decimals(frame)
+
+    def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
+        """COPY ... FROM STDIN in CSV form, inside the open transaction."""
+        if frame.empty:
+            return 0
+        columns = ", ".join(check_identifier(c) for c in frame.columns)
+        statement = f"copy {check_identifier(table)} ({columns}) from stdin with (format csv)"
+        with self.transaction():
+            raw = self._connection.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for start in range(0, len(frame), 50_000):
+                    chunk = frame.iloc[start:start + 50_000]
+                    copy.write(chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f"))
+        return len(frame)
+
+
+# ---------------------------------------------------------------- writer sessions
+
+
+@contextlib.contextmanager
+def _file_lock(lock_path: Path, timeout_seconds: float) -> Iterator[None]:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() > deadline:
+                    raise WarehouseError(
+                        f"another cxpulse run is writing {lock_path.with_suffix('')}; waited {timeout_seconds:.0f} s"
+                    ) from error
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def _duckdb_writer(path: Path, lock_timeout_seconds: float) -> Iterator[Warehouse]:
+    path = path.resolve()
+    next_path = path.with_name(path.name + ".next")
+    with _file_lock(path.with_name(path.name + ".lock"), lock_timeout_seconds):
+        _remove_quietly(next_path, Path(str(next_path) + ".wal"))
+        if path.exists():
+            shutil.copyfile(path, next_path)
+        connection = duckdb.connect(str(next_path), config={"threads": os.cpu_count() or 2})
+        try:
+            yield DuckDBWarehouse(connection)
+            connection.execute("checkpoint")
+            connection.close()
+        except BaseException:
+            connection.close()
+            _remove_quietly(next_path, Path(str(next_path) + ".wal"))
+            raise
+        os.replace(next_path, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+@contextlib.contextmanager
+def _postgres_writer(url: str) -> Iterator[Warehouse]:
+    engine = sa.create_engine(postgres_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("select pg_advisory_lock(:key)"), {"key": _PG_WRITER_LOCK_KEY})
+            connection.commit()
+            try:
+                yield PostgresWarehouse(connection)
+            finally:
+                if connection.in_transaction():
+                    connection.rollback()
+                connection.execute(sa.text("select pg_advisory_unlock(:key)"), {"key": _PG_WRITER_LOCK_KEY})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def open_writer(url: str, lock_timeout_seconds: float = WRITER_LOCK_TIMEOUT_SECONDS) -> Iterator[Warehouse]:
+    """A writing session. On DuckDB its changes become visible only when it ends without error."""
+    if dialect_of(url) == "duckdb":
+        path = duckdb_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _duckdb_writer(path, lock_timeout_seconds) as warehouse:
+            yield warehouse
+    else:
+        with _postgres_writer(url) as warehouse:
+            yield warehouse
+
+
+# ---------------------------------------------------------------- readers
+
+
+@dataclass
+class _OpenFile:
+    identity: tuple[int, int]
+    connection: duckdb.DuckDBPyConnection
+
+
+class Reader:
+    """Read-only queries for the dashboard and `cxpulse status`; safe to share across threads."""
+
+    def __init__(self, url: str, retries: int = 5) -> None:
+        self.url = url
+        self.dialect: Dialect = dialect_of(url)
+        self._retries = retries
+        self._lock = threading.Lock()
+        self._open: _OpenFile | None = None
+        self._engine: sa.Engine | None = None
+
+    def _duckdb_connection(self) -> duckdb.DuckDBPyConnection:
+        path = duckdb_path(self.url)
+        try:
+            stat = path.stat()
+        except FileNotFoundError as error:
+            raise WarehouseMissing(f"no warehouse at {path}: run `cxpulse run` first") from error
+        identity = (stat.st_ino, stat.st_mtime_ns)
+        with self._lock:
+            if self._open is None or self._open.identity != identity:
+                if self._open is not None:
+                    self._open.connection.close()
+                    self._open = None
+                connection = duckdb.connect(str(path), read_only=True)
+                self._open = _OpenFile(identity, connection)
+            return self._open.connection
+
+    def _duckdb_query(self, sql: str, params: Mapping[str, Any] | None) -> pd.DataFrame:
+        for attempt in range(self._retries):
+            try:
+                cursor = self._duckdb_connection().cursor()
+                try:
+                    return cursor.execute(dialect.duckdb_params(sql), dict(params or {})).df()
+                finally:
+                    cursor.close()
+            except duckdb.IOException:
+                if attempt == self._retries - 1:
+                    raise
+                with self._lock:
+                    if self._open is not None:
+                        self._open.connection.close()
+                        self._open = None
+                time.sleep(0.05 * (attempt + 1))
+        raise WarehouseError("unreachable")  # pragma: no cover
+
+    def _postgres_query(self, sql: str, params: Mapping[str, Any] | None) -> pd.DataFrame:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = sa.create_engine(postgres_url(self.url), pool_size=4, pool_pre_ping=True)
+        with self._engine.connect() as connection:
+            result = connection.execute(sa.text(sql), dict(params or {}))
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _frame_from_decimals(frame)
+
+    def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        if self.dialect == "duckdb":
+            return self._duckdb_query(sql, params)
+        return self._postgres_query(sql, params)
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        frame = self.query_df(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._open is not None:
+                self._open.connection.close()
+                self._open = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+
+def open_reader(url: str) -> Reader:
+    return Reader(url)

@@ -1,0 +1,17 @@
+-- One row per customer account (company).
+with accounts as (
+
+    select * from {{ ref('stg_canonical__accounts') }}
+
+)
+
+select
+    account_id,
+    account_name,
+    segment,
+    industry,
+    arr_amount,
+    started_on,
+    churned_on,
+    churned_on is not null as is_churned
+from accounts

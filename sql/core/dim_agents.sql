@@ -1,0 +1,16 @@
+-- One row per agent: people and bots.
+with agents as (
+
+    select * from {{ ref('stg_canonical__agents') }}
+
+)
+
+select
+    agent_id,
+    agent_name,
+    agent_kind,
+    agent_kind = 'bot' as is_bot,
+    coalesce(team_name, 'unassigned') as team_name,
+    site,
+    hired_on
+from agents

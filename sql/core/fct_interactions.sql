@@ -1,0 +1,175 @@
+-- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
+with interactions as (
+
+    select * from {{ ref('stg_canonical__interactions') }}
+
+),
+
+event_milestones as (
+
+    select * from {{ ref('int_events_pivoted_to_interactions') }}
+
+),
+
+message_rollup as (
+
+    select * from {{ ref('int_messages_rolled_up_to_interactions') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+
+),
+
+queues as (
+
+    select * from {{ ref('dim_queues') }}
+
+),
+
+joined as (
+
+    select
+        interactions.interaction_id,
+        interactions.channel,
+        interactions.customer_id,
+        customers.account_id,
+        coalesce(accounts.segment, 'unknown') as segment,
+        coalesce(interactions.queue_id, 'unassigned') as queue_id,
+        coalesce(queues.team_name, 'unassigned') as team_name,
+        interactions.agent_id,
+        coalesce(interactions.intent, 'unknown') as intent,
+        interactions.priority,
+        interactions.status,
+        interactions.created_at,
+        interactions.closed_at,
+        {{ local_date('interactions.created_at', var('reporting_timezone')) }} as date_day,
+        event_milestones.ivr_entered_at,
+        event_milestones.bot_started_at,
+        event_milestones.handoff_at,
+        event_milestones.queued_at,
+        event_milestones.answered_at,
+        event_milestones.abandoned_at,
+        event_milestones.first_solved_at,
+        event_milestones.last_solved_at,
+        event_milestones.escalated_at,
+        coalesce(event_milestones.is_escalated, false) as is_escalated,
+        event_milestones.escalation_reason,
+        coalesce(event_milestones.count_transfers, 0) as count_transfers,
+        coalesce(event_milestones.count_reopens, 0) as count_reopens,
+        coalesce(event_milestones.count_holds, 0) as count_holds,
+        message_rollup.first_customer_message_at,
+        message_rollup.first_human_reply_at,
+        message_rollup.last_bot_message_at,
+        coalesce(message_rollup.count_customer_messages, 0) as count_customer_messages,
+        coalesce(message_rollup.count_agent_messages, 0) as count_agent_messages,
+        coalesce(message_rollup.count_bot_messages, 0) as count_bot_messages,
+        interactions.talk_seconds,
+        interactions.hold_seconds,
+        interactions.acw_seconds
+    from interactions
+    left join event_milestones
+        on event_milestones.interaction_id = interactions.interaction_id
+    left join message_rollup
+        on message_rollup.interaction_id = interactions.interaction_id
+    left join customers
+        on customers.customer_id = interactions.customer_id
+    left join accounts
+        on accounts.account_id = customers.account_id
+    left join queues
+        on queues.queue_id = interactions.queue_id
+
+),
+
+paths as (
+
+    select
+        *,
+        case
+            when bot_started_at is null and count_bot_messages = 0 then 'human_only'
+            when handoff_at is not null or answered_at is not null or count_agent_messages > 0 then 'bot_to_human'
+            else 'bot_only'
+        end as service_path,
+        case
+            when channel <> 'voice' and first_human_reply_at >= created_at then first_human_reply_at
+        end as first_reply_at,
+        case
+            when queued_at is not null and coalesce(answered_at, abandoned_at) >= queued_at
+                then {{ seconds_between('queued_at', 'coalesce(answered_at, abandoned_at)') }}
+        end as queue_wait_seconds,
+        abandoned_at is not null and answered_at is null as is_abandoned
+    from joined
+
+),
+
+queue_outcomes as (
+
+    select
+        *,
+        coalesce(is_abandoned and queue_wait_seconds < {{ var('short_abandon_seconds') }}, false)
+            as is_short_abandon,
+        queued_at is not null and answered_at is not null as is_answered
+    from paths
+
+)
+
+select
+    interaction_id,
+    channel,
+    service_path,
+    customer_id,
+    account_id,
+    segment,
+    queue_id,
+    team_name,
+    agent_id,
+    intent,
+    priority,
+    status,
+    date_day,
+    created_at,
+    ivr_entered_at,
+    bot_started_at,
+    handoff_at,
+    queued_at,
+    answered_at,
+    abandoned_at,
+    first_reply_at,
+    first_solved_at,
+    last_solved_at,
+    closed_at,
+    escalated_at,
+    is_escalated,
+    escalation_reason,
+    count_transfers,
+    count_reopens,
+    count_holds,
+    count_customer_messages,
+    count_agent_messages,
+    count_bot_messages,
+    case when first_reply_at is not null
+        then {{ seconds_between('created_at', 'first_reply_at') }}
+    end as first_reply_calendar_seconds,
+    queue_wait_seconds,
+    case when is_answered then queue_wait_seconds end as speed_of_answer_seconds,
+    is_answered,
+    is_abandoned,
+    is_short_abandon,
+    is_answered or (is_abandoned and queued_at is not null and not is_short_abandon) as is_offered,
+    coalesce(is_answered and queue_wait_seconds <= {{ var('service_level_seconds') }}, false)
+        as is_answered_within_threshold,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds,
+    case when talk_seconds is not null
+        then talk_seconds + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
+    end as handle_seconds
+from queue_outcomes

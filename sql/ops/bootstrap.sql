@@ -1,0 +1,83 @@
+-- Schemas and the tables that are not models: operations (runs, batches, stream state, quarantine) and
+-- enrichment outputs (written incrementally by etl.enrich, never rebuilt by the model runner).
+-- Applied at the start of every writing session; every statement is idempotent.
+create schema if not exists raw;
+create schema if not exists staging;
+create schema if not exists core;
+create schema if not exists marts;
+create schema if not exists ops;
+
+-- one row per command run (ingest, build, run)
+create table if not exists ops.runs (
+    run_id bigint not null,
+    command text not null,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status text not null,
+    message text,
+    rows_loaded bigint,
+    rows_rejected bigint
+);
+
+-- one row per file loaded into a raw table (a batch)
+create table if not exists ops.batches (
+    batch_id bigint not null,
+    run_id bigint not null,
+    source_name text not null,
+    stream text not null,
+    source_file text not null,
+    file_digest text not null,
+    file_bytes bigint not null,
+    records_read bigint not null,
+    rows_loaded bigint not null,
+    rows_duplicate bigint not null,
+    rows_rejected bigint not null,
+    loaded_at timestamp not null
+);
+
+-- one row per source x stream: how far loading has got
+create table if not exists ops.stream_state (
+    source_name text not null,
+    stream text not null,
+    watermark timestamp,
+    last_batch_id bigint,
+    files_loaded bigint not null,
+    rows_loaded bigint not null,
+    updated_at timestamp not null
+);
+
+-- one row per input record that could not be loaded, with why
+create table if not exists ops.rejected_records (
+    batch_id bigint not null,
+    source_name text not null,
+    stream text not null,
+    source_file text not null,
+    source_line bigint,
+    field_name text,
+    reason text not null,
+    payload text,
+    rejected_at timestamp not null
+);
+
+-- one row per model built
+create table if not exists ops.model_builds (
+    run_id bigint not null,
+    model text not null,
+    row_count bigint not null,
+    build_seconds double precision not null,
+    built_at timestamp not null
+);
+
+-- one row per message x analyzer version: VADER scores, written incrementally by the enrich step
+create table if not exists core.enr_message_sentiment (
+    message_id text not null,
+    text_hash text not null,
+    author_role text not null,
+    analyzer_version text not null,
+    compound double precision not null,
+    positive double precision not null,
+    neutral double precision not null,
+    negative double precision not null,
+    sentiment_label text not null,
+    scored_at timestamp not null
+);

@@ -1,0 +1,107 @@
+"""Browser smoke test of the Overview page (a script, not a pytest module).
+
+    python tests/browser/smoke_overview.py --url http://127.0.0.1:8599 --screenshot artifacts/overview.png
+
+Drives the system Chromium through Playwright (never `playwright install`), waits for six metric values and
+the charts, checks that every value is a real figure, and saves a full-page screenshot. Exits 1 with a
+message saying what was missing otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+CHART = ".vega-embed svg, .vega-embed canvas"
+EXPECTED_METRICS = 6
+MISSING_TEXTS = {"", "—", "-", "None", "nan"}
+
+
+class SmokeFailure(RuntimeError):
+    pass
+
+
+def check_overview(url: str, screenshot: Path, timeout_seconds: float, width: int, height: int) -> list[str]:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    timeout_ms = timeout_seconds * 1000
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            # A freshly started server can serve a blank first page while its first script run is going on
+            # (STACK_NOTES #11): load once to warm it up, then load the page we check.
+            page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+            try:
+                page.wait_for_selector(METRIC_VALUE, timeout=timeout_ms)
+            except PlaywrightError:
+                pass
+            page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+            try:
+                page.wait_for_function(
+                    f"document.querySelectorAll('{METRIC_VALUE}').length >= {EXPECTED_METRICS}",
+                    timeout=timeout_ms,
+                )
+            except PlaywrightError as error:
+                found = page.locator(METRIC_VALUE).count()
+                raise SmokeFailure(f"expected {EXPECTED_METRICS} metric values, found {found}") from error
+            try:
+                page.wait_for_selector(CHART, timeout=timeout_ms)
+                page.wait_for_function(
+                    f"document.querySelectorAll('.vega-embed').length >= {EXPECTED_METRICS}", timeout=timeout_ms
+                )
+            except PlaywrightError as error:
+                found = page.locator(".vega-embed").count()
+                raise SmokeFailure(f"expected {EXPECTED_METRICS} charts, found {found}") from error
+            page.wait_for_timeout(1000)  # let the charts finish their first draw
+            values = [text.strip() for text in page.locator(METRIC_VALUE).all_inner_texts()]
+            blank = [index + 1 for index, value in enumerate(values) if value in MISSING_TEXTS]
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+            exceptions = page.locator('[data-testid="stException"]').count()
+            if exceptions:
+                raise SmokeFailure(f"the page shows {exceptions} exception(s); see {screenshot}")
+            if blank:
+                raise SmokeFailure(f"metric tiles {blank} show no figure: {values}")
+            return values
+        finally:
+            browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8599")
+    parser.add_argument("--screenshot", type=Path, default=Path("artifacts/overview.png"))
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each step")
+    parser.add_argument("--width", type=int, default=1600)
+    parser.add_argument("--height", type=int, default=1000)
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"FAIL: no Chromium at {CHROMIUM} (apt-get install -y chromium)", file=sys.stderr)
+        return 1
+    try:
+        values = check_overview(args.url, args.screenshot, args.timeout, args.width, args.height)
+    except SmokeFailure as error:
+        print(f"FAIL: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        print(f"FAIL: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(values)} metrics ({', '.join(values)}); screenshot at {args.screenshot}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

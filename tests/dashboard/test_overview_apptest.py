@@ -1,0 +1,108 @@
+"""The Overview page end to end through Streamlit's AppTest, on a warehouse built by the real pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.formatting import MISSING
+from dashboard.views import overview
+from etl.catalog import load_catalog
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+LABELS = [load_catalog()[name].label for name in overview.METRICS]
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | None = None) -> AppTest:
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _tiles(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _texts(elements: object) -> str:
+    return " ".join(str(element.value) for element in elements)  # type: ignore[attr-defined]
+
+
+def test_default_filters_show_six_tiles_and_six_trends(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
+) -> None:
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    tiles = _tiles(at)
+    assert list(tiles) == LABELS
+    assert all(value and value != MISSING for value in tiles.values()), tiles
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        marks = [layer["mark"]["type"] for layer in spec["layer"]]
+        assert marks[:2] == ["line", "point"]
+        assert spec["layer"][0]["encoding"]["x"]["field"] == "week_start"
+    with_target = [json.loads(c.proto.spec) for c in charts]
+    assert sum(any(layer["mark"]["type"] == "rule" for layer in spec["layer"]) for spec in with_target) == 5
+    assert "As of" in _texts(at.caption)
+    assert len(at.expander) >= 6
+    assert dict(at.query_params) == {}
+
+
+def test_changing_a_filter_changes_the_figures_and_the_url(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
+) -> None:
+    at = _app(monkeypatch, demo_warehouse_url)
+    before = _tiles(at)["Interactions"]
+    channel = at.multiselect(key="filter_channel")
+    assert "voice" in channel.options
+    channel.set_value(["voice"]).run()
+    assert not at.exception
+    after = _tiles(at)["Interactions"]
+    assert after != before
+    assert int(after.replace(",", "")) < int(before.replace(",", ""))
+    assert at.query_params["channel"] in (["voice"], "voice")
+
+
+def test_the_url_restores_the_filters(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    first = _app(monkeypatch, demo_warehouse_url)
+    team = first.multiselect(key="filter_team").options[0]
+    params = {"start": "2026-06-01", "end": "2026-08-31", "channel": "voice,chat", "team": team}
+    at = _app(monkeypatch, demo_warehouse_url, params)
+    assert not at.exception
+    assert at.date_input(key="filter_dates").value == (dt.date(2026, 6, 1), dt.date(2026, 8, 31))
+    assert at.multiselect(key="filter_channel").value == ["voice", "chat"]
+    assert at.multiselect(key="filter_team").value == [team]
+    assert at.multiselect(key="filter_intent").value == []
+    assert "01 Jun 2026 – 31 Aug 2026" in _texts(at.caption)
+    assert _tiles(at)["Interactions"] != _tiles(first)["Interactions"]
+
+
+def test_bad_url_values_fall_back_to_defaults(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
+) -> None:
+    at = _app(monkeypatch, demo_warehouse_url, {"start": "not-a-date", "channel": "fax,voice"})
+    assert not at.exception
+    assert at.multiselect(key="filter_channel").value == ["voice"]
+    assert len(at.metric) == 6
+
+
+def test_a_range_without_data_says_so(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    at = _app(monkeypatch, demo_warehouse_url, {"start": "2020-01-01", "end": "2020-01-31"})
+    assert not at.exception
+    assert "No interactions match these filters" in _texts(at.info)
+    assert len(at.metric) == 0
+    assert len(at.get("vega_lite_chart")) == 0
+
+
+def test_a_missing_warehouse_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = _app(monkeypatch, f"duckdb:///{tmp_path / 'not-built-yet.duckdb'}")
+    assert not at.exception
+    assert "No warehouse has been built yet" in _texts(at.warning)
+    assert len(at.get("vega_lite_chart")) == 0
