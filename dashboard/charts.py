@@ -61,6 +61,26 @@ def _week_label(week: pd.Timestamp, days_in_range: int) -> str:
     return label if days_in_range >= 7 else f"{label} (partial: {days_in_range} of 7 days)"
 
 
+def week_ticks(weeks: pd.Series, most: int = 7) -> list[int]:
+    """Axis ticks on the weeks themselves (Mondays), thinned to at most `most`, as epoch milliseconds."""
+    distinct = sorted(pd.to_datetime(weeks).dropna().unique())
+    step = max(1, -(-len(distinct) // most))
+    return [int(pd.Timestamp(week).value // 1_000_000) for week in distinct[::step]]
+
+
+def _label_width(values: pd.Series, number_format: str) -> int:
+    """About how wide the y-axis labels are, in pixels, so the horizontal title starts where they do."""
+    top = pd.to_numeric(values, errors="coerce").abs().max()
+    top = 0.0 if pd.isna(top) else float(top)
+    if number_format.endswith("%"):
+        characters = len(f"{top * 100:.0f}") + 1
+    elif "," in number_format:
+        characters = len(f"{top:,.0f}") + (2 if number_format.endswith(".1f") else 0)
+    else:
+        characters = len(f"{top:+.2f}")
+    return int(characters * FONT_SIZE * 0.6) + 8
+
+
 def trend_frame(frame: pd.DataFrame, unit: str, currency: str = "USD") -> tuple[pd.DataFrame, str, str]:
     """The weekly figures scaled for display, with tooltip texts; returns (frame, unit label, d3 format)."""
     values = pd.to_numeric(frame["value"], errors="coerce")
@@ -94,14 +114,21 @@ def trend_chart(
     if frame.empty or pd.to_numeric(frame["value"], errors="coerce").notna().sum() == 0:
         raise ValueError(f"no {label} figures to draw")
     shown, unit_label, number_format = trend_frame(frame, unit, currency)
-    y_title = label if unit_label in {"count", "%"} else f"{label} ({unit_label})"
-    if unit_label == "%":
-        y_title = f"{label} (%)"
-    x = alt.X("week_start:T", title="Week starting", axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=6))
+    y_title = {"count": f"{label} per week", "%": f"{label} (%)"}.get(unit_label, f"{label} ({unit_label})")
+    x = alt.X(
+        "week_start:T",
+        title="Week starting",
+        axis=alt.Axis(format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]), grid=False),
+        scale=alt.Scale(padding=12),
+    )
     y = alt.Y(
         "shown:Q",
         title=y_title,
-        axis=alt.Axis(format=number_format, tickCount=5),
+        # The title reads horizontally above the axis: long metric names fit and nobody tilts their head.
+        axis=alt.Axis(
+            format=number_format, tickCount=5, titleAngle=0, titleAlign="left", titleAnchor="end",
+            titleBaseline="bottom", titleY=-10, titleX=-_label_width(shown["shown"], number_format),
+        ),
         scale=alt.Scale(zero=unit == "count", nice=True),
     )
     tooltip = [
@@ -111,7 +138,7 @@ def trend_chart(
     base = alt.Chart(shown).encode(x=x, y=y, tooltip=tooltip)
     line = base.mark_line(color=LINE_COLOUR, strokeWidth=2.5, interpolate="linear")
     points = base.transform_filter("isValid(datum.shown)").mark_point(
-        color=LINE_COLOUR, size=70, strokeWidth=2, filled=True, opacity=1
+        color=LINE_COLOUR, stroke=LINE_COLOUR, size=70, strokeWidth=2, filled=True, opacity=1
     ).encode(fill=alt.condition("datum.is_partial", alt.value("white"), alt.value(LINE_COLOUR)))
     layers: list[alt.Chart] = [line, points]
 

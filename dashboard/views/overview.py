@@ -105,6 +105,8 @@ def _metric_block(
             currency=currency,
         )
         st.altair_chart(chart, width="stretch", theme=None)
+        if "days_in_range" in series and (series["days_in_range"] < 7).any():
+            st.caption("Weekly figures; a hollow point is a week only partly inside the dates chosen.")
     _explain(metric, target, currency)
 
 

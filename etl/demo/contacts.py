@@ -19,6 +19,7 @@ SURVEY_HEADER: tuple[str, ...] = (
 )
 TICKET_CLOSE_DELAY_S = 4 * 86_400
 SHORT_ABANDON_S = 5
+LONG_CHAT_WAIT_S = 300
 _BILLING_TEAM = catalog.TEAMS.index("Billing")
 
 
@@ -186,12 +187,10 @@ class ContactEmitter:
                          agent: str, queue: str) -> int:
         """Holds placed inside the first talk segment; returns when the segment ends."""
         holds = (contact.first_hold_s, contact.second_hold_s)[: contact.hold_count]
-        at_s = answered_s
         for position, hold_s in enumerate(holds):
-            at_s += talk_s * (position + 1) // (len(holds) + 1) - (at_s - answered_s - sum(holds[:position]))
+            at_s = answered_s + talk_s * (position + 1) // (len(holds) + 1) + sum(holds[:position])
             timeline.event(at_s, "hold_started", agent=agent, queue=queue)
-            at_s += hold_s
-            timeline.event(at_s, "hold_ended", agent=agent, queue=queue)
+            timeline.event(at_s + hold_s, "hold_ended", agent=agent, queue=queue)
         timeline.hold_s = sum(holds)
         return answered_s + talk_s + sum(holds)
 
@@ -299,15 +298,14 @@ class ContactEmitter:
         at_s += draws.between(5, 25)
         timeline.message(at_s, "agent", agent, texts.agent_greeting(first_name, draws))
         at_s += step_s
-        if contact.wait_s > 300:
-            timeline.message(at_s, "customer", customer, draws.pick(phrases.CUSTOMER_AFTER_WAIT))
-            at_s += draws.between(10, 40)
+        after_wait = f"{draws.pick(phrases.CUSTOMER_AFTER_WAIT)} " if contact.wait_s > LONG_CHAT_WAIT_S else ""
         if contact.restated:
-            timeline.message(at_s, "customer", customer, texts.restatement_message(intent, mood, statement, draws))
+            timeline.message(at_s, "customer", customer,
+                             after_wait + texts.restatement_message(intent, mood, statement, draws))
             at_s += step_s
             timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_APOLOGY_AFTER_RESTATEMENT))
         else:
-            timeline.message(at_s, "customer", customer, texts.issue_detail(intent, draws))
+            timeline.message(at_s, "customer", customer, after_wait + texts.issue_detail(intent, draws))
             at_s += step_s
             timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_FOLLOW_UPS))
         at_s += step_s
@@ -318,7 +316,8 @@ class ContactEmitter:
         timeline.message(at_s, "customer", customer,
                          texts.closing_message(contact.resolved, contact.recovered, draws))
         at_s += draws.between(10, 40)
-        timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_CLOSINGS))
+        if not contact.escalated:
+            timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_CLOSINGS))
         self._finish_conversation(contact, timeline, at_s, agent)
         return at_s
 
@@ -361,10 +360,10 @@ class ContactEmitter:
             at_s = self._written_exchanges(contact, timeline, at_s, agent, customer)
         if contact.escalated:
             at_s, agent = self._written_escalation(contact, timeline, at_s, agent)
-        at_s = self._written_solve(contact, timeline, at_s, agent, "pending" if contact.exchanges > 1 else "open")
+        at_s = self._written_solve(contact, timeline, at_s, agent)
         if contact.reopened:
             at_s = self._written_reopen(contact, timeline, at_s, agent, customer)
-        if contact.resolved and draws.next() < 0.4:
+        if contact.resolved and not contact.reopened and draws.next() < 0.4:
             timeline.message(at_s + draws.between(600, 20_000), "customer", customer,
                              texts.closing_message(True, contact.recovered, draws))
         closed_s = at_s + TICKET_CLOSE_DELAY_S + draws.between(0, 7200)
@@ -405,12 +404,15 @@ class ContactEmitter:
         timeline.event(at_s, "agent_assigned", agent=second_agent, queue=timeline.last_queue)
         return at_s + self.draws.between(600, 14_400), second_agent
 
-    def _written_solve(self, contact: Contact, timeline: Timeline, at_s: int, agent: str, status: str) -> int:
+    def _written_solve(self, contact: Contact, timeline: Timeline, at_s: int, agent: str) -> int:
+        """The agent's fix (status pending), then solved once the customer confirms or stays silent."""
         intent = catalog.INTENT_NAMES[contact.intent]
         greeting = "" if contact.exchanges > 1 else f"{texts.agent_greeting(self._first_name(contact), self.draws)} "
         timeline.message(at_s, "agent", agent, f"{greeting}{texts.agent_resolution(intent, self.draws)} "
                                                f"{self.draws.pick(phrases.AGENT_CLOSINGS)}")
-        timeline.status_change(at_s, agent, status, "solved")
+        timeline.status_change(at_s, agent, "open", "pending")
+        at_s += self.draws.between(1800, 86_400)
+        timeline.status_change(at_s, agent, "pending", "solved")
         timeline.event(at_s, "solved", agent=agent, queue=timeline.last_queue)
         timeline.finished_s = at_s
         return at_s
@@ -422,7 +424,7 @@ class ContactEmitter:
         timeline.event(at_s, "reopened", agent=agent, queue=timeline.last_queue)
         timeline.status_change(at_s, "", "solved", "open")
         at_s += draws.between(1800, 30_000)
-        return self._written_solve(contact, timeline, at_s, agent, "open")
+        return self._written_solve(contact, timeline, at_s, agent)
 
     def _first_name(self, contact: Contact) -> str:
         return self.customers.first_names[contact.customer]

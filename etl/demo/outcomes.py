@@ -16,7 +16,7 @@ LONG_WAIT_S = 300
 CSAT_RESPONSE_RATE = 0.19
 CES_RESPONSE_RATE = 0.11
 NPS_RESPONSE_RATE = 0.02
-VOICE_PATIENCE_MEAN_S = 650.0
+VOICE_PATIENCE_MEAN_S = 900.0
 SHORT_ABANDON_SHARE = 0.02
 
 _INTENT_ARRAYS = {
@@ -148,7 +148,7 @@ class OutcomeDrawer:
             talk_s=self._talk_seconds(intent, channel),
             acw_s=rng.lognormal(np.log(50), 0.6, size=count).astype(np.int64) + 5,
             first_reply_s=self._first_reply_seconds(channel, load),
-            exchanges=1 + (rng.random(count) < 0.45) + (rng.random(count) < 0.15),
+            exchanges=1 + (rng.random(count) < 0.4),
             reopened=(channel != catalog.VOICE) & (channel != catalog.CHAT) & (rng.random(count) < 0.07),
             mood=mood,
             resolved=resolved,

@@ -10,6 +10,7 @@ message saying what was missing otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -44,10 +45,8 @@ def check_overview(url: str, screenshot: Path, timeout_seconds: float, width: in
             # A freshly started server can serve a blank first page while its first script run is going on
             # (STACK_NOTES #11): load once to warm it up, then load the page we check.
             page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-            try:
+            with contextlib.suppress(PlaywrightError):
                 page.wait_for_selector(METRIC_VALUE, timeout=timeout_ms)
-            except PlaywrightError:
-                pass
             page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
             try:
                 page.wait_for_function(
@@ -67,6 +66,15 @@ def check_overview(url: str, screenshot: Path, timeout_seconds: float, width: in
                 raise SmokeFailure(f"expected {EXPECTED_METRICS} charts, found {found}") from error
             page.wait_for_timeout(1000)  # let the charts finish their first draw
             values = [text.strip() for text in page.locator(METRIC_VALUE).all_inner_texts()]
+            # Streamlit scrolls inside its main section, so a full-page shot would stop at the viewport:
+            # grow the viewport to the content instead.
+            content_height = page.evaluate(
+                "() => Math.max(...Array.from(document.querySelectorAll('[data-testid=\"stMain\"], "
+                "[data-testid=\"stMainBlockContainer\"]')).map(e => e.scrollHeight), document.body.scrollHeight)"
+            )
+            if content_height > height:
+                page.set_viewport_size({"width": width, "height": int(content_height) + 40})
+                page.wait_for_timeout(1000)
             blank = [index + 1 for index, value in enumerate(values) if value in MISSING_TEXTS]
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)

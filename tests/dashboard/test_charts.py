@@ -46,7 +46,7 @@ def test_target_is_a_dashed_rule() -> None:
 def test_no_target_no_rule() -> None:
     spec = charts.trend_chart(_weekly([10, 12]), label="Interactions", unit="count").to_dict()
     assert all(layer["mark"]["type"] != "rule" for layer in _layers(spec))
-    assert _layers(spec)[0]["encoding"]["y"]["title"] == "Interactions"
+    assert _layers(spec)[0]["encoding"]["y"]["title"] == "Interactions per week"
     assert _layers(spec)[0]["encoding"]["y"]["scale"]["zero"] is True
 
 

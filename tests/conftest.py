@@ -1,0 +1,103 @@
+"""Shared fixtures: warehouses on real DuckDB files and real PostgreSQL databases, and a demo warehouse.
+
+PostgreSQL tests read `CXPULSE_TEST_PG_URL` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Each
+test gets a database of its own, created from that server and dropped afterwards. They skip when the
+variable is unset, unless `CXPULSE_REQUIRE_PG` is set, in which case they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from etl.config import Settings, settings_from_mapping
+from etl.warehouse import postgres_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+DEMO_END_DATE = dt.date(2026, 10, 31)
+DEMO_SCALE = 4_000
+DEMO_SEED = 7
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "realdata" in item.keywords and not SHARED_DATA.exists():
+            item.add_marker(pytest.mark.skip(reason=f"{SHARED_DATA} is absent"))
+
+
+def pg_server_url() -> str | None:
+    url = os.environ.get("CXPULSE_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CXPULSE_REQUIRE_PG"):
+            pytest.fail("CXPULSE_REQUIRE_PG is set but CXPULSE_TEST_PG_URL is not")
+        pytest.skip("CXPULSE_TEST_PG_URL is not set")
+    return url
+
+
+def _with_database(url: str, database: str) -> str:
+    return sa.make_url(postgres_url(url)).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    server = pg_server_url()
+    assert server is not None
+    name = f"cxpulse_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+    try:
+        yield _with_database(server, name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh warehouse URL, once per engine."""
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+    return request.getfixturevalue("pg_database_url")
+
+
+def make_settings(warehouse_url: str, source_path: Path, **overrides: object) -> Settings:
+    data: dict[str, object] = {
+        "warehouse": {"url": warehouse_url},
+        "sources": [{"name": "fixture", "format": "canonical", "path": str(source_path)}],
+        "ingest": {"max_rejected_share": 0.5},
+    }
+    data.update(overrides)
+    return settings_from_mapping(data, source_path)
+
+
+@pytest.fixture(scope="session")
+def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small simulated operation written by the demo simulator (about six months to 2026-10-31)."""
+    from etl.demo.simulator import generate
+
+    out = tmp_path_factory.mktemp("demo_exports")
+    generate(out, scale=DEMO_SCALE, seed=DEMO_SEED, end_date=DEMO_END_DATE)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse_url(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A DuckDB warehouse built by the real pipeline from the demo exports."""
+    from etl.pipeline import run_pipeline
+
+    url = f"duckdb:///{tmp_path_factory.mktemp('demo_warehouse') / 'demo.duckdb'}"
+    result = run_pipeline(make_settings(url, demo_exports), "run")
+    assert result.exit_code == 0, result.problems
+    return url
