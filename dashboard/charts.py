@@ -31,6 +31,7 @@ GRID_COLOUR = "#E4E7EB"
 FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 FONT_SIZE = 13
 TREND_HEIGHT = 210
+TARGET_KEY_OFFSET = 42  # pixels below the plot: the baseline of the x-axis title
 
 
 def apply_theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -61,11 +62,14 @@ def _week_label(week: pd.Timestamp, days_in_range: int) -> str:
     return label if days_in_range >= 7 else f"{label} (partial: {days_in_range} of 7 days)"
 
 
-def week_ticks(weeks: pd.Series, most: int = 7) -> list[int]:
-    """Axis ticks on the weeks themselves (Mondays), thinned to at most `most`, as epoch milliseconds."""
-    distinct = sorted(pd.to_datetime(weeks).dropna().unique())
+def week_ticks(weeks: pd.Series, most: int = 7) -> list[alt.DateTime]:
+    """Axis ticks on the weeks themselves (Mondays, not Vega's Sunday weeks), thinned to at most `most`.
+
+    As UTC DateTime objects: Streamlit's Vega drops plain epoch numbers as temporal tick values.
+    """
+    distinct = [pd.Timestamp(week) for week in sorted(pd.to_datetime(weeks).dropna().unique())]
     step = max(1, -(-len(distinct) // most))
-    return [int(pd.Timestamp(week).value // 1_000_000) for week in distinct[::step]]
+    return [alt.DateTime(year=w.year, month=w.month, date=w.day, utc=True) for w in distinct[::step]]
 
 
 def _label_width(values: pd.Series, number_format: str) -> int:
@@ -115,10 +119,15 @@ def trend_chart(
         raise ValueError(f"no {label} figures to draw")
     shown, unit_label, number_format = trend_frame(frame, unit, currency)
     y_title = {"count": f"{label} per week", "%": f"{label} (%)"}.get(unit_label, f"{label} ({unit_label})")
+    # Weeks are calendar dates: read and label them in UTC so no browser time zone shifts them a day.
     x = alt.X(
         "week_start:T",
+        timeUnit="utcyearmonthdate",
         title="Week starting",
-        axis=alt.Axis(format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]), grid=False),
+        axis=alt.Axis(
+            format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]), grid=False,
+            titleAnchor="start", titleAlign="left",
+        ),
         scale=alt.Scale(padding=12),
     )
     y = alt.Y(
@@ -149,14 +158,17 @@ def trend_chart(
         target_data = pd.DataFrame({
             "target": [target / scale_factor],
             "target_text": [words],
+            "target_key": [f"- - -  {words}"],
             "week_start": [shown["week_start"].max()],
         })
         rule = alt.Chart(target_data).mark_rule(
             color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5
         ).encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")])
+        # The key to the dashed line sits under the plot, right of the x-axis title, where no data can hide it.
         rule_label = alt.Chart(target_data).mark_text(
-            align="right", baseline="bottom", dy=-4, fontSize=12, color=TARGET_COLOUR
-        ).encode(x="week_start:T", y="target:Q", text="target_text:N")
+            align="right", baseline="bottom", fontSize=FONT_SIZE, color=TARGET_COLOUR
+        ).encode(x=alt.value("width"), y=alt.value("height"), yOffset=alt.value(TARGET_KEY_OFFSET),
+                 text="target_key:N")
         layers += [rule, rule_label]
 
     chart = alt.layer(*layers).properties(height=height, width="container")

@@ -126,7 +126,7 @@ def axis_scale(unit: str, largest: float | None, currency: str = "USD") -> AxisS
     top = 0.0 if is_missing(largest) else abs(float(largest or 0.0))
     if unit == "seconds":
         if top >= 3 * 3600:
-            return AxisScale(3600.0, "hours", ",.1f")
+            return AxisScale(3600.0, "hours", ",.1~f")
         if top >= 3 * 60:
             return AxisScale(60.0, "minutes", ",.0f")
         return AxisScale(1.0, "seconds", ",.0f")
@@ -178,3 +178,13 @@ def format_as_of(finished_at_utc: datetime.datetime | None, timezone: str) -> st
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         local, timezone = stamp.astimezone(datetime.UTC), "UTC"
     return f"As of {local.day} {local:%b %Y, %H:%M} ({timezone})"
+
+
+def target_status(value: float | None, target: float | None, direction: str) -> str | None:
+    """"met" / "missed" for a figure against its target; None when either is missing or the metric has no
+    better direction."""
+    if is_missing(value) or is_missing(target) or direction not in {"higher_is_better", "lower_is_better"}:
+        return None
+    assert value is not None and target is not None
+    met = value >= target if direction == "higher_is_better" else value <= target
+    return "met" if met else "missed"

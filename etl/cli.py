@@ -26,7 +26,7 @@ from etl.pipeline import RunResult, run_pipeline
 from etl.warehouse import WarehouseError, WarehouseMissing, open_reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxpulse: SLA and XLA analytics for service.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_EXPORTS = "demo_exports"
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from etl.config import Settings, SourceConfig
 from etl.parsing import FileError, parse_chunk, read_records
-from etl.sources import streams_for_format
+from etl.sources import FORMATS, streams_for_format
 from etl.streams import Stream
 from etl.warehouse import Warehouse, check_identifier
 
@@ -59,9 +59,15 @@ def split_statements(sql_text: str) -> list[str]:
 
 
 def bootstrap(warehouse: Warehouse) -> None:
-    """Create the schemas, the ops tables and the enrichment tables when missing."""
+    """Create the schemas, the ops and enrichment tables, and every known stream's raw table, when missing.
+
+    Raw tables exist even before their first file, so that the models build on a partial load.
+    """
     for statement in split_statements(BOOTSTRAP_SQL.read_text(encoding="utf-8")):
         warehouse.execute(statement)
+    for streams in FORMATS.values():
+        for stream in streams:
+            ensure_raw_table(warehouse, stream)
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:

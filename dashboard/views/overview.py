@@ -17,6 +17,7 @@ from dashboard.formatting import (
     format_delta,
     format_value,
     is_flat,
+    target_status,
     target_text,
 )
 from dashboard.views import PageContext, context, page_header
@@ -88,13 +89,17 @@ def _metric_block(
         help="\n\n".join(help_lines),
         border=False,
     )
-    if not compare:
-        comparison = f"no comparison: the previous {ctx.filters.days} days are not all in the data"
+    if current is None:
+        comparison = None
+    elif not compare:
+        comparison = f"no comparison: the prior {ctx.filters.days} days are not all in the data"
     elif previous is None:
-        comparison = "no figure for the previous period"
+        comparison = "no figure for the prior period"
     else:
-        comparison = f"change vs the previous {ctx.filters.days} days"
-    st.caption(" · ".join(part for part in (words, comparison) if part))
+        comparison = f"vs prior {ctx.filters.days} days"
+    status = target_status(current, target, metric.direction)
+    target_part = f"{words} ({status})" if words and status else words
+    st.caption(" · ".join(part for part in (target_part, comparison) if part))
 
     series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
     if current is None or series.empty or series["value"].notna().sum() == 0:
@@ -105,8 +110,6 @@ def _metric_block(
             currency=currency,
         )
         st.altair_chart(chart, width="stretch", theme=None)
-        if "days_in_range" in series and (series["days_in_range"] < 7).any():
-            st.caption("Weekly figures; a hollow point is a week only partly inside the dates chosen.")
     _explain(metric, target, currency)
 
 
@@ -141,3 +144,6 @@ def render() -> None:
         for column, name in zip(columns, METRICS[row_start:row_start + COLUMNS_PER_ROW], strict=False):
             with column, st.container(border=True):
                 _metric_block(catalog[name], periods, weekly, ctx, compare)
+    if not weekly.empty and (weekly["days_in_range"] < 7).any():
+        st.caption("Trends are weekly (Monday to Sunday); a hollow point is a week only partly inside the dates "
+                   "chosen. Hover a point for its figure.")

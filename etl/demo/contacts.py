@@ -302,15 +302,16 @@ class ContactEmitter:
         if contact.restated:
             timeline.message(at_s, "customer", customer,
                              after_wait + texts.restatement_message(intent, mood, statement, draws))
-            at_s += step_s
-            timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_APOLOGY_AFTER_RESTATEMENT))
+            reply = draws.pick(phrases.AGENT_APOLOGY_AFTER_RESTATEMENT)
         else:
             timeline.message(at_s, "customer", customer, after_wait + texts.issue_detail(intent, draws))
-            at_s += step_s
-            timeline.message(at_s, "agent", agent, draws.pick(phrases.AGENT_FOLLOW_UPS))
+            reply = draws.pick(phrases.AGENT_FOLLOW_UPS)
         at_s += step_s
         if contact.escalated:
             at_s, agent = self._chat_escalation(contact, timeline, at_s, agent, first_name)
+        else:
+            timeline.message(at_s, "agent", agent, reply)
+            at_s += step_s
         timeline.message(at_s, "agent", agent, texts.agent_resolution(intent, draws))
         at_s += step_s
         timeline.message(at_s, "customer", customer,
@@ -407,7 +408,8 @@ class ContactEmitter:
     def _written_solve(self, contact: Contact, timeline: Timeline, at_s: int, agent: str) -> int:
         """The agent's fix (status pending), then solved once the customer confirms or stays silent."""
         intent = catalog.INTENT_NAMES[contact.intent]
-        greeting = "" if contact.exchanges > 1 else f"{texts.agent_greeting(self._first_name(contact), self.draws)} "
+        first_reply = contact.exchanges == 1 and not any(role == "agent" for _, role, *_ in timeline.messages)
+        greeting = f"{texts.agent_greeting(self._first_name(contact), self.draws)} " if first_reply else ""
         timeline.message(at_s, "agent", agent, f"{greeting}{texts.agent_resolution(intent, self.draws)} "
                                                f"{self.draws.pick(phrases.AGENT_CLOSINGS)}")
         timeline.status_change(at_s, agent, "open", "pending")

@@ -179,7 +179,8 @@ class ContactScheduler:
         share = np.asarray([intent.share for intent in catalog.INTENTS])
         expected = (self.rate_per_day * day_volume_weights(self.period, days)[:, None] * share[None, :]
                     * spike_multipliers(self.period, days))
-        counts = self.rng.poisson(expected).ravel()
+        cell_share = expected.ravel() / expected.sum()
+        counts = self.rng.multinomial(round(float(expected.sum())), cell_share)
         cell = np.repeat(np.arange(counts.size), counts)
         day = days[cell // len(catalog.INTENTS)]
         intent = (cell % len(catalog.INTENTS)).astype(np.int8)

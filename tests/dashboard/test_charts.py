@@ -38,7 +38,7 @@ def test_target_is_a_dashed_rule() -> None:
     assert len(rules) == 1
     assert rules[0]["mark"]["strokeDash"]
     texts = [layer for layer in _layers(spec) if layer["mark"]["type"] == "text"]
-    assert texts and texts[0]["encoding"]["text"]["field"] == "target_text"
+    assert texts and texts[0]["encoding"]["text"]["field"] == "target_key"
     datasets = spec["datasets"]
     assert any(row.get("target_text") == "Target ≥ 80.0%" for rows in datasets.values() for row in rows)
 

@@ -15,6 +15,7 @@ from dashboard.formatting import (
     format_delta,
     format_value,
     is_flat,
+    target_status,
     target_text,
 )
 
@@ -111,3 +112,13 @@ def test_as_of_in_the_reporting_time_zone() -> None:
     assert format_as_of(stamp, "Europe/Berlin") == "As of 1 Nov 2026, 06:03 (Europe/Berlin)"
     assert format_as_of(stamp, "Not/AZone").endswith("(UTC)")
     assert "No successful run" in format_as_of(None, "UTC")
+
+
+def test_target_status_follows_the_direction() -> None:
+    assert target_status(0.9, 0.8, "higher_is_better") == "met"
+    assert target_status(0.7, 0.8, "higher_is_better") == "missed"
+    assert target_status(4000, 3600, "lower_is_better") == "missed"
+    assert target_status(3600, 3600, "lower_is_better") == "met"
+    assert target_status(None, 0.8, "higher_is_better") is None
+    assert target_status(10, None, "higher_is_better") is None
+    assert target_status(10, 5, "neutral") is None

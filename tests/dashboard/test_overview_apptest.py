@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -106,3 +108,27 @@ def test_a_missing_warehouse_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert not at.exception
     assert "No warehouse has been built yet" in _texts(at.warning)
     assert len(at.get("vega_lite_chart")) == 0
+
+
+def test_an_empty_warehouse_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    at = _app(monkeypatch, f"duckdb:///{path}")
+    assert not at.exception
+    assert "does not hold the tables" in _texts(at.warning)
+    assert len(at.get("vega_lite_chart")) == 0
+
+
+def test_a_mart_without_rows_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_warehouse_url: str
+) -> None:
+    source = demo_warehouse_url.removeprefix("duckdb:///")
+    path = tmp_path / "no_rows.duckdb"
+    shutil.copyfile(source, path)
+    connection = duckdb.connect(str(path))
+    connection.execute("delete from marts.service_daily")
+    connection.close()
+    at = _app(monkeypatch, f"duckdb:///{path}")
+    assert not at.exception
+    assert "holds no interactions yet" in _texts(at.info)
+    assert len(at.metric) == 0
