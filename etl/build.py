@@ -68,13 +68,38 @@ def _model_specs(sql_dir: Path) -> dict[str, dict[str, Any]]:
     return specs
 
 
+def _contracts(sql_dir: Path) -> dict[str, list[str]]:
+    data = yaml.safe_load((sql_dir / "staging" / "_contracts.yml").read_text(encoding="utf-8")) or {}
+    return {entity: [check_identifier(c) for c in columns] for entity, columns in data["entities"].items()}
+
+
+def staging_models_of(entity: str, model_names: list[str]) -> list[tuple[str, str]]:
+    """(source, model) for every staging model of an entity: stg_<source>__<entity>."""
+    found = []
+    for name in sorted(model_names):
+        if name.startswith("stg_") and name.endswith(f"__{entity}"):
+            found.append((name[len("stg_"):-len(f"__{entity}")], name))
+    return found
+
+
 def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str], str],
-                  seen_refs: set[str], seen_enriched: set[str]) -> jinja2.Environment:
+                  seen_refs: set[str], seen_enriched: set[str], model_names: list[str] | None = None,
+                  sql_dir: Path = SQL_DIR) -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
     def ref(name: str) -> str:
         seen_refs.add(name)
         return resolve(name)
+
+    def union_sources(entity: str) -> str:
+        columns = _contracts(sql_dir)[entity]
+        parts = [
+            f"select {', '.join(columns)}, '{check_identifier(source)}' as source_system from {ref(model)}"
+            for source, model in staging_models_of(entity, model_names or [])
+        ]
+        if not parts:
+            raise BuildError(f"no staging model produces {entity}")
+        return "\nunion all\n".join(parts)
 
     def source(format_name: str, stream: str) -> str:
         return check_identifier(f"raw.{format_name}__{stream}")
@@ -93,7 +118,8 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
     def var(name: str) -> Any:
         return variables[name]
 
-    env.globals.update(ref=ref, source=source, enriched=enriched, var=var, **dialect.macros_for(dialect_name))
+    env.globals.update(ref=ref, source=source, enriched=enriched, var=var, union_sources=union_sources,
+                       **dialect.macros_for(dialect_name))
     return env
 
 
@@ -107,21 +133,24 @@ def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_D
     """Every model with its dependencies; a model without a stated grain is an error."""
     specs = _model_specs(sql_dir)
     models: dict[str, Model] = {}
-    for layer, schema in LAYER_SCHEMAS.items():
-        for path in sorted((sql_dir / layer).rglob("*.sql")):
-            name = path.stem
-            if name not in specs or not specs[name].get("grain"):
-                raise BuildError(f"model {name} ({path}) has no grain in a _models.yml beside it")
-            refs: set[str] = set()
-            enriched: set[str] = set()
-            env = _template_env(settings, dialect_name, lambda n: n, refs, enriched)
-            env.from_string(path.read_text(encoding="utf-8")).render()
-            spec = specs[name]
-            models[name] = Model(
-                name=check_identifier(name), schema=schema, path=path, grain=spec["grain"],
-                unique_key=tuple(spec.get("unique_key") or ()), time_columns=tuple(spec.get("time_columns") or ()),
-                depends_on=frozenset(refs), uses_enrichment=bool(enriched),
-            )
+    paths = [
+        (schema, path) for layer, schema in LAYER_SCHEMAS.items() for path in sorted((sql_dir / layer).rglob("*.sql"))
+    ]
+    names = [path.stem for _, path in paths]
+    for schema, path in paths:
+        name = path.stem
+        if name not in specs or not specs[name].get("grain"):
+            raise BuildError(f"model {name} ({path}) has no grain in a _models.yml beside it")
+        refs: set[str] = set()
+        enriched: set[str] = set()
+        env = _template_env(settings, dialect_name, lambda n: n, refs, enriched, names, sql_dir)
+        env.from_string(path.read_text(encoding="utf-8")).render()
+        spec = specs[name]
+        models[name] = Model(
+            name=check_identifier(name), schema=schema, path=path, grain=spec["grain"],
+            unique_key=tuple(spec.get("unique_key") or ()), time_columns=tuple(spec.get("time_columns") or ()),
+            depends_on=frozenset(refs), uses_enrichment=bool(enriched),
+        )
     for model in models.values():
         unknown = model.depends_on - set(models)
         if unknown:
@@ -143,7 +172,7 @@ def after_enrichment(models: dict[str, Model]) -> set[str]:
 
 
 def render_model(model: Model, models: dict[str, Model], settings: Settings, dialect_name: str) -> str:
-    env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set())
+    env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set(), list(models))
     return env.from_string(model.path.read_text(encoding="utf-8")).render()
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from etl.config import Settings, SourceConfig
-from etl.parsing import FileError, parse_chunk, read_records
-from etl.sources import FORMATS, streams_for_format
-from etl.streams import Stream
+from etl.parsing import FileError, parse_chunk, read_kind
+from etl.sources import all_streams, kinds_for_format
+from etl.streams import FileKind, Stream
 from etl.warehouse import Warehouse, check_identifier
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -65,9 +65,8 @@ def bootstrap(warehouse: Warehouse) -> None:
     """
     for statement in split_statements(BOOTSTRAP_SQL.read_text(encoding="utf-8")):
         warehouse.execute(statement)
-    for streams in FORMATS.values():
-        for stream in streams:
-            ensure_raw_table(warehouse, stream)
+    for stream in all_streams():
+        ensure_raw_table(warehouse, stream)
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
@@ -91,13 +90,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def files_for_stream(source: SourceConfig, stream: Stream) -> list[Path]:
-    """The source's files for a stream, in name order. A file path is taken when it matches the pattern."""
+def files_for_kind(source: SourceConfig, kind: FileKind) -> list[Path]:
+    """The source's files of a kind, in name order. A file path is taken when it matches the pattern."""
     path = source.path
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, stream.file_pattern))
+        return sorted(p for p in path.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, kind.pattern))
     if path.exists():
-        return [path] if fnmatch.fnmatch(path.name, stream.file_pattern) else []
+        return [path] if fnmatch.fnmatch(path.name, kind.pattern) else []
     raise FileError(path, f"source {source.name!r}: path not found")
 
 
@@ -106,12 +105,16 @@ def next_id(warehouse: Warehouse, table: str, column: str) -> int:
     return 1 if current is None or pd.isna(current) else int(current) + 1
 
 
-def _already_loaded(warehouse: Warehouse, source_name: str, stream: Stream, digest: str) -> bool:
+def _already_loaded(warehouse: Warehouse, source_name: str, kind: FileKind, digest: str) -> bool:
     count = warehouse.scalar(
-        "select count(*) from ops.batches where source_name = :source and stream = :stream and file_digest = :digest",
-        {"source": source_name, "stream": stream.name, "digest": digest},
+        "select count(*) from ops.batches where source_name = :source and stream = :kind and file_digest = :digest",
+        {"source": source_name, "kind": kind.name, "digest": digest},
     )
     return bool(count)
+
+
+def _incoming_table(stream: Stream) -> str:
+    return check_identifier(f"{INCOMING}_{stream.name}")
 
 
 def _land_chunk_rows(warehouse: Warehouse, stream: Stream, rows: pd.DataFrame, batch_id: int,
@@ -121,7 +124,7 @@ def _land_chunk_rows(warehouse: Warehouse, stream: Stream, rows: pd.DataFrame, b
     rows["_source_name"] = source_name
     rows["_source_file"] = str(path)
     columns = [name for name, _ in stream.raw_columns()]
-    warehouse.bulk_insert(INCOMING, rows[columns])
+    warehouse.bulk_insert(_incoming_table(stream), rows[columns])
 
 
 def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, source_name: str,
@@ -137,16 +140,18 @@ def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, sour
 def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.datetime | None]:
     """Insert incoming rows whose record hash is new; return the count and the highest cursor value."""
     table = check_identifier(stream.raw_table)
+    incoming = _incoming_table(stream)
     cursor = check_identifier(stream.cursor)
     columns = ", ".join(name for name, _ in stream.raw_columns())
     fresh = (
         f"select {columns} from (select i.*, row_number() over (partition by _record_hash order by _source_line)"
-        f" as copy_rank from {INCOMING} i) ranked where copy_rank = 1 and not exists"
+        f" as copy_rank from {incoming} i) ranked where copy_rank = 1 and not exists"
         f" (select 1 from {table} r where r._record_hash = ranked._record_hash)"
     )
     count = int(warehouse.scalar(f"select count(*) from ({fresh}) f") or 0)
-    watermark = warehouse.scalar(f"select max({cursor}) from {INCOMING}")
+    watermark = warehouse.scalar(f"select max({cursor}) from {incoming}")
     warehouse.execute(f"insert into {table} ({columns}) {fresh}")
+    warehouse.execute(f"drop table {incoming}")
     return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
 
 
@@ -174,21 +179,26 @@ def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, b
     )
 
 
-def load_file(warehouse: Warehouse, source: SourceConfig, stream: Stream, path: Path, run_id: int,
+def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: Path, run_id: int,
               progress: Progress | None = None) -> FileReport:
-    """Land one file as one batch. Raises FileError (and rolls back) when the file cannot be read."""
-    report = FileReport(source.name, stream.name, path, "loaded")
+    """Land one file as one batch, across the streams it feeds. Raises FileError (and rolls back) when the
+    file cannot be read."""
+    report = FileReport(source.name, kind.name, path, "loaded")
     digest = file_digest(path)
-    if _already_loaded(warehouse, source.name, stream, digest):
+    if _already_loaded(warehouse, source.name, kind, digest):
         report.status = "skipped"
         return report
     now = utc_now()
     with warehouse.transaction():
-        ensure_raw_table(warehouse, stream)
         batch_id = next_id(warehouse, "ops.batches", "batch_id")
-        warehouse.execute(f"drop table if exists {INCOMING}")
-        warehouse.execute(f"create temporary table {INCOMING} as select * from {stream.raw_table} where 1 = 0")
-        for chunk in read_records(path, stream):
+        touched: dict[str, Stream] = {}
+        for stream, chunk in read_kind(path, kind):
+            if stream.name not in touched:
+                ensure_raw_table(warehouse, stream)
+                incoming = _incoming_table(stream)
+                warehouse.execute(f"drop table if exists {incoming}")
+                warehouse.execute(f"create temporary table {incoming} as select * from {stream.raw_table} where 1 = 0")
+                touched[stream.name] = stream
             parsed = parse_chunk(stream, chunk, source.timezone)
             report.records_read += len(chunk)
             report.rows_rejected += len(parsed.rejects)
@@ -198,37 +208,38 @@ def load_file(warehouse: Warehouse, source: SourceConfig, stream: Stream, path: 
                 _quarantine(warehouse, parsed.rejects, batch_id, source.name, stream, path, now)
             if progress:
                 progress(f"{source.name}/{stream.name}", len(chunk))
-        report.rows_loaded, watermark = _move_new_rows(warehouse, stream)
+        for stream in touched.values():
+            loaded, watermark = _move_new_rows(warehouse, stream)
+            report.rows_loaded += loaded
+            _save_stream_state(warehouse, source.name, stream, batch_id, loaded, watermark, now)
         report.rows_duplicate = report.records_read - report.rows_rejected - report.rows_loaded
-        warehouse.execute(f"drop table {INCOMING}")
         warehouse.execute(
             "insert into ops.batches (batch_id, run_id, source_name, stream, source_file, file_digest, file_bytes,"
             " records_read, rows_loaded, rows_duplicate, rows_rejected, loaded_at) values (:batch, :run, :source,"
-            " :stream, :file, :digest, :bytes, :read, :loaded, :duplicate, :rejected, :now)",
-            {"batch": batch_id, "run": run_id, "source": source.name, "stream": stream.name, "file": str(path),
+            " :kind, :file, :digest, :bytes, :read, :loaded, :duplicate, :rejected, :now)",
+            {"batch": batch_id, "run": run_id, "source": source.name, "kind": kind.name, "file": str(path),
              "digest": digest, "bytes": path.stat().st_size, "read": report.records_read,
              "loaded": report.rows_loaded, "duplicate": report.rows_duplicate, "rejected": report.rows_rejected,
              "now": now},
         )
-        _save_stream_state(warehouse, source.name, stream, batch_id, report.rows_loaded, watermark, now)
     return report
 
 
 def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
                   progress: Progress | None = None) -> list[FileReport]:
-    """Load every file of a source, stream by stream in declaration order."""
+    """Load every file of a source, kind by kind in declaration order."""
     reports: list[FileReport] = []
-    for stream in streams_for_format(source.format):
+    for kind in kinds_for_format(source.format):
         try:
-            paths = files_for_stream(source, stream)
+            paths = files_for_kind(source, kind)
         except FileError as error:
-            reports.append(FileReport(source.name, stream.name, source.path, "failed", error=str(error)))
+            reports.append(FileReport(source.name, kind.name, source.path, "failed", error=str(error)))
             break
         for path in paths:
             try:
-                reports.append(load_file(warehouse, source, stream, path, run_id, progress))
+                reports.append(load_file(warehouse, source, kind, path, run_id, progress))
             except FileError as error:
-                reports.append(FileReport(source.name, stream.name, path, "failed", error=str(error)))
+                reports.append(FileReport(source.name, kind.name, path, "failed", error=str(error)))
     return reports
 
 

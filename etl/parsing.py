@@ -8,6 +8,7 @@ reason. Every record ends up in exactly one of the two.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from etl.streams import Field, Stream
+from etl.streams import Field, FileKind, Stream
 
 CHUNK_RECORDS = 50_000
 EARLIEST = pd.Timestamp("1970-01-01")
@@ -119,21 +120,39 @@ def _jsonl_chunks(path: Path, chunk_records: int) -> Iterator[RecordChunk]:
             yield chunk
 
 
-def read_records(path: Path, stream: Stream, chunk_records: int = CHUNK_RECORDS) -> Iterator[RecordChunk]:
-    """Stream a file's records in chunks. Raises FileError when the file cannot be read."""
+@contextlib.contextmanager
+def file_errors(path: Path) -> Iterator[None]:
+    """Turn the ways a file can be unreadable into a FileError naming it."""
     if not path.exists():
         raise FileError(path, "file not found")
     if not path.is_file():
         raise FileError(path, "not a regular file")
     try:
-        if stream.file_format == "csv":
-            yield from _csv_chunks(path, stream, chunk_records)
-        else:
-            yield from _jsonl_chunks(path, chunk_records)
+        yield
     except UnicodeDecodeError as error:
         raise FileError(path, f"not valid UTF-8 text ({error.reason} at byte {error.start})") from error
     except PermissionError as error:
         raise FileError(path, "permission denied") from error
+
+
+def read_records(path: Path, stream: Stream, chunk_records: int = CHUNK_RECORDS) -> Iterator[RecordChunk]:
+    """Stream a flat file's records in chunks. Raises FileError when the file cannot be read."""
+    with file_errors(path):
+        if stream.file_format == "csv":
+            yield from _csv_chunks(path, stream, chunk_records)
+        else:
+            yield from _jsonl_chunks(path, chunk_records)
+
+
+def read_kind(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]]:
+    """Chunks of records per stream for a file of this kind."""
+    if kind.reader is not None:
+        with file_errors(path):
+            yield from kind.reader(path, kind)
+        return
+    (stream,) = kind.streams
+    for chunk in read_records(path, stream):
+        yield stream, chunk
 
 
 # ---------------------------------------------------------------- typing values

@@ -8,12 +8,15 @@ mutable entities, whose latest version wins in staging; `append` for events). Pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+
     import pandas as pd
+
+    from etl.parsing import RecordChunk
 
 RowCheck = tuple[str, "Callable[[pd.DataFrame], pd.Series]"]
 """(field blamed, function of the typed records returning a reason or None per record)."""
@@ -89,3 +92,27 @@ class Stream:
 
     def raw_columns(self) -> list[tuple[str, str]]:
         return [(f.name, f.sql_type) for f in self.fields] + list(META_COLUMNS)
+
+
+KindReader = "Callable[[Path, FileKind], Iterator[tuple[Stream, RecordChunk]]]"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of export file: the files matching `pattern` feed one or more streams.
+
+    A flat file (one CSV row or JSONL object per record of one stream) needs no reader of its own. A vendor
+    export whose records nest (a Zendesk ticket with its audits, a Genesys conversation with its participants
+    and segments) brings a reader that yields chunks of flat records per stream; each record keeps its own
+    original text as payload.
+    """
+
+    name: str
+    pattern: str
+    streams: tuple[Stream, ...]
+    reader: Callable[..., Iterator[tuple[Stream, RecordChunk]]] | None = None
+
+
+def flat_kinds(streams: tuple[Stream, ...]) -> tuple[FileKind, ...]:
+    """One file kind per stream, read as flat CSV or JSONL."""
+    return tuple(FileKind(stream.name, stream.file_pattern, (stream,)) for stream in streams)

@@ -1,7 +1,7 @@
 -- One row per customer account (company).
 with accounts as (
 
-    select * from {{ ref('stg_canonical__accounts') }}
+    select * from {{ ref('int_accounts_unioned') }}
 
 )
 

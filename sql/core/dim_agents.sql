@@ -1,7 +1,7 @@
 -- One row per agent: people and bots.
 with agents as (
 
-    select * from {{ ref('stg_canonical__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per day from the day before the first contact to the day after the last one.
 with interactions as (
 
-    select * from {{ ref('stg_canonical__interactions') }}
+    select * from {{ ref('int_interactions_unioned') }}
 
 ),
 

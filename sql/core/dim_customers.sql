@@ -1,7 +1,7 @@
 -- One row per customer (a person who contacts service).
 with customers as (
 
-    select * from {{ ref('stg_canonical__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per queue, with the team that works it and its channel.
 with queues as (
 
-    select * from {{ ref('stg_canonical__queues') }}
+    select * from {{ ref('int_queues_unioned') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per event of an interaction: queue entry, answer, hold, transfer, handoff, status change, escalation.
 with events as (
 
-    select * from {{ ref('stg_canonical__events') }}
+    select * from {{ ref('int_events_unioned') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
 with interactions as (
 
-    select * from {{ ref('stg_canonical__interactions') }}
+    select * from {{ ref('int_interactions_unioned') }}
 
 ),
 

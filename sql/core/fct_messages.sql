@@ -1,7 +1,7 @@
 -- One row per message (turn) of a chat, bot conversation, e-mail or ticket thread, or social thread.
 with messages as (
 
-    select * from {{ ref('stg_canonical__messages') }}
+    select * from {{ ref('int_messages_unioned') }}
 
 )
 

@@ -1,13 +1,13 @@
 -- One row per survey answer (CSAT, CES, NPS).
 with surveys as (
 
-    select * from {{ ref('stg_canonical__surveys') }}
+    select * from {{ ref('int_surveys_unioned') }}
 
 ),
 
 interactions as (
 
-    select interaction_id, customer_id from {{ ref('stg_canonical__interactions') }}
+    select interaction_id, customer_id from {{ ref('int_interactions_unioned') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per interaction that has events: the milestones and counts its event trail implies.
 with events as (
 
-    select * from {{ ref('stg_canonical__events') }}
+    select * from {{ ref('int_events_unioned') }}
 
 ),
 
