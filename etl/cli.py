@@ -138,6 +138,7 @@ def ingest_command(
     ] = None,
     source_format: Annotated[str, typer.Option("--format", help="Format of PATHS.")] = "canonical",
     timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset in PATHS.")] = "UTC",
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file (YAML) for --format mapped.")] = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -145,8 +146,9 @@ def ingest_command(
     settings = _settings(config)
     sources = None
     if paths:
-        sources = [SourceConfig(name=f"cli:{p.name}", format=source_format, path=p.resolve(), timezone=timezone)
-                   for p in paths]
+        options = {"mapping": str(mapping.resolve())} if mapping else {}
+        sources = [SourceConfig(name=f"cli:{p.name}", format=source_format, path=p.resolve(), timezone=timezone,
+                                options=options) for p in paths]
     result = _run(settings, "ingest", quiet, do_build=False, sources=sources)
     raise typer.Exit(code=result.exit_code)
 

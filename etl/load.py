@@ -20,7 +20,7 @@ import pandas as pd
 
 from etl.config import Settings, SourceConfig
 from etl.parsing import FileError, parse_chunk, read_kind
-from etl.sources import all_streams, kinds_for_format
+from etl.sources import all_streams, kinds_for_source
 from etl.streams import FileKind, Stream
 from etl.warehouse import Warehouse, check_identifier
 
@@ -229,7 +229,11 @@ def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
                   progress: Progress | None = None) -> list[FileReport]:
     """Load every file of a source, kind by kind in declaration order."""
     reports: list[FileReport] = []
-    for kind in kinds_for_format(source.format):
+    try:
+        kinds = kinds_for_source(source)
+    except (ValueError, FileError) as error:
+        return [FileReport(source.name, "*", source.path, "failed", error=str(error))]
+    for kind in kinds:
         try:
             paths = files_for_kind(source, kind)
         except FileError as error:

@@ -1,28 +1,48 @@
-"""Connectors: each format declares its streams (see etl.streams)."""
+"""Connectors: one module per export format, found here by discovery.
+
+A connector module defines:
+  FORMAT   the name used in cxpulse.toml (`format = "..."`) and `cxpulse ingest --format`
+  STREAMS  every stream (raw table) it can feed, so that raw tables exist before the first file
+  KINDS    the file kinds it reads (etl.streams.FileKind), or instead
+  kinds_for(source) -> tuple[FileKind, ...]  when the kinds depend on the source's options (a mapping file)
+Connectors never touch the warehouse: they parse, the loader lands.
+"""
 
 from __future__ import annotations
 
-from etl.sources import canonical
-from etl.streams import FileKind, Stream, flat_kinds
+import importlib
+import pkgutil
+from functools import lru_cache
+from types import ModuleType
 
-FORMATS: dict[str, tuple[FileKind, ...]] = {
-    canonical.FORMAT: flat_kinds(canonical.STREAMS),
-}
+from etl.config import SourceConfig
+from etl.streams import FileKind, Stream
 
 
-def kinds_for_format(format_name: str) -> tuple[FileKind, ...]:
-    try:
-        return FORMATS[format_name]
-    except KeyError:
-        known = ", ".join(sorted(FORMATS))
-        raise ValueError(f"unknown source format {format_name!r} (known: {known})") from None
+@lru_cache(maxsize=1)
+def connectors() -> dict[str, ModuleType]:
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "FORMAT") and hasattr(module, "STREAMS"):
+            found[module.FORMAT] = module
+    return found
+
+
+def kinds_for_source(source: SourceConfig) -> tuple[FileKind, ...]:
+    module = connectors().get(source.format)
+    if module is None:
+        known = ", ".join(sorted(connectors()))
+        raise ValueError(f"source {source.name!r}: unknown format {source.format!r} (known: {known})")
+    if hasattr(module, "kinds_for"):
+        return tuple(module.kinds_for(source))
+    return tuple(module.KINDS)
 
 
 def all_streams() -> list[Stream]:
-    """Every stream of every format, once each."""
+    """Every stream of every connector, once each."""
     seen: dict[str, Stream] = {}
-    for kinds in FORMATS.values():
-        for kind in kinds:
-            for stream in kind.streams:
-                seen.setdefault(stream.raw_table, stream)
+    for module in connectors().values():
+        for stream in module.STREAMS:
+            seen.setdefault(stream.raw_table, stream)
     return list(seen.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.streams import Field, Stream
+from etl.streams import Field, Stream, flat_kinds
 
 FORMAT = "canonical"
 CHANNELS = ("voice", "chat", "email", "ticket", "social")
@@ -155,3 +155,5 @@ STREAMS: tuple[Stream, ...] = (
         row_checks=(("score", survey_scale_reasons),),
     ),
 )
+
+KINDS = flat_kinds(STREAMS)
