@@ -1,7 +1,8 @@
 """The model runner: applies the SQL models in `sql/` in dependency order, on DuckDB or PostgreSQL.
 
 A model is one `select` in a `.sql` file. Its folder gives its schema (`staging/` and `intermediate/` build
-into `staging`, `core/` into `core`, `marts/` into `marts`); a `_models.yml` beside it states its grain and
+into `staging`, `core/` into `core`, `marts/` into `marts`, `audit/` (data-quality reports such as identity
+conflicts) into `ops`); a `_models.yml` beside it states its grain and
 unique key. Models refer to each other with `{{ ref('name') }}`, to raw tables with
 `{{ source('format', 'stream') }}`, to enrichment outputs with `{{ enriched('name') }}`, to settings with
 `{{ var('name') }}`, and use the dialect macros of `etl.dialect`.
@@ -31,7 +32,7 @@ from etl.load import utc_now
 from etl.warehouse import Warehouse, check_identifier
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-LAYER_SCHEMAS = {"staging": "staging", "intermediate": "staging", "core": "core", "marts": "marts"}
+LAYER_SCHEMAS = {"staging": "staging", "intermediate": "staging", "core": "core", "marts": "marts", "audit": "ops"}
 ENRICHED_TABLES = {"message_sentiment": "core.enr_message_sentiment"}
 NEXT_SUFFIX = "__next"
 

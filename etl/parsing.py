@@ -258,7 +258,7 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
     index = pd.RangeIndex(len(chunk.values))
     raw = pd.DataFrame.from_records(chunk.values, index=index) if chunk.values else pd.DataFrame(index=index)
     absent = pd.Series([None] * len(index), dtype=object)
-    texts = {spec.name: _as_text(raw[spec.name]) if spec.name in raw.columns else absent for spec in stream.fields}
+    texts = {spec.name: _as_text(raw[spec.key]) if spec.key in raw.columns else absent for spec in stream.fields}
     if stream.key_from:
         missing_key = texts[stream.primary_key].isna()
         if missing_key.any():

@@ -48,16 +48,26 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Field:
+    """A raw column. `name` is the column (lower case, `__` for nesting: `via__channel`); `source` is the key
+    as the vendor spells it in the record (`CaseNumber`, `via.channel` flattened by the reader), when it
+    differs from the column name."""
+
     name: str
     kind: FieldKind = "text"
     required: bool = False
     choices: tuple[str, ...] = ()
     min_value: float | None = None
     max_value: float | None = None
+    source: str | None = None
 
     @property
     def sql_type(self) -> str:
         return SQL_TYPES[self.kind]
+
+    @property
+    def key(self) -> str:
+        """The key of this field in a parsed record."""
+        return self.source or self.name
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,9 @@ class Stream:
 
     @property
     def required_fields(self) -> tuple[str, ...]:
+        """Record keys (vendor spelling) that must be present."""
         derived = {self.primary_key} if self.key_from else set()
-        return tuple(f.name for f in self.fields if f.required and f.name not in derived)
+        return tuple(f.key for f in self.fields if f.required and f.name not in derived)
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:

@@ -72,10 +72,12 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_database_url")
 
 
-def make_settings(warehouse_url: str, source_path: Path, **overrides: object) -> Settings:
+def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",
+                  **overrides: object) -> Settings:
+    """Settings with one source; `sources=[...]` in overrides replaces it (several sources)."""
     data: dict[str, object] = {
         "warehouse": {"url": warehouse_url},
-        "sources": [{"name": "fixture", "format": "canonical", "path": str(source_path)}],
+        "sources": [{"name": "fixture", "format": source_format, "path": str(source_path)}],
         "ingest": {"max_rejected_share": 0.5},
     }
     data.update(overrides)
