@@ -63,7 +63,7 @@ class Model:
 
 def _model_specs(sql_dir: Path) -> dict[str, dict[str, Any]]:
     specs: dict[str, dict[str, Any]] = {}
-    for spec_file in sorted(sql_dir.rglob("_models.yml")):
+    for spec_file in sorted(sql_dir.rglob("_models*.yml")):
         for entry in (yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}).get("models", []):
             specs[entry["name"]] = entry
     return specs
