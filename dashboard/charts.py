@@ -31,7 +31,7 @@ GRID_COLOUR = "#E4E7EB"
 FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 FONT_SIZE = 13
 TREND_HEIGHT = 210
-TARGET_KEY_OFFSET = 42  # pixels below the plot: the baseline of the x-axis title
+TARGET_KEY_OFFSET = 60  # pixels below the plot: a line of its own under the x-axis title
 
 
 def apply_theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -126,7 +126,6 @@ def trend_chart(
         title="Week starting",
         axis=alt.Axis(
             format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]), grid=False,
-            titleAnchor="start", titleAlign="left",
         ),
         scale=alt.Scale(padding=12),
     )
@@ -164,7 +163,7 @@ def trend_chart(
         rule = alt.Chart(target_data).mark_rule(
             color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5
         ).encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")])
-        # The key to the dashed line sits under the plot, right of the x-axis title, where no data can hide it.
+        # The key to the dashed line sits under the x-axis title, right-aligned, where no data can hide it.
         rule_label = alt.Chart(target_data).mark_text(
             align="right", baseline="bottom", fontSize=FONT_SIZE, color=TARGET_COLOUR
         ).encode(x=alt.value("width"), y=alt.value("height"), yOffset=alt.value(TARGET_KEY_OFFSET),

@@ -73,7 +73,8 @@ def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.Da
     except Exception as error:
         if _is_missing_table(error):
             raise DataUnavailable(
-                "The warehouse does not hold the tables this page reads yet. Run `cxpulse run`, then reload."
+                "The warehouse does not hold the tables this page reads yet (or was built by an older version)."
+                " Run `cxpulse run`, then reload."
             ) from error
         raise
 

@@ -103,7 +103,7 @@ def _metric_block(
 
     series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
     if current is None or series.empty or series["value"].notna().sum() == 0:
-        st.info(f"No {metric.label.lower()} figures for these filters.")
+        st.info(f"{metric.label}: no figures for these filters.")
     else:
         chart = charts.trend_chart(
             series, label=metric.label, unit=metric.unit, target=target, direction=metric.direction,

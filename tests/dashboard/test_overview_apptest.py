@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import queries
+from dashboard.filters import Filters, default_filters
 from dashboard.formatting import MISSING
 from dashboard.views import overview
 from etl.catalog import load_catalog
@@ -70,6 +73,10 @@ def test_changing_a_filter_changes_the_figures_and_the_url(
     assert after != before
     assert int(after.replace(",", "")) < int(before.replace(",", ""))
     assert at.query_params["channel"] in (["voice"], "voice")
+    at.button[0].click().run()  # Reset filters
+    assert at.multiselect(key="filter_channel").value == []
+    assert _tiles(at)["Interactions"] == before
+    assert "channel" not in at.query_params
 
 
 def test_the_url_restores_the_filters(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
@@ -132,3 +139,34 @@ def test_a_mart_without_rows_says_so(
     assert not at.exception
     assert "holds no interactions yet" in _texts(at.info)
     assert len(at.metric) == 0
+
+
+def _demo_filters(demo_warehouse_url: str, **lists: tuple[str, ...]) -> Filters:
+    version = queries.data_version(demo_warehouse_url)
+    _, last_day = queries.data_bounds(demo_warehouse_url, version)
+    return replace(default_filters(last_day, today=dt.date(2026, 11, 1)), **lists)
+
+
+def test_tiles_and_trends_re_aggregate_the_same_sums(demo_warehouse_url: str) -> None:
+    filters = _demo_filters(demo_warehouse_url)
+    version = queries.data_version(demo_warehouse_url)
+    periods = queries.period_figures(demo_warehouse_url, version, overview.METRICS, filters)
+    weekly = queries.weekly_figures(demo_warehouse_url, version, overview.METRICS, filters)
+    current = periods[periods["period"] == queries.CURRENT].set_index("metric")
+    for name in overview.METRICS:
+        weeks = weekly[weekly["metric"] == name]
+        assert weeks["numerator"].sum() == pytest.approx(current.loc[name, "numerator"])
+        metric = load_catalog()[name]
+        expected = queries.metric_value(
+            weeks["numerator"].sum(), weeks["denominator"].sum() if metric.is_ratio else None, metric.is_ratio
+        )
+        assert current.loc[name, "value"] == pytest.approx(expected)
+
+
+def test_filter_values_are_bound_never_spliced(demo_warehouse_url: str) -> None:
+    hostile = ("voice' or '1'='1", "x); drop table marts.service_daily; --")
+    filters = _demo_filters(demo_warehouse_url, channels=hostile)
+    version = queries.data_version(demo_warehouse_url)
+    periods = queries.period_figures(demo_warehouse_url, version, overview.METRICS, filters)
+    assert periods.empty
+    assert queries.data_bounds(demo_warehouse_url, version)[1] is not None

@@ -1,0 +1,75 @@
+"""Time the pipeline end to end: generate the demo exports, then `cxpulse run` (and a second, idempotent run).
+
+    python bench/pipeline.py --scale 200000 [--engine duckdb|postgresql] [--pg-url URL]
+
+Each step runs as its own process; the figures are wall-clock seconds and the peak resident memory of that
+process. Prints one line per step and a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+
+def timed(command: list[str], cwd: Path) -> dict[str, float]:
+    """Wall time and peak resident memory of one process, measured by GNU time."""
+    completed = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, check=False,
+                               capture_output=True, text=True)
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
+    seconds, peak_kib = completed.stderr.strip().splitlines()[-1].split()
+    return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=200_000)
+    parser.add_argument("--engine", choices=["duckdb", "postgresql"], default="duckdb")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--end-date", default="2026-10-31")
+    args = parser.parse_args()
+    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
+    work = Path(tempfile.mkdtemp(prefix="cxpulse-bench-"))
+    database = None
+    try:
+        exports = work / "exports"
+        results = {"scale": args.scale, "engine": args.engine}
+        results["generate"] = timed([cxpulse, "generate", "--out", str(exports), "--scale", str(args.scale),
+                                     "--end-date", args.end_date, "--quiet"], work)
+        if args.engine == "duckdb":
+            url = f"duckdb:///{work / 'warehouse.duckdb'}"
+        else:
+            database = f"cxpulse_bench_{uuid.uuid4().hex[:8]}"
+            admin = sa.create_engine(args.pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'create database "{database}"'))
+            url = sa.make_url(args.pg_url).set(database=database).render_as_string(hide_password=False)
+        (work / "cxpulse.toml").write_text(
+            f'[warehouse]\nurl = "{url}"\n[[sources]]\nname = "demo"\nformat = "canonical"\npath = "exports"\n',
+            encoding="utf-8",
+        )
+        results["first_run"] = timed([cxpulse, "run", "--quiet"], work)
+        results["second_run"] = timed([cxpulse, "run", "--quiet"], work)
+        for step in ("generate", "first_run", "second_run"):
+            print(f"{step:>11}: {results[step]['seconds']:>7.1f} s, peak {results[step]['peak_rss_mib']} MiB")
+        print(json.dumps(results))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if database:
+            admin = sa.create_engine(args.pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'drop database if exists "{database}" with (force)'))
+
+
+if __name__ == "__main__":
+    main()
