@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_PARAM_OR_LITERAL = re.compile(r"'(?:[^']|'')*'|(?<![:\w]):([A-Za-z_]\w*)")
 _SAFE_TZ = re.compile(r"^[A-Za-z0-9_+\-/]+$")
 
 
 def duckdb_params(sql: str) -> str:
-    """`:name` -> `$name`, leaving `::` casts alone."""
-    return _PARAM.sub(r"$\1", sql)
+    """`:name` -> `$name`, leaving `::` casts and quoted literals (`'zendesk:ticket'`) alone."""
+    return _PARAM_OR_LITERAL.sub(lambda m: f"${m.group(1)}" if m.group(1) else m.group(0), sql)
 
 
 def seconds_between(start: str, end: str) -> str:
