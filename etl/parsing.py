@@ -256,7 +256,8 @@ def _first_reason(field_name: str, reasons: pd.Series, failures: pd.DataFrame) -
 def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> ParsedChunk:
     """Typed rows for the records that pass every rule; rejects with line, field and reason for the rest."""
     index = pd.RangeIndex(len(chunk.values))
-    raw = pd.DataFrame.from_records(chunk.values, index=index) if chunk.values else pd.DataFrame(index=index)
+    # dtype=object: a JSON column of numbers with gaps would otherwise turn 98738 into "98738.0"
+    raw = pd.DataFrame(chunk.values, index=index, dtype=object) if chunk.values else pd.DataFrame(index=index)
     absent = pd.Series([None] * len(index), dtype=object)
     texts = {spec.name: _as_text(raw[spec.key]) if spec.key in raw.columns else absent for spec in stream.fields}
     if stream.key_from:

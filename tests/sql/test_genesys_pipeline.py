@@ -1,0 +1,280 @@
+"""The whole pipeline on the Genesys Cloud fixture (tests/fixtures/genesys), on DuckDB and PostgreSQL.
+
+The fixture follows the analytics conversation detail schema of the Genesys Cloud Platform API (see the
+docstring of etl/sources/genesys.py). Five conversations on 2026-06-02 (UTC); metric values are in ms.
+
+A  voice, Billing queue. acd interact 09:00:15-09:00:27; Alice tAnswered emitted 09:00:27; she talks
+   09:00:27-09:03:00 (153 s), holds 09:03:00-09:04:00 (60 s), talks 09:04:00-09:07:00 (180 s), wraps up
+   09:07:00-09:07:30. queued 09:00:15 -> answered 09:00:27 = 12 s (within 20 s).
+   tTalkComplete 333000 -> 333 s (153 + 180); tHeldComplete 60000 -> 60 s; tAcw 30000 -> 30 s;
+   handle = 333 + 60 + 30 = 423 s. Events: ivr_entered, queued, answered, hold_started, hold_ended.
+B  voice, Billing queue. acd interact 10:00:10-10:00:50, tAbandon 40000 emitted 10:00:50; Bob was alerted
+   (tAlert, tNotResponding) but never answered. queued 10:00:10 -> abandoned 10:00:50 = 40 s: abandoned,
+   offered, not a short abandon. No talk: talk/hold/acw/handle null.
+C  voice, Support queue. acd interact 11:00:05-11:00:08, tAbandon 3000 at 11:00:08: 3 s < 5 s, a short
+   abandon, left out of offered.
+D  voice. Billing: acd 12:00:10-12:00:25, Alice tAnswered at 12:00:25, talks 240 s, nTransferred 1 (with
+   nBlindTransferred) at 12:04:25, tAcw 20 s. Support: acd 12:04:25-12:04:55, Carol tAnswered at 12:04:55,
+   talks 330 s, tAcw 15 s. queued = first queue entry 12:00:10, answered = first answer 12:00:25 -> 15 s
+   (within 20 s). One transfer. talk 240 + 330 = 570; hold 0 (no tHeldComplete); acw 20 + 15 = 35;
+   handle 605. Last queue Support, last agent Carol, intent = Carol's wrap-up code.
+E  web messaging (mediaType message -> chat). The Order Assistant bot (purpose workflow, flow DIGITALBOT)
+   13:00:00-13:03:00, then Chat Support acd 13:03:00-13:03:45, Dan tAnswered at 13:03:45: wait 45 s
+   (answered late). bot_started 13:00:00, handoff 13:03:00 -> service path bot_to_human. talk 240, hold 0,
+   acw 15, handle 255.
+service_daily (threshold 20 s, short abandon 5 s): offered A, B, D, E = 4; answered A, D, E = 3; within
+threshold A (12 s), D (15 s) = 2; abandoned B = 1; short abandons C = 1.
+The JSONL file's second line is truncated: one record quarantined, from line 2.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl.pipeline import SUCCEEDED, run_pipeline
+from etl.warehouse import open_reader
+from tests.conftest import FIXTURES, make_settings
+
+FIXTURE = FIXTURES / "genesys"
+A = "genesys:a349b186-e80a-5334-b373-25d6a0ff3cec"
+B = "genesys:134f5032-024e-56cc-83f9-25143c210565"
+C = "genesys:4f0b7f10-4e11-5c55-8893-65b8b69a7461"
+D = "genesys:46c951db-28e7-5aff-a70a-5dc8223192c8"
+E = "genesys:c42c5db8-fb2c-5546-bfdc-eafc10af9a98"
+BILLING = "genesys:8c6f2d14-3a5b-4f7e-b1c2-d3e4f5a6b7c8"
+SUPPORT = "genesys:1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0"
+CHAT_SUPPORT = "genesys:4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"
+ALICE = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f01"
+BOB = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f02"
+CAROL = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f03"
+DAN = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f04"
+ORDER_BOT = "genesys:d7c6b5a4-f3e2-4d1c-b0a9-f8e7d6c5b4a3"
+CAROL_WRAP_UP = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c63"
+
+
+def _query(url: str, sql: str) -> pd.DataFrame:
+    reader = open_reader(url)
+    try:
+        return reader.query_df(sql)
+    finally:
+        reader.close()
+
+
+def _run(url: str, source: Path = FIXTURE) -> None:
+    result = run_pipeline(make_settings(url, source, "genesys"), "run")
+    assert result.status == SUCCEEDED, result.problems
+
+
+def _contacts(url: str) -> pd.DataFrame:
+    return _query(
+        url,
+        "select interaction_id, channel, service_path, status, queue_id, agent_id, intent, queue_wait_seconds,"
+        " is_answered, is_abandoned, is_short_abandon, is_offered, is_answered_within_threshold, count_transfers,"
+        " count_holds, talk_seconds, hold_seconds, acw_seconds, handle_seconds from core.fct_interactions",
+    ).set_index("interaction_id")
+
+
+def test_interactions_carry_the_hand_worked_queue_outcomes_and_durations(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    contacts = _contacts(warehouse_url)
+    assert sorted(contacts.index) == sorted([A, B, C, D, E])
+    expected = {
+        # id: (wait s, answered, abandoned, short abandon, offered, within 20 s, transfers, holds)
+        A: (12.0, True, False, False, True, True, 0, 1),
+        B: (40.0, False, True, False, True, False, 0, 0),
+        C: (3.0, False, True, True, False, False, 0, 0),
+        D: (15.0, True, False, False, True, True, 1, 0),
+        E: (45.0, True, False, False, True, False, 0, 0),
+    }
+    for interaction_id, values in expected.items():
+        row = contacts.loc[interaction_id]
+        actual = (
+            float(row["queue_wait_seconds"]), bool(row["is_answered"]), bool(row["is_abandoned"]),
+            bool(row["is_short_abandon"]), bool(row["is_offered"]), bool(row["is_answered_within_threshold"]),
+            int(row["count_transfers"]), int(row["count_holds"]),
+        )
+        assert actual == values, interaction_id
+    durations = {
+        # id: (talk, hold, acw, handle) in seconds
+        A: (333.0, 60.0, 30.0, 423.0),
+        D: (570.0, 0.0, 35.0, 605.0),
+        E: (240.0, 0.0, 15.0, 255.0),
+    }
+    for interaction_id, values in durations.items():
+        row = contacts.loc[interaction_id]
+        assert tuple(float(row[c]) for c in ("talk_seconds", "hold_seconds", "acw_seconds", "handle_seconds")) \
+            == values, interaction_id
+    for interaction_id in (B, C):
+        assert contacts.loc[[interaction_id], ["talk_seconds", "handle_seconds"]].isna().all(axis=None)
+
+
+def test_interactions_carry_channel_path_status_queue_and_agent(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    contacts = _contacts(warehouse_url)
+    assert contacts.loc[E, "channel"] == "chat"  # mediaType message
+    assert set(contacts.loc[[A, B, C, D], "channel"]) == {"voice"}
+    assert contacts.loc[E, "service_path"] == "bot_to_human"
+    assert set(contacts.loc[[A, B, C, D], "service_path"]) == {"human_only"}
+    assert list(contacts.loc[[A, B, C, D, E], "status"]) == ["closed", "abandoned", "abandoned", "closed", "closed"]
+    # D was transferred from Billing to Support: the last queue and the last agent who answered
+    assert contacts.loc[D, "queue_id"] == SUPPORT
+    assert contacts.loc[D, "agent_id"] == CAROL
+    assert contacts.loc[D, "intent"] == CAROL_WRAP_UP
+    # Bob was only alerted on B: nobody handled it
+    assert pd.isna(contacts.loc[B, "agent_id"])
+    assert contacts.loc[B, "queue_id"] == BILLING
+
+
+def test_events_follow_segments_and_metrics(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    events = _query(
+        warehouse_url,
+        "select interaction_id, event_seq, event_type, cast(occurred_at as text) as occurred_at, agent_id,"
+        " queue_id, reason from core.fct_interaction_events order by interaction_id, event_seq",
+    )
+
+    def trail(interaction_id: str) -> list[tuple[str, str]]:
+        rows = events[events["interaction_id"] == interaction_id]
+        return [(row.event_type, row.occurred_at[11:19]) for row in rows.itertuples()]
+
+    assert trail(A) == [("ivr_entered", "09:00:00"), ("queued", "09:00:15"), ("answered", "09:00:27"),
+                        ("hold_started", "09:03:00"), ("hold_ended", "09:04:00")]
+    assert trail(B) == [("ivr_entered", "10:00:00"), ("queued", "10:00:10"), ("abandoned", "10:00:50")]
+    assert trail(C) == [("ivr_entered", "11:00:00"), ("queued", "11:00:05"), ("abandoned", "11:00:08")]
+    d_types = sorted(event_type for event_type, _ in trail(D))
+    assert d_types == ["answered", "answered", "ivr_entered", "queued", "queued", "transferred"]
+    assert trail(E) == [("bot_started", "13:00:00"), ("handoff", "13:03:00"), ("queued", "13:03:00"),
+                        ("answered", "13:03:45")]
+    transfer = events[events["event_type"] == "transferred"].iloc[0]
+    assert (transfer["agent_id"], transfer["queue_id"], transfer["reason"]) == (ALICE, BILLING, "blind")
+    answers = events[(events["interaction_id"] == D) & (events["event_type"] == "answered")]
+    assert list(zip(answers["agent_id"], answers["queue_id"], strict=True)) == [(ALICE, BILLING), (CAROL, SUPPORT)]
+    bot = events[events["event_type"] == "bot_started"].iloc[0]
+    assert bot["agent_id"] == ORDER_BOT
+
+
+def test_service_daily_totals(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    totals = _query(
+        warehouse_url,
+        "select count(distinct date_day) as days, sum(count_interactions) as interactions,"
+        " sum(count_offered) as offered, sum(count_answered) as answered,"
+        " sum(count_answered_within_threshold) as within_threshold, sum(count_abandoned) as abandoned,"
+        " sum(count_short_abandoned) as short_abandoned, sum(sum_speed_of_answer_seconds) as speed_of_answer"
+        " from marts.service_daily",
+    ).iloc[0]
+    assert int(totals["days"]) == 1
+    assert int(totals["interactions"]) == 5
+    assert int(totals["offered"]) == 4
+    assert int(totals["answered"]) == 3
+    assert int(totals["within_threshold"]) == 2
+    assert int(totals["abandoned"]) == 1
+    assert int(totals["short_abandoned"]) == 1
+    assert float(totals["speed_of_answer"]) == pytest.approx(12 + 15 + 45)
+
+
+def test_dimensions_come_from_participants(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    queues = _query(warehouse_url, "select queue_id, queue_name, channel from core.dim_queues").set_index("queue_id")
+    assert queues.to_dict("index") == {
+        BILLING: {"queue_name": "Billing", "channel": "voice"},
+        SUPPORT: {"queue_name": "Support", "channel": "voice"},
+        CHAT_SUPPORT: {"queue_name": "Chat Support", "channel": "chat"},
+    }
+    agents = _query(warehouse_url, "select agent_id, agent_name, agent_kind from core.dim_agents").set_index("agent_id")
+    assert agents.to_dict("index") == {
+        ALICE: {"agent_name": "Alice Martin", "agent_kind": "human"},
+        BOB: {"agent_name": "Bob Chen", "agent_kind": "human"},
+        CAROL: {"agent_name": "Carol Diaz", "agent_kind": "human"},
+        DAN: {"agent_name": "Dan Okafor", "agent_kind": "human"},
+        ORDER_BOT: {"agent_name": "Order Assistant", "agent_kind": "bot"},
+    }
+    customers = _query(
+        warehouse_url,
+        "select customer_id, email, phone, cast(created_at as text) as created_at from core.dim_customers",
+    ).set_index("customer_id")
+    # B and D came from the same number: four customers; E is a known external contact
+    assert sorted(customers.index) == sorted([
+        "genesys:+13175550101", "genesys:+13175550102", "genesys:+13175550103",
+        "genesys:5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+    ])
+    assert customers.loc["genesys:+13175550102", "phone"] == "+13175550102"
+    assert customers.loc["genesys:+13175550102", "created_at"].startswith("2026-06-02 10:00:00")  # B, before D
+    assert customers.loc["genesys:5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "email"] == "ana.silva@example.com"
+    contacts = _query(warehouse_url, "select interaction_id, customer_id from core.fct_interactions")
+    assert set(contacts.loc[contacts["interaction_id"].isin([B, D]), "customer_id"]) == {"genesys:+13175550102"}
+
+
+def test_the_truncated_line_is_quarantined_with_file_and_line(warehouse_url: str) -> None:
+    _run(warehouse_url)
+    rejects = _query(warehouse_url, "select stream, source_file, source_line, reason from ops.rejected_records")
+    assert len(rejects) == 1
+    reject = rejects.iloc[0]
+    assert reject["stream"] == "conversations"
+    assert Path(reject["source_file"]).name == "conversations-2026-06-02.jsonl"
+    assert int(reject["source_line"]) == 2
+    assert reject["reason"].startswith("invalid JSON")
+
+
+def test_a_page_exported_again_under_another_name_adds_nothing(warehouse_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "exports"
+    shutil.copytree(FIXTURE, source)
+    settings = make_settings(warehouse_url, source, "genesys")
+    run_pipeline(settings, "run")
+    before = _contacts(warehouse_url)
+    # the overlapping export repeats page 1 (A, B, C), compact and in another order (another file digest):
+    # 3 + 11 + 11 + 20 + 23 = 68 records, all known
+    page = json.loads((source / "conversations-page-1.json").read_text(encoding="utf-8"))
+    page["conversations"].reverse()
+    (source / "conversations-page-1-again.json").write_text(json.dumps(page), encoding="utf-8")
+    result = run_pipeline(settings, "run")
+    again = next(f for f in result.files if f.path.name == "conversations-page-1-again.json")
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 68)
+    pd.testing.assert_frame_equal(_contacts(warehouse_url).sort_index(), before.sort_index())
+
+
+def _callback_without_acd_participant() -> dict[str, object]:
+    """A callback whose queue shows only on the customer's segments, answered by a user (purpose user)."""
+    def segment(segment_type: str, start: str, end: str, **extra: str) -> dict[str, str]:
+        return {"segmentStart": f"2026-06-03T{start}Z", "segmentEnd": f"2026-06-03T{end}Z",
+                "segmentType": segment_type, **extra}
+
+    queue = SUPPORT.removeprefix("genesys:")
+    return {
+        "conversationId": "f0000000-0000-4000-8000-00000000000f",
+        "conversationStart": "2026-06-03T08:00:00Z", "conversationEnd": "2026-06-03T08:05:00Z",
+        "originatingDirection": "outbound",
+        "participants": [
+            {"participantId": "pf-customer", "purpose": "customer", "sessions": [{
+                "sessionId": "sf-customer", "mediaType": "callback", "ani": "tel:+13175550199",
+                "segments": [segment("interact", "08:00:00", "08:00:30", queueId=queue),
+                             segment("interact", "08:00:30", "08:05:00", queueId=queue)]}]},
+            {"participantId": "pf-user", "purpose": "user", "userId": "eve-0001", "participantName": "Eve Laurent",
+             "sessions": [{
+                 "sessionId": "sf-user", "mediaType": "callback",
+                 "metrics": [{"name": "tAnswered", "value": 30000, "emitDate": "2026-06-03T08:00:30Z"},
+                             {"name": "tTalkComplete", "value": 210000, "emitDate": "2026-06-03T08:04:00Z"},
+                             {"name": "tAcw", "value": 60000, "emitDate": "2026-06-03T08:05:00Z"}],
+                 "segments": [segment("interact", "08:00:30", "08:04:00", queueId=queue),
+                              segment("wrapup", "08:04:00", "08:05:00", queueId=queue)]}]},
+        ],
+    }
+
+
+def test_a_callback_queued_only_on_the_customer_segments(warehouse_url: str, tmp_path: Path) -> None:
+    # queued at the customer's first segment naming a queue (08:00:00), answered at tAnswered's emitDate
+    # (08:00:30): wait 30 s; talk 210 s, no hold (0), acw 60 s -> handle 270 s; callback counts as voice
+    (tmp_path / "callbacks.jsonl").write_text(json.dumps(_callback_without_acd_participant()) + "\n",
+                                              encoding="utf-8")
+    _run(warehouse_url, tmp_path)
+    row = _contacts(warehouse_url).loc["genesys:f0000000-0000-4000-8000-00000000000f"]
+    assert row["channel"] == "voice"
+    assert (float(row["queue_wait_seconds"]), bool(row["is_answered"])) == (30.0, True)
+    assert (row["queue_id"], row["agent_id"]) == (SUPPORT, "genesys:eve-0001")
+    assert tuple(float(row[c]) for c in ("talk_seconds", "hold_seconds", "acw_seconds", "handle_seconds")) \
+        == (210.0, 0.0, 60.0, 270.0)
