@@ -114,6 +114,8 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "short_abandon_seconds": settings.metrics.short_abandon_seconds,
         "reporting_timezone": settings.metrics.reporting_timezone,
         "sentiment_analyzer_version": _sentiment_version(),
+        "identity_default_country_code": settings.identity.default_country_code,
+        "identity_link_steps": settings.identity.link_steps,
     }
 
     def var(name: str) -> Any:

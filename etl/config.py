@@ -38,10 +38,19 @@ class MetricSettings:
 
 
 @dataclass(frozen=True)
+class IdentitySettings:
+    """Rules that join one person's records across sources (docs/identity.md)."""
+
+    default_country_code: str = "1"
+    link_steps: int = 4
+
+
+@dataclass(frozen=True)
 class Settings:
     warehouse_url: str = DEFAULT_WAREHOUSE_URL
     sources: tuple[SourceConfig, ...] = ()
     metrics: MetricSettings = MetricSettings()
+    identity: IdentitySettings = IdentitySettings()
     targets: dict[str, float] = field(default_factory=dict)
     unit_costs: dict[str, float] = field(default_factory=dict)
     currency: str = "USD"
@@ -75,6 +84,8 @@ def _parse_sources(raw: list[dict[str, Any]], base: Path) -> tuple[SourceConfig,
         if missing:
             raise ConfigError(f"[[sources]] entry {index + 1} lacks {', '.join(missing)}")
         options = {k: v for k, v in entry.items() if k not in {"name", "format", "path", "timezone"}}
+        if "mapping" in options:
+            options["mapping"] = str(_resolve(base, str(options["mapping"])))
         sources.append(
             SourceConfig(
                 name=str(entry["name"]),
@@ -90,6 +101,16 @@ def _parse_sources(raw: list[dict[str, Any]], base: Path) -> tuple[SourceConfig,
     return tuple(sources)
 
 
+def _parse_identity(raw: dict[str, Any]) -> IdentitySettings:
+    country_code = str(raw.get("default_country_code", "1")).lstrip("+")
+    if not country_code.isdigit() or len(country_code) > 3:
+        raise ConfigError(f"[identity] default_country_code must be 1 to 3 digits, not {country_code!r}")
+    link_steps = int(raw.get("link_steps", 4))
+    if not 1 <= link_steps <= 16:
+        raise ConfigError("[identity] link_steps must be between 1 and 16")
+    return IdentitySettings(default_country_code=country_code, link_steps=link_steps)
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
@@ -103,6 +124,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
             short_abandon_seconds=int(metrics.get("short_abandon_seconds", 5)),
             reporting_timezone=str(metrics.get("reporting_timezone", "UTC")),
         ),
+        identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs={str(k): float(v) for k, v in data.get("unit_costs", {}).items()},
         currency=str(data.get("currency", "USD")),

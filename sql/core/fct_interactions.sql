@@ -1,4 +1,5 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
+-- customer_key is the person across sources (docs/identity.md); the account is the person's.
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
@@ -14,6 +15,12 @@ event_milestones as (
 message_rollup as (
 
     select * from {{ ref('int_messages_rolled_up_to_interactions') }}
+
+),
+
+identity as (
+
+    select customer_id, customer_key from {{ ref('int_customer_identity_keys') }}
 
 ),
 
@@ -41,6 +48,7 @@ joined as (
         interactions.interaction_id,
         interactions.channel,
         interactions.customer_id,
+        coalesce(identity.customer_key, interactions.customer_id) as customer_key,
         customers.account_id,
         coalesce(accounts.segment, 'unknown') as segment,
         coalesce(interactions.queue_id, 'unassigned') as queue_id,
@@ -80,8 +88,10 @@ joined as (
         on event_milestones.interaction_id = interactions.interaction_id
     left join message_rollup
         on message_rollup.interaction_id = interactions.interaction_id
+    left join identity
+        on identity.customer_id = interactions.customer_id
     left join customers
-        on customers.customer_id = interactions.customer_id
+        on customers.customer_key = coalesce(identity.customer_key, interactions.customer_id)
     left join accounts
         on accounts.account_id = customers.account_id
     left join queues
@@ -126,6 +136,7 @@ select
     channel,
     service_path,
     customer_id,
+    customer_key,
     account_id,
     segment,
     queue_id,
