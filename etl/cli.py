@@ -78,6 +78,13 @@ def _report(result: RunResult, quiet: bool) -> None:
         console.print(f"[bold red]problem:[/] {problem}")
     if quiet:
         return
+    for file in result.files:
+        if file.status == "loaded" and file.records_read == 0:
+            console.print(f"note: {file.path} is empty")
+        if file.unknown_fields:
+            shown = ", ".join(file.unknown_fields[:12]) + (" ..." if len(file.unknown_fields) > 12 else "")
+            console.print(f"note: {file.path}: {len(file.unknown_fields)} field(s) no stream declares, kept in"
+                          f" the raw payload: {shown}")
     loaded = [f for f in result.files if f.status == "loaded"]
     skipped = [f for f in result.files if f.status == "skipped"]
     console.print(

@@ -43,6 +43,8 @@ class FileReport:
     rows_duplicate: int = 0
     rows_rejected: int = 0
     error: str | None = None
+    unknown_fields: tuple[str, ...] = ()
+    """Fields the records carry that no stream declares: kept in the raw payload, reported once per file."""
 
     @property
     def rejected_share(self) -> float:
@@ -179,6 +181,15 @@ def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, b
     )
 
 
+def undeclared_fields(stream: Stream, records: list[dict]) -> set[str]:
+    """Keys of these records that the stream does not declare."""
+    declared = {spec.key for spec in stream.fields}
+    present: set[str] = set()
+    for record in records:
+        present.update(record.keys())
+    return present - declared
+
+
 def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: Path, run_id: int,
               progress: Progress | None = None) -> FileReport:
     """Land one file as one batch, across the streams it feeds. Raises FileError (and rolls back) when the
@@ -192,7 +203,9 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
     with warehouse.transaction():
         batch_id = next_id(warehouse, "ops.batches", "batch_id")
         touched: dict[str, Stream] = {}
+        unknown: set[str] = set()
         for stream, chunk in read_kind(path, kind):
+            unknown |= undeclared_fields(stream, chunk.values)
             if stream.name not in touched:
                 ensure_raw_table(warehouse, stream)
                 incoming = _incoming_table(stream)
@@ -213,14 +226,15 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             report.rows_loaded += loaded
             _save_stream_state(warehouse, source.name, stream, batch_id, loaded, watermark, now)
         report.rows_duplicate = report.records_read - report.rows_rejected - report.rows_loaded
+        report.unknown_fields = tuple(sorted(unknown))
         warehouse.execute(
             "insert into ops.batches (batch_id, run_id, source_name, stream, source_file, file_digest, file_bytes,"
-            " records_read, rows_loaded, rows_duplicate, rows_rejected, loaded_at) values (:batch, :run, :source,"
-            " :kind, :file, :digest, :bytes, :read, :loaded, :duplicate, :rejected, :now)",
+            " records_read, rows_loaded, rows_duplicate, rows_rejected, unknown_fields, loaded_at) values (:batch,"
+            " :run, :source, :kind, :file, :digest, :bytes, :read, :loaded, :duplicate, :rejected, :unknown, :now)",
             {"batch": batch_id, "run": run_id, "source": source.name, "kind": kind.name, "file": str(path),
              "digest": digest, "bytes": path.stat().st_size, "read": report.records_read,
              "loaded": report.rows_loaded, "duplicate": report.rows_duplicate, "rejected": report.rows_rejected,
-             "now": now},
+             "unknown": ", ".join(report.unknown_fields) or None, "now": now},
         )
     return report
 

@@ -32,8 +32,11 @@ create table if not exists ops.batches (
     rows_loaded bigint not null,
     rows_duplicate bigint not null,
     rows_rejected bigint not null,
+    unknown_fields text,
     loaded_at timestamp not null
 );
+-- added after the first release: warehouses built before it gain the column here
+alter table ops.batches add column if not exists unknown_fields text;
 
 -- one row per source x stream: how far loading has got
 create table if not exists ops.stream_state (
