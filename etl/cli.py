@@ -119,9 +119,12 @@ def generate(
     scale: Annotated[int, typer.Option(help="Approximate number of interactions.")] = 200_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 42,
     end_date: Annotated[str | None, typer.Option(help="Last day simulated (YYYY-MM-DD); default yesterday.")] = None,
+    export_format: Annotated[str, typer.Option(
+        "--format", help="vendor: Amazon Connect, Zendesk, Salesforce and survey exports; canonical: cxpulse's own."
+    )] = "vendor",
     quiet: QuietOption = False,
 ) -> None:
-    """Write a simulated service operation's export files (canonical format)."""
+    """Write a simulated service operation's export files (vendor exports by default, or canonical)."""
     from etl.demo.simulator import generate as simulate
 
     last_day = dt.date.fromisoformat(end_date) if end_date else None
@@ -133,7 +136,8 @@ def generate(
             progress.advance(count - done["n"])
             done["n"] = count
 
-        counts = simulate(out, scale=scale, seed=seed, end_date=last_day, progress=on_progress)
+        counts = simulate(out, scale=scale, seed=seed, end_date=last_day, progress=on_progress,
+                          export_format=export_format)
     if not quiet:
         console.print(", ".join(f"{name}: {rows:,}" for name, rows in counts.items()))
 
@@ -174,10 +178,23 @@ def run_command(config: ConfigOption = None, quiet: QuietOption = False) -> None
     raise typer.Exit(code=result.exit_code)
 
 
+def _toml_value(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value).lower()
+
+
 def write_demo_config(folder: Path, exports: Path) -> Path:
+    from etl.demo.vendor_exports import demo_sources
+
+    sources = "".join(
+        "[[sources]]\n" + "".join(
+            f"{key} = {_toml_value(f'{exports.name}/{value}' if key == 'path' else value)}\n"
+            for key, value in entry.items()
+        ) + "\n"
+        for entry in demo_sources()
+    )
     path = folder / "cxpulse.toml"
     path.write_text(
-        "# Written by `cxpulse demo`: the simulated operation's exports and a local DuckDB warehouse.\n"
+        "# Written by `cxpulse demo`: the simulated operation's vendor exports and a local DuckDB warehouse.\n"
         "# `cxpulse run` in this folder repeats the same ingest (files already loaded are skipped).\n"
         "[warehouse]\n"
         'url = "duckdb:///data/cxpulse.duckdb"\n\n'
@@ -187,10 +204,7 @@ def write_demo_config(folder: Path, exports: Path) -> Path:
         'reporting_timezone = "UTC"\n\n'
         "[ingest]\n"
         "max_rejected_share = 0.05\n\n"
-        "[[sources]]\n"
-        'name = "demo"\n'
-        'format = "canonical"\n'
-        f'path = "{exports.name}"\n',
+        + sources.rstrip("\n") + "\n",
         encoding="utf-8",
     )
     return path
@@ -214,7 +228,7 @@ def demo(
         for leftover in (folder / "data").glob("cxpulse.duckdb*"):
             leftover.unlink()
     if not (exports / "README.md").exists():
-        generate(out=exports, scale=scale, seed=seed, end_date=None, quiet=quiet)
+        generate(out=exports, scale=scale, seed=seed, end_date=None, export_format="vendor", quiet=quiet)
     if not config_path.exists():
         write_demo_config(folder, exports)
     settings = _settings(config_path)

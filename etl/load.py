@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,11 @@ def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, sour
 
 
 def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.datetime | None]:
-    """Insert incoming rows whose record hash is new; return the count and the highest cursor value."""
+    """Insert the incoming chunk's rows whose record hash is new, then empty the incoming table.
+
+    Returns the count inserted and the chunk's highest cursor value. Working one chunk at a time keeps a
+    load's memory flat however large the file.
+    """
     table = check_identifier(stream.raw_table)
     incoming = _incoming_table(stream)
     cursor = check_identifier(stream.cursor)
@@ -153,7 +158,7 @@ def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.dateti
     count = int(warehouse.scalar(f"select count(*) from ({fresh}) f") or 0)
     watermark = warehouse.scalar(f"select max({cursor}) from {incoming}")
     warehouse.execute(f"insert into {table} ({columns}) {fresh}")
-    warehouse.execute(f"drop table {incoming}")
+    warehouse.execute(f"delete from {incoming}")
     return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
 
 
@@ -181,6 +186,15 @@ def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, b
     )
 
 
+def _discard_batch(warehouse: Warehouse, batch_id: int, streams: list[Stream]) -> None:
+    """Remove what a failed file left behind (stream state and the batch row are written only at its end)."""
+    for stream in streams:
+        warehouse.execute(f"drop table if exists {_incoming_table(stream)}")
+        warehouse.execute(f"delete from {check_identifier(stream.raw_table)} where _batch_id = :batch",
+                          {"batch": batch_id})
+    warehouse.execute("delete from ops.rejected_records where batch_id = :batch", {"batch": batch_id})
+
+
 def undeclared_fields(stream: Stream, records: list[dict]) -> set[str]:
     """Keys of these records that the stream does not declare."""
     declared = {spec.key for spec in stream.fields}
@@ -200,9 +214,11 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
         report.status = "skipped"
         return report
     now = utc_now()
-    with warehouse.transaction():
-        batch_id = next_id(warehouse, "ops.batches", "batch_id")
-        touched: dict[str, Stream] = {}
+    batch_id = next_id(warehouse, "ops.batches", "batch_id")
+    touched: dict[str, Stream] = {}
+    with warehouse.batch(undo=lambda: _discard_batch(warehouse, batch_id, list(touched.values()))):
+        loaded_by_stream: dict[str, int] = defaultdict(int)
+        watermarks: dict[str, dt.datetime | None] = {}
         unknown: set[str] = set()
         for stream, chunk in read_kind(path, kind):
             unknown |= undeclared_fields(stream, chunk.values)
@@ -217,14 +233,19 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             report.rows_rejected += len(parsed.rejects)
             if len(parsed.rows):
                 _land_chunk_rows(warehouse, stream, parsed.rows, batch_id, source.name, path)
+                loaded, watermark = _move_new_rows(warehouse, stream)
+                loaded_by_stream[stream.name] += loaded
+                marks = [m for m in (watermarks.get(stream.name), watermark) if m is not None]
+                watermarks[stream.name] = max(marks) if marks else None
             if len(parsed.rejects):
                 _quarantine(warehouse, parsed.rejects, batch_id, source.name, stream, path, now)
             if progress:
                 progress(f"{source.name}/{stream.name}", len(chunk))
         for stream in touched.values():
-            loaded, watermark = _move_new_rows(warehouse, stream)
-            report.rows_loaded += loaded
-            _save_stream_state(warehouse, source.name, stream, batch_id, loaded, watermark, now)
+            warehouse.execute(f"drop table {_incoming_table(stream)}")
+            report.rows_loaded += loaded_by_stream[stream.name]
+            _save_stream_state(warehouse, source.name, stream, batch_id, loaded_by_stream[stream.name],
+                               watermarks.get(stream.name), now)
         report.rows_duplicate = report.records_read - report.rows_rejected - report.rows_loaded
         report.unknown_fields = tuple(sorted(unknown))
         warehouse.execute(

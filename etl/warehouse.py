@@ -23,7 +23,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +39,8 @@ Dialect = Literal["duckdb", "postgresql"]
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 _PG_WRITER_LOCK_KEY = 7_431_992_001
 WRITER_LOCK_TIMEOUT_SECONDS = 600.0
+MEMORY_LIMIT_ENV = "CXPULSE_DUCKDB_MEMORY_LIMIT"
+"""Memory a DuckDB writer may use before it spills to disk (default 2GB)."""
 
 
 class WarehouseError(RuntimeError):
@@ -105,6 +107,11 @@ class Warehouse(abc.ABC):
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """Open a transaction, or join the one already open."""
+
+    @abc.abstractmethod
+    def batch(self, undo: Callable[[], None]) -> contextlib.AbstractContextManager[None]:
+        """All-or-nothing scope for loading one file; `undo` removes what a failed file left behind where the
+        engine cannot roll back cheaply."""
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         frame = self.query_df(sql, params)
@@ -173,6 +180,17 @@ class DuckDBWarehouse(Warehouse):
         self._in_transaction = False
         self._connection.commit()
 
+    @contextlib.contextmanager
+    def batch(self, undo: Callable[[], None]) -> Iterator[None]:
+        # Not a transaction: DuckDB keeps a transaction's inserts in memory until commit, so a 5 GB file would
+        # need 5 GB and more. The whole writing session is already all-or-nothing (it works on a copy of the
+        # file, swapped in only on success); within it, a file that fails is removed by its batch id.
+        try:
+            yield
+        except BaseException:
+            undo()
+            raise
+
 
 class PostgresWarehouse(Warehouse):
     dialect: Dialect = "postgresql"
@@ -191,6 +209,11 @@ class PostgresWarehouse(Warehouse):
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         with self.transaction():
             self._connection.execute(sa.text(sql), dict(params or {}))
+
+    @contextlib.contextmanager
+    def batch(self, undo: Callable[[], None]) -> Iterator[None]:
+        with self.transaction():
+            yield
 
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         with self.transaction():
@@ -252,7 +275,8 @@ def _duckdb_writer(path: Path, lock_timeout_seconds: float) -> Iterator[Warehous
         _remove_quietly(next_path, Path(str(next_path) + ".wal"))
         if path.exists():
             shutil.copyfile(path, next_path)
-        connection = duckdb.connect(str(next_path), config={"threads": os.cpu_count() or 2})
+        config = {"threads": os.cpu_count() or 2, "memory_limit": os.environ.get(MEMORY_LIMIT_ENV, "2GB")}
+        connection = duckdb.connect(str(next_path), config=config)
         try:
             yield DuckDBWarehouse(connection)
             connection.execute("checkpoint")

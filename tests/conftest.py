@@ -84,9 +84,16 @@ def make_settings(warehouse_url: str, source_path: Path, source_format: str = "c
     return settings_from_mapping(data, source_path)
 
 
+def demo_source_entries(exports: Path) -> list[dict[str, object]]:
+    """The demo's `[[sources]]` entries (etl.demo.vendor_exports.demo_sources) with absolute paths."""
+    from etl.demo.vendor_exports import demo_sources
+
+    return [{**entry, "path": str(exports / str(entry["path"]))} for entry in demo_sources()]
+
+
 @pytest.fixture(scope="session")
 def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small simulated operation written by the demo simulator (about six months to 2026-10-31)."""
+    """A small simulated operation written by the demo simulator as vendor exports (six months to 2026-10-31)."""
     from etl.demo.simulator import generate
 
     out = tmp_path_factory.mktemp("demo_exports")
@@ -96,10 +103,11 @@ def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse_url(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A DuckDB warehouse built by the real pipeline from the demo exports."""
+    """A DuckDB warehouse built by the real pipeline from the demo's vendor exports, one source per system."""
     from etl.pipeline import run_pipeline
 
     url = f"duckdb:///{tmp_path_factory.mktemp('demo_warehouse') / 'demo.duckdb'}"
-    result = run_pipeline(make_settings(url, demo_exports), "run")
+    settings = make_settings(url, demo_exports, sources=demo_source_entries(demo_exports))
+    result = run_pipeline(settings, "run")
     assert result.exit_code == 0, result.problems
     return url

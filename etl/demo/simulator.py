@@ -7,13 +7,14 @@ chunks; only the account, customer and agent tables and per-account tallies stay
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from etl.demo import catalog
+from etl.demo import catalog, vendor_exports
 from etl.demo.churn import ExperienceLedger, choose_churners, churn_days, churn_logits
 from etl.demo.contacts import INTERACTION_HEADER, SURVEY_HEADER, Contact, ContactEmitter, MonthStreams
 from etl.demo.outcomes import OutcomeDrawer, Outcomes
@@ -30,16 +31,29 @@ from etl.demo.texts import UniformStream
 from etl.demo.writers import CsvStream, JsonlStream, iso_utc
 
 CHUNK_CONTACTS = 20_000
+EXPORT_FORMATS = ("vendor", "canonical")
+CANONICAL_TEMP_FOLDER = ".canonical-tmp"
 ProgressCallback = Callable[[int, int], None]
 
 
 def generate(out_dir: Path, *, scale: int = 200_000, seed: int = 42, end_date: date | None = None,
-             months: int = 6, progress: ProgressCallback | None = None) -> dict[str, int]:
-    """Write a simulated operation's canonical export files into out_dir; return rows written per stream."""
+             months: int = 6, progress: ProgressCallback | None = None,
+             export_format: str = "vendor") -> dict[str, int]:
+    """Write a simulated operation's export files into out_dir; return rows written per stream.
+
+    export_format "vendor" writes what the tools would export (etl/demo/vendor_exports.py): the canonical
+    files are written into a temporary folder inside out_dir, converted, then removed; the counts then include
+    the vendor records per kind. "canonical" writes the canonical files themselves.
+    """
     if scale < 1 or months < 1:
         raise ValueError("scale and months must be positive")
+    if export_format not in EXPORT_FORMATS:
+        raise ValueError(f"export_format must be one of {', '.join(EXPORT_FORMATS)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if export_format == "vendor":
+        return _generate_vendor(out_dir, scale=scale, seed=seed, end_date=end_date, months=months,
+                                progress=progress)
     end = end_date or (datetime.now(UTC).date() - timedelta(days=1))
     period = Period.ending_on(end, months)
     rng = np.random.default_rng(seed)
@@ -58,6 +72,21 @@ def generate(out_dir: Path, *, scale: int = 200_000, seed: int = 42, end_date: d
     _write_readme(out_dir / "README.md", seed, scale, period, rows)
     return {name: rows[name] for name in
             ("accounts", "customers", "agents", "queues", "interactions", "events", "messages", "surveys")}
+
+
+def _generate_vendor(out_dir: Path, *, scale: int, seed: int, end_date: date | None, months: int,
+                     progress: ProgressCallback | None) -> dict[str, int]:
+    """Canonical files into a temporary folder inside out_dir, converted to vendor exports, then removed."""
+    canonical_dir = out_dir / CANONICAL_TEMP_FOLDER
+    shutil.rmtree(canonical_dir, ignore_errors=True)
+    try:
+        rows = generate(canonical_dir, scale=scale, seed=seed, end_date=end_date, months=months, progress=progress,
+                        export_format="canonical")
+        vendor_rows = vendor_exports.convert(canonical_dir, out_dir)
+    finally:
+        shutil.rmtree(canonical_dir, ignore_errors=True)
+    vendor_exports.write_readme(out_dir / "README.md", seed, scale, vendor_rows)
+    return {**rows, **vendor_rows}
 
 
 def _write_contacts(out_dir: Path, rng: np.random.Generator, period: Period, scale: int, accounts: Accounts,

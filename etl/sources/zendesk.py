@@ -303,7 +303,7 @@ def change_event_types(event: dict[str, Any], escalation_tags: frozenset[str]) -
     elif field == "group_id" and kind == "Change" and _present(previous) and _present(value) \
             and str(value) != str(previous):
         found.append(("transferred", None))
-    elif field == "priority" and value == "urgent" and previous != "urgent":
+    elif field == "priority" and kind == "Change" and value == "urgent" and previous != "urgent":
         found.append(("escalated", "priority_urgent"))
     elif field == "tags":
         added = _tag_set(value) - _tag_set(previous)

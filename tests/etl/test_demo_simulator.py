@@ -59,7 +59,7 @@ def parse_utc(value: str) -> datetime:
 def export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], list[tuple[int, int]]]:
     folder = tmp_path_factory.mktemp("demo")
     calls: list[tuple[int, int]] = []
-    rows = generate(folder, scale=PROPERTY_SCALE, seed=7, end_date=END_DATE,
+    rows = generate(folder, scale=PROPERTY_SCALE, seed=7, end_date=END_DATE, export_format="canonical",
                     progress=lambda done, total: calls.append((done, total)))
     return folder, rows, calls
 
@@ -89,9 +89,9 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path) -> None:
-    generate(tmp_path / "a", scale=SMALL_SCALE, seed=3, end_date=END_DATE)
-    generate(tmp_path / "b", scale=SMALL_SCALE, seed=3, end_date=END_DATE)
-    generate(tmp_path / "c", scale=SMALL_SCALE, seed=4, end_date=END_DATE)
+    generate(tmp_path / "a", scale=SMALL_SCALE, seed=3, end_date=END_DATE, export_format="canonical")
+    generate(tmp_path / "b", scale=SMALL_SCALE, seed=3, end_date=END_DATE, export_format="canonical")
+    generate(tmp_path / "c", scale=SMALL_SCALE, seed=4, end_date=END_DATE, export_format="canonical")
     first, again, other = (file_bytes(tmp_path / name) for name in "abc")
     assert first == again
     assert first.keys() == other.keys()
@@ -100,7 +100,7 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path) 
 
 
 def test_small_scale_stays_small(tmp_path: Path) -> None:
-    rows = generate(tmp_path, scale=SMALL_SCALE, seed=1, end_date=END_DATE)
+    rows = generate(tmp_path, scale=SMALL_SCALE, seed=1, end_date=END_DATE, export_format="canonical")
     total_bytes = sum(path.stat().st_size for path in tmp_path.iterdir())
     assert abs(rows["interactions"] - SMALL_SCALE) <= 0.05 * SMALL_SCALE
     assert total_bytes < 8_000_000

@@ -2,9 +2,69 @@
 -- flow), queued, answered, abandoned (the customer hung up in queue, no agent), transferred (a leg started by
 -- TRANSFER or QUEUE_TRANSFER, from the previous leg's queue to its own) and disconnected (the journey's last leg).
 -- CTRs carry hold counts and durations but no hold times, so no hold events are made.
+-- A chat whose transcript has bot turns (CUSTOM_BOT) gets bot_started at the first of them and, when it then
+-- entered a queue, a handoff at that queue entry: Connect's flows hand a chat from the bot to people by
+-- queueing it, and a customer who leaves the queue afterwards was still handed off.
 with legs as (
 
     select * from {{ ref('stg_amazon_connect__contact_legs') }}
+
+),
+
+bot_turns as (
+
+    select
+        interaction_id,
+        min(sent_at) as first_bot_turn_at
+    from {{ ref('stg_amazon_connect__messages') }}
+    where author_role = 'bot'
+    group by interaction_id
+
+),
+
+first_queue_entries as (
+
+    select
+        interaction_id,
+        min(enqueued_at) as enqueued_at
+    from legs
+    where enqueued_at is not null
+    group by interaction_id
+
+),
+
+bot_started as (
+
+    select
+        substr(interaction_id, length('amazon_connect:') + 1) as contact_id,
+        interaction_id,
+        first_bot_turn_at as occurred_at,
+        'bot_started' as event_type,
+        cast(null as text) as agent_id,
+        cast(null as text) as queue_id,
+        cast(null as text) as from_value,
+        cast(null as text) as to_value,
+        cast(null as text) as reason
+    from bot_turns
+
+),
+
+handoff as (
+
+    select
+        substr(bot_turns.interaction_id, length('amazon_connect:') + 1) as contact_id,
+        bot_turns.interaction_id,
+        first_queue_entries.enqueued_at as occurred_at,
+        'handoff' as event_type,
+        cast(null as text) as agent_id,
+        cast(null as text) as queue_id,
+        cast(null as text) as from_value,
+        cast(null as text) as to_value,
+        cast(null as text) as reason
+    from bot_turns
+    inner join first_queue_entries
+        on first_queue_entries.interaction_id = bot_turns.interaction_id
+    where bot_turns.first_bot_turn_at <= first_queue_entries.enqueued_at
 
 ),
 
@@ -125,6 +185,10 @@ unioned as (
     select * from transferred
     union all
     select * from disconnected
+    union all
+    select * from bot_started
+    union all
+    select * from handoff
 
 )
 
