@@ -1,4 +1,5 @@
-"""Time the pipeline end to end: generate the demo exports, then `cxpulse run` (and a second, idempotent run).
+"""Time the pipeline end to end: generate the demo's vendor exports, then `cxpulse run` on the sources
+`cxpulse demo` configures (and a second run, which must add nothing).
 
     python bench/pipeline.py --scale 200000 [--engine duckdb|postgresql] [--pg-url URL]
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,11 +22,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from etl.cli import write_demo_config
 
-def timed(command: list[str], cwd: Path) -> dict[str, float]:
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall time and peak resident memory of one process, measured by GNU time."""
     completed = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, check=False,
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, env=env)
     if completed.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
     seconds, peak_kib = completed.stderr.strip().splitlines()[-1].split()
@@ -54,12 +58,10 @@ def main() -> None:
             with admin.connect() as connection:
                 connection.execute(sa.text(f'create database "{database}"'))
             url = sa.make_url(args.pg_url).set(database=database).render_as_string(hide_password=False)
-        (work / "cxpulse.toml").write_text(
-            f'[warehouse]\nurl = "{url}"\n[[sources]]\nname = "demo"\nformat = "canonical"\npath = "exports"\n',
-            encoding="utf-8",
-        )
-        results["first_run"] = timed([cxpulse, "run", "--quiet"], work)
-        results["second_run"] = timed([cxpulse, "run", "--quiet"], work)
+        write_demo_config(work, exports)
+        env = {**os.environ, "CXPULSE_WAREHOUSE_URL": url}
+        results["first_run"] = timed([cxpulse, "run", "--quiet"], work, env)
+        results["second_run"] = timed([cxpulse, "run", "--quiet"], work, env)
         for step in ("generate", "first_run", "second_run"):
             print(f"{step:>11}: {results[step]['seconds']:>7.1f} s, peak {results[step]['peak_rss_mib']} MiB")
         print(json.dumps(results))
