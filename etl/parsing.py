@@ -63,6 +63,25 @@ REJECT_COLUMNS = ["source_line", "field_name", "reason", "payload"]
 # ---------------------------------------------------------------- reading
 
 
+def csv_rows(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, str] | None, str]]:
+    """(line the row starts on, the row as header -> value or None when its width is wrong, original text)
+    for every non-blank row after the header of a `csv.reader`; quoted newlines are counted."""
+    line_end = reader.line_num
+    for row in reader:
+        line_start, line_end = line_end + 1, reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != len(header):
+            yield line_start, None, orjson.dumps(row).decode()
+        else:
+            record = dict(zip(header, row, strict=True))
+            yield line_start, record, orjson.dumps(record).decode()
+
+
+def width_reason(header: list[str], original: str) -> str:
+    return f"expected {len(header)} fields, found {len(orjson.loads(original))}"
+
+
 def _csv_chunks(path: Path, stream: Stream, chunk_records: int) -> Iterator[RecordChunk]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
@@ -74,20 +93,13 @@ def _csv_chunks(path: Path, stream: Stream, chunk_records: int) -> Iterator[Reco
         if missing:
             raise FileError(path, f"missing required column(s) {', '.join(missing)} (header: {', '.join(header)})")
         chunk = RecordChunk()
-        line_end = reader.line_num
-        for row in reader:
-            line_start, line_end = line_end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != len(header):
-                chunk.unreadable.append(
-                    (line_start, f"expected {len(header)} fields, found {len(row)}", orjson.dumps(row).decode())
-                )
+        for line, record, original in csv_rows(reader, header):
+            if record is None:
+                chunk.unreadable.append((line, width_reason(header, original), original))
             else:
-                record = dict(zip(header, row, strict=True))
-                chunk.lines.append(line_start)
+                chunk.lines.append(line)
                 chunk.values.append(record)
-                chunk.payloads.append(orjson.dumps(record).decode())
+                chunk.payloads.append(original)
             if len(chunk) >= chunk_records:
                 yield chunk
                 chunk = RecordChunk()

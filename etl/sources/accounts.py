@@ -38,7 +38,7 @@ from typing import Any
 import orjson
 
 from etl.config import SourceConfig
-from etl.parsing import CHUNK_RECORDS, FileError, RecordChunk
+from etl.parsing import CHUNK_RECORDS, FileError, RecordChunk, csv_rows, width_reason
 from etl.sources.canonical import SEGMENTS
 from etl.streams import Field, FileKind, Stream
 
@@ -141,17 +141,10 @@ def read_accounts(path: Path, kind: FileKind, options: dict[str, Any]) -> Iterat
             raise FileError(path, f"no column for account_id (header: {', '.join(header)}; see `columns`)")
         prefix = str(options.get("account_id_prefix", ""))
         accounts, attributes = RecordChunk(), RecordChunk()
-        line_end = reader.line_num
-        for row in reader:
-            line_start, line_end = line_end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
+        for line_start, record, payload in csv_rows(reader, header):
+            if record is None:
+                accounts.unreadable.append((line_start, width_reason(header, payload), payload))
                 continue
-            if len(row) != len(header):
-                reason = f"expected {len(header)} fields, found {len(row)}"
-                accounts.unreadable.append((line_start, reason, orjson.dumps(row).decode()))
-                continue
-            record = dict(zip(header, row, strict=True))
-            payload = orjson.dumps(record).decode()
             account = account_from_row(record, columns, prefix)
             accounts.lines.append(line_start)
             accounts.values.append(account)

@@ -34,11 +34,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pandas as pd
 
 from etl.config import SourceConfig
-from etl.parsing import CHUNK_RECORDS, FileError, RecordChunk
+from etl.parsing import CHUNK_RECORDS, FileError, RecordChunk, csv_rows, width_reason
 from etl.sources.canonical import survey_scale_reasons
 from etl.streams import Field, FileKind, Stream
 
@@ -137,19 +136,13 @@ def read_answers(path: Path, kind: FileKind, options: dict[str, Any]) -> Iterato
         if header and missing:
             raise FileError(path, f"no column for {', '.join(missing)} (header: {', '.join(header)})")
         chunk = RecordChunk()
-        line_end = reader.line_num
-        for row in reader:
-            line_start, line_end = line_end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != len(header):
-                reason = f"expected {len(header)} fields, found {len(row)}"
-                chunk.unreadable.append((line_start, reason, orjson.dumps(row).decode()))
+        for line, record, original in csv_rows(reader, header):
+            if record is None:
+                chunk.unreadable.append((line, width_reason(header, original), original))
             else:
-                record = dict(zip(header, row, strict=True))
-                chunk.lines.append(line_start)
+                chunk.lines.append(line)
                 chunk.values.append(answer_from_row(record, columns, options))
-                chunk.payloads.append(orjson.dumps(record).decode())
+                chunk.payloads.append(original)
             if len(chunk) >= CHUNK_RECORDS:
                 yield SURVEYS, chunk
                 chunk = RecordChunk()
