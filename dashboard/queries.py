@@ -25,6 +25,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.filters import FilterOptions, Filters, previous_period
 from etl.catalog import Metric, load_catalog
+from etl.run_status import COMPLETED
 from etl.warehouse import WarehouseMissing, check_identifier
 
 RUNS_TTL_SECONDS = 60
@@ -84,10 +85,11 @@ def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.Da
 
 @st.cache_data(ttl=RUNS_TTL_SECONDS, show_spinner=False)
 def last_successful_run(url: str) -> pd.Timestamp | None:
-    """finished_at of the last successful run, as a UTC timestamp; None when no run has succeeded."""
+    """finished_at of the last run that completed (rejected records over the threshold still complete a run:
+    its data is loaded and built), as a UTC timestamp; None when no run has completed."""
     try:
-        frame = _query(url, "select max(finished_at) as finished_at from ops.runs where status = :status",
-                       {"status": "succeeded"})
+        frame = _query(url, "select max(finished_at) as finished_at from ops.runs where status = any(:statuses)",
+                       {"statuses": list(COMPLETED)})
     except DataUnavailable as error:
         if isinstance(error.__cause__, WarehouseMissing):
             raise

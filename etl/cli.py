@@ -278,7 +278,7 @@ def status(config: ConfigOption = None) -> None:
     settings = _settings(config)
     reader = open_reader(settings.warehouse_url)
     try:
-        report = read_status(reader)
+        report = read_status(reader, lookback_hours=settings.lookback_hours)
     except WarehouseMissing as error:
         raise _fail(str(error)) from None
     finally:

@@ -55,6 +55,7 @@ class Settings:
     unit_costs: dict[str, float] = field(default_factory=dict)
     currency: str = "USD"
     max_rejected_share: float = 0.05
+    lookback_hours: float = 72.0
     config_path: Path | None = None
 
     @property
@@ -129,6 +130,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         unit_costs={str(k): float(v) for k, v in data.get("unit_costs", {}).items()},
         currency=str(data.get("currency", "USD")),
         max_rejected_share=float(ingest.get("max_rejected_share", 0.05)),
+        lookback_hours=float(ingest.get("lookback_hours", 72.0)),
         config_path=config_path,
     )
 

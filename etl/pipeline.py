@@ -15,11 +15,8 @@ from etl.build import BuildReport, build
 from etl.config import Settings, SourceConfig
 from etl.enrich.sentiment import score_new_messages
 from etl.load import FileReport, bootstrap, ingest, next_id, utc_now
+from etl.run_status import COMPLETED_WITH_ERRORS, FAILED, SUCCEEDED
 from etl.warehouse import Warehouse, open_writer
-
-SUCCEEDED = "succeeded"
-COMPLETED_WITH_ERRORS = "completed_with_errors"
-FAILED = "failed"
 
 
 class Progress(Protocol):

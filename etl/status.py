@@ -19,7 +19,10 @@ class Status:
     streams: pd.DataFrame
 
 
-def read_status(reader: Reader, last_runs: int = 10) -> Status:
+def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.0) -> Status:
+    """`next_export_from` per stream is the watermark (the latest cursor value loaded) less the look-back
+    window: where the next incremental export should start so that late updates are not missed. Loading the
+    overlap again is harmless: records already present are not added twice."""
     runs = reader.query_df(
         "select run_id, command, status, started_at, finished_at, rows_loaded, rows_rejected, message"
         " from ops.runs order by run_id desc limit :limit",
@@ -44,4 +47,5 @@ def read_status(reader: Reader, last_runs: int = 10) -> Status:
         "select source_name, stream, files_loaded, rows_loaded, watermark, updated_at from ops.stream_state"
         " order by source_name, stream"
     )
+    streams.insert(5, "next_export_from", pd.to_datetime(streams["watermark"]) - pd.Timedelta(hours=lookback_hours))
     return Status(runs=runs, tables=tables, rejects=rejects, streams=streams)

@@ -267,3 +267,18 @@ def test_a_failed_build_keeps_the_previous_models(warehouse_url: str, monkeypatc
     with pytest.raises(etl.build.BuildError):
         run_pipeline(settings, "build", do_ingest=False)
     assert _mart_totals(warehouse_url) == before
+
+
+def test_stream_state_tells_where_the_next_export_should_start(warehouse_url: str) -> None:
+    from etl.status import read_status
+
+    run_pipeline(make_settings(warehouse_url, SMALL), "run")
+    reader = open_reader(warehouse_url)
+    try:
+        streams = read_status(reader, lookback_hours=24).streams.set_index("stream")
+    finally:
+        reader.close()
+    # the latest updated_at among the loaded interactions is I6's 2026-05-06 10:00 (I8, rejected, does not count)
+    assert str(streams.loc["interactions", "watermark"]) == "2026-05-06 10:00:00"
+    assert str(streams.loc["interactions", "next_export_from"]) == "2026-05-05 10:00:00"
+    assert int(streams.loc["interactions", "rows_loaded"]) == 7
