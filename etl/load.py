@@ -155,9 +155,8 @@ def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.dateti
         f" as copy_rank from {incoming} i) ranked where copy_rank = 1 and not exists"
         f" (select 1 from {table} r where r._record_hash = ranked._record_hash)"
     )
-    count = int(warehouse.scalar(f"select count(*) from ({fresh}) f") or 0)
     watermark = warehouse.scalar(f"select max({cursor}) from {incoming}")
-    warehouse.execute(f"insert into {table} ({columns}) {fresh}")
+    count = warehouse.insert_count(f"insert into {table} ({columns}) {fresh}")
     warehouse.execute(f"delete from {incoming}")
     return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
 

@@ -99,6 +99,10 @@ class Warehouse(abc.ABC):
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...
 
     @abc.abstractmethod
+    def insert_count(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        """Run an `insert ... select` and return how many rows it inserted."""
+
+    @abc.abstractmethod
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame: ...
 
     @abc.abstractmethod
@@ -144,6 +148,10 @@ class DuckDBWarehouse(Warehouse):
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._connection.execute(dialect.duckdb_params(sql), dict(params or {}))
+
+    def insert_count(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        row = self._connection.execute(dialect.duckdb_params(sql), dict(params or {})).fetchone()
+        return int(row[0]) if row else 0
 
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         # The session's own connection, not a cursor: a DuckDB cursor is a second connection, outside the
@@ -209,6 +217,10 @@ class PostgresWarehouse(Warehouse):
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         with self.transaction():
             self._connection.execute(sa.text(sql), dict(params or {}))
+
+    def insert_count(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        with self.transaction():
+            return int(self._connection.execute(sa.text(sql), dict(params or {})).rowcount)
 
     @contextlib.contextmanager
     def batch(self, undo: Callable[[], None]) -> Iterator[None]:
