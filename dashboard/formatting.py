@@ -1,6 +1,6 @@
 """Numbers as people read them, by the catalog's unit. Pure functions, no Streamlit.
 
-Units (see sql/metrics.yml): count, rate (0-1), seconds, score (-1..+1), money.
+Units (see sql/metrics/*.yml): count, rate (0-1), seconds, score (-1..+1), money.
 A value that does not exist (None, NaN) reads as an em dash, never as 0.
 """
 

@@ -28,12 +28,13 @@ import yaml
 
 from etl import dialect
 from etl.config import Settings
+from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
+from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYER_SCHEMAS = {"staging": "staging", "intermediate": "staging", "core": "core", "marts": "marts", "audit": "ops"}
-ENRICHED_TABLES = {"message_sentiment": "core.enr_message_sentiment"}
 NEXT_SUFFIX = "__next"
 
 
@@ -50,7 +51,11 @@ class Model:
     unique_key: tuple[str, ...]
     time_columns: tuple[str, ...] = ()
     depends_on: frozenset[str] = field(default_factory=frozenset)
-    uses_enrichment: bool = False
+    enriched: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def uses_enrichment(self) -> bool:
+        return bool(self.enriched)
 
     @property
     def table(self) -> str:
@@ -102,12 +107,15 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
             raise BuildError(f"no staging model produces {entity}")
         return "\nunion all\n".join(parts)
 
+    def seed(name: str) -> str:
+        return check_identifier(f"staging.seed_{name}")
+
     def source(format_name: str, stream: str) -> str:
         return check_identifier(f"raw.{format_name}__{stream}")
 
     def enriched(name: str) -> str:
         seen_enriched.add(name)
-        return ENRICHED_TABLES[name]
+        return enriched_tables()[name]
 
     variables = {
         "service_level_seconds": settings.metrics.service_level_seconds,
@@ -116,12 +124,15 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "sentiment_analyzer_version": _sentiment_version(),
         "identity_default_country_code": settings.identity.default_country_code,
         "identity_link_steps": settings.identity.link_steps,
+        "repeat_window_days": settings.metrics.repeat_window_days,
+        "silent_exodus_days": settings.signals.silent_exodus_days,
+        "churn_feature_window_days": settings.churn.feature_window_days,
     }
 
     def var(name: str) -> Any:
         return variables[name]
 
-    env.globals.update(ref=ref, source=source, enriched=enriched, var=var, union_sources=union_sources,
+    env.globals.update(ref=ref, source=source, seed=seed, enriched=enriched, var=var, union_sources=union_sources,
                        **dialect.macros_for(dialect_name))
     return env
 
@@ -152,7 +163,7 @@ def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_D
         models[name] = Model(
             name=check_identifier(name), schema=schema, path=path, grain=spec["grain"],
             unique_key=tuple(spec.get("unique_key") or ()), time_columns=tuple(spec.get("time_columns") or ()),
-            depends_on=frozenset(refs), uses_enrichment=bool(enriched),
+            depends_on=frozenset(refs), enriched=frozenset(enriched),
         )
     for model in models.values():
         unknown = model.depends_on - set(models)
@@ -161,8 +172,26 @@ def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_D
     return models
 
 
+STEP_PREFIX = "step:"
+
+
+def build_graph(models: dict[str, Model]) -> dict[str, set[str]]:
+    """Node -> what it waits for. Nodes are model names and `step:<name>` for enrichment steps."""
+    graph: dict[str, set[str]] = {name: set(m.depends_on) for name, m in models.items()}
+    for name, model in models.items():
+        for enriched_name in model.enriched:
+            step = step_writing(enriched_name)
+            graph[name].add(STEP_PREFIX + step.name)
+            unknown = set(step.reads) - set(models)
+            if unknown:
+                raise BuildError(f"enrichment step {step.name} reads unknown model(s) {', '.join(sorted(unknown))}")
+            graph[STEP_PREFIX + step.name] = set(step.reads)
+    return graph
+
+
 def build_order(models: dict[str, Model]) -> list[str]:
-    return list(TopologicalSorter({name: m.depends_on for name, m in models.items()}).static_order())
+    """Model names in an order that respects references and enrichment steps (steps left out)."""
+    return [n for n in TopologicalSorter(build_graph(models)).static_order() if not n.startswith(STEP_PREFIX)]
 
 
 def after_enrichment(models: dict[str, Model]) -> set[str]:
@@ -194,6 +223,7 @@ def _check_unique_key(warehouse: Warehouse, model: Model) -> None:
 class BuildReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    step_results: dict[str, object] = field(default_factory=dict)
 
 
 def _build_one(warehouse: Warehouse, model: Model, models: dict[str, Model], settings: Settings,
@@ -222,31 +252,37 @@ def _swap_in(warehouse: Warehouse, models: dict[str, Model], order: list[str]) -
             warehouse.execute(f"alter table {model.next_table} rename to {check_identifier(model.name)}")
 
 
-def build(warehouse: Warehouse, settings: Settings, run_id: int,
-          between: Callable[[Callable[[str], str]], None] | None = None,
-          on_model: Callable[[str], None] | None = None) -> BuildReport:
-    """Build every model and swap them in together.
+def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool = True,
+          on_model: Callable[[str], None] | None = None,
+          on_step: Callable[[EnrichmentStep], None] | None = None,
+          progress: Callable[[int], None] | None = None) -> BuildReport:
+    """Build every model, running each enrichment step once the models it reads are built, and swap all
+    models in together.
 
-    `between`, when given, runs after the models that do not depend on enrichment and before those that do
-    (the enrich step); it receives a function that names the freshly built table of a model.
+    With `enrich=False` the steps are skipped and models read the enrichment tables as they stand.
     """
     models = discover_models(settings, warehouse.dialect)
-    order = build_order(models)
-    late = after_enrichment(models)
+    graph = build_graph(models)
+    nodes = list(TopologicalSorter(graph).static_order())
+    order = [n for n in nodes if not n.startswith(STEP_PREFIX)]
     token = uuid.uuid4().hex[:8]
     report = BuildReport()
-    early_models = [n for n in order if n not in late]
-    late_models = [n for n in order if n in late]
-    for name in early_models:
-        _build_one(warehouse, models[name], models, settings, token, report)
+    write_seeds(warehouse, settings)
+    context = StepContext(warehouse=warehouse, settings=settings, table_of=lambda n: models[n].next_table,
+                          run_id=run_id, progress=progress)
+    for node in nodes:
+        if node.startswith(STEP_PREFIX):
+            if enrich:
+                step = all_steps()[node[len(STEP_PREFIX):]]
+                if on_step:
+                    on_step(step)
+                started = time.perf_counter()
+                report.step_results[step.name] = step.run(context)
+                report.seconds[node] = time.perf_counter() - started
+            continue
+        _build_one(warehouse, models[node], models, settings, token, report)
         if on_model:
-            on_model(name)
-    if between is not None:
-        between(lambda n: models[n].next_table)
-    for name in late_models:
-        _build_one(warehouse, models[name], models, settings, token, report)
-        if on_model:
-            on_model(name)
+            on_model(node)
     _swap_in(warehouse, models, order)
     built_at = utc_now()
     for name in order:
@@ -257,4 +293,3 @@ def build(warehouse: Warehouse, settings: Settings, run_id: int,
              "seconds": round(report.seconds[name], 3), "at": built_at},
         )
     return report
-

@@ -1,19 +1,27 @@
-"""The metric catalog (sql/metrics.yml) as typed objects."""
+"""The metric catalog (sql/metrics/*.yml, one file per subject) as typed objects.
+
+Every metric has one entry. A metric is shown in one of its named variants: the variant chosen in the
+settings (`[metrics.variants] <metric> = "<variant>"`), else the catalog's `default_variant`. A variant may
+name its own numerator, denominator and sum-of-squares columns; the figure carries the variant's name.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-CATALOG_PATH = SQL_DIR / "metrics.yml"
+CATALOG_DIR = SQL_DIR / "metrics"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _QUALIFIED = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-UNITS = {"count", "rate", "seconds", "score", "money"}
+UNITS = {"count", "rate", "seconds", "score", "money", "per_contact", "ces"}
+KINDS = {"sla", "xla", "volume", "cost", "risk"}
+# how a period-over-period change gets its confidence interval (etl.change)
+CI_METHODS = {"wilson", "welch_t", "poisson", "none"}
 DIRECTIONS = {"higher_is_better", "lower_is_better", "neutral"}
 
 
@@ -25,6 +33,9 @@ class CatalogError(ValueError):
 class Variant:
     name: str
     description: str
+    numerator: str | None = None
+    denominator: str | None = None
+    sum_of_squares: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,10 +53,41 @@ class Metric:
     source: str
     version: int
     variants: tuple[Variant, ...] = field(default_factory=tuple)
+    kind: str = "sla"
+    ci_method: str = "none"
+    sum_of_squares: str | None = None
+    formula: str = ""
+    min_cases: int | None = None
+    default_variant: str | None = None
+    variant: str | None = None
+    subject: str = ""
 
     @property
     def is_ratio(self) -> bool:
         return self.denominator is not None
+
+    @property
+    def qualified_version(self) -> str:
+        """What a figure is stamped with: name, version and variant."""
+        suffix = f" ({self.variant})" if self.variant else ""
+        return f"{self.name} v{self.version}{suffix}"
+
+    def in_variant(self, name: str | None) -> Metric:
+        """This metric computed as the named variant (None: the catalog's default)."""
+        chosen = name or self.default_variant
+        if chosen is None:
+            return self
+        for variant in self.variants:
+            if variant.name == chosen:
+                return replace(
+                    self,
+                    numerator=variant.numerator or self.numerator,
+                    denominator=variant.denominator or self.denominator,
+                    sum_of_squares=variant.sum_of_squares or self.sum_of_squares,
+                    variant=variant.name,
+                )
+        known = ", ".join(v.name for v in self.variants) or "none"
+        raise CatalogError(f"metric {self.name} has no variant {chosen!r} (known: {known})")
 
 
 def _metric_from_entry(entry: dict) -> Metric:
@@ -58,8 +100,27 @@ def _metric_from_entry(entry: dict) -> Metric:
     for key in ("name", "numerator"):
         if not _IDENTIFIER.match(str(entry[key])):
             raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a plain identifier")
-    if entry.get("denominator") is not None and not _IDENTIFIER.match(str(entry["denominator"])):
-        raise CatalogError(f"metric {name}: denominator {entry['denominator']!r} is not a plain identifier")
+    for key in ("denominator", "sum_of_squares"):
+        if entry.get(key) is not None and not _IDENTIFIER.match(str(entry[key])):
+            raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a plain identifier")
+    if entry.get("kind", "sla") not in KINDS:
+        raise CatalogError(f"metric {name}: kind {entry.get('kind')!r} not in {sorted(KINDS)}")
+    if entry.get("ci_method", "none") not in CI_METHODS:
+        raise CatalogError(f"metric {name}: ci_method {entry.get('ci_method')!r} not in {sorted(CI_METHODS)}")
+    if entry.get("ci_method") == "welch_t" and not entry.get("sum_of_squares"):
+        raise CatalogError(f"metric {name}: a welch_t interval needs a sum_of_squares column")
+    variants = []
+    for raw in entry.get("variants") or []:
+        for key in ("numerator", "denominator", "sum_of_squares"):
+            if raw.get(key) is not None and not _IDENTIFIER.match(str(raw[key])):
+                raise CatalogError(f"metric {name} variant {raw.get('name')}: {key} is not a plain identifier")
+        variants.append(Variant(raw["name"], " ".join(str(raw["description"]).split()), raw.get("numerator"),
+                                raw.get("denominator"), raw.get("sum_of_squares")))
+    default_variant = entry.get("default_variant")
+    if default_variant is None and variants:
+        raise CatalogError(f"metric {name}: has variants but no default_variant")
+    if default_variant is not None and default_variant not in {v.name for v in variants}:
+        raise CatalogError(f"metric {name}: default_variant {default_variant!r} is not one of its variants")
     if not _QUALIFIED.match(str(entry["mart"])):
         raise CatalogError(f"metric {name}: mart {entry['mart']!r} is not schema.table")
     if entry["unit"] not in UNITS:
@@ -79,13 +140,23 @@ def _metric_from_entry(entry: dict) -> Metric:
         target=float(entry["target"]) if entry.get("target") is not None else None,
         source=" ".join(str(entry["source"]).split()),
         version=int(entry["version"]),
-        variants=tuple(Variant(v["name"], v["description"]) for v in entry.get("variants") or []),
-    )
+        variants=tuple(variants),
+        kind=entry.get("kind", "sla"),
+        ci_method=entry.get("ci_method", "none"),
+        sum_of_squares=entry.get("sum_of_squares"),
+        formula=" ".join(str(entry.get("formula", "")).split()),
+        min_cases=int(entry["min_cases"]) if entry.get("min_cases") is not None else None,
+        default_variant=default_variant,
+    ).in_variant(None)
 
 
-def parse_catalog(text: str) -> dict[str, Metric]:
+def parse_catalog(text: str, subject: str = "") -> dict[str, Metric]:
     data = yaml.safe_load(text) or {}
-    metrics = [_metric_from_entry(entry) for entry in data.get("metrics", [])]
+    metrics = [replace(_metric_from_entry(entry), subject=subject) for entry in data.get("metrics", [])]
+    return _unique(metrics)
+
+
+def _unique(metrics: list[Metric]) -> dict[str, Metric]:
     names = [m.name for m in metrics]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
@@ -93,10 +164,25 @@ def parse_catalog(text: str) -> dict[str, Metric]:
     return {m.name: m for m in metrics}
 
 
-@lru_cache(maxsize=1)
-def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Metric]:
-    """The catalog, keyed by metric name, in file order."""
-    return parse_catalog(path.read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def load_catalog(directory: Path = CATALOG_DIR) -> dict[str, Metric]:
+    """The catalog, keyed by metric name, in file order (files by name), each metric in its default variant."""
+    metrics: list[Metric] = []
+    for path in sorted(directory.glob("*.yml")):
+        try:
+            metrics += parse_catalog(path.read_text(encoding="utf-8"), subject=path.stem).values()
+        except CatalogError as error:
+            raise CatalogError(f"{path.name}: {error}") from error
+    return _unique(metrics)
+
+
+def catalog_for(variants: dict[str, str], directory: Path = CATALOG_DIR) -> dict[str, Metric]:
+    """The catalog with the variants chosen in the settings (`Settings.metrics.variants`)."""
+    catalog = load_catalog(directory)
+    unknown = sorted(set(variants) - set(catalog))
+    if unknown:
+        raise CatalogError(f"[metrics.variants] names unknown metric(s): {', '.join(unknown)}")
+    return {name: metric.in_variant(variants.get(name)) for name, metric in catalog.items()}
 
 
 def target_for(metric: Metric, targets: dict[str, float]) -> float | None:

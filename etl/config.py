@@ -6,8 +6,11 @@ defaults apply. `CXPULSE_WAREHOUSE_URL` overrides the warehouse URL of the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,9 +35,70 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class MetricSettings:
+    """[metrics]: thresholds and the variant each metric is shown in (sql/metrics/*.yml lists the variants)."""
+
     service_level_seconds: int = 20
     short_abandon_seconds: int = 5
     reporting_timezone: str = "UTC"
+    repeat_window_days: int = 7
+    min_cases: int = 30
+    confidence_level: float = 0.95
+    variants: dict[str, str] = field(default_factory=dict)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """[[calendars]]: when a queue or team is open. `weekly_hours[d]` lists (open, close) local times for ISO
+    weekday d (1 = Monday); a day absent is closed. Queues and teams not named by any calendar use the
+    default calendar (the one named by `default = true`, else 24x7 in the reporting time zone)."""
+
+    name: str
+    timezone: str
+    weekly_hours: dict[int, tuple[tuple[dt.time, dt.time], ...]]
+    holidays: tuple[dt.date, ...] = ()
+    queues: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """[[sla_policies]]: targets for contacts matching the channels and priorities (empty = any), first match
+    in file order wins. Targets in minutes in the file, seconds here; business time unless calendar_time."""
+
+    name: str
+    channels: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    first_reply_seconds: float | None = None
+    next_reply_seconds: float | None = None
+    resolution_seconds: float | None = None
+    business_hours: bool = True
+
+
+@dataclass(frozen=True)
+class SignalSettings:
+    """[signals]: thresholds of the empathy-gap signals (docs/metrics.md)."""
+
+    handoff_highway_rate: float = 0.5
+    repetition_loop_rate: float = 0.2
+    restatement_rate: float = 0.3
+    rising_relative_change: float = 0.2
+    silent_exodus_days: int = 60
+    min_cases: int = 30
+
+
+@dataclass(frozen=True)
+class ChurnSettings:
+    """[churn]: the churn-risk model's features window and when to fall back to the rule."""
+
+    feature_window_days: int = 90
+    min_churned_accounts: int = 20
+    holdout_share: float = 0.3
+    seed: int = 20261122
 
 
 @dataclass(frozen=True)
@@ -52,7 +116,11 @@ class Settings:
     metrics: MetricSettings = MetricSettings()
     identity: IdentitySettings = IdentitySettings()
     targets: dict[str, float] = field(default_factory=dict)
-    unit_costs: dict[str, float] = field(default_factory=dict)
+    unit_costs: dict[str, dict[str, float]] = field(default_factory=dict)
+    calendars: tuple[BusinessCalendar, ...] = ()
+    sla_policies: tuple[SlaPolicy, ...] = ()
+    signals: SignalSettings = SignalSettings()
+    churn: ChurnSettings = ChurnSettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -112,22 +180,141 @@ def _parse_identity(raw: dict[str, Any]) -> IdentitySettings:
     return IdentitySettings(default_country_code=country_code, link_steps=link_steps)
 
 
+def _check_timezone(name: str, where: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"{where}: unknown time zone {name!r}") from error
+    return name
+
+
+def _parse_hours(text: str, where: str) -> tuple[dt.time, dt.time]:
+    match = _HOURS.match(text.strip())
+    if not match:
+        raise ConfigError(f"{where}: hours {text!r} are not HH:MM-HH:MM")
+    start_h, start_m, end_h, end_m = (int(g) for g in match.groups())
+    if start_h > 23 or end_h > 24 or start_m > 59 or end_m > 59 or (end_h == 24 and end_m):
+        raise ConfigError(f"{where}: hours {text!r} are not valid times")
+    start = dt.time(start_h, start_m)
+    end = dt.time.max if end_h == 24 else dt.time(end_h, end_m)
+    if end <= start:
+        raise ConfigError(f"{where}: hours {text!r} close before they open (split overnight hours over two days)")
+    return start, end
+
+
+def _parse_calendars(raw: list[dict[str, Any]], reporting_timezone: str) -> tuple[BusinessCalendar, ...]:
+    calendars = []
+    for index, entry in enumerate(raw):
+        where = f"[[calendars]] entry {index + 1}"
+        if "name" not in entry:
+            raise ConfigError(f"{where} lacks name")
+        where = f"[[calendars]] {entry['name']}"
+        hours: dict[int, tuple[tuple[dt.time, dt.time], ...]] = {}
+        for day, value in (entry.get("hours") or {}).items():
+            if day not in WEEKDAYS:
+                raise ConfigError(f"{where}: {day!r} is not one of {', '.join(WEEKDAYS)}")
+            spans = [value] if isinstance(value, str) else list(value)
+            hours[WEEKDAYS.index(day) + 1] = tuple(_parse_hours(str(v), where) for v in spans if str(v).strip())
+        try:
+            holidays = tuple(sorted(dt.date.fromisoformat(str(d)) for d in entry.get("holidays", [])))
+        except ValueError as error:
+            raise ConfigError(f"{where}: holiday {error}") from error
+        calendars.append(BusinessCalendar(
+            name=str(entry["name"]),
+            timezone=_check_timezone(str(entry.get("timezone", reporting_timezone)), where),
+            weekly_hours=hours,
+            holidays=holidays,
+            queues=tuple(str(q) for q in entry.get("queues", [])),
+            teams=tuple(str(t) for t in entry.get("teams", [])),
+            is_default=bool(entry.get("default", False)),
+        ))
+    names = [c.name for c in calendars]
+    if len(set(names)) != len(names):
+        raise ConfigError("calendar names must be unique")
+    if sum(c.is_default for c in calendars) > 1:
+        raise ConfigError("only one calendar can be the default")
+    return tuple(calendars)
+
+
+def _minutes(entry: dict[str, Any], key: str, where: str) -> float | None:
+    if entry.get(key) is None:
+        return None
+    value = float(entry[key])
+    if value <= 0:
+        raise ConfigError(f"{where}: {key} must be positive")
+    return value * 60.0
+
+
+def _parse_sla_policies(raw: list[dict[str, Any]]) -> tuple[SlaPolicy, ...]:
+    policies = []
+    for index, entry in enumerate(raw):
+        where = f"[[sla_policies]] {entry.get('name', index + 1)}"
+        policies.append(SlaPolicy(
+            name=str(entry.get("name", f"policy_{index + 1}")),
+            channels=tuple(str(c) for c in entry.get("channels", [])),
+            priorities=tuple(str(p) for p in entry.get("priorities", [])),
+            first_reply_seconds=_minutes(entry, "first_reply_minutes", where),
+            next_reply_seconds=_minutes(entry, "next_reply_minutes", where),
+            resolution_seconds=_minutes(entry, "resolution_minutes", where),
+            business_hours=not bool(entry.get("calendar_time", False)),
+        ))
+    return tuple(policies)
+
+
+def _parse_unit_costs(raw: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """[unit_costs.<channel>] bot = ..., human = ...: cost of one contact's bot part and human part."""
+    costs: dict[str, dict[str, float]] = {}
+    for channel, value in raw.items():
+        if not isinstance(value, dict):
+            raise ConfigError(f"[unit_costs.{channel}] must be a table with bot and/or human costs")
+        unknown = set(value) - {"bot", "human"}
+        if unknown:
+            raise ConfigError(f"[unit_costs.{channel}]: unknown handler(s) {', '.join(sorted(unknown))}")
+        costs[str(channel)] = {str(k): float(v) for k, v in value.items()}
+    return costs
+
+
+def _section(cls: type, raw: dict[str, Any], where: str) -> Any:
+    unknown = set(raw) - set(cls.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    defaults = cls()
+    try:
+        return cls(**{k: type(getattr(defaults, k))(v) for k, v in raw.items()})
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{where}: {error}") from error
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
     ingest = data.get("ingest", {})
     url = os.environ.get(WAREHOUSE_ENV) or warehouse.get("url") or DEFAULT_WAREHOUSE_URL
+    reporting_timezone = _check_timezone(str(metrics.get("reporting_timezone", "UTC")), "[metrics]")
+    signals = data.get("signals", {})
+    churn = data.get("churn", {})
+    repeat_window_days = int(metrics.get("repeat_window_days", 7))
+    if not 1 <= repeat_window_days <= 90:
+        raise ConfigError("[metrics] repeat_window_days must be between 1 and 90")
     return Settings(
         warehouse_url=resolve_warehouse_url(url, base),
         sources=_parse_sources(data.get("sources", []), base),
         metrics=MetricSettings(
             service_level_seconds=int(metrics.get("service_level_seconds", 20)),
             short_abandon_seconds=int(metrics.get("short_abandon_seconds", 5)),
-            reporting_timezone=str(metrics.get("reporting_timezone", "UTC")),
+            reporting_timezone=reporting_timezone,
+            repeat_window_days=repeat_window_days,
+            min_cases=int(metrics.get("min_cases", 30)),
+            confidence_level=float(metrics.get("confidence_level", 0.95)),
+            variants={str(k): str(v) for k, v in (metrics.get("variants") or {}).items()},
         ),
+        calendars=_parse_calendars(data.get("calendars", []), reporting_timezone),
+        sla_policies=_parse_sla_policies(data.get("sla_policies", [])),
+        signals=_section(SignalSettings, signals, "[signals]"),
+        churn=_section(ChurnSettings, churn, "[churn]"),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
-        unit_costs={str(k): float(v) for k, v in data.get("unit_costs", {}).items()},
+        unit_costs=_parse_unit_costs(data.get("unit_costs", {})),
         currency=str(data.get("currency", "USD")),
         max_rejected_share=float(ingest.get("max_rejected_share", 0.05)),
         lookback_hours=float(ingest.get("lookback_hours", 72.0)),

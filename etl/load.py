@@ -70,6 +70,9 @@ def bootstrap(warehouse: Warehouse) -> None:
         warehouse.execute(statement)
     for stream in all_streams():
         ensure_raw_table(warehouse, stream)
+    from etl.enrich.steps import ensure_step_tables
+
+    ensure_step_tables(warehouse)
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:

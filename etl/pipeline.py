@@ -13,7 +13,7 @@ from typing import Protocol
 
 from etl.build import BuildReport, build
 from etl.config import Settings, SourceConfig
-from etl.enrich.sentiment import score_new_messages
+from etl.enrich.steps import EnrichmentStep
 from etl.load import FileReport, bootstrap, ingest, next_id, utc_now
 from etl.run_status import COMPLETED_WITH_ERRORS, FAILED, SUCCEEDED
 from etl.warehouse import Warehouse, open_writer
@@ -104,21 +104,22 @@ def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do
                 if hook:
                     hook("ingested")
             if do_build:
-
-                def enrich(table_of: Callable[[str], str]) -> None:
-                    if progress:
-                        progress.step("Scoring message sentiment (VADER)")
-                    result.messages_scored = score_new_messages(
-                        warehouse, table_of("fct_messages"), (lambda n: progress.advance(n)) if progress else None
-                    )
-                    if hook:
-                        hook("enriched")
-
                 if progress:
                     progress.step("Building models")
-                result.build = build(warehouse, settings, run_id, between=enrich if do_enrich else None,
-                                     on_model=(lambda _m: progress.advance(1)) if progress else None)
+
+                def on_step(step: EnrichmentStep) -> None:
+                    if progress:
+                        progress.step(step.description)
+                    if hook:
+                        hook(f"step:{step.name}")
+
+                result.build = build(warehouse, settings, run_id, enrich=do_enrich,
+                                     on_model=(lambda _m: progress.advance(1)) if progress else None,
+                                     on_step=on_step,
+                                     progress=(lambda n: progress.advance(n)) if progress else None)
+                result.messages_scored = int(result.build.step_results.get("message_sentiment", 0) or 0)
                 if hook:
+                    hook("enriched")
                     hook("built")
             if result.problems:
                 result.status = COMPLETED_WITH_ERRORS

@@ -16,6 +16,7 @@ from importlib.metadata import version
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from etl.enrich.steps import EnrichmentStep, StepContext
 from etl.warehouse import Warehouse, check_identifier
 
 NEGATIVE_BELOW = -0.05
@@ -97,3 +98,32 @@ def score_new_messages(warehouse: Warehouse, messages_table: str,
         after = str(page["message_id"].iloc[-1])
         if progress:
             progress(len(rows))
+
+
+def _run_step(context: StepContext) -> int:
+    return score_new_messages(context.warehouse, context.table_of("fct_messages"), context.progress)
+
+
+STEPS = [
+    EnrichmentStep(
+        name="message_sentiment",
+        description="Scoring message sentiment (VADER)",
+        reads=("fct_messages",),
+        writes={"message_sentiment": "core.enr_message_sentiment"},
+        ddl=(
+            """create table if not exists core.enr_message_sentiment (
+    message_id text not null,
+    text_hash text not null,
+    author_role text not null,
+    analyzer_version text not null,
+    compound double precision not null,
+    positive double precision not null,
+    neutral double precision not null,
+    negative double precision not null,
+    sentiment_label text not null,
+    scored_at timestamp not null
+)""",
+        ),
+        run=_run_step,
+    ),
+]

@@ -71,16 +71,3 @@ create table if not exists ops.model_builds (
     built_at timestamp not null
 );
 
--- one row per message x analyzer version: VADER scores, written incrementally by the enrich step
-create table if not exists core.enr_message_sentiment (
-    message_id text not null,
-    text_hash text not null,
-    author_role text not null,
-    analyzer_version text not null,
-    compound double precision not null,
-    positive double precision not null,
-    neutral double precision not null,
-    negative double precision not null,
-    sentiment_label text not null,
-    scored_at timestamp not null
-);
