@@ -27,6 +27,7 @@ import jinja2
 import yaml
 
 from etl import dialect
+from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
@@ -91,7 +92,8 @@ def staging_models_of(entity: str, model_names: list[str]) -> list[tuple[str, st
 def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str], str],
                   seen_refs: set[str], seen_enriched: set[str], model_names: list[str] | None = None,
                   sql_dir: Path = SQL_DIR) -> jinja2.Environment:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                             extensions=["jinja2.ext.do"])
 
     def ref(name: str) -> str:
         seen_refs.add(name)
@@ -132,8 +134,26 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
     def var(name: str) -> Any:
         return variables[name]
 
+    def catalog_metrics(with_target: bool = False) -> list[dict[str, Any]]:
+        """The catalog's metrics (in the configured variants) that live in a mart at the standard grain, as
+        plain values for templates; identifiers were validated by etl.catalog and are checked again here."""
+        out = []
+        for metric in catalog_for(settings.metrics.variants).values():
+            schema, table = metric.mart.split(".")
+            target = target_for(metric, settings.targets)
+            if schema != "marts" or (with_target and target is None):
+                continue
+            out.append({
+                "name": check_identifier(metric.name), "kind": metric.kind, "mart_model": check_identifier(table),
+                "numerator": check_identifier(metric.numerator),
+                "denominator": check_identifier(metric.denominator) if metric.denominator else None,
+                "target": float(target) if target is not None else None, "direction": metric.direction,
+                "min_cases": int(metric.min_cases or settings.metrics.min_cases),
+            })
+        return out
+
     env.globals.update(ref=ref, source=source, seed=seed, enriched=enriched, var=var, union_sources=union_sources,
-                       **dialect.macros_for(dialect_name))
+                       catalog_metrics=catalog_metrics, **dialect.macros_for(dialect_name))
     return env
 
 

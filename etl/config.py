@@ -89,6 +89,10 @@ class SignalSettings:
     rising_relative_change: float = 0.2
     silent_exodus_days: int = 60
     min_cases: int = 30
+    # a cell is a watermelon when at least this share of its SLA measures meet target ...
+    watermelon_sla_attainment: float = 0.75
+    # ... and fewer than this share of its XLA measures do
+    watermelon_xla_attainment: float = 0.5
 
 
 @dataclass(frozen=True)
