@@ -182,6 +182,98 @@ def _toml_value(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value).lower()
 
 
+DEMO_OPERATION_SETTINGS = """\
+# Opening hours of the simulated teams (business-time measures and SLA clocks run only inside them).
+[[calendars]]
+name = "Dublin office"
+timezone = "Europe/Dublin"
+teams = ["Billing", "Onboarding"]
+holidays = ["2025-12-25", "2025-12-26", "2026-01-01", "2026-03-17", "2026-04-06", "2026-05-04", "2026-06-01",
+            "2026-08-03", "2026-10-26", "2026-12-25", "2026-12-28"]
+[calendars.hours]
+mon = "08:00-18:00"
+tue = "08:00-18:00"
+wed = "08:00-18:00"
+thu = "08:00-18:00"
+fri = "08:00-18:00"
+
+[[calendars]]
+name = "Austin office"
+timezone = "America/Chicago"
+teams = ["Accounts & Access", "Tier 2 Escalations"]
+holidays = ["2025-11-27", "2025-12-25", "2026-01-01", "2026-01-19", "2026-05-25", "2026-07-03", "2026-09-07",
+            "2026-11-26", "2026-12-25"]
+[calendars.hours]
+mon = "07:00-19:00"
+tue = "07:00-19:00"
+wed = "07:00-19:00"
+thu = "07:00-19:00"
+fri = "07:00-19:00"
+
+[[calendars]]
+name = "Follow the sun"
+timezone = "UTC"
+default = true
+[calendars.hours]
+mon = "00:00-24:00"
+tue = "00:00-24:00"
+wed = "00:00-24:00"
+thu = "00:00-24:00"
+fri = "00:00-24:00"
+sat = "08:00-16:00"
+
+# Service-level agreements: first match wins; minutes of business time unless calendar_time = true.
+[[sla_policies]]
+name = "Urgent"
+priorities = ["urgent"]
+first_reply_minutes = 60
+next_reply_minutes = 120
+resolution_minutes = 480
+
+[[sla_policies]]
+name = "Live chat"
+channels = ["chat"]
+first_reply_minutes = 5
+next_reply_minutes = 5
+resolution_minutes = 120
+calendar_time = true
+
+[[sla_policies]]
+name = "High"
+priorities = ["high"]
+first_reply_minutes = 240
+next_reply_minutes = 480
+resolution_minutes = 1440
+
+[[sla_policies]]
+name = "Standard"
+channels = ["email", "ticket", "social"]
+first_reply_minutes = 480
+next_reply_minutes = 960
+resolution_minutes = 2400
+
+# Cost of one contact's bot part and human part, in the currency at the top (cost-to-serve).
+[unit_costs.voice]
+bot = 0.90
+human = 6.50
+
+[unit_costs.chat]
+bot = 0.60
+human = 4.20
+
+[unit_costs.email]
+human = 3.80
+
+[unit_costs.ticket]
+human = 5.10
+
+[unit_costs.social]
+bot = 0.60
+human = 3.90
+
+"""
+
+
 def write_demo_config(folder: Path, exports: Path) -> Path:
     from etl.demo.vendor_exports import demo_sources
 
@@ -196,6 +288,7 @@ def write_demo_config(folder: Path, exports: Path) -> Path:
     path.write_text(
         "# Written by `cxpulse demo`: the simulated operation's vendor exports and a local DuckDB warehouse.\n"
         "# `cxpulse run` in this folder repeats the same ingest (files already loaded are skipped).\n"
+        'currency = "USD"\n\n'
         "[warehouse]\n"
         'url = "duckdb:///data/cxpulse.duckdb"\n\n'
         "[metrics]\n"
@@ -204,6 +297,7 @@ def write_demo_config(folder: Path, exports: Path) -> Path:
         'reporting_timezone = "UTC"\n\n'
         "[ingest]\n"
         "max_rejected_share = 0.05\n\n"
+        + DEMO_OPERATION_SETTINGS
         + sources.rstrip("\n") + "\n",
         encoding="utf-8",
     )

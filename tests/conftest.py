@@ -91,6 +91,15 @@ def demo_source_entries(exports: Path) -> list[dict[str, object]]:
     return [{**entry, "path": str(exports / str(entry["path"]))} for entry in demo_sources()]
 
 
+def demo_operation() -> dict[str, object]:
+    """The demo's calendars, SLA policies and unit costs, as `cxpulse demo` writes them to cxpulse.toml."""
+    import tomllib
+
+    from etl.cli import DEMO_OPERATION_SETTINGS
+
+    return {**tomllib.loads(DEMO_OPERATION_SETTINGS), "currency": "USD"}
+
+
 @pytest.fixture(scope="session")
 def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small simulated operation written by the demo simulator as vendor exports (six months to 2026-10-31)."""
@@ -107,7 +116,7 @@ def demo_warehouse_url(demo_exports: Path, tmp_path_factory: pytest.TempPathFact
     from etl.pipeline import run_pipeline
 
     url = f"duckdb:///{tmp_path_factory.mktemp('demo_warehouse') / 'demo.duckdb'}"
-    settings = make_settings(url, demo_exports, sources=demo_source_entries(demo_exports))
+    settings = make_settings(url, demo_exports, sources=demo_source_entries(demo_exports), **demo_operation())
     result = run_pipeline(settings, "run")
     assert result.exit_code == 0, result.problems
     return url
