@@ -22,6 +22,9 @@ import streamlit as st
 
 from dashboard import data, queries
 from dashboard.filters import (
+    COMPARE_LAST_YEAR,
+    COMPARE_MODES,
+    COMPARE_PREVIOUS,
     EARLIEST_DATE,
     LATEST_DATE,
     LIST_PARAMS,
@@ -44,8 +47,10 @@ PAGES = {
 }
 DATE_KEY = "filter_dates"
 LIST_KEYS = {field: f"filter_{param}" for param, field in LIST_PARAMS.items()}
-LIST_LABELS = {"channels": "Channel", "intents": "Intent", "teams": "Team"}
-URL_KEYS = ("start", "end", *LIST_PARAMS)
+LIST_LABELS = {"channels": "Channel", "intents": "Intent", "queues": "Queue", "teams": "Team", "segments": "Segment"}
+COMPARE_KEY = "filter_compare"
+COMPARE_LABELS = {COMPARE_PREVIOUS: "Previous period", COMPARE_LAST_YEAR: "Same period last year"}
+URL_KEYS = ("start", "end", "compare", *LIST_PARAMS)
 
 
 def _today(timezone: str) -> dt.date:
@@ -61,6 +66,7 @@ def _url_params() -> dict[str, list[str]]:
 
 def _reset(defaults: Filters) -> None:
     st.session_state[DATE_KEY] = (defaults.start, defaults.end)
+    st.session_state[COMPARE_KEY] = defaults.compare
     for key in LIST_KEYS.values():
         st.session_state[key] = []
 
@@ -70,6 +76,8 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
     from_url = from_query_params(_url_params(), defaults, options)
     if DATE_KEY not in st.session_state:
         st.session_state[DATE_KEY] = (from_url.start, from_url.end)
+    if COMPARE_KEY not in st.session_state:
+        st.session_state[COMPARE_KEY] = from_url.compare
     for field, key in LIST_KEYS.items():
         if key not in st.session_state:
             st.session_state[key] = list(getattr(from_url, field))
@@ -83,6 +91,10 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
             help=f"Default: the last {defaults.days} days with data (days in the reporting time zone).",
         )
         start, end = from_date_widget(dates, from_url)
+        compare = st.radio(
+            "Compare with", COMPARE_MODES, key=COMPARE_KEY, format_func=COMPARE_LABELS.get, horizontal=True,
+            help="Changes are shown against this period, with their confidence interval.",
+        )
         lists = {
             field: tuple(
                 st.multiselect(
@@ -92,7 +104,7 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
             for field, key in LIST_KEYS.items()
         }
         st.button("Reset filters", on_click=_reset, args=(defaults,), type="tertiary")
-    filters = Filters(start=start, end=end, **lists)
+    filters = Filters(start=start, end=end, **lists, compare=compare or defaults.compare)
 
     wanted = to_query_params(filters, defaults)
     for key in URL_KEYS:

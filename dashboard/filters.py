@@ -1,6 +1,7 @@
 """The global filters: their defaults and their round trip through the URL. Pure functions, no Streamlit.
 
-URL form: `?start=2026-06-01&end=2026-08-31&channel=voice,chat&intent=cancel&team=Billing`.
+URL form: `?start=2026-06-01&end=2026-08-31&compare=last_year&channel=voice,chat&intent=cancel&team=Billing`
+(also `queue=` and `segment=`).
 Values equal to the defaults are left out of the URL, so a plain link follows the newest data. Anything
 that cannot be read (a malformed date, a start after the end, a value not among the options) falls back to
 the default for that field; parsing never raises.
@@ -18,7 +19,10 @@ EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 LIST_SEPARATOR = ","
 # URL parameter -> Filters field, in the order they appear in the URL.
-LIST_PARAMS = {"channel": "channels", "intent": "intents", "team": "teams"}
+LIST_PARAMS = {"channel": "channels", "intent": "intents", "queue": "queues", "team": "teams", "segment": "segments"}
+# comparison period: the same number of days just before, or the same dates a year earlier
+COMPARE_PREVIOUS, COMPARE_LAST_YEAR = "previous", "last_year"
+COMPARE_MODES = (COMPARE_PREVIOUS, COMPARE_LAST_YEAR)
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,23 @@ class Filters:
     channels: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    compare: str = COMPARE_PREVIOUS
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def comparison(self) -> tuple[dt.date, dt.date]:
+        """The period the chosen one is compared with."""
+        return comparison_period(self.start, self.end, self.compare)
+
+    @property
+    def lists(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(field, values) of every list filter: hashable, for cached queries."""
+        return tuple((field, getattr(self, field)) for field in LIST_PARAMS.values())
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,8 @@ class FilterOptions:
     channels: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
 
 
 def default_filters(last_day_with_data: dt.date | None, today: dt.date, days: int = DEFAULT_DAYS) -> Filters:
@@ -55,6 +74,24 @@ def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     length = end - start
     previous_end = start - dt.timedelta(days=1)
     return previous_end - length, previous_end
+
+
+def same_period_last_year(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The same calendar dates one year earlier (29 February becomes 28 February)."""
+
+    def back(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:
+            return day.replace(year=day.year - 1, day=28)
+
+    return back(start), back(end)
+
+
+def comparison_period(start: dt.date, end: dt.date, mode: str = COMPARE_PREVIOUS) -> tuple[dt.date, dt.date]:
+    if mode == COMPARE_LAST_YEAR:
+        return same_period_last_year(start, end)
+    return previous_period(start, end)
 
 
 def _first(value: str | Sequence[str] | None) -> str | None:
@@ -108,7 +145,9 @@ def from_query_params(
         field: parse_list(params.get(param), getattr(options, field) if options is not None else None)
         for param, field in LIST_PARAMS.items()
     }
-    return Filters(start=start, end=end, **lists)
+    compare = _first(params.get("compare"))
+    return Filters(start=start, end=end, **lists,
+                   compare=compare if compare in COMPARE_MODES else defaults.compare)
 
 
 def to_query_params(filters: Filters, defaults: Filters) -> dict[str, str]:
@@ -117,6 +156,8 @@ def to_query_params(filters: Filters, defaults: Filters) -> dict[str, str]:
     if (filters.start, filters.end) != (defaults.start, defaults.end):
         params["start"] = filters.start.isoformat()
         params["end"] = filters.end.isoformat()
+    if filters.compare != defaults.compare:
+        params["compare"] = filters.compare
     for param, field in LIST_PARAMS.items():
         values = getattr(filters, field)
         if values:

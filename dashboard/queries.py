@@ -23,7 +23,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from dashboard import data
-from dashboard.filters import FilterOptions, Filters, previous_period
+from dashboard.filters import FilterOptions, Filters
 from etl.catalog import Metric, load_catalog
 from etl.run_status import COMPLETED
 from etl.warehouse import WarehouseMissing, check_identifier
@@ -32,7 +32,9 @@ RUNS_TTL_SECONDS = 60
 DATA_TTL_SECONDS = 600
 SERVICE_MART = "marts.service_daily"
 # Filters field -> column of the marts the global filters apply to.
-FILTER_COLUMNS = {"channels": "channel", "intents": "intent", "teams": "team_name"}
+FILTER_COLUMNS = {"channels": "channel", "intents": "intent", "queues": "queue_name", "teams": "team_name",
+                  "segments": "segment"}
+Lists = tuple[tuple[str, tuple[str, ...]], ...]
 CURRENT, PREVIOUS = "current", "previous"
 
 
@@ -121,7 +123,7 @@ def data_bounds(url: str, version: str, mart: str = SERVICE_MART) -> tuple[dt.da
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def filter_options(url: str, version: str, mart: str = SERVICE_MART) -> FilterOptions:
-    """The distinct channels, intents and teams in the mart, in alphabetical order."""
+    """The distinct values of every list filter in the mart, in alphabetical order."""
     table = check_identifier(mart)
     parts = [
         f"select distinct '{field}' as field, cast({check_identifier(column)} as varchar) as value"
@@ -146,11 +148,12 @@ def _filter_sql() -> str:
     )
 
 
-def _filter_params(
-    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...]
-) -> dict[str, Any]:
+def _filter_params(lists: Lists) -> dict[str, Any]:
+    """Bound values of the list filters (`Filters.lists`); an empty list means all."""
+    given = dict(lists)
     params: dict[str, Any] = {}
-    for field, values in (("channels", channels), ("intents", intents), ("teams", teams)):
+    for field in FILTER_COLUMNS:
+        values = given.get(field, ())
         params[f"all_{field}"] = not values
         params[field] = list(values)
     return params
@@ -203,18 +206,18 @@ def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> p
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _period_sums(
     url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
-    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...],
+    compare_start: dt.date, compare_end: dt.date, lists: Lists,
 ) -> pd.DataFrame:
-    previous_start, _ = previous_period(start, end)
-    params = {"start": start, "end": end, "previous_start": previous_start,
-              **_filter_params(channels, intents, teams)}
+    params = {"start": start, "end": end, "compare_start": compare_start, "compare_end": compare_end,
+              **_filter_params(lists)}
     frames = []
     for mart, metrics in _metrics_by_mart(names).items():
         sql = (
-            f"select case when date_day >= :start then '{CURRENT}' else '{PREVIOUS}' end as period, "
-            f"count(*) as row_count, {_sum_columns(metrics)} "
+            f"select case when date_day between :start and :end then '{CURRENT}' else '{PREVIOUS}' end as period,"
+            f" count(*) as row_count, {_sum_columns(metrics)} "
             f"from {check_identifier(mart)} "
-            f"where date_day between :previous_start and :end and {_filter_sql()} "
+            f"where (date_day between :start and :end or date_day between :compare_start and :compare_end)"
+            f" and {_filter_sql()} "
             "group by 1"
         )
         frames.append(_long_form(_query(url, sql, params), metrics, ["period", "row_count"]))
@@ -222,20 +225,21 @@ def _period_sums(
 
 
 def period_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
-    """Per metric and period ('current', 'previous' of the same length): numerator, denominator, value.
+    """Per metric and period ('current'; 'previous': the comparison period the filters choose): numerator,
+    denominator, value.
 
     A period without any row for the filters is absent from the result.
     """
-    return _period_sums(url, version, tuple(names), filters.start, filters.end,
-                        filters.channels, filters.intents, filters.teams)
+    compare_start, compare_end = filters.comparison
+    return _period_sums(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
+                        filters.lists)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _weekly_sums(
-    url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
-    channels: tuple[str, ...], intents: tuple[str, ...], teams: tuple[str, ...],
+    url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date, lists: Lists,
 ) -> pd.DataFrame:
-    params = {"start": start, "end": end, **_filter_params(channels, intents, teams)}
+    params = {"start": start, "end": end, **_filter_params(lists)}
     frames = []
     for mart, metrics in _metrics_by_mart(names).items():
         sql = (
@@ -258,8 +262,7 @@ def _weekly_sums(
 def weekly_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
     """Per metric and week (Monday): numerator, denominator, value, and days_in_range (days of the week
     that the range covers)."""
-    return _weekly_sums(url, version, tuple(names), filters.start, filters.end,
-                        filters.channels, filters.intents, filters.teams)
+    return _weekly_sums(url, version, tuple(names), filters.start, filters.end, filters.lists)
 
 
 def days_of_week_in_range(week_start: dt.date, start: dt.date, end: dt.date) -> int:

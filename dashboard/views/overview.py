@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
-from dashboard.filters import previous_period
 from dashboard.formatting import (
     columns_in_words,
     direction_words,
@@ -69,7 +68,7 @@ def _metric_block(
     target = target_for(metric, ctx.settings.targets)
     current = _figure(periods, metric.name, queries.CURRENT)
     previous = _figure(periods, metric.name, queries.PREVIOUS) if compare else None
-    previous_start, previous_end = previous_period(ctx.filters.start, ctx.filters.end)
+    previous_start, previous_end = ctx.filters.comparison
     words = target_text(target, metric.unit, metric.direction, currency)
     help_lines = [metric.description]
     if words:
@@ -92,11 +91,11 @@ def _metric_block(
     if current is None:
         comparison = None
     elif not compare:
-        comparison = f"no comparison: the prior {ctx.filters.days} days are not all in the data"
+        comparison = "no comparison: the comparison period is not all in the data"
     elif previous is None:
         comparison = "no figure for the prior period"
     else:
-        comparison = f"vs prior {ctx.filters.days} days"
+        comparison = f"vs {previous_start:%d %b %Y} – {previous_end:%d %b %Y}"
     status = target_status(current, target, metric.direction)
     target_part = f"{words} ({status})" if words and status else words
     st.caption(" · ".join(part for part in (target_part, comparison) if part))
@@ -137,7 +136,7 @@ def render() -> None:
             f"{ctx.filters.end:%d %b %Y}.{span} Widen the date range or clear a filter in the sidebar."
         )
         return
-    previous_start, _ = previous_period(ctx.filters.start, ctx.filters.end)
+    previous_start, _ = ctx.filters.comparison
     compare = ctx.first_day is not None and previous_start >= ctx.first_day
     for row_start in range(0, len(METRICS), COLUMNS_PER_ROW):
         columns = st.columns(COLUMNS_PER_ROW, gap="medium")

@@ -112,3 +112,28 @@ def test_date_widget_while_picking_keeps_the_previous_range() -> None:
         dt.date(2026, 9, 1), dt.date(2026, 9, 30),
     )
     assert from_date_widget(None, DEFAULTS) == (DEFAULTS.start, DEFAULTS.end)
+
+
+def test_comparison_with_the_same_period_last_year() -> None:
+    from dashboard.filters import COMPARE_LAST_YEAR, comparison_period
+
+    # 1 Aug - 31 Oct 2026 against 1 Aug - 31 Oct 2025: same dates, one year back
+    assert comparison_period(dt.date(2026, 8, 1), dt.date(2026, 10, 31), COMPARE_LAST_YEAR) == (
+        dt.date(2025, 8, 1), dt.date(2025, 10, 31))
+    # 29 Feb 2028 has no twin in 2027: it becomes 28 Feb
+    assert comparison_period(dt.date(2028, 2, 1), dt.date(2028, 2, 29), COMPARE_LAST_YEAR) == (
+        dt.date(2027, 2, 1), dt.date(2027, 2, 28))
+
+
+def test_compare_queue_and_segment_round_trip_through_the_url() -> None:
+    options = FilterOptions(queues=("Billing – chat",), segments=("enterprise", "smb"))
+    filters = Filters(DEFAULTS.start, DEFAULTS.end, queues=("Billing – chat",), segments=("smb",),
+                      compare="last_year")
+    params = to_query_params(filters, DEFAULTS)
+    assert params == {"compare": "last_year", "queue": "Billing – chat", "segment": "smb"}
+    assert from_query_params(params, DEFAULTS, options) == filters
+    assert filters.comparison == (dt.date(2025, 8, 3), dt.date(2025, 10, 31))
+
+
+def test_an_unknown_comparison_falls_back_to_the_previous_period() -> None:
+    assert from_query_params({"compare": "yesterday"}, DEFAULTS, OPTIONS).compare == "previous"
