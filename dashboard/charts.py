@@ -172,3 +172,27 @@ def trend_chart(
 
     chart = alt.layer(*layers).properties(height=height, width="container")
     return apply_theme(chart)
+
+
+def load_volume_chart(frame: pd.DataFrame, height: int = TREND_HEIGHT) -> alt.TopLevelMixin:
+    """Records loaded and rejected per load day, stacked, one colour per outcome.
+
+    `frame` has load_day, rows_loaded, rows_duplicate, rows_rejected (summed over sources)."""
+    if frame.empty:
+        raise ValueError("no loads to draw")
+    daily = frame.groupby("load_day", as_index=False)[["rows_loaded", "rows_duplicate", "rows_rejected"]].sum()
+    long = daily.melt("load_day", var_name="outcome", value_name="records")
+    long["outcome"] = long["outcome"].map({"rows_loaded": "Loaded", "rows_duplicate": "Already loaded (skipped)",
+                                           "rows_rejected": "Rejected (quarantined)"})
+    long["load_day"] = pd.to_datetime(long["load_day"])
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("load_day:T", timeUnit="utcyearmonthdate", title="Load day", axis=alt.Axis(format="%d %b")),
+        y=alt.Y("records:Q", title="Records", stack=True),
+        color=alt.Color("outcome:N", title=None, scale=alt.Scale(
+            domain=["Loaded", "Already loaded (skipped)", "Rejected (quarantined)"],
+            range=[OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]]),
+            legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("load_day:T", title="Day", format="%d %b %Y"), alt.Tooltip("outcome:N", title="Outcome"),
+                 alt.Tooltip("records:Q", title="Records", format=",")],
+    ).properties(height=height, width="container")
+    return apply_theme(chart)

@@ -1,0 +1,149 @@
+"""Data health: can the figures be trusted today? Freshness per source, the last runs, what was loaded and
+what was quarantined, with examples of each reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ops_queries, queries
+from dashboard.views import context, page_header
+
+# A daily export that has not arrived for more than a day and a bit is late.
+STALE_AFTER_HOURS = 26
+RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
+                    "failed": "Failed", "running": "Running"}
+
+
+def freshness_table(streams: pd.DataFrame, now_utc: dt.datetime) -> pd.DataFrame:
+    """Per source and stream: the age of the newest load in hours and whether it is late (pure)."""
+    out = streams.copy()
+    loaded = pd.to_datetime(out["last_loaded_at"])
+    out["hours_since_load"] = ((pd.Timestamp(now_utc).tz_localize(None) - loaded).dt.total_seconds() / 3600).round(1)
+    out["state"] = ["late" if hours > STALE_AFTER_HOURS else "fresh" for hours in out["hours_since_load"]]
+    return out[["source_name", "stream", "state", "hours_since_load", "last_loaded_at", "watermark", "files_loaded",
+                "rows_loaded"]]
+
+
+def _freshness(url: str, version: str) -> None:
+    st.subheader("Freshness per source")
+    streams = ops_queries.source_freshness(url, version)
+    if streams.empty:
+        st.info("No source has loaded a file yet.")
+        return
+    table = freshness_table(streams, dt.datetime.now(dt.UTC))
+    late = table[table["state"] == "late"]
+    if late.empty:
+        st.success(f"Every stream received data within the last {STALE_AFTER_HOURS} hours.")
+    else:
+        st.warning(f"{len(late)} of {len(table)} streams have not received data for more than "
+                   f"{STALE_AFTER_HOURS} hours: " + ", ".join(f"{s}/{t}" for s, t in zip(late["source_name"],
+                                                                                         late["stream"], strict=True)))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "source_name": "Source", "stream": "Stream", "state": "State",
+        "hours_since_load": st.column_config.NumberColumn("Hours since last file", format="%.1f"),
+        "last_loaded_at": st.column_config.DatetimeColumn("Last file loaded (UTC)", format="D MMM YYYY, HH:mm"),
+        "watermark": st.column_config.DatetimeColumn("Newest record (UTC)", format="D MMM YYYY, HH:mm"),
+        "files_loaded": st.column_config.NumberColumn("Files", format="%d"),
+        "rows_loaded": st.column_config.NumberColumn("Rows", format="%d"),
+    })
+
+
+def _runs(url: str, version: str) -> None:
+    st.subheader("Last runs")
+    runs = ops_queries.recent_runs(url, version)
+    if runs.empty:
+        st.info("No run is recorded yet.")
+        return
+    runs = runs.assign(status=runs["status"].map(lambda s: RUN_STATUS_WORDS.get(s, s)),
+                       minutes=(pd.to_datetime(runs["finished_at"]) - pd.to_datetime(runs["started_at"]))
+                       .dt.total_seconds() / 60)
+    st.dataframe(runs[["run_id", "command", "status", "started_at", "minutes", "rows_loaded", "rows_rejected",
+                       "message"]], hide_index=True, width="stretch", column_config={
+        "run_id": st.column_config.NumberColumn("Run", format="%d"), "command": "Command", "status": "Status",
+        "started_at": st.column_config.DatetimeColumn("Started (UTC)", format="D MMM YYYY, HH:mm"),
+        "minutes": st.column_config.NumberColumn("Minutes", format="%.1f"),
+        "rows_loaded": st.column_config.NumberColumn("Rows loaded", format="%d"),
+        "rows_rejected": st.column_config.NumberColumn("Rows rejected", format="%d"),
+        "message": "Message",
+    })
+
+
+def _loads(url: str, version: str) -> None:
+    st.subheader("Records loaded per day")
+    loads = ops_queries.rows_loaded_by_day(url, version)
+    if loads.empty:
+        st.info("No file has been loaded yet.")
+        return
+    st.altair_chart(charts.load_volume_chart(loads), width="stretch", theme=None)
+    totals = loads[["records_read", "rows_loaded", "rows_duplicate", "rows_rejected"]].sum()
+    st.caption(f"{int(totals['records_read']):,} records read: {int(totals['rows_loaded']):,} loaded, "
+               f"{int(totals['rows_duplicate']):,} already present, {int(totals['rows_rejected']):,} quarantined. "
+               "Every record is either loaded or quarantined with its reason.")
+
+
+def _rejects(url: str, version: str) -> None:
+    st.subheader("Quarantined records by reason")
+    reasons = ops_queries.rejected_by_reason(url, version)
+    if reasons.empty:
+        st.success("No record has been quarantined.")
+        return
+    st.dataframe(reasons, hide_index=True, width="stretch", column_config={
+        "source_name": "Source", "stream": "Stream", "field_name": "Field", "reason": "Reason",
+        "records": st.column_config.NumberColumn("Records", format="%d"), "example_file": "A file with it",
+    })
+    labels = [f"{r.source_name} / {r.stream} / {r.field_name or '(record)'}: {r.reason} ({r.records:,})"
+              for r in reasons.itertuples()]
+    chosen = st.selectbox("Show examples of", range(len(labels)), format_func=labels.__getitem__,
+                          key="health_reason")
+    row = reasons.iloc[int(chosen or 0)]
+    total_pages = max(1, -(-int(row["records"]) // ops_queries.EXAMPLES_PER_PAGE))
+    page = st.number_input(f"Page (of {total_pages})", min_value=1, max_value=total_pages, value=1,
+                           key="health_reason_page") - 1
+    examples = ops_queries.rejected_examples(url, version, str(row["source_name"]), str(row["stream"]),
+                                             str(row["field_name"]), str(row["reason"]), int(page))
+    st.dataframe(examples, hide_index=True, width="stretch", column_config={
+        "source_file": "File", "source_line": st.column_config.NumberColumn("Line", format="%d"),
+        "field_name": "Field", "reason": "Reason", "payload": "Record as read",
+        "rejected_at": st.column_config.DatetimeColumn("Quarantined (UTC)", format="D MMM YYYY, HH:mm"),
+    })
+
+
+def _unknown_fields(url: str, version: str) -> None:
+    unknown = ops_queries.unknown_fields(url, version)
+    if unknown.empty:
+        return
+    with st.expander(f"Fields no connector reads ({len(unknown)} files)"):
+        st.caption("These fields are kept in the raw payload but not used by any model.")
+        st.dataframe(unknown, hide_index=True, width="stretch")
+
+
+def _build(url: str, version: str) -> None:
+    build = ops_queries.last_build(url, version)
+    if build.empty:
+        return
+    with st.expander(f"Models of the last build ({len(build)} tables, {build['build_seconds'].sum():.0f} s)"):
+        st.dataframe(build, hide_index=True, width="stretch", column_config={
+            "model": "Table", "row_count": st.column_config.NumberColumn("Rows", format="%d"),
+            "build_seconds": st.column_config.NumberColumn("Seconds", format="%.2f"),
+            "built_at": st.column_config.DatetimeColumn("Built (UTC)", format="D MMM YYYY, HH:mm"),
+        })
+
+
+def render() -> None:
+    ctx = context()
+    page_header("Data health", "Can the figures be trusted today: is every source fresh and complete?", ctx)
+    if ctx.unavailable:
+        st.warning(ctx.unavailable)
+        return
+    try:
+        _freshness(ctx.warehouse_url, ctx.version)
+        _runs(ctx.warehouse_url, ctx.version)
+        _loads(ctx.warehouse_url, ctx.version)
+        _rejects(ctx.warehouse_url, ctx.version)
+        _unknown_fields(ctx.warehouse_url, ctx.version)
+        _build(ctx.warehouse_url, ctx.version)
+    except queries.DataUnavailable as error:
+        st.warning(str(error))
