@@ -24,7 +24,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import FilterOptions, Filters
-from etl.catalog import Metric, load_catalog
+from etl.catalog import Metric, catalog_for
 from etl.run_status import COMPLETED
 from etl.warehouse import WarehouseMissing, check_identifier
 
@@ -159,8 +159,21 @@ def _filter_params(lists: Lists) -> dict[str, Any]:
     return params
 
 
-def _metrics_by_mart(names: Iterable[str]) -> dict[str, list[Metric]]:
-    catalog = load_catalog()
+Variants = tuple[tuple[str, str], ...]
+
+
+def variants_in_use() -> Variants:
+    """The metric variants chosen in the settings ([metrics.variants]), hashable for cached queries."""
+    return tuple(sorted(data.settings().metrics.variants.items()))
+
+
+def catalog_in_use(variants: Variants | None = None) -> dict[str, Metric]:
+    """The catalog in the variants the settings choose: what every figure of the app is computed as."""
+    return catalog_for(dict(variants if variants is not None else variants_in_use()))
+
+
+def _metrics_by_mart(names: Iterable[str], variants: Variants = ()) -> dict[str, list[Metric]]:
+    catalog = catalog_in_use(variants)
     grouped: dict[str, list[Metric]] = defaultdict(list)
     for name in names:
         metric = catalog[name]
@@ -175,6 +188,8 @@ def _sum_columns(metrics: list[Metric]) -> str:
         columns.append(f"sum({check_identifier(metric.numerator)}) as {name}__numerator")
         if metric.denominator is not None:
             columns.append(f"sum({check_identifier(metric.denominator)}) as {name}__denominator")
+        if metric.sum_of_squares is not None:
+            columns.append(f"sum({check_identifier(metric.sum_of_squares)}) as {name}__sum_of_squares")
     return ", ".join(columns)
 
 
@@ -185,7 +200,7 @@ def _as_float(value: Any) -> float | None:
 
 
 def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> pd.DataFrame:
-    """One row per key x metric with numerator, denominator and value."""
+    """One row per key x metric with numerator, denominator, sum of squares (means only) and value."""
     rows = []
     for record in frame.to_dict("records"):
         for metric in metrics:
@@ -193,25 +208,29 @@ def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> p
             denominator = (
                 _as_float(record[f"{metric.name}__denominator"]) if metric.denominator is not None else None
             )
+            squares = (
+                _as_float(record[f"{metric.name}__sum_of_squares"]) if metric.sum_of_squares is not None else None
+            )
             rows.append({
                 **{key: record[key] for key in keys},
                 "metric": metric.name,
                 "numerator": numerator,
                 "denominator": denominator,
+                "sum_of_squares": squares,
                 "value": metric_value(numerator, denominator, metric.is_ratio),
             })
-    return pd.DataFrame(rows, columns=[*keys, "metric", "numerator", "denominator", "value"])
+    return pd.DataFrame(rows, columns=[*keys, "metric", "numerator", "denominator", "sum_of_squares", "value"])
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _period_sums(
     url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
-    compare_start: dt.date, compare_end: dt.date, lists: Lists,
+    compare_start: dt.date, compare_end: dt.date, lists: Lists, variants: Variants = (),
 ) -> pd.DataFrame:
     params = {"start": start, "end": end, "compare_start": compare_start, "compare_end": compare_end,
               **_filter_params(lists)}
     frames = []
-    for mart, metrics in _metrics_by_mart(names).items():
+    for mart, metrics in _metrics_by_mart(names, variants).items():
         sql = (
             f"select case when date_day between :start and :end then '{CURRENT}' else '{PREVIOUS}' end as period,"
             f" count(*) as row_count, {_sum_columns(metrics)} "
@@ -232,16 +251,17 @@ def period_figures(url: str, version: str, names: Iterable[str], filters: Filter
     """
     compare_start, compare_end = filters.comparison
     return _period_sums(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
-                        filters.lists)
+                        filters.lists, variants_in_use())
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _weekly_sums(
     url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date, lists: Lists,
+    variants: Variants = (),
 ) -> pd.DataFrame:
     params = {"start": start, "end": end, **_filter_params(lists)}
     frames = []
-    for mart, metrics in _metrics_by_mart(names).items():
+    for mart, metrics in _metrics_by_mart(names, variants).items():
         sql = (
             f"select week_start, {_sum_columns(metrics)} "
             f"from {check_identifier(mart)} "
@@ -262,7 +282,7 @@ def _weekly_sums(
 def weekly_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
     """Per metric and week (Monday): numerator, denominator, value, and days_in_range (days of the week
     that the range covers)."""
-    return _weekly_sums(url, version, tuple(names), filters.start, filters.end, filters.lists)
+    return _weekly_sums(url, version, tuple(names), filters.start, filters.end, filters.lists, variants_in_use())
 
 
 def days_of_week_in_range(week_start: dt.date, start: dt.date, end: dt.date) -> int:
@@ -270,3 +290,39 @@ def days_of_week_in_range(week_start: dt.date, start: dt.date, end: dt.date) -> 
     first = max(week_start, start)
     last = min(week_start + dt.timedelta(days=6), end)
     return max((last - first).days + 1, 0)
+
+
+# The dimensions a figure can be broken down by (a filter column of every mart).
+BREAKDOWNS = {"channel": "channel", "segment": "segment", "intent": "intent", "team": "team_name",
+              "queue": "queue_name", "service_path": "service_path"}
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def _period_sums_by(
+    url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
+    compare_start: dt.date, compare_end: dt.date, lists: Lists, breakdown: str, variants: Variants = (),
+) -> pd.DataFrame:
+    column = check_identifier(BREAKDOWNS[breakdown])
+    params = {"start": start, "end": end, "compare_start": compare_start, "compare_end": compare_end,
+              **_filter_params(lists)}
+    frames = []
+    for mart, metrics in _metrics_by_mart(names, variants).items():
+        sql = (
+            f"select cast({column} as varchar) as member,"
+            f" case when date_day between :start and :end then '{CURRENT}' else '{PREVIOUS}' end as period,"
+            f" {_sum_columns(metrics)} from {check_identifier(mart)}"
+            f" where (date_day between :start and :end or date_day between :compare_start and :compare_end)"
+            f" and {_filter_sql()} group by 1, 2"
+        )
+        frames.append(_long_form(_query(url, sql, params), metrics, ["member", "period"]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def period_figures_by(url: str, version: str, names: Iterable[str], filters: Filters, breakdown: str) -> pd.DataFrame:
+    """Per member of a breakdown (BREAKDOWNS), metric and period: numerator, denominator, sum of squares,
+    value. Members without rows for the filters are absent."""
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    compare_start, compare_end = filters.comparison
+    return _period_sums_by(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
+                           filters.lists, breakdown, variants_in_use())

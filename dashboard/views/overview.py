@@ -20,7 +20,7 @@ from dashboard.formatting import (
     target_text,
 )
 from dashboard.views import PageContext, context, page_header
-from etl.catalog import Metric, load_catalog, target_for
+from etl.catalog import Metric, target_for
 
 METRICS = (
     "interactions",
@@ -118,7 +118,7 @@ def render() -> None:
     if ctx.unavailable:
         st.warning(ctx.unavailable)
         return
-    catalog = load_catalog()
+    catalog = queries.catalog_in_use()
     try:
         periods = queries.period_figures(ctx.warehouse_url, ctx.version, METRICS, ctx.filters)
         weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, METRICS, ctx.filters)
