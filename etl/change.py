@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass
 
 from etl.catalog import Metric
+from etl.config import MetricSettings
 
 DEFAULT_LEVEL = 0.95
 DEFAULT_MIN_CASES = 30
@@ -43,6 +44,13 @@ class PeriodSums:
     numerator: float
     denominator: float | None = None
     sum_of_squares: float | None = None
+
+    def __post_init__(self) -> None:
+        # sums come from the warehouse as int, numpy or Decimal (PostgreSQL numeric): arithmetic wants floats
+        for name in ("numerator", "denominator", "sum_of_squares"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
 
 
 @dataclass(frozen=True)
@@ -260,6 +268,8 @@ def _note(metric: Metric, current: PeriodSums, previous: PeriodSums, delta: floa
     if metric.ci_method == "none":
         return "the catalog gives this metric no interval"
     if metric.ci_method == "welch_t":
+        if current.sum_of_squares is None or previous.sum_of_squares is None:
+            return "no sum of squares was given for this mean"
         return "a mean needs at least two cases in each period for an interval"
     return "no interval"
 
@@ -288,3 +298,9 @@ def compute_change(metric: Metric, current: PeriodSums, previous: PeriodSums, le
         improved=_improved(metric.direction, delta),
         note=_note(metric, current, previous, delta, interval),
     )
+
+
+def change_with_settings(metric: Metric, current: PeriodSums, previous: PeriodSums,
+                         settings: MetricSettings) -> Change:
+    """`compute_change` at the configured [metrics] confidence_level and min_cases."""
+    return compute_change(metric, current, previous, level=settings.confidence_level, min_cases=settings.min_cases)

@@ -14,6 +14,7 @@ from etl.catalog import Metric
 from etl.change import (
     Interval,
     PeriodSums,
+    change_with_settings,
     compute_change,
     mean_interval,
     newcombe_interval,
@@ -280,3 +281,34 @@ def test_level_changes_the_width() -> None:
 def test_interval_contains() -> None:
     assert Interval(-0.1, 0.2, 0.95).contains(0.0)
     assert not Interval(0.05, 0.2, 0.95).contains(0.0)
+
+
+def test_sums_from_the_warehouse_become_floats() -> None:
+    # PostgreSQL returns sum() of integers as numeric (Decimal); 3/4 vs 1/4 is +0.5 either way
+    from decimal import Decimal
+
+    sums = PeriodSums(Decimal(3), np.int64(4), None)
+    assert isinstance(sums.numerator, float) and isinstance(sums.denominator, float)
+    change = compute_change(_metric("wilson"), sums, PeriodSums(Decimal(1), Decimal(4)))
+    assert change.delta == pytest.approx(0.5)
+
+
+def test_a_mean_without_sum_of_squares_says_so() -> None:
+    metric = _metric("welch_t", unit="seconds")
+    change = compute_change(metric, PeriodSums(300, 3), PeriodSums(200, 2))
+    assert change.delta == pytest.approx(0.0)  # 300 / 3 = 100 = 200 / 2
+    assert change.interval is None
+    assert change.note == "no sum of squares was given for this mean"
+
+
+def test_change_with_settings_uses_the_configured_level_and_min_cases() -> None:
+    from etl.config import MetricSettings
+
+    settings = MetricSettings(confidence_level=0.9, min_cases=100)
+    change = change_with_settings(_metric("wilson"), PeriodSums(56, 70), PeriodSums(48, 80), settings)
+    # the 90% interval agrees with statsmodels' Newcombe at alpha 0.1; 70 and 80 cases are under 100
+    low, high = confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff", alpha=0.1)
+    assert change.interval is not None
+    assert (change.interval.low, change.interval.high) == (pytest.approx(low), pytest.approx(high))
+    assert change.interval.level == 0.9
+    assert change.is_current_thin and change.is_previous_thin
