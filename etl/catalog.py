@@ -123,6 +123,28 @@ def _check_interval_method(name: str, entry: dict) -> None:
         raise CatalogError(f"metric {name}: a wilson interval is for a rate (unit rate, with a denominator)")
     if method == "welch_t" and (entry.get("denominator") is None or not entry.get("sum_of_squares")):
         raise CatalogError(f"metric {name}: a welch_t interval needs a denominator and a sum_of_squares column")
+    for raw in entry.get("variants") or [] if method == "welch_t" else []:
+        if isinstance(raw, dict) and bool(raw.get("numerator")) != bool(raw.get("sum_of_squares")):
+            raise CatalogError(f"metric {name} variant {raw.get('name')}: a variant of a mean that names its own"
+                               " numerator names its own sum_of_squares too (and the other way round)")
+
+
+def _real(name: str, entry: dict, key: str) -> float | None:
+    """entry[key] as a number (None when absent)."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CatalogError(f"metric {name}: {key} {value!r} is not a number")
+    return float(value)
+
+
+def _whole(name: str, entry: dict, key: str) -> int | None:
+    """entry[key] as a whole number (None when absent)."""
+    value = _real(name, entry, key)
+    if value is not None and value != int(value):
+        raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a whole number")
+    return None if value is None else int(value)
 
 
 def _metric_from_entry(entry: object) -> Metric:
@@ -134,7 +156,7 @@ def _metric_from_entry(entry: object) -> Metric:
         raise CatalogError(f"metric {name}: unknown field(s) {', '.join(unknown)} (see the list in service.yml)")
     required = ("name", "label", "description", "mart", "numerator", "grain", "unit", "direction",
                 "source", "version")
-    missing = [key for key in required if key not in entry]
+    missing = [key for key in required if entry.get(key) in (None, "")]
     if missing:
         raise CatalogError(f"metric {name}: missing {', '.join(missing)}")
     for key in ("name", "numerator"):
@@ -161,9 +183,14 @@ def _metric_from_entry(entry: object) -> Metric:
     if entry["direction"] not in DIRECTIONS:
         raise CatalogError(f"metric {name}: direction {entry['direction']!r} not in {sorted(DIRECTIONS)}")
     _check_interval_method(name, entry)
-    if entry.get("min_cases") is not None and int(entry["min_cases"]) < 1:
+    target = _real(name, entry, "target")
+    min_cases = _whole(name, entry, "min_cases")
+    version = _whole(name, entry, "version")
+    if min_cases is not None and min_cases < 1:
         raise CatalogError(f"metric {name}: min_cases must be at least 1")
-    if entry["unit"] == "rate" and entry.get("target") is not None and not 0 <= float(entry["target"]) <= 1:
+    if version is None or version < 1:
+        raise CatalogError(f"metric {name}: version must be a whole number from 1")
+    if entry["unit"] == "rate" and target is not None and not 0 <= target <= 1:
         raise CatalogError(f"metric {name}: a rate's target is a share between 0 and 1, got {entry['target']}")
     if entry["unit"] == "rate" and entry.get("denominator") is None:
         raise CatalogError(f"metric {name}: a rate needs a denominator")
@@ -177,15 +204,15 @@ def _metric_from_entry(entry: object) -> Metric:
         grain=entry["grain"],
         unit=entry["unit"],
         direction=entry["direction"],
-        target=float(entry["target"]) if entry.get("target") is not None else None,
+        target=target,
         source=" ".join(str(entry["source"]).split()),
-        version=int(entry["version"]),
+        version=version,
         variants=tuple(variants),
         kind=entry.get("kind", "sla"),
         ci_method=entry.get("ci_method", "none"),
         sum_of_squares=entry.get("sum_of_squares"),
-        formula=" ".join(str(entry.get("formula", "")).split()),
-        min_cases=int(entry["min_cases"]) if entry.get("min_cases") is not None else None,
+        formula=" ".join(str(entry.get("formula") or "").split()),
+        min_cases=min_cases,
         default_variant=default_variant,
     ).in_variant(None)
 

@@ -121,6 +121,13 @@ def test_defaults_of_optional_fields() -> None:
      "not a plain identifier"),
     ({"variants": [{"name": "a", "description": "x", "numerater": "c"}], "default_variant": "a"}, "unknown field"),
     ({"denominater": "count_bot_chats"}, "unknown field(s) denominater"),
+    ({"label": ""}, "missing label"),
+    ({"source": ""}, "missing source"),
+    ({"version": "two"}, "version 'two' is not a number"),
+    ({"version": 1.5}, "version 1.5 is not a whole number"),
+    ({"version": 0}, "version must be"),
+    ({"target": "80%"}, "target '80%' is not a number"),
+    ({"min_cases": True}, "min_cases True is not a number"),
 ])
 def test_validation_rules(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(CatalogError, match=re.escape(message)):
@@ -132,6 +139,21 @@ def test_welch_needs_a_denominator_and_sum_of_squares() -> None:
     without_denominator = {**MEAN_ENTRY, "denominator": None}
     with pytest.raises(CatalogError, match="welch_t"):
         parse_catalog(_text(without_denominator))
+
+
+def test_a_variant_of_a_mean_moves_numerator_and_sum_of_squares_together() -> None:
+    # a variant summing other values must square those same values, or the t interval mixes two populations
+    half = copy.deepcopy(MEAN_ENTRY)
+    del half["variants"][0]["sum_of_squares"]
+    with pytest.raises(CatalogError, match="names its own sum_of_squares too"):
+        parse_catalog(_text(half))
+
+
+def test_an_empty_formula_is_empty() -> None:
+    assert parse_catalog(_text(_with(formula=None)))["handoff_rate"].formula == ""
+    entry = _with()
+    entry["formula"] = None  # `formula:` with nothing after it
+    assert parse_catalog(_text(entry))["handoff_rate"].formula == ""
 
 
 def test_file_shape_and_duplicates() -> None:
