@@ -25,7 +25,9 @@ A period is thin when it has fewer cases than the metric's `min_cases`, else the
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from etl.catalog import Metric
 from etl.config import MetricSettings
@@ -206,6 +208,21 @@ def poisson_difference_interval(current: PeriodSums, previous: PeriodSums,
     half_width = normal_quantile(level) * math.sqrt(current.numerator / exposure_1 ** 2
                                                     + previous.numerator / exposure_0 ** 2)
     return Interval(delta - half_width, delta + half_width, level)
+
+
+def sums_from_totals(metric: Metric, totals: Mapping[str, Any]) -> PeriodSums:
+    """A period's sums picked from column totals (say, one row of `select sum(<col>) as <col> ... from <mart>`)
+    by the columns the metric (in its chosen variant) names. A total that is None (no rows) counts as 0."""
+
+    def total(column: str | None) -> float | None:
+        if column is None:
+            return None
+        value = totals[column]
+        return 0.0 if value is None or value != value else float(value)  # value != value: NaN
+
+    numerator = total(metric.numerator)
+    assert numerator is not None
+    return PeriodSums(numerator, total(metric.denominator), total(metric.sum_of_squares))
 
 
 def metric_value(metric: Metric, sums: PeriodSums) -> float | None:

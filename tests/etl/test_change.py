@@ -20,6 +20,7 @@ from etl.change import (
     newcombe_interval,
     normal_quantile,
     poisson_difference_interval,
+    sums_from_totals,
     value_interval,
     welch_interval,
     wilson_interval,
@@ -312,3 +313,16 @@ def test_change_with_settings_uses_the_configured_level_and_min_cases() -> None:
     assert (change.interval.low, change.interval.high) == (pytest.approx(low), pytest.approx(high))
     assert change.interval.level == 0.9
     assert change.is_current_thin and change.is_previous_thin
+
+
+def test_sums_from_totals_follow_the_metric_columns() -> None:
+    # a mean metric reads n from the denominator column and the squares from its sum_of_squares column;
+    # a None total (no rows in the period) counts as 0, so the value is missing rather than an error
+    metric = _metric("welch_t", unit="seconds")
+    totals = {"n": 300, "d": 3, "s": 30_200, "other": 9}
+    assert sums_from_totals(metric, totals) == PeriodSums(300, 3, 30_200)
+    empty = sums_from_totals(metric, {"n": None, "d": None, "s": float("nan")})
+    assert empty == PeriodSums(0, 0, 0)
+    assert compute_change(metric, empty, PeriodSums(300, 3, 30_200)).note == "no cases in the current period"
+    count = _metric("poisson", unit="count", denominator=None)
+    assert sums_from_totals(count, {"n": 12}) == PeriodSums(12)
