@@ -23,6 +23,10 @@ KINDS = {"sla", "xla", "volume", "cost", "risk"}
 # how a period-over-period change gets its confidence interval (etl.change)
 CI_METHODS = {"wilson", "welch_t", "poisson", "none"}
 DIRECTIONS = {"higher_is_better", "lower_is_better", "neutral"}
+FIELDS = {"name", "label", "kind", "description", "formula", "mart", "numerator", "denominator", "sum_of_squares",
+          "grain", "unit", "direction", "target", "ci_method", "min_cases", "source", "variants", "default_variant",
+          "version"}
+VARIANT_FIELDS = {"name", "description", "numerator", "denominator", "sum_of_squares"}
 
 
 class CatalogError(ValueError):
@@ -61,6 +65,8 @@ class Metric:
     default_variant: str | None = None
     variant: str | None = None
     subject: str = ""
+    # the entry's own numerator, denominator and sum_of_squares, before any variant replaced them
+    base_columns: tuple[str, str | None, str | None] | None = field(default=None, repr=False)
 
     @property
     def is_ratio(self) -> bool:
@@ -77,24 +83,80 @@ class Metric:
         chosen = name or self.default_variant
         if chosen is None:
             return self
+        # a variant falls back on the entry's own columns, not on those of the variant shown now
+        base = self.base_columns or (self.numerator, self.denominator, self.sum_of_squares)
         for variant in self.variants:
             if variant.name == chosen:
                 return replace(
                     self,
-                    numerator=variant.numerator or self.numerator,
-                    denominator=variant.denominator or self.denominator,
-                    sum_of_squares=variant.sum_of_squares or self.sum_of_squares,
+                    numerator=variant.numerator or base[0],
+                    denominator=variant.denominator or base[1],
+                    sum_of_squares=variant.sum_of_squares or base[2],
                     variant=variant.name,
+                    base_columns=base,
                 )
         known = ", ".join(v.name for v in self.variants) or "none"
         raise CatalogError(f"metric {self.name} has no variant {chosen!r} (known: {known})")
 
 
-def _metric_from_entry(entry: dict) -> Metric:
+def _variant_from_entry(name: str, raw: object) -> Variant:
+    if not isinstance(raw, dict):
+        raise CatalogError(f"metric {name}: a variant must be a mapping with a name and a description")
+    unknown = sorted(set(raw) - VARIANT_FIELDS)
+    if unknown:
+        raise CatalogError(f"metric {name} variant {raw.get('name')}: unknown field(s) {', '.join(unknown)}")
+    missing = [key for key in ("name", "description") if not raw.get(key)]
+    if missing:
+        raise CatalogError(f"metric {name}: a variant is missing {', '.join(missing)}")
+    for key in ("name", "numerator", "denominator", "sum_of_squares"):
+        if raw.get(key) is not None and not _IDENTIFIER.match(str(raw[key])):
+            raise CatalogError(f"metric {name} variant {raw.get('name')}: {key} is not a plain identifier")
+    return Variant(raw["name"], " ".join(str(raw["description"]).split()), raw.get("numerator"),
+                   raw.get("denominator"), raw.get("sum_of_squares"))
+
+
+def _check_interval_method(name: str, entry: dict) -> None:
+    method = entry.get("ci_method", "none")
+    if method not in CI_METHODS:
+        raise CatalogError(f"metric {name}: ci_method {method!r} not in {sorted(CI_METHODS)}")
+    if method == "wilson" and (entry.get("denominator") is None or entry["unit"] != "rate"):
+        raise CatalogError(f"metric {name}: a wilson interval is for a rate (unit rate, with a denominator)")
+    if method == "welch_t" and (entry.get("denominator") is None or not entry.get("sum_of_squares")):
+        raise CatalogError(f"metric {name}: a welch_t interval needs a denominator and a sum_of_squares column")
+    for raw in entry.get("variants") or [] if method == "welch_t" else []:
+        if isinstance(raw, dict) and bool(raw.get("numerator")) != bool(raw.get("sum_of_squares")):
+            raise CatalogError(f"metric {name} variant {raw.get('name')}: a variant of a mean that names its own"
+                               " numerator names its own sum_of_squares too (and the other way round)")
+
+
+def _real(name: str, entry: dict, key: str) -> float | None:
+    """entry[key] as a number (None when absent)."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CatalogError(f"metric {name}: {key} {value!r} is not a number")
+    return float(value)
+
+
+def _whole(name: str, entry: dict, key: str) -> int | None:
+    """entry[key] as a whole number (None when absent)."""
+    value = _real(name, entry, key)
+    if value is not None and value != int(value):
+        raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a whole number")
+    return None if value is None else int(value)
+
+
+def _metric_from_entry(entry: object) -> Metric:
+    if not isinstance(entry, dict):
+        raise CatalogError(f"a metric entry must be a mapping, got {entry!r}")
     name = entry.get("name", "?")
+    unknown = sorted(set(entry) - FIELDS)
+    if unknown:
+        raise CatalogError(f"metric {name}: unknown field(s) {', '.join(unknown)} (see the list in service.yml)")
     required = ("name", "label", "description", "mart", "numerator", "grain", "unit", "direction",
                 "source", "version")
-    missing = [key for key in required if key not in entry]
+    missing = [key for key in required if entry.get(key) in (None, "")]
     if missing:
         raise CatalogError(f"metric {name}: missing {', '.join(missing)}")
     for key in ("name", "numerator"):
@@ -105,17 +167,10 @@ def _metric_from_entry(entry: dict) -> Metric:
             raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a plain identifier")
     if entry.get("kind", "sla") not in KINDS:
         raise CatalogError(f"metric {name}: kind {entry.get('kind')!r} not in {sorted(KINDS)}")
-    if entry.get("ci_method", "none") not in CI_METHODS:
-        raise CatalogError(f"metric {name}: ci_method {entry.get('ci_method')!r} not in {sorted(CI_METHODS)}")
-    if entry.get("ci_method") == "welch_t" and not entry.get("sum_of_squares"):
-        raise CatalogError(f"metric {name}: a welch_t interval needs a sum_of_squares column")
-    variants = []
-    for raw in entry.get("variants") or []:
-        for key in ("numerator", "denominator", "sum_of_squares"):
-            if raw.get(key) is not None and not _IDENTIFIER.match(str(raw[key])):
-                raise CatalogError(f"metric {name} variant {raw.get('name')}: {key} is not a plain identifier")
-        variants.append(Variant(raw["name"], " ".join(str(raw["description"]).split()), raw.get("numerator"),
-                                raw.get("denominator"), raw.get("sum_of_squares")))
+    variants = [_variant_from_entry(name, raw) for raw in entry.get("variants") or []]
+    variant_names = [v.name for v in variants]
+    if len(set(variant_names)) < len(variant_names):
+        raise CatalogError(f"metric {name}: a variant name is used twice")
     default_variant = entry.get("default_variant")
     if default_variant is None and variants:
         raise CatalogError(f"metric {name}: has variants but no default_variant")
@@ -127,6 +182,18 @@ def _metric_from_entry(entry: dict) -> Metric:
         raise CatalogError(f"metric {name}: unit {entry['unit']!r} not in {sorted(UNITS)}")
     if entry["direction"] not in DIRECTIONS:
         raise CatalogError(f"metric {name}: direction {entry['direction']!r} not in {sorted(DIRECTIONS)}")
+    _check_interval_method(name, entry)
+    target = _real(name, entry, "target")
+    min_cases = _whole(name, entry, "min_cases")
+    version = _whole(name, entry, "version")
+    if min_cases is not None and min_cases < 1:
+        raise CatalogError(f"metric {name}: min_cases must be at least 1")
+    if version is None or version < 1:
+        raise CatalogError(f"metric {name}: version must be a whole number from 1")
+    if entry["unit"] == "rate" and target is not None and not 0 <= target <= 1:
+        raise CatalogError(f"metric {name}: a rate's target is a share between 0 and 1, got {entry['target']}")
+    if entry["unit"] == "rate" and entry.get("denominator") is None:
+        raise CatalogError(f"metric {name}: a rate needs a denominator")
     return Metric(
         name=entry["name"],
         label=entry["label"],
@@ -137,21 +204,23 @@ def _metric_from_entry(entry: dict) -> Metric:
         grain=entry["grain"],
         unit=entry["unit"],
         direction=entry["direction"],
-        target=float(entry["target"]) if entry.get("target") is not None else None,
+        target=target,
         source=" ".join(str(entry["source"]).split()),
-        version=int(entry["version"]),
+        version=version,
         variants=tuple(variants),
         kind=entry.get("kind", "sla"),
         ci_method=entry.get("ci_method", "none"),
         sum_of_squares=entry.get("sum_of_squares"),
-        formula=" ".join(str(entry.get("formula", "")).split()),
-        min_cases=int(entry["min_cases"]) if entry.get("min_cases") is not None else None,
+        formula=" ".join(str(entry.get("formula") or "").split()),
+        min_cases=min_cases,
         default_variant=default_variant,
     ).in_variant(None)
 
 
 def parse_catalog(text: str, subject: str = "") -> dict[str, Metric]:
     data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list):
+        raise CatalogError("a catalog file is a mapping with a `metrics:` list")
     metrics = [replace(_metric_from_entry(entry), subject=subject) for entry in data.get("metrics", [])]
     return _unique(metrics)
 

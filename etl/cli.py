@@ -351,6 +351,33 @@ def serve(
     raise typer.Exit(code=subprocess.call(command, env=env, cwd=REPO_ROOT))
 
 
+@app.command("catalog")
+def catalog_command(
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the catalog as Markdown to PATH.")] = None,
+    check: Annotated[Path | None, typer.Option(
+        "--check", help="Exit 1 when the Markdown file at PATH is out of date with the catalog.")] = None,
+) -> None:
+    """Print the metric catalog (sql/metrics/*.yml) as Markdown, write it to a file, or check a file is current."""
+    from etl.catalog import CatalogError
+    from etl.catalog_docs import catalog_markdown, is_stale
+
+    try:
+        text = catalog_markdown()
+    except CatalogError as error:
+        raise _fail(f"catalog: {error}") from None
+    if check is not None:
+        if is_stale(check, text):
+            console.print(f"{check} is out of date with sql/metrics/*.yml: run `cxpulse catalog --markdown {check}`")
+            raise typer.Exit(code=1)
+        console.print(f"{check} is up to date")
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(text, encoding="utf-8")
+        console.print(f"wrote {markdown}")
+    if check is None and markdown is None:
+        typer.echo(text, nl=False)
+
+
 def _table(title: str, frame: object) -> Table:
     import pandas as pd
 
