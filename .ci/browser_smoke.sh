@@ -14,5 +14,5 @@ mkdir -p artifacts
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/_stcore/health" >/dev/null 2>&1 && break; sleep 1; done
-"$root/.venv/bin/python" tests/browser/smoke_overview.py --url "http://127.0.0.1:$port" --screenshot artifacts/overview.png
+"$root/.venv/bin/python" tests/browser/smoke_overview.py --url "http://127.0.0.1:$port/overview" --screenshot artifacts/overview.png
 echo "screenshot: artifacts/overview.png"

@@ -44,8 +44,10 @@ from etl.warehouse import WarehouseError
 PAGE_SCRIPTS = "page_scripts"
 PAGES = {
     "Review": [
-        st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-                default=True),
+        st.Page(f"{PAGE_SCRIPTS}/executive.py", title="Executive review", icon=":material/insights:",
+                url_path="executive", default=True),
+        st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
+                url_path="overview"),
     ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",

@@ -196,3 +196,36 @@ def load_volume_chart(frame: pd.DataFrame, height: int = TREND_HEIGHT) -> alt.To
                  alt.Tooltip("records:Q", title="Records", format=",")],
     ).properties(height=height, width="container")
     return apply_theme(chart)
+
+
+def quadrant_chart(attainment: pd.DataFrame, *, breakdown_label: str, sla_threshold: float, xla_threshold: float,
+                   height: int = 380) -> alt.TopLevelMixin:
+    """Efficiency x Empathy: one point per member, SLA attainment across, XLA attainment up. Watermelons (SLA
+    met, XLA missed: bottom right) in vermillion, labelled; the thresholds as dashed rules.
+
+    `attainment` comes from dashboard.scorecard.attainment_by_member."""
+    shown = attainment.dropna(subset=["sla_attainment", "xla_attainment"]).copy()
+    if shown.empty:
+        raise ValueError("no member has both SLA and XLA figures with enough cases")
+    shown["kind"] = ["Watermelon: SLA met, XLA missed" if w else "Other" for w in shown["is_watermelon"]]
+    shown["sla_text"] = [f"{m} of {n} met" for m, n in zip(shown["sla_met"], shown["sla_measured"], strict=True)]
+    shown["xla_text"] = [f"{m} of {n} met" for m, n in zip(shown["xla_met"], shown["xla_measured"], strict=True)]
+    axis = alt.Axis(format=".0%", tickCount=5, titleAngle=0)
+    points = alt.Chart(shown).mark_circle(size=160, opacity=0.85).encode(
+        x=alt.X("sla_attainment:Q", title="SLA targets met (share)", scale=alt.Scale(domain=[-0.05, 1.05]),
+                axis=alt.Axis(format=".0%", tickCount=5)),
+        y=alt.Y("xla_attainment:Q", title="XLA targets met (share)", scale=alt.Scale(domain=[-0.05, 1.05]),
+                axis=axis),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["Watermelon: SLA met, XLA missed", "Other"],
+            range=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]]), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("member:N", title=breakdown_label), alt.Tooltip("sla_text:N", title="SLA targets"),
+                 alt.Tooltip("xla_text:N", title="XLA targets"), alt.Tooltip("missed:N", title="Missed")],
+    )
+    labels = alt.Chart(shown).mark_text(align="left", dx=9, dy=-6, fontSize=FONT_SIZE - 1, color=TEXT_COLOUR).encode(
+        x="sla_attainment:Q", y="xla_attainment:Q", text="member:N")
+    rules = pd.DataFrame({"x": [sla_threshold], "y": [xla_threshold]})
+    vertical = alt.Chart(rules).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(x="x:Q")
+    horizontal = alt.Chart(rules).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
+    chart = alt.layer(vertical, horizontal, points, labels).properties(height=height, width="container")
+    return apply_theme(chart)

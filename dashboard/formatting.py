@@ -1,6 +1,7 @@
 """Numbers as people read them, by the catalog's unit. Pure functions, no Streamlit.
 
-Units (see sql/metrics/*.yml): count, rate (0-1), seconds, score (-1..+1), money.
+Units (see sql/metrics/*.yml): count, rate (0-1), seconds, score (-1..+1), money, ces (1-7, 7 = easiest),
+per_contact (e.g. transfers per contact).
 A value that does not exist (None, NaN) reads as an em dash, never as 0.
 """
 
@@ -67,6 +68,10 @@ def format_value(value: float | int | None, unit: str, currency: str = "USD") ->
         return format_score(number)
     if unit == "money":
         return format_money(number, currency)
+    if unit == "ces":
+        return f"{number:.2f} / 7"
+    if unit == "per_contact":
+        return f"{number:,.2f}"
     return f"{number:,.2f}"
 
 
@@ -138,6 +143,10 @@ def axis_scale(unit: str, largest: float | None, currency: str = "USD") -> AxisS
         return AxisScale(1.0, currency.upper(), ",.0f")
     if unit == "count":
         return AxisScale(1.0, "count", ",.0f")
+    if unit == "ces":
+        return AxisScale(1.0, "1 to 7", ".1f")
+    if unit == "per_contact":
+        return AxisScale(1.0, "per contact", ",.2f")
     return AxisScale(1.0, unit, ",.2f")
 
 

@@ -27,6 +27,8 @@ def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | Non
     at = AppTest.from_file(str(APP), default_timeout=30)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    at.run()
+    at.switch_page("page_scripts/overview.py")
     return at.run()
 
 

@@ -1,0 +1,140 @@
+"""Executive review: are we meeting our service and experience targets, is the change real, and where is
+service efficient but the experience poor (watermelons)?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries
+from dashboard.filters import COMPARE_LAST_YEAR
+from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, attainment_by_member, scorecard_rows
+from dashboard.views import PageContext, context, page_header
+from dashboard.views.definitions import definition_link
+from etl.catalog import Metric
+
+# The measures a KPI review opens with, in reading order; names absent from the catalog are skipped.
+SCORECARD_METRICS = (
+    "interactions", "service_level", "abandonment_rate", "first_reply_time", "speed_of_answer", "resolution_time",
+    "first_contact_resolution", "repeat_contact_rate", "escalation_rate", "true_containment_rate", "handoff_rate",
+    "csat", "customer_sentiment", "sentiment_recovery", "ces", "inferred_effort", "restatement_rate",
+    "confidence_in_resolution", "revenue_at_risk",
+)
+BREAKDOWN_LABELS = {"segment": "Segment", "intent": "Intent", "team": "Team", "queue": "Queue", "channel": "Channel"}
+KIND_TITLES = {"sla": "Efficiency (SLA)", "xla": "Experience (XLA)", "volume": "Volume", "cost": "Cost",
+               "risk": "Risk"}
+
+
+def scorecard_frame(rows: list[ScorecardRow]) -> pd.DataFrame:
+    """The scorecard as a table a person reads (pure)."""
+    return pd.DataFrame({
+        "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
+        "Now": [r.value_text for r in rows],
+        "Target": [r.target_text for r in rows],
+        "Status": [{"met": "✅ met", "missed": "❌ missed"}.get(r.status or "", "—") for r in rows],
+        "Change": [r.change_text for r in rows],
+        "Real or noise": [r.noise for r in rows],
+        "Weekly trend": [list(v if v is not None else float("nan") for v in r.trend) for r in rows],
+        "Cases": [r.cases for r in rows],
+        "Definition": [definition_link(r.metric) for r in rows],
+    })
+
+
+def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[ScorecardRow]:
+    names = [m.name for m in metrics]
+    periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+    weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+    rows = scorecard_rows(metrics, periods, weekly, ctx.settings, compare=compare)
+    for kind in ("volume", "sla", "xla", "cost", "risk"):
+        group = [r for r in rows if r.kind == kind]
+        if not group:
+            continue
+        measured = [r for r in group if r.status is not None and not r.is_thin]
+        met = sum(r.status == "met" for r in measured)
+        title = KIND_TITLES[kind]
+        if measured:
+            title += f" · {met} of {len(measured)} targets met"
+        st.subheader(title)
+        st.dataframe(scorecard_frame(group), hide_index=True, width="stretch", column_config={
+            "Weekly trend": st.column_config.LineChartColumn("Weekly trend", width="small"),
+            "Cases": st.column_config.NumberColumn("Cases", format="%d",
+                                                   help="Contacts, answers or surveys behind the figure"),
+            "Definition": st.column_config.LinkColumn("How is this computed?", display_text="definition"),
+            "Change": st.column_config.TextColumn("Change vs comparison", width="large"),
+        })
+    return rows
+
+
+def _verdict(rows: list[ScorecardRow]) -> None:
+    real = [r for r in rows if r.noise == NOISE_REAL and r.change is not None and r.change.improved is not None]
+    within = [r for r in rows if r.noise == NOISE_WITHIN]
+    if not real and not within:
+        return
+    better = [r.label for r in real if r.change and r.change.improved]
+    worse = [r.label for r in real if r.change and not r.change.improved]
+    parts = []
+    if better:
+        parts.append("**Really better:** " + ", ".join(better))
+    if worse:
+        parts.append("**Really worse:** " + ", ".join(worse))
+    if within:
+        parts.append("**Within noise** (the change could be chance): " + ", ".join(r.label for r in within))
+    st.markdown("  \n".join(parts))
+
+
+def _quadrant(ctx: PageContext, metrics: list[Metric]) -> None:
+    st.subheader("Efficiency × Empathy")
+    breakdown = st.segmented_control("Compare", list(BREAKDOWN_LABELS), format_func=BREAKDOWN_LABELS.get,
+                                     default="segment", key="executive_breakdown") or "segment"
+    figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters,
+                                        breakdown)
+    attainment = attainment_by_member(figures, metrics, ctx.settings)
+    signals = ctx.settings.signals
+    try:
+        chart = charts.quadrant_chart(attainment, breakdown_label=BREAKDOWN_LABELS[breakdown],
+                                      sla_threshold=signals.watermelon_sla_attainment,
+                                      xla_threshold=signals.watermelon_xla_attainment)
+    except ValueError:
+        st.info(f"No {BREAKDOWN_LABELS[breakdown].lower()} has both SLA and XLA figures with enough cases for these "
+                "filters.")
+        return
+    st.altair_chart(chart, width="stretch", theme=None)
+    melons = attainment[attainment["is_watermelon"]]
+    st.caption(
+        f"Each point is a {BREAKDOWN_LABELS[breakdown].lower()}: the share of its SLA targets met (across) and of its "
+        f"XLA targets met (up), counting figures with at least {ctx.settings.metrics.min_cases} cases. Bottom right, "
+        f"in vermillion, are watermelons: at least {signals.watermelon_sla_attainment:.0%} of SLA targets met but "
+        f"under {signals.watermelon_xla_attainment:.0%} of XLA targets: green on the dashboard, red for customers."
+    )
+    if not melons.empty:
+        st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
+
+
+def render() -> None:
+    ctx = context()
+    page_header("Executive review", "Are we meeting our service and experience targets, and is the change real?",
+                ctx)
+    if ctx.unavailable:
+        st.warning(ctx.unavailable)
+        return
+    catalog = queries.catalog_in_use()
+    metrics = [catalog[name] for name in SCORECARD_METRICS if name in catalog]
+    compare_start, compare_end = ctx.filters.comparison
+    compare = ctx.first_day is not None and compare_start >= ctx.first_day
+    mode = "same period last year" if ctx.filters.compare == COMPARE_LAST_YEAR else "previous period"
+    if compare:
+        st.caption(f"Changes are against {compare_start:%d %b %Y} – {compare_end:%d %b %Y} ({mode}), with their "
+                   f"{ctx.settings.metrics.confidence_level:.0%} confidence interval. *Within noise* means the "
+                   "interval includes no change at all.")
+    else:
+        st.caption(f"No comparison: the {mode} ({compare_start:%d %b %Y} – {compare_end:%d %b %Y}) is not all in "
+                   "the data.")
+    try:
+        rows = _scorecard(ctx, metrics, compare)
+        if all(r.value is None for r in rows):
+            st.info("No figures for these filters. Widen the dates or clear a filter in the sidebar.")
+            return
+        _verdict(rows)
+        _quadrant(ctx, metrics)
+    except queries.DataUnavailable as error:
+        st.warning(str(error))
