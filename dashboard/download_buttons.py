@@ -1,0 +1,146 @@
+"""Download buttons for charts, tables and the KPI pack. Streamlit only here; the bytes come from
+dashboard.exports.
+
+Files are made lazily: each button gets a callable, which Streamlit (1.50 and later) runs only when the
+button is clicked, on a thread of its own, so a page with many charts does not draw PNGs nobody asked for.
+on_click="ignore": downloading does not rerun the page. Keys come from the page, the subject and the format
+(naming.download_key), so they are stable across reruns and filter changes and unique within a page; file
+names carry the page, the period and the as-of date (naming.export_file_name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.exports import (
+    KpiPack,
+    chart_csv,
+    chart_png,
+    chart_svg,
+    download_key,
+    export_file_name,
+    kpi_pack_pdf,
+    table_csv,
+    table_xlsx,
+)
+
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class ExportNaming:
+    """What every file name of a page carries."""
+
+    page: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.datetime | None
+    timezone: str = "UTC"
+
+    def file_name(self, subject: str, extension: str) -> str:
+        return export_file_name(self.page, subject, self.start, self.end, self.as_of, extension, self.timezone)
+
+
+def naming_for(page: str, ctx: object) -> ExportNaming:
+    """The naming of a page from its dashboard.views.PageContext (filters, as-of, reporting time zone)."""
+    filters = ctx.filters  # type: ignore[attr-defined]
+    as_of = ctx.as_of  # type: ignore[attr-defined]
+    stamp = as_of.to_pydatetime() if isinstance(as_of, pd.Timestamp) else as_of
+    return ExportNaming(page, filters.start, filters.end, stamp, ctx.timezone)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button: what it says, the file it gives, and the callable that makes the bytes."""
+
+    label: str
+    file_name: str
+    mime: str
+    key: str
+    make: Callable[[], bytes]
+
+
+def _downloads(subject: str, naming: ExportNaming, files: list[tuple[str, str, Callable[[], bytes]]]) -> list[Download]:
+    return [
+        Download(label, naming.file_name(subject, extension), MIME[extension],
+                 download_key(naming.page, subject, extension), make)
+        for extension, label, make in files
+    ]
+
+
+def chart_downloads(
+    chart: alt.TopLevelMixin, *, subject: str, naming: ExportNaming, title: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> list[Download]:
+    """PNG, SVG and CSV of one chart; `title` is drawn into the images (default: the subject)."""
+    drawn_title = title if title is not None else subject
+    return _downloads(subject, naming, [
+        ("png", "PNG", lambda: chart_png(chart, title=drawn_title)),
+        ("svg", "SVG", lambda: chart_svg(chart, title=drawn_title)),
+        ("csv", "CSV", lambda: chart_csv(chart, columns)),
+    ])
+
+
+def table_downloads(
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    currency: str = "USD",
+) -> list[Download]:
+    """CSV and XLSX of one table; `units` maps a column to its catalog unit (XLSX number formats)."""
+    return _downloads(subject, naming, [
+        ("csv", "CSV", lambda: table_csv(frame)),
+        ("xlsx", "Excel", lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
+    ])
+
+
+def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> list[Download]:
+    """The KPI-review PDF pack."""
+    return _downloads(subject, naming, [("pdf", "KPI pack (PDF)", lambda: kpi_pack_pdf(pack))])
+
+
+def render_downloads(downloads: list[Download]) -> None:
+    """The buttons side by side, each filling its column."""
+    for column, download in zip(st.columns(len(downloads)), downloads, strict=True):
+        with column:
+            st.download_button(
+                download.label,
+                data=download.make,
+                file_name=download.file_name,
+                mime=download.mime,
+                key=download.key,
+                on_click="ignore",
+                icon=":material/download:",
+                width="stretch",
+            )
+
+
+def chart_download_buttons(
+    chart: alt.TopLevelMixin, *, subject: str, naming: ExportNaming, title: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> None:
+    """PNG, SVG and CSV buttons for one chart."""
+    render_downloads(chart_downloads(chart, subject=subject, naming=naming, title=title, columns=columns))
+
+
+def table_download_buttons(
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    currency: str = "USD",
+) -> None:
+    """CSV and XLSX buttons for one table."""
+    render_downloads(table_downloads(frame, subject=subject, naming=naming, units=units, currency=currency))
+
+
+def pack_download_button(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> None:
+    """One button for the KPI-review PDF pack."""
+    render_downloads(pack_downloads(pack, naming=naming, subject=subject))
