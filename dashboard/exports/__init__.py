@@ -13,6 +13,7 @@ No Streamlit here: dashboard/download_buttons.py puts these behind download butt
 
 from dashboard.exports.cells import neutralise_frame, neutralise_text
 from dashboard.exports.chart_files import chart_csv, chart_png, chart_svg, readable_chart_data
+from dashboard.exports.conversations import export_conversations
 from dashboard.exports.csv_files import stream_csv, table_csv
 from dashboard.exports.naming import download_key, export_file_name, filters_in_words
 from dashboard.exports.pdf_pack import DefinitionUsed, KpiPack, PackChart, ScorecardRow, kpi_pack_pdf, pdf_safe
@@ -28,6 +29,7 @@ __all__ = [
     "chart_png",
     "chart_svg",
     "download_key",
+    "export_conversations",
     "export_file_name",
     "filters_in_words",
     "kpi_pack_pdf",
