@@ -72,11 +72,14 @@ class Download:
     make: Callable[[], bytes]
 
 
-def _downloads(subject: str, naming: ExportNaming, files: list[tuple[str, str, Callable[[], bytes]]]) -> list[Download]:
+def _downloads(
+    kind: str, subject: str, naming: ExportNaming, files: list[tuple[str, str, str, Callable[[], bytes]]]
+) -> list[Download]:
+    """files: (extension, label, what the file name says, make)."""
     return [
-        Download(label, naming.file_name(subject, extension), MIME[extension],
-                 download_key(naming.page, subject, extension), make)
-        for extension, label, make in files
+        Download(label, naming.file_name(named, extension), MIME[extension],
+                 download_key(naming.page, kind, subject, extension), make)
+        for extension, label, named, make in files
     ]
 
 
@@ -86,10 +89,10 @@ def chart_downloads(
 ) -> list[Download]:
     """PNG, SVG and CSV of one chart; `title` is drawn into the images (default: the subject)."""
     drawn_title = title if title is not None else subject
-    return _downloads(subject, naming, [
-        ("png", "PNG", lambda: chart_png(chart, title=drawn_title)),
-        ("svg", "SVG", lambda: chart_svg(chart, title=drawn_title)),
-        ("csv", "CSV", lambda: chart_csv(chart, columns)),
+    return _downloads("chart", subject, naming, [
+        ("png", "PNG", subject, lambda: chart_png(chart, title=drawn_title)),
+        ("svg", "SVG", subject, lambda: chart_svg(chart, title=drawn_title)),
+        ("csv", "CSV", f"{subject} chart data", lambda: chart_csv(chart, columns)),
     ])
 
 
@@ -98,15 +101,15 @@ def table_downloads(
     currency: str = "USD",
 ) -> list[Download]:
     """CSV and XLSX of one table; `units` maps a column to its catalog unit (XLSX number formats)."""
-    return _downloads(subject, naming, [
-        ("csv", "CSV", lambda: table_csv(frame)),
-        ("xlsx", "Excel", lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
+    return _downloads("table", subject, naming, [
+        ("csv", "CSV", subject, lambda: table_csv(frame)),
+        ("xlsx", "Excel", subject, lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
     ])
 
 
 def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> list[Download]:
     """The KPI-review PDF pack."""
-    return _downloads(subject, naming, [("pdf", "KPI pack (PDF)", lambda: kpi_pack_pdf(pack))])
+    return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: kpi_pack_pdf(pack))])
 
 
 def render_downloads(downloads: list[Download]) -> None:

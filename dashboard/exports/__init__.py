@@ -4,6 +4,7 @@
 - csv_files: tables as CSV (UTF-8 with BOM, text quoted) and a page-by-page CSV stream;
 - xlsx_files: tables as XLSX (number formats by catalog unit), several named tables in one workbook, and a
   page-by-page XLSX stream (xlsxwriter constant_memory);
+- conversations: the one-row-per-conversation export, pages streamed into one CSV or XLSX;
 - pdf_pack: the KPI-review PDF pack (fpdf2);
 - cells: the formula-injection rule every table export applies;
 - naming: file names, widget keys and the filters in words.

@@ -48,9 +48,10 @@ def export_file_name(
     )
 
 
-def download_key(page: str, subject: str, extension: str) -> str:
-    """A widget key that stays the same across reruns and filter changes, unique per page, subject and format."""
-    return f"download-{slug(page)}-{slug(subject)}-{extension.lstrip('.').lower()}"
+def download_key(page: str, kind: str, subject: str, extension: str) -> str:
+    """A widget key that stays the same across reruns and filter changes, unique per page, kind of thing
+    exported (chart, table, pack), subject and format: a chart and a table of one subject both offer a CSV."""
+    return f"download-{slug(page)}-{slug(kind)}-{slug(subject)}-{extension.lstrip('.').lower()}"
 
 
 def _listed(values: tuple[str, ...], every: str, one: str, many: str) -> str:
