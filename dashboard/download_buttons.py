@@ -29,6 +29,7 @@ from dashboard.exports import (
     table_csv,
     table_xlsx,
 )
+from dashboard.views import PageContext
 
 MIME = {
     "png": "image/png",
@@ -53,12 +54,10 @@ class ExportNaming:
         return export_file_name(self.page, subject, self.start, self.end, self.as_of, extension, self.timezone)
 
 
-def naming_for(page: str, ctx: object) -> ExportNaming:
-    """The naming of a page from its dashboard.views.PageContext (filters, as-of, reporting time zone)."""
-    filters = ctx.filters  # type: ignore[attr-defined]
-    as_of = ctx.as_of  # type: ignore[attr-defined]
-    stamp = as_of.to_pydatetime() if isinstance(as_of, pd.Timestamp) else as_of
-    return ExportNaming(page, filters.start, filters.end, stamp, ctx.timezone)  # type: ignore[attr-defined]
+def naming_for(page: str, ctx: PageContext) -> ExportNaming:
+    """The naming of a page from its PageContext (filters, as-of time, reporting time zone)."""
+    as_of = ctx.as_of.to_pydatetime() if ctx.as_of is not None else None
+    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone)
 
 
 @dataclass(frozen=True)

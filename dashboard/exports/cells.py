@@ -28,8 +28,10 @@ def neutralise_value(value: Any) -> Any:
 
 
 def is_text_column(series: pd.Series) -> bool:
-    """Columns that may hold text: object and string dtypes (numeric, boolean and datetime ones cannot)."""
-    return pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+    """Columns that may hold text: object, string and categorical dtypes (numeric, boolean and datetime
+    ones cannot)."""
+    return (pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+            or isinstance(series.dtype, pd.CategoricalDtype))
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,6 +39,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if is_text_column(safe[column]):
-            safe[column] = safe[column].map(neutralise_value, na_action="ignore")
+            values = safe[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.astype(object)
+            safe[column] = values.map(neutralise_value, na_action="ignore")
     safe.columns = [neutralise_text(str(column)) for column in safe.columns]
     return safe

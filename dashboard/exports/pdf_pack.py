@@ -119,18 +119,21 @@ class _PackPDF(FPDF):
     def content_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
+    def fitted(self, text: str, width_mm: float) -> str:
+        """The text cut with "..." so that it fits on one line of `width_mm` in the current font."""
+        if self.get_string_width(text) <= width_mm:
+            return text
+        while text and self.get_string_width(text + "...") > width_mm:
+            text = text[:-1]
+        return text.rstrip() + "..."
+
     def footer(self) -> None:
         self.set_y(-FOOTER_MM)
         self.set_font(FONT, size=8)
         self.set_text_color(*MUTED_RGB)
         page = f"Page {self.page_no()} of {{nb}}"  # fpdf2 replaces {nb} with the page count at the end
         page_width = self.get_string_width(f"Page {self.page_no()} of 999") + 2
-        text = self.footer_text
-        room = self.content_width - page_width - 4
-        if self.get_string_width(text) > room:
-            while text and self.get_string_width(text + "...") > room:
-                text = text[:-1]
-            text = text.rstrip() + "..."
+        text = self.fitted(self.footer_text, self.content_width - page_width - 4)
         self.cell(self.content_width - page_width, 5, text, align="L")
         self.cell(page_width, 5, page, align="R")
 
@@ -196,7 +199,7 @@ def _charts(pdf: _PackPDF, charts: Sequence[PackChart]) -> None:
         pdf.set_xy(pdf.l_margin, top)
         pdf.set_font(FONT, style="B", size=12)
         pdf.set_text_color(*TEXT_RGB)
-        pdf.cell(pdf.content_width, title_height, pdf_safe(chart.title))
+        pdf.cell(pdf.content_width, title_height, pdf.fitted(pdf_safe(chart.title), pdf.content_width))
         pdf.image(io.BytesIO(chart.png), x=pdf.l_margin, y=top + title_height, w=pdf.content_width,
                   h=half - title_height - 3, keep_aspect_ratio=True)
 

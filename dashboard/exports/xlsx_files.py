@@ -83,7 +83,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     base = _SHEET_NAME_FORBIDDEN.sub("_", name).strip().strip("'").strip() or "Sheet"
     if base.casefold() == "history":
         base = "History_"
-    base = base[:MAX_SHEET_NAME]
+    base = base[:MAX_SHEET_NAME].rstrip().rstrip("'") or "Sheet"
     used = {existing.casefold() for existing in taken}
     candidate, number = base, 1
     while candidate.casefold() in used:

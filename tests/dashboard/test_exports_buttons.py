@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import altair as alt
 import openpyxl
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard.download_buttons import ExportNaming, chart_downloads, pack_downloads, table_downloads
+from dashboard.download_buttons import ExportNaming, chart_downloads, naming_for, pack_downloads, table_downloads
 from dashboard.exports import KpiPack, download_key, export_file_name, filters_in_words
 from dashboard.exports.naming import slug
 from dashboard.filters import Filters
@@ -33,6 +34,18 @@ def test_file_names_carry_page_subject_period_and_local_as_of_date() -> None:
     assert export_file_name("Overview", "CSAT", dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, "csv") == (
         "cxpulse_overview_csat_2026-10-01_to_2026-10-31_asof-no-run.csv"
     )
+
+
+def test_naming_from_the_page_context() -> None:
+    ctx = SimpleNamespace(filters=Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+                          as_of=pd.Timestamp("2026-10-31 23:30", tz="UTC"), timezone="Europe/Rome")
+    assert naming_for("Overview", ctx) == NAMING  # type: ignore[arg-type]
+    no_run = naming_for("Overview", replace_as_of(ctx, None))  # type: ignore[arg-type]
+    assert no_run.file_name("CSAT", "csv").endswith("_asof-no-run.csv")
+
+
+def replace_as_of(ctx: SimpleNamespace, as_of: object) -> SimpleNamespace:
+    return SimpleNamespace(**{**vars(ctx), "as_of": as_of})
 
 
 def test_slugs_are_plain_ascii() -> None:

@@ -108,6 +108,15 @@ def test_a_long_scorecard_flows_onto_more_pages() -> None:
     assert texts.count("Metric") >= 3  # the table heading repeats on each page it spans (+ definitions page)
 
 
+def test_a_long_chart_title_is_cut_to_one_line() -> None:
+    pack = _pack(charts=0)
+    pack = KpiPack(pack.title, pack.filters, pack.as_of, pack.scorecard,
+                   [PackChart("Very long title " * 40, _png(10, 10))], pack.definitions)
+    texts = _pdf_texts(kpi_pack_pdf(pack, GENERATED_AT, compress=False))
+    (title,) = [text for text in texts if text.startswith("Very long title")]
+    assert title.endswith("...") and len(title) < len("Very long title " * 40)
+
+
 def test_compressed_pack_is_a_pdf_too() -> None:
     data = kpi_pack_pdf(_pack())
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")

@@ -49,6 +49,13 @@ def test_frame_neutralises_text_and_headers_but_not_numbers() -> None:
     assert frame.columns[0] == "=bad header"  # the caller's frame is not modified
 
 
+def test_categorical_text_is_neutralised_too() -> None:
+    frame = pd.DataFrame({"team": pd.Categorical(["=x", "Billing", "=x"])})
+    assert neutralise_frame(frame)["team"].tolist() == ["'=x", "Billing", "'=x"]
+    sheet = _open(table_xlsx(frame)).active
+    assert [sheet["A2"].value, sheet["A3"].value] == ["'=x", "Billing"]
+
+
 def test_csv_has_a_bom_and_round_trips_with_neutralised_text() -> None:
     data = table_csv(_table())
     assert data.startswith(BOM)
@@ -139,6 +146,7 @@ def test_money_without_a_valid_code_keeps_two_decimals() -> None:
         ("'quoted'", "quoted"),
         ("   ", "Sheet"),
         ("History", "History_"),
+        ("z" * 30 + "'tail", "z" * 30),  # cut at 31 characters, then no apostrophe at the end
     ],
 )
 def test_sheet_names_follow_excel_rules(name: str, expected: str) -> None:
