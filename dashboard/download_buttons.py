@@ -1,5 +1,5 @@
-"""Download buttons for charts, tables and the KPI pack. Streamlit only here; the bytes come from
-dashboard.exports.
+"""Download buttons for charts, tables, the conversation export and the KPI pack. Streamlit only here;
+the bytes come from dashboard.exports.
 
 Files are made lazily: each button gets a callable, which Streamlit (1.50 and later) runs only when the
 button is clicked, on a thread of its own, so a page with many charts does not draw PNGs nobody asked for.
@@ -11,7 +11,8 @@ names carry the page, the period and the as-of date (naming.export_file_name).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import altair as alt
@@ -24,11 +25,13 @@ from dashboard.exports import (
     chart_png,
     chart_svg,
     download_key,
+    export_conversations,
     export_file_name,
     kpi_pack_pdf,
     table_csv,
     table_xlsx,
 )
+from dashboard.exports.conversations import FileFormat
 from dashboard.views import PageContext
 
 MIME = {
@@ -106,6 +109,28 @@ def table_downloads(
     ])
 
 
+def _streamed(pages: Callable[[], Iterable[pd.DataFrame]], file_format: FileFormat,
+              columns: Mapping[str, str] | None, units: Mapping[str, str] | None, currency: str) -> bytes:
+    """The file written page by page to a temporary file, then read once for Streamlit (which keeps the
+    finished bytes in memory: a compressed XLSX of 120k conversations is about 3 MB)."""
+    with tempfile.TemporaryFile() as handle:
+        export_conversations(pages(), handle, file_format, columns=columns, units=units, currency=currency)
+        handle.seek(0)
+        return handle.read()
+
+
+def conversation_downloads(
+    pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
+    columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+) -> list[Download]:
+    """CSV and XLSX of the one-row-per-conversation export. `pages` starts a fresh pass over the warehouse
+    each time it is called (on each click), yielding DataFrames."""
+    return _downloads("conversations", subject, naming, [
+        ("csv", "CSV", subject, lambda: _streamed(pages, "csv", columns, units, currency)),
+        ("xlsx", "Excel", subject, lambda: _streamed(pages, "xlsx", columns, units, currency)),
+    ])
+
+
 def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> list[Download]:
     """The KPI-review PDF pack."""
     return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: kpi_pack_pdf(pack))])
@@ -141,6 +166,15 @@ def table_download_buttons(
 ) -> None:
     """CSV and XLSX buttons for one table."""
     render_downloads(table_downloads(frame, subject=subject, naming=naming, units=units, currency=currency))
+
+
+def conversation_download_buttons(
+    pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
+    columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+) -> None:
+    """CSV and XLSX buttons for the one-row-per-conversation export (made page by page, on click)."""
+    render_downloads(conversation_downloads(pages, subject=subject, naming=naming, columns=columns, units=units,
+                                            currency=currency))
 
 
 def pack_download_button(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> None:

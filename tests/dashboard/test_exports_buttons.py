@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import altair as alt
@@ -11,7 +12,14 @@ import openpyxl
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard.download_buttons import ExportNaming, chart_downloads, naming_for, pack_downloads, table_downloads
+from dashboard.download_buttons import (
+    ExportNaming,
+    chart_downloads,
+    conversation_downloads,
+    naming_for,
+    pack_downloads,
+    table_downloads,
+)
 from dashboard.exports import KpiPack, download_key, export_file_name, filters_in_words
 from dashboard.exports.naming import slug
 from dashboard.filters import Filters
@@ -94,6 +102,27 @@ def test_downloads_make_the_right_files_when_called() -> None:
     assert book["Contacts"]["B2"].number_format == "#,##0"
     (pdf,) = pack_downloads(KpiPack("Review", "all", "As of", [], [], []), naming=NAMING)
     assert pdf.make().startswith(b"%PDF-")
+
+
+def test_conversation_downloads_page_through_on_each_click() -> None:
+    passes = []
+
+    def pages() -> Iterator[pd.DataFrame]:
+        passes.append(1)
+        yield pd.DataFrame({"conversation_id": ["c1", "c2"], "note": ["=x", "ok"]})
+        yield pd.DataFrame({"conversation_id": ["c3"], "note": ["-1"]})
+
+    csv, xlsx = conversation_downloads(pages, subject="Conversations", naming=NAMING,
+                                       columns={"conversation_id": "Conversation", "note": "Note"})
+    assert passes == []  # nothing is read before a click
+    back = pd.read_csv(io.BytesIO(csv.make()), encoding="utf-8-sig")
+    assert back.to_dict("list") == {"Conversation": ["c1", "c2", "c3"], "Note": ["'=x", "ok", "'-1"]}
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.make()))["Conversations"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Conversation", "Note"], ["c1", "'=x"], ["c2", "ok"], ["c3", "'-1"],
+    ]
+    assert len(passes) == 2  # one fresh pass per file made
+    assert csv.key == "download-overview-conversations-conversations-csv"
 
 
 def _page() -> None:
