@@ -295,7 +295,7 @@ def stream_xlsx(
             page = raw_page.loc[:, list(columns)].rename(columns=dict(columns)) if columns else raw_page
             page_names = [str(name) for name in page.columns]
             if names is None:
-                names, first_page = page_names, page
+                names, first_page = page_names, page.head(WIDTH_SAMPLE_ROWS)  # widths of later sheets
             elif page_names != names:
                 raise ValueError(f"the page after row {total} has columns {page_names}, the first page had {names}")
             start = 0
