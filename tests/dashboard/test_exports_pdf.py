@@ -99,6 +99,24 @@ def test_every_page_has_the_footer() -> None:
     assert [text for text in texts if text.startswith("Page ")] == [f"Page {n} of " for n in (1, 2, 3, 4)]
 
 
+def test_charts_fill_their_half_page_inside_the_margins() -> None:
+    data = kpi_pack_pdf(_pack(charts=2), GENERATED_AT, compress=False)
+    # fpdf2 draws an image as "q w 0 0 h x y cm /I1 Do Q", in points from the bottom-left corner
+    placed = [tuple(float(n) for n in match.split()[::3][:2] + match.split()[4:6])
+              for match in re.findall(rb"q ([\d. ]+) cm /I\w+ Do Q", data)]
+    assert len(placed) == 2
+    points_per_mm = 72 / 25.4
+    # half page: (210 - 12 top margin - 14 footer - 4) / 2 = 90 mm; less 8 mm of title and 3 mm of gap = 79 mm
+    for width, height, x, y in placed:
+        assert height == pytest.approx(79 * points_per_mm, abs=0.1)
+        assert width / height == pytest.approx(60 / 25, rel=0.01)  # the PNG's aspect ratio is kept
+        assert x >= 12 * points_per_mm and x + width <= (297 - 12) * points_per_mm
+        assert y >= 14 * points_per_mm  # above the footer
+        assert y + height <= (210 - 12) * points_per_mm
+    (_, upper_height, _, upper_y), (_, _, _, lower_y) = placed
+    assert lower_y + upper_height <= upper_y  # the lower chart ends below where the upper one starts
+
+
 def test_a_long_scorecard_flows_onto_more_pages() -> None:
     rows = [ScorecardRow(f"Measure {n:02d}", "1", "2", "+1", "0 to 2", n % 2 == 0, "met") for n in range(40)]
     data = kpi_pack_pdf(_pack(charts=0, rows=rows), GENERATED_AT, compress=False)
