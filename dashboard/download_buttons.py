@@ -1,0 +1,182 @@
+"""Download buttons for charts, tables, the conversation export and the KPI pack. Streamlit only here;
+the bytes come from dashboard.exports.
+
+Files are made lazily: each button gets a callable, which Streamlit (1.50 and later) runs only when the
+button is clicked, on a thread of its own, so a page with many charts does not draw PNGs nobody asked for.
+on_click="ignore": downloading does not rerun the page. Keys come from the page, the subject and the format
+(naming.download_key), so they are stable across reruns and filter changes and unique within a page; file
+names carry the page, the period and the as-of date (naming.export_file_name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.exports import (
+    KpiPack,
+    chart_csv,
+    chart_png,
+    chart_svg,
+    download_key,
+    export_conversations,
+    export_file_name,
+    kpi_pack_pdf,
+    table_csv,
+    table_xlsx,
+)
+from dashboard.exports.conversations import FileFormat
+from dashboard.views import PageContext
+
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class ExportNaming:
+    """What every file name of a page carries."""
+
+    page: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.datetime | None
+    timezone: str = "UTC"
+
+    def file_name(self, subject: str, extension: str) -> str:
+        return export_file_name(self.page, subject, self.start, self.end, self.as_of, extension, self.timezone)
+
+
+def naming_for(page: str, ctx: PageContext) -> ExportNaming:
+    """The naming of a page from its PageContext (filters, as-of time, reporting time zone)."""
+    as_of = ctx.as_of.to_pydatetime() if ctx.as_of is not None else None
+    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button: what it says, the file it gives, and the callable that makes the bytes."""
+
+    label: str
+    file_name: str
+    mime: str
+    key: str
+    make: Callable[[], bytes]
+
+
+def _downloads(
+    kind: str, subject: str, naming: ExportNaming, files: list[tuple[str, str, str, Callable[[], bytes]]]
+) -> list[Download]:
+    """files: (extension, label, what the file name says, make)."""
+    return [
+        Download(label, naming.file_name(named, extension), MIME[extension],
+                 download_key(naming.page, kind, subject, extension), make)
+        for extension, label, named, make in files
+    ]
+
+
+def chart_downloads(
+    chart: alt.TopLevelMixin, *, subject: str, naming: ExportNaming, title: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> list[Download]:
+    """PNG, SVG and CSV of one chart; `title` is drawn into the images (default: the subject)."""
+    drawn_title = title if title is not None else subject
+    return _downloads("chart", subject, naming, [
+        ("png", "PNG", subject, lambda: chart_png(chart, title=drawn_title)),
+        ("svg", "SVG", subject, lambda: chart_svg(chart, title=drawn_title)),
+        ("csv", "CSV", f"{subject} chart data", lambda: chart_csv(chart, columns)),
+    ])
+
+
+def table_downloads(
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    currency: str = "USD",
+) -> list[Download]:
+    """CSV and XLSX of one table; `units` maps a column to its catalog unit (XLSX number formats)."""
+    return _downloads("table", subject, naming, [
+        ("csv", "CSV", subject, lambda: table_csv(frame)),
+        ("xlsx", "Excel", subject, lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
+    ])
+
+
+def _streamed(pages: Callable[[], Iterable[pd.DataFrame]], file_format: FileFormat,
+              columns: Mapping[str, str] | None, units: Mapping[str, str] | None, currency: str) -> bytes:
+    """The file written page by page to a temporary file, then read once for Streamlit (which keeps the
+    finished bytes in memory: a compressed XLSX of 120k conversations is about 3 MB)."""
+    with tempfile.TemporaryFile() as handle:
+        export_conversations(pages(), handle, file_format, columns=columns, units=units, currency=currency)
+        handle.seek(0)
+        return handle.read()
+
+
+def conversation_downloads(
+    pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
+    columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+) -> list[Download]:
+    """CSV and XLSX of the one-row-per-conversation export. `pages` starts a fresh pass over the warehouse
+    each time it is called (on each click), yielding DataFrames."""
+    return _downloads("conversations", subject, naming, [
+        ("csv", "CSV", subject, lambda: _streamed(pages, "csv", columns, units, currency)),
+        ("xlsx", "Excel", subject, lambda: _streamed(pages, "xlsx", columns, units, currency)),
+    ])
+
+
+def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> list[Download]:
+    """The KPI-review PDF pack."""
+    return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: kpi_pack_pdf(pack))])
+
+
+def render_downloads(downloads: list[Download]) -> None:
+    """The buttons side by side, each filling its column."""
+    for column, download in zip(st.columns(len(downloads)), downloads, strict=True):
+        with column:
+            st.download_button(
+                download.label,
+                data=download.make,
+                file_name=download.file_name,
+                mime=download.mime,
+                key=download.key,
+                on_click="ignore",
+                icon=":material/download:",
+                width="stretch",
+            )
+
+
+def chart_download_buttons(
+    chart: alt.TopLevelMixin, *, subject: str, naming: ExportNaming, title: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> None:
+    """PNG, SVG and CSV buttons for one chart."""
+    render_downloads(chart_downloads(chart, subject=subject, naming=naming, title=title, columns=columns))
+
+
+def table_download_buttons(
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    currency: str = "USD",
+) -> None:
+    """CSV and XLSX buttons for one table."""
+    render_downloads(table_downloads(frame, subject=subject, naming=naming, units=units, currency=currency))
+
+
+def conversation_download_buttons(
+    pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
+    columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+) -> None:
+    """CSV and XLSX buttons for the one-row-per-conversation export (made page by page, on click)."""
+    render_downloads(conversation_downloads(pages, subject=subject, naming=naming, columns=columns, units=units,
+                                            currency=currency))
+
+
+def pack_download_button(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> None:
+    """One button for the KPI-review PDF pack."""
+    render_downloads(pack_downloads(pack, naming=naming, subject=subject))
