@@ -67,5 +67,8 @@ def filters_in_words(filters: Filters) -> str:
         period,
         _listed(filters.channels, "all channels", "channel", "channels"),
         _listed(filters.intents, "all intents", "intent", "intents"),
+        _listed(filters.queues, "all queues", "queue", "queues"),
         _listed(filters.teams, "all teams", "team", "teams"),
-    ])
+        _listed(filters.segments, "all segments", "segment", "segments"),
+    ] + ([f"compared with {filters.comparison[0].day} {filters.comparison[0]:%b %Y} – "
+          f"{filters.comparison[1].day} {filters.comparison[1]:%b %Y}"] if filters.compare else []))

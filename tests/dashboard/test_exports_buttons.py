@@ -76,7 +76,9 @@ def test_keys_are_stable_and_unique_per_page_subject_and_format() -> None:
 
 def test_filters_in_words() -> None:
     assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))) == (
-        "1 Oct 2026 – 31 Oct 2026 · all channels · all intents · all teams"
+        # the 31 days before 1 Oct are 31 Aug - 30 Sep
+        "1 Oct 2026 – 31 Oct 2026 · all channels · all intents · all queues · all teams · all segments"
+        " · compared with 31 Aug 2026 – 30 Sep 2026"
     )
     assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), channels=("chat",),
                                     teams=("Billing", "Retention"))) == (
