@@ -82,7 +82,8 @@ def test_filters_in_words() -> None:
     )
     assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), channels=("chat",),
                                     teams=("Billing", "Retention"))) == (
-        "1 Oct 2026 – 31 Oct 2026 · channel chat · all intents · teams Billing, Retention"
+        "1 Oct 2026 – 31 Oct 2026 · channel chat · all intents · all queues · teams Billing, Retention"
+        " · all segments · compared with 31 Aug 2026 – 30 Sep 2026"
     )
 
 
