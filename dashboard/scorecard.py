@@ -88,6 +88,23 @@ def noise_words(change: Change | None) -> str:
     return NOISE_WITHIN if change.within_noise else NOISE_REAL
 
 
+def weekly_trend(series: pd.DataFrame, unit: str) -> tuple[float | None, ...]:
+    """The weekly values of a sparkline. A count in a week only partly inside the dates is scaled to a full
+    week (count x 7 / days covered), so the first and last points do not dip just for being partial."""
+    if series.empty:
+        return ()
+    values = []
+    days = series["days_in_range"] if "days_in_range" in series else pd.Series(7, index=series.index)
+    for value, covered in zip(series["value"], days, strict=True):
+        if pd.isna(value):
+            values.append(None)
+        elif unit == "count" and 0 < int(covered) < 7:
+            values.append(float(value) * 7 / int(covered))
+        else:
+            values.append(float(value))
+    return tuple(values)
+
+
 def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.DataFrame, settings: Settings,
                    compare: bool = True) -> list[ScorecardRow]:
     """One row per metric: the figure, its target and status, the change against the comparison period with
@@ -112,7 +129,7 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
         delta = format_delta(change.current, change.previous, metric.unit, settings.currency) if change else None
         interval = interval_text(change, metric.unit, settings.currency) if change else ""
         series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
-        trend = tuple(None if pd.isna(v) else float(v) for v in series["value"]) if not series.empty else ()
+        trend = weekly_trend(series, metric.unit)
         rows.append(ScorecardRow(
             metric=metric.name, label=metric.label, kind=metric.kind, unit=metric.unit, value=value,
             value_text=format_value(value, metric.unit, settings.currency), target=target,

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard.charts import OKABE_ITO
 from dashboard.filters import COMPARE_LAST_YEAR
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, attainment_by_member, scorecard_rows
 from dashboard.views import PageContext, context, page_header
@@ -21,6 +22,7 @@ SCORECARD_METRICS = (
     "confidence_in_resolution", "revenue_at_risk",
 )
 BREAKDOWN_LABELS = {"segment": "Segment", "intent": "Intent", "team": "Team", "queue": "Queue", "channel": "Channel"}
+TEXT_MUTED = "#52606D"
 KIND_TITLES = {"sla": "Efficiency (SLA)", "xla": "Experience (XLA)", "volume": "Volume", "cost": "Cost",
                "risk": "Risk"}
 
@@ -31,13 +33,22 @@ def scorecard_frame(rows: list[ScorecardRow]) -> pd.DataFrame:
         "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
         "Now": [r.value_text for r in rows],
         "Target": [r.target_text for r in rows],
-        "Status": [{"met": "✅ met", "missed": "❌ missed"}.get(r.status or "", "—") for r in rows],
+        "Status": [{"met": "Met", "missed": "Missed"}.get(r.status or "", "—") for r in rows],
         "Change": [r.change_text for r in rows],
         "Real or noise": [r.noise for r in rows],
         "Weekly trend": [list(v if v is not None else float("nan") for v in r.trend) for r in rows],
         "Cases": [r.cases for r in rows],
         "Definition": [definition_link(r.metric) for r in rows],
     })
+
+
+def _status_colour(text: str) -> str:
+    return {"Met": f"color: {OKABE_ITO['green']}; font-weight: 600",
+            "Missed": f"color: {OKABE_ITO['vermillion']}; font-weight: 600"}.get(text, "")
+
+
+def _noise_colour(text: str) -> str:
+    return "font-weight: 600" if text == NOISE_REAL else f"color: {TEXT_MUTED}"
 
 
 def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[ScorecardRow]:
@@ -55,7 +66,9 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[S
         if measured:
             title += f" · {met} of {len(measured)} targets met"
         st.subheader(title)
-        st.dataframe(scorecard_frame(group), hide_index=True, width="stretch", column_config={
+        frame = scorecard_frame(group)
+        styled = frame.style.map(_status_colour, subset=["Status"]).map(_noise_colour, subset=["Real or noise"])
+        st.dataframe(styled, hide_index=True, width="stretch", column_config={
             "Weekly trend": st.column_config.LineChartColumn("Weekly trend", width="small"),
             "Cases": st.column_config.NumberColumn("Cases", format="%d",
                                                    help="Contacts, answers or surveys behind the figure"),
