@@ -4,8 +4,11 @@
 -- contact: a contact within `repeat_window_days` of the episode's first contact joins it, a later one starts
 -- the next episode. The window is anchored on the episode's start (not rolling), so an episode lasts at most
 -- the window; this takes a walk through each customer's contacts in time order (a recursive CTE).
--- Contacts of unknown intent cannot be tied to a topic: each is an episode of its own, and whether the
--- customer came back about the same thing is undetermined (null).
+-- Contacts of unknown intent cannot be tied to a topic, and contacts without a known customer cannot be tied
+-- to a person: each is an episode of its own, and whether the customer came back about the same thing is
+-- undetermined (null). (They must stay out of the walk: partitioned together under a null customer_key they
+-- would read each other as returns, and the walk's equality join on customer_key would drop all but the
+-- first of them.)
 --
 -- A contact "returns" when the same customer contacts again about the same intent, on any channel, within
 -- the window after it. When no return was seen and the window reaches past the last contact in the data, the
@@ -29,6 +32,7 @@ with recursive contacts as (
         ) as next_contact_channel
     from {{ ref('fct_interactions') }}
     where intent <> 'unknown'
+        and customer_key is not null
 
 ),
 
@@ -99,11 +103,12 @@ episodes as (
 
 ),
 
-unknown_intent as (
+undetermined as (
 
-    select interaction_id, customer_key, created_at, channel
+    select interaction_id, created_at
     from {{ ref('fct_interactions') }}
     where intent = 'unknown'
+        or customer_key is null
 
 )
 
@@ -141,4 +146,4 @@ select
     cast(null as varchar) as next_contact_channel,
     cast(null as boolean) as has_return_within_window,
     false as is_return_censored
-from unknown_intent
+from undetermined
