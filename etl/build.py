@@ -124,6 +124,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "short_abandon_seconds": settings.metrics.short_abandon_seconds,
         "reporting_timezone": settings.metrics.reporting_timezone,
         "sentiment_analyzer_version": _sentiment_version(),
+        "signals_version": _signals_version(),
         "identity_default_country_code": settings.identity.default_country_code,
         "identity_link_steps": settings.identity.link_steps,
         "repeat_window_days": settings.metrics.repeat_window_days,
@@ -161,6 +162,12 @@ def _sentiment_version() -> str:
     from etl.enrich.sentiment import ANALYZER_VERSION
 
     return ANALYZER_VERSION
+
+
+def _signals_version() -> str:
+    from etl.enrich.message_signals import SIGNALS_VERSION
+
+    return SIGNALS_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
