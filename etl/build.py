@@ -122,6 +122,9 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "short_abandon_seconds": settings.metrics.short_abandon_seconds,
         "reporting_timezone": settings.metrics.reporting_timezone,
         "sentiment_analyzer_version": _sentiment_version(),
+        "customer_sentiment_version": _customer_sentiment_version(),
+        "effort_model_version": _effort_model_version(),
+        "restatement_version": _restatement_version(),
         "identity_default_country_code": settings.identity.default_country_code,
         "identity_link_steps": settings.identity.link_steps,
         "repeat_window_days": settings.metrics.repeat_window_days,
@@ -141,6 +144,24 @@ def _sentiment_version() -> str:
     from etl.enrich.sentiment import ANALYZER_VERSION
 
     return ANALYZER_VERSION
+
+
+def _customer_sentiment_version() -> str:
+    from etl.enrich.sentiment import ADAPTED_VERSION
+
+    return ADAPTED_VERSION
+
+
+def _restatement_version() -> str:
+    from etl.enrich.restatement import RESTATEMENT_VERSION
+
+    return RESTATEMENT_VERSION
+
+
+def _effort_model_version() -> str:
+    from etl.enrich.effort import EFFORT_MODEL_VERSION
+
+    return EFFORT_MODEL_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
