@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from etl.enrich.effort import EFFORT_MODEL_VERSION, MIN_CES_ANSWERS
@@ -32,7 +33,7 @@ from tests.conftest import FIXTURES, make_settings
 EXPERIENCE = FIXTURES / "experience"
 
 
-def _query(url: str, sql: str):  # noqa: ANN202 - a pandas DataFrame
+def _query(url: str, sql: str) -> pd.DataFrame:
     reader = open_reader(url)
     try:
         return reader.query_df(sql)
