@@ -123,6 +123,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "reporting_timezone": settings.metrics.reporting_timezone,
         "sentiment_analyzer_version": _sentiment_version(),
         "customer_sentiment_version": _customer_sentiment_version(),
+        "sentiment_negative_below": _sentiment_negative_below(),
         "effort_model_version": _effort_model_version(),
         "restatement_version": _restatement_version(),
         "identity_default_country_code": settings.identity.default_country_code,
@@ -150,6 +151,12 @@ def _customer_sentiment_version() -> str:
     from etl.enrich.sentiment import ADAPTED_VERSION
 
     return ADAPTED_VERSION
+
+
+def _sentiment_negative_below() -> float:
+    from etl.enrich.sentiment import NEGATIVE_BELOW
+
+    return NEGATIVE_BELOW
 
 
 def _restatement_version() -> str:

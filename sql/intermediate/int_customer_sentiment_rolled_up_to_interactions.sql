@@ -4,8 +4,9 @@
 -- var('customer_sentiment_version')), which agrees with people on support messages far better than stock
 -- VADER (docs/sentiment_evaluation.md). Agent and bot turns are never part of these figures.
 -- start / end: the first and last scored customer message (by message_seq); trend = end - start (positive:
--- the customer ended happier than they began). Started negative: start below VADER's -0.05 threshold;
--- recovered: started negative and the last message is not negative (>= -0.05). A contact with one scored
+-- the customer ended happier than they began). Started negative: start below VADER's -0.05 threshold
+-- (var('sentiment_negative_below'), etl.enrich.sentiment.NEGATIVE_BELOW); recovered: started negative and
+-- the last message is not negative (>= -0.05). A contact with one scored
 -- message has start = end and trend 0, and cannot recover.
 with customer_messages as (
 
@@ -65,6 +66,7 @@ select
     customer_sentiment_start,
     customer_sentiment_end,
     customer_sentiment_end - customer_sentiment_start as customer_sentiment_trend,
-    customer_sentiment_start < -0.05 as is_started_negative,
-    customer_sentiment_start < -0.05 and customer_sentiment_end >= -0.05 as is_recovered
+    customer_sentiment_start < {{ var('sentiment_negative_below') }} as is_started_negative,
+    customer_sentiment_start < {{ var('sentiment_negative_below') }}
+        and customer_sentiment_end >= {{ var('sentiment_negative_below') }} as is_recovered
 from rolled_up
