@@ -72,3 +72,13 @@ def test_labels_use_vaders_thresholds_and_unknown_scorers_are_refused() -> None:
         "negative", "neutral", "neutral", "positive"]
     with pytest.raises(ValueError):
         score_texts(["hi"], scorer="fancy")
+
+
+def test_text_without_any_phrase_is_left_as_it_is_and_keeps_its_thanks() -> None:
+    from etl.enrich.cs_lexicon import mark_phrases
+
+    # no rule applies: the pre-check returns the text untouched (its "thanks" stays praise)
+    assert mark_phrases("Thanks, the engineer was brilliant") == "Thanks, the engineer was brilliant"
+    # a rule applies: the phrase becomes its marker and the thanks turn neutral
+    marked = mark_phrases("Thanks, but I am still waiting")
+    assert "cx_still_unresolved" in marked and "cx_polite_thanks" in marked and "Thanks" not in marked
