@@ -125,6 +125,10 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "reporting_timezone": settings.metrics.reporting_timezone,
         "sentiment_analyzer_version": _sentiment_version(),
         "signals_version": _signals_version(),
+        "customer_sentiment_version": _customer_sentiment_version(),
+        "sentiment_negative_below": _sentiment_negative_below(),
+        "effort_model_version": _effort_model_version(),
+        "restatement_version": _restatement_version(),
         "identity_default_country_code": settings.identity.default_country_code,
         "identity_link_steps": settings.identity.link_steps,
         "repeat_window_days": settings.metrics.repeat_window_days,
@@ -168,6 +172,30 @@ def _signals_version() -> str:
     from etl.enrich.message_signals import SIGNALS_VERSION
 
     return SIGNALS_VERSION
+
+
+def _customer_sentiment_version() -> str:
+    from etl.enrich.sentiment import ADAPTED_VERSION
+
+    return ADAPTED_VERSION
+
+
+def _sentiment_negative_below() -> float:
+    from etl.enrich.sentiment import NEGATIVE_BELOW
+
+    return NEGATIVE_BELOW
+
+
+def _restatement_version() -> str:
+    from etl.enrich.restatement import RESTATEMENT_VERSION
+
+    return RESTATEMENT_VERSION
+
+
+def _effort_model_version() -> str:
+    from etl.enrich.effort import EFFORT_MODEL_VERSION
+
+    return EFFORT_MODEL_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.enrich.cs_lexicon import CS_LEXICON_VERSION, label, score_adapted
-from etl.enrich.sentiment import ANALYZER_VERSION, score_texts
+from etl.enrich.cs_lexicon import label
+from etl.enrich.sentiment import ADAPTED, ADAPTED_VERSION, ANALYZER_VERSION, STOCK, score_texts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LABELS_CSV = REPO_ROOT / "tests" / "fixtures" / "sentiment" / "twcs_customer_labels.csv"
@@ -87,7 +87,13 @@ def read_vader_tweets(path: Path) -> tuple[list[float], list[str]]:
 
 
 def stock_compound(texts: Sequence[str]) -> list[float]:
-    return score_texts(list(texts), processes=1)["compound"].tolist()
+    """Stock VADER compound of each text, through the pipeline's own scoring function (one process)."""
+    return score_texts(list(texts), processes=1, scorer=STOCK)["compound"].tolist()
+
+
+def adapted_compound(texts: Sequence[str]) -> list[float]:
+    """Customer-service compound of each text, through the pipeline's own scoring function (one process)."""
+    return score_texts(list(texts), processes=1, scorer=ADAPTED)["compound"].tolist()
 
 
 def split_scores(rows: Sequence[LabelledText]) -> dict[str, tuple[int, float, float]]:
@@ -98,7 +104,7 @@ def split_scores(rows: Sequence[LabelledText]) -> dict[str, tuple[int, float, fl
         gold = [row.label for row in chosen]
         texts = [row.text for row in chosen]
         stock = [label(c) for c in stock_compound(texts)]
-        adapted = [label(c) for c in score_adapted(texts)]
+        adapted = [label(c) for c in adapted_compound(texts)]
         out[split] = (len(chosen), macro_f1(gold, stock), macro_f1(gold, adapted))
     return out
 
@@ -107,7 +113,7 @@ def vader_tweets_r(path: Path) -> tuple[int, float, float]:
     """(n, Pearson r of stock VADER with the human mean, r of the adapted scoring)."""
     means, texts = read_vader_tweets(path)
     stock_r = statistics.correlation(stock_compound(texts), means)
-    adapted_r = statistics.correlation(score_adapted(texts), means)
+    adapted_r = statistics.correlation(adapted_compound(texts), means)
     return len(texts), stock_r, adapted_r
 
 
@@ -116,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     args = parser.parse_args(argv)
     rows = labelled_texts(read_labels(), read_twcs_texts(args.data_dir / TWCS_CSV))
-    print(f"stock: {ANALYZER_VERSION}   adapted: {CS_LEXICON_VERSION}")
+    print(f"stock: {ANALYZER_VERSION}   adapted: {ADAPTED_VERSION}")
     print(f"{'split':<8} {'n':>4} {'stock macro-F1':>15} {'adapted macro-F1':>17}")
     for split, (n, stock, adapted) in split_scores(rows).items():
         print(f"{split:<8} {n:>4} {stock:>15.3f} {adapted:>17.3f}")
