@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 KINDS = ("csv", "png", "pdf")
-BUTTONS = '[data-testid="stDownloadButton"] button, button:has-text("Download")'
+BUTTONS = '[data-testid="stDownloadButton"] button, button:text-matches("^\\s*Download", "i")'
+ICON = '[data-testid="stIconMaterial"]'
 LABEL_KIND = (("pdf", re.compile(r"\bpdf\b|\bpack\b", re.IGNORECASE)),
               ("png", re.compile(r"\bpng\b", re.IGNORECASE)),
               ("csv", re.compile(r"\bcsv\b", re.IGNORECASE)))
@@ -52,6 +53,15 @@ def kind_of_label(label: str) -> str | None:
         if pattern.search(label):
             return kind
     return None
+
+
+def button_label(text: str, icon_text: str = "") -> str:
+    """A button's label as read: whitespace collapsed, without the icon's ligature text ("download") (pure)."""
+    words = " ".join(text.split())
+    icon = " ".join(icon_text.split())
+    if icon and words.startswith(icon):
+        words = words[len(icon):].strip()
+    return words
 
 
 def _verify(kind: str, data: bytes, page_text: str) -> str:
@@ -97,7 +107,7 @@ def check_downloads_on_page(page: Page, url_path: str, ledger: DownloadLedger, f
     page_text = "\n".join(page.locator(MAIN).all_inner_texts())
     for index in range(count):
         button = buttons.nth(index)
-        label = button.inner_text().strip()
+        label = button_label(button.inner_text(), next(iter(button.locator(ICON).all_inner_texts()), ""))
         kind = kind_of_label(label)
         if kind is None or kind in ledger.results:
             continue

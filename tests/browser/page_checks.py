@@ -126,6 +126,8 @@ def check_page(page: Page, base_url: str, spec: PageSpec, screenshot: Path, widt
     url = spec_url(base_url, spec)
     result = PageResult(spec=spec, url=url, screenshot=screenshot)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error).splitlines()[0]))
     try:
         open_page(page, url, timeout_ms)
     except PlaywrightError as error:
@@ -137,6 +139,10 @@ def check_page(page: Page, base_url: str, spec: PageSpec, screenshot: Path, widt
         return result
     _inspect(page, result, EXPECTATIONS.get(spec.url_path, Expectation()))
     full_page_screenshot(page, str(screenshot), width, height)
+    if script_errors:
+        # The browser's own uncaught errors (a chart spec Vega rejects, a component crash): shown, not failed,
+        # since the page has drawn; the screenshot says whether it matters.
+        result.notes.append("browser script error(s): " + " | ".join(dict.fromkeys(script_errors)))
     return result
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.download_checks import kind_of_label
+from tests.browser.download_checks import button_label, kind_of_label
 from tests.browser.file_checks import FileCheckFailure, as_of_in, check_csv, check_pdf, check_png, pdf_text
 from tests.browser.page_checks import screenshot_name, spec_url, traceback_lines
 from tests.browser.page_discovery import PageSpec, app_pages, discover_pages
@@ -60,6 +60,8 @@ def test_button_labels_give_the_kind() -> None:
     assert kind_of_label("CSV") == "csv"
     assert kind_of_label("Excel") is None
     assert kind_of_label("SVG") is None
+    assert button_label("download\n\nKPI pack (PDF)", "download") == "KPI pack (PDF)"
+    assert button_label("  Download  CSV ") == "Download CSV"
 
 
 def test_traceback_text_is_found() -> None:
