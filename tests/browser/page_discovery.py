@@ -3,7 +3,9 @@
 dashboard/app.py runs its router (`main()`) when imported, so importing it outside `streamlit run` is not an
 option: the pages are read from its syntax tree instead. Every `st.Page(...)` call gives a page: its
 `url_path` keyword (a string, or a module-level constant of a module the app imports, such as
-`definitions.URL_PATH`), else the script's file name as Streamlit infers it; `title`; and `default=True`.
+`definitions.URL_PATH`), else the script's file name as Streamlit infers it; `title`; and `default=True`
+(without one, the first page). Streamlit serves the default page at the root URL only: its url_path shows a
+"Page not found" dialog (documented in st.Page).
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ def discover_pages(app_source: str, source_root: Path) -> list[PageSpec]:
         pages.append(PageSpec(url_path=url_path.strip("/"), title=title, script=script, is_default=is_default))
     if not pages:
         raise DiscoveryError("no st.Page(...) call found in the app")
+    if not any(page.is_default for page in pages):  # Streamlit makes the first page the default one
+        first = pages[0]
+        pages[0] = PageSpec(url_path=first.url_path, title=first.title, script=first.script, is_default=True)
     return pages
 
 

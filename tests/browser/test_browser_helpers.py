@@ -47,6 +47,11 @@ def test_url_paths_from_literals_constants_of_imported_modules_and_file_names(tm
     ]
 
 
+def test_without_a_default_the_first_page_is_the_default(tmp_path: Path) -> None:
+    source = 'import streamlit as st\nst.navigation([st.Page("a.py"), st.Page("b.py")]).run()\n'
+    assert [(p.url_path, p.is_default) for p in discover_pages(source, tmp_path)] == [("a", True), ("b", False)]
+
+
 def test_the_default_page_is_opened_at_the_root() -> None:
     assert spec_url("http://h:1/", PageSpec("executive", "E", "e.py", True)) == "http://h:1/"
     assert spec_url("http://h:1", PageSpec("data-health", "D", "d.py")) == "http://h:1/data-health"
