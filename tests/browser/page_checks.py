@@ -93,9 +93,10 @@ def _inspect(page: Page, result: PageResult, expectation: Expectation) -> None:
     if exceptions.count():
         first = exceptions.first.inner_text().strip().splitlines()
         result.problems.append(f"{exceptions.count()} exception(s) on the page: {' / '.join(first[:3])}")
-    errors = page.locator(ERROR_ALERT).all_inner_texts()
+    errors = page.locator(ERROR_ALERT).evaluate_all(  # an exception box holds an error alert too: counted above
+        "els => els.filter(e => !e.closest('[data-testid=\"stException\"]')).map(e => e.innerText)")
     if errors:
-        result.problems.append("error alert(s): " + " | ".join(e.strip() for e in errors))
+        result.problems.append("error alert(s): " + " | ".join(e.strip().splitlines()[0] for e in errors if e.strip()))
     warnings = page.locator(WARNING_ALERT).all_inner_texts()
     if warnings:
         result.notes.append("warning(s) shown: " + " | ".join(w.strip()[:160] for w in warnings))

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     started = time.monotonic()
     pages = app_pages(args.app)
-    print(f"     {len(pages)} pages in dashboard/app.py: {', '.join(p.url_path for p in pages)}")
+    print(f"     {len(pages)} pages in {args.app.name}: {', '.join(p.url_path for p in pages)}")
     args.out.mkdir(parents=True, exist_ok=True)
     timeout_ms = args.timeout * 1000
     ledger = DownloadLedger()
