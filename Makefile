@@ -30,6 +30,12 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# Real-browser run of every page on a demo warehouse (kept in ~/.cache/cxpulse, reused while etl/ and sql/ are
+# unchanged); copies the key screenshots into docs/screenshots/.
+.PHONY: screenshots
+screenshots: install
+	bash .ci/browser_smoke.sh --reuse-demo --docs docs/screenshots
+
 bench: install
 	$(BIN)/python bench/run_all.py
 
