@@ -184,15 +184,16 @@ def load_volume_chart(frame: pd.DataFrame, height: int = TREND_HEIGHT) -> alt.To
     long = daily.melt("load_day", var_name="outcome", value_name="records")
     long["outcome"] = long["outcome"].map({"rows_loaded": "Loaded", "rows_duplicate": "Already loaded (skipped)",
                                            "rows_rejected": "Rejected (quarantined)"})
-    long["load_day"] = pd.to_datetime(long["load_day"])
-    chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("load_day:T", timeUnit="utcyearmonthdate", title="Load day", axis=alt.Axis(format="%d %b")),
+    long["load_day"] = pd.to_datetime(long["load_day"]).dt.strftime("%d %b %Y")
+    # days as categories: one bar per load day, never a bar stretched over the whole axis
+    chart = alt.Chart(long).mark_bar(size=28).encode(
+        x=alt.X("load_day:O", title="Load day", sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("records:Q", title="Records", stack=True),
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(
             domain=["Loaded", "Already loaded (skipped)", "Rejected (quarantined)"],
             range=[OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]]),
             legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("load_day:T", title="Day", format="%d %b %Y"), alt.Tooltip("outcome:N", title="Outcome"),
+        tooltip=[alt.Tooltip("load_day:N", title="Day"), alt.Tooltip("outcome:N", title="Outcome"),
                  alt.Tooltip("records:Q", title="Records", format=",")],
     ).properties(height=height, width="container")
     return apply_theme(chart)

@@ -58,6 +58,7 @@ def _runs(url: str, version: str) -> None:
         st.info("No run is recorded yet.")
         return
     runs = runs.assign(status=runs["status"].map(lambda s: RUN_STATUS_WORDS.get(s, s)),
+                       message=runs["message"].fillna(""),
                        minutes=(pd.to_datetime(runs["finished_at"]) - pd.to_datetime(runs["started_at"]))
                        .dt.total_seconds() / 60)
     st.dataframe(runs[["run_id", "command", "status", "started_at", "minutes", "rows_loaded", "rows_rejected",

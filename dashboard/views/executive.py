@@ -70,10 +70,11 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[S
         styled = frame.style.map(_status_colour, subset=["Status"]).map(_noise_colour, subset=["Real or noise"])
         st.dataframe(styled, hide_index=True, width="stretch", column_config={
             "Weekly trend": st.column_config.LineChartColumn("Weekly trend", width="small"),
-            "Cases": st.column_config.NumberColumn("Cases", format="%d",
+            "Cases": st.column_config.NumberColumn("Cases", format="localized",
                                                    help="Contacts, answers or surveys behind the figure"),
-            "Definition": st.column_config.LinkColumn("How is this computed?", display_text="definition"),
-            "Change": st.column_config.TextColumn("Change vs comparison", width="large"),
+            "Definition": st.column_config.LinkColumn("Defined", display_text="how?", width="small"),
+            "Change": st.column_config.TextColumn("Change vs comparison", width="medium"),
+            "Real or noise": st.column_config.TextColumn("Real?", width="small"),
         })
     return rows
 

@@ -114,7 +114,7 @@ def _metric_block(
 
 def render() -> None:
     ctx = context()
-    page_header("Overview", "How is service doing, and is it getting better or worse?", ctx)
+    page_header("Service trends", "How is service doing, and is it getting better or worse?", ctx)
     if ctx.unavailable:
         st.warning(ctx.unavailable)
         return
