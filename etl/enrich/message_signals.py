@@ -20,6 +20,9 @@ from etl.warehouse import Warehouse, check_identifier
 
 SIGNALS_VERSION = "signals-2"
 PAGE_ROWS = 200_000
+# An escalation counts as driven by complexity when the customer had written at least this many turns before it
+# (or the contact was transferred twice or more): sql/core/fct_escalations.sql, docs/automation.md.
+ESCALATION_COMPLEX_CUSTOMER_TURNS = 6
 
 
 @dataclass(frozen=True)
