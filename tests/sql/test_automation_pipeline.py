@@ -41,6 +41,7 @@ Escalations (escalated event or bot handoff): B1, B5, B7, H1, H2 = 5.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
@@ -55,7 +56,7 @@ def _run(warehouse_url: str) -> None:
     assert result.status == SUCCEEDED, result.problems
 
 
-def _query(url: str, sql: str):
+def _query(url: str, sql: str) -> pd.DataFrame:
     reader = open_reader(url)
     try:
         return reader.query_df(sql)
