@@ -1,5 +1,11 @@
 """Rule-based signals in message text: a customer asking for a person, confirming the problem is solved,
-using escalation language; a bot admitting it did not understand.
+using escalation language or rejecting the answer they got; a bot admitting it did not understand.
+
+Each rule is a word pattern and the look-alikes it must not take for itself (`unless`): reported speech ("the
+agent said it was fixed but it's not"), negation and questions ("when will this be fixed?"), the past ("I
+already spoke to your rep"), other people's managers. The patterns were checked on the demo's phrasings and on
+real customer tweets (Kaggle "Customer Support on Twitter", /work/shared/data/twcs_random5000); the examples,
+positive and negative, are in tests/etl/test_message_signals.py.
 
 The rules are word patterns, kept here with their version (SIGNALS_VERSION, bumped whenever a pattern
 changes); every row written carries it, and the models read only the current version. Scoring is incremental
@@ -18,7 +24,7 @@ import pandas as pd
 from etl.enrich.steps import EnrichmentStep
 from etl.warehouse import Warehouse, check_identifier
 
-SIGNALS_VERSION = "signals-2"
+SIGNALS_VERSION = "signals-3"
 PAGE_ROWS = 200_000
 # An escalation counts as driven by complexity when the customer had written at least this many turns before it
 # (or the contact was transferred twice or more): sql/core/fct_escalations.sql, docs/automation.md.
@@ -117,6 +123,16 @@ ESCALATION_KEYWORD = Rule("has_escalation_keyword", ("customer",), _words(
     r"(?:train|account|password|project|store|property)\s+manager",
 ))
 
+# A customer saying the answer they got does not help ("that doesn't answer my question", "none of those options
+# fit"). In a bot session it means the bot's answer was rejected: a customer who leaves after it was not served.
+ANSWER_REJECTED = Rule("is_answer_rejected", ("customer",), _words(
+    r"(?:doesn't|does\s+not|didn't|did\s+not)\s+(?:really\s+)?(?:answer|address|solve|fix|help)",
+    r"(?:none|neither)\s+of\s+(?:those|these|the|them|your)(?:\s+options|\s+answers|\s+links)?",
+    r"(?:not|isn't|wasn't|is\s+not|was\s+not)\s+(?:very\s+|at\s+all\s+)?(?:helpful|what\s+i\s+(?:asked|meant|need\w*))",
+    r"(?:that's|that\s+is|this\s+is)\s+(?:not\s+(?:it|right|relevant)|wrong|irrelevant|useless)",
+    r"useless", r"not\s+(?:my|the)\s+(?:question|problem|issue)", r"wrong\s+answer",
+), unless=_words(r"(?:that|this|it)\s+(?:did|does)\s+help"))
+
 # A bot saying it did not understand or cannot help (a fallback or "no match" turn).
 BOT_FALLBACK = Rule("is_bot_fallback", ("bot",), _words(
     r"(?:didn't|did\s+not|don't|do\s+not)\s+(?:quite\s+)?(?:understand|get\s+that|follow)",
@@ -128,7 +144,7 @@ BOT_FALLBACK = Rule("is_bot_fallback", ("bot",), _words(
     r"try\s+(?:asking|wording)\s+(?:it|that)\s+(?:another|a\s+different)\s+way",
 ), unless=_words(r"(?:i|we)\s+(?:understand|fully\s+understand)\s+(?:your|how|that|the)"))
 
-RULES: tuple[Rule, ...] = (HUMAN_REQUEST, CONFIRMATION, ESCALATION_KEYWORD, BOT_FALLBACK)
+RULES: tuple[Rule, ...] = (HUMAN_REQUEST, CONFIRMATION, ESCALATION_KEYWORD, ANSWER_REJECTED, BOT_FALLBACK)
 SIGNAL_COLUMNS = [rule.name for rule in RULES]
 
 
@@ -184,9 +200,11 @@ STEPS = [
     is_confirmation boolean not null,
     has_escalation_keyword boolean not null,
     is_bot_fallback boolean not null,
+    is_answer_rejected boolean,
     signals_version text not null,
     detected_at timestamp not null
 )""",
+            "alter table core.enr_message_signals add column if not exists is_answer_rejected boolean",
         ),
         run=lambda context: detect_new_messages(context.warehouse, context.table_of("fct_messages"),
                                                 context.progress),

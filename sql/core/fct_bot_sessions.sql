@@ -93,6 +93,7 @@ flagged as (
         coalesce(signals.is_human_request, false) as is_human_request,
         coalesce(signals.is_confirmation, false) as is_confirmation,
         coalesce(signals.is_bot_fallback, false) as is_bot_fallback,
+        coalesce(signals.is_answer_rejected, false) as is_answer_rejected,
         case when messages.author_role = 'customer' then sentiment.compound end as customer_compound
     from messages
     inner join sessions
@@ -151,6 +152,8 @@ rolled_up as (
             as last_human_request_at,
         max(case when author_role = 'customer' and is_before_handoff and is_confirmation then sent_at end)
             as last_confirmation_at,
+        max(case when author_role = 'customer' and is_before_handoff and is_answer_rejected then sent_at end)
+            as last_answer_rejected_at,
         max(case when author_role = 'bot' and is_before_handoff then sent_at end) as last_bot_turn_at,
         min(case when author_role = 'agent' and is_public and not is_before_handoff then sent_at end)
             as first_human_reply_after_handoff_at,
@@ -172,6 +175,7 @@ joined as (
         rolled_up.first_human_request_at,
         rolled_up.last_human_request_at,
         rolled_up.last_confirmation_at,
+        rolled_up.last_answer_rejected_at,
         rolled_up.last_bot_turn_at,
         rolled_up.first_human_reply_after_handoff_at,
         rolled_up.customer_sentiment_before_handoff,
@@ -210,9 +214,11 @@ outcomes as (
             when count_customer_turns_to_bot = 0 and (is_abandoned or status = 'abandoned') then 'abandoned'
             when last_confirmation_at is not null
                 and (last_human_request_at is null or last_human_request_at < last_confirmation_at)
+                and (last_answer_rejected_at is null or last_answer_rejected_at < last_confirmation_at)
                 and not (is_last_bot_turn_fallback and last_bot_turn_at > last_confirmation_at)
                 then 'contained_confirmed'
             when last_human_request_at is not null then 'abandoned'
+            when last_answer_rejected_at is not null then 'abandoned'
             when is_last_bot_turn_fallback then 'abandoned'
             when last_turn_role = 'customer' then 'abandoned'
             else 'contained_soft'
@@ -249,6 +255,7 @@ select
     count_bot_fallbacks,
     first_human_request_at is not null as has_human_request,
     last_confirmation_at is not null as has_confirmation,
+    last_answer_rejected_at is not null as has_answer_rejected,
     is_last_bot_turn_fallback,
     first_human_reply_after_handoff_at,
     case

@@ -143,3 +143,25 @@ def test_rules_apply_only_to_their_roles() -> None:
     assert message_signals("Sorry, I didn't understand that.", "customer")["is_bot_fallback"] is False
     assert set(message_signals("", "agent")) == set(SIGNAL_COLUMNS)
     assert not any(message_signals("Agent please", "agent").values())
+
+
+@pytest.mark.parametrize("text", [
+    "That doesn't answer my question. Can I talk to a person?",
+    "None of those options fit my problem.",
+    "That didn't help at all, the problem is still there.",
+    "This isn't helpful, connect me to someone.",
+    "That's not what I asked.",
+    "Absolutely useless so far.",
+])
+def test_answer_rejections(text: str) -> None:
+    assert _fires("is_answer_rejected", text)
+
+
+@pytest.mark.parametrize("text", [
+    "That did help, thanks!",
+    "Great, that worked, thanks!",
+    "None of my invoices arrived.",  # 'none of' about something else than the answers
+    "Got it, thank you.",
+])
+def test_not_answer_rejections(text: str) -> None:
+    assert not _fires("is_answer_rejected", text)

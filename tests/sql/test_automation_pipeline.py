@@ -4,7 +4,7 @@ tests/fixtures/automation, on DuckDB and PostgreSQL.
 Every expected figure is worked out by hand from the fixture files (repeat window 7 days; the data end is the
 last contact, L1 on 2026-05-20 09:00):
 
-Bot sessions (chats with a bot_started event), 8:
+Bot sessions (chats with a bot_started event), 9:
   B1 C1 billing_dispute 05-04 10:00: customer "Connect me to an agent." (a request), handoff 10:01:00, answered,
      agent's first message 10:02:30 -> escalated_customer_request, 90 s to the first human reply.
   B2 C2 invoice_copy 05-04 11:00: "Found it, thank you!" (a confirmation), no handoff -> contained_confirmed.
@@ -15,13 +15,16 @@ Bot sessions (chats with a bot_started event), 8:
   B5 C5 account_access_locked 05-06 09:00: two bot fallbacks, handoff 09:02:00 without a request, agent's first
      message 09:04:00 -> escalated_bot_failure, 120 s.
   B6 C6 refund_request 05-06 10:00: the bot's last turn is "Sorry, I didn't understand that." -> abandoned.
+  B9 C6 plan_upgrade 05-06 12:00: "None of those options fit my problem." (the bot's answer rejected), the bot
+     asks for more and the customer leaves -> abandoned (without the rejection it would be contained_soft).
   B7 C7 refund_request 05-06 11:00: asks for a person, handoff 11:01:00, leaves the queue 11:03:00 unanswered
      -> abandoned (the handoff still counts as a handoff).
   B8 C10 invoice_copy 05-19 09:00: "That's what I needed, thank you." -> contained_confirmed; 05-19 + 7 days is
      past the data end: return censored.
-  Outcomes: confirmed 2 (B2, B8), soft 2 (B3, B4), customer request 1 (B1), bot failure 1 (B5), abandoned 2.
-  Contained 4; return known 7 (all but B8), censored 1; truly contained 2 (B2, B4): true containment 2/7.
-Handoffs: B1, B5, B7 = 3 of 8 sessions. First human reply: 2 (B1 90 s, B5 120 s): sum 210, squares 8,100 +
+  Outcomes: confirmed 2 (B2, B8), soft 2 (B3, B4), customer request 1 (B1), bot failure 1 (B5), abandoned 3
+  (B6, B7, B9). Contained 4; return known 8 (all but B8), censored 1; truly contained 2 (B2, B4): true
+  containment 2/8.
+Handoffs: B1, B5, B7 = 3 of 9 sessions. First human reply: 2 (B1 90 s, B5 120 s): sum 210, squares 8,100 +
   14,400 = 22,500.
 Sentiment (VADER compounds published in the vaderSentiment README: "Today SUX!" -0.5461, "The book was good."
   0.4404, "Not bad at all" 0.431; the other customer lines hold no word of VADER's lexicon: 0):
@@ -74,7 +77,7 @@ def test_bot_sessions_outcomes_and_containment(warehouse_url: str) -> None:
     assert sessions["bot_outcome"].to_dict() == {
         "B1": "escalated_customer_request", "B2": "contained_confirmed", "B3": "contained_soft",
         "B4": "contained_soft", "B5": "escalated_bot_failure", "B6": "abandoned", "B7": "abandoned",
-        "B8": "contained_confirmed",
+        "B8": "contained_confirmed", "B9": "abandoned",
     }
     assert bool(sessions.loc["B2", "is_truly_contained"]) is True
     assert bool(sessions.loc["B3", "is_truly_contained"]) is False  # back by phone within the window
@@ -125,9 +128,9 @@ def test_automation_mart_totals(warehouse_url: str) -> None:
     totals = {k: float(v) for k, v in frame.iloc[0].items()}
     after_b1 = (-0.5461 + 0 + 0.4404) / 3
     assert totals == pytest.approx({
-        "count_bot_sessions": 8, "count_contained_confirmed": 2, "count_contained_soft": 2,
-        "count_escalated_customer_request": 1, "count_escalated_bot_failure": 1, "count_bot_abandoned": 2,
-        "count_contained": 4, "count_truly_contained": 2, "count_bot_sessions_return_known": 7,
+        "count_bot_sessions": 9, "count_contained_confirmed": 2, "count_contained_soft": 2,
+        "count_escalated_customer_request": 1, "count_escalated_bot_failure": 1, "count_bot_abandoned": 3,
+        "count_contained": 4, "count_truly_contained": 2, "count_bot_sessions_return_known": 8,
         "count_bot_sessions_return_censored": 1, "count_handoffs": 3, "count_handoffs_human_replied": 2,
         "sum_handoff_to_first_human_seconds": 210, "sum_squares_handoff_to_first_human_seconds": 22_500,
         "count_handoffs_sentiment_before": 3, "sum_sentiment_before_handoff": 0,
