@@ -127,7 +127,7 @@ ESCALATION_KEYWORD = Rule("has_escalation_keyword", ("customer",), _words(
 # fit"). In a bot session it means the bot's answer was rejected: a customer who leaves after it was not served.
 ANSWER_REJECTED = Rule("is_answer_rejected", ("customer",), _words(
     r"(?:doesn't|does\s+not|didn't|did\s+not)\s+(?:really\s+)?(?:answer|address|solve|fix|help)",
-    r"(?:none|neither)\s+of\s+(?:those|these|the|them|your)(?:\s+options|\s+answers|\s+links)?",
+    r"(?:none|neither)\s+of\s+(?:those|these|them|(?:the|your)\s+(?:options|answers|suggestions|links|steps))",
     r"(?:not|isn't|wasn't|is\s+not|was\s+not)\s+(?:very\s+|at\s+all\s+)?(?:helpful|what\s+i\s+(?:asked|meant|need\w*))",
     r"(?:that's|that\s+is|this\s+is)\s+(?:not\s+(?:it|right|relevant)|wrong|irrelevant|useless)",
     r"useless", r"not\s+(?:my|the)\s+(?:question|problem|issue)", r"wrong\s+answer",

@@ -152,6 +152,8 @@ def test_rules_apply_only_to_their_roles() -> None:
     "This isn't helpful, connect me to someone.",
     "That's not what I asked.",
     "Absolutely useless so far.",
+    "Thanks for your reply however none of those steps are relevant to me",  # real tweet
+    "Doesn't help. When you two apps, right way is to use my existing login",  # real tweet
 ])
 def test_answer_rejections(text: str) -> None:
     assert _fires("is_answer_rejected", text)
@@ -161,6 +163,7 @@ def test_answer_rejections(text: str) -> None:
     "That did help, thanks!",
     "Great, that worked, thanks!",
     "None of my invoices arrived.",  # 'none of' about something else than the answers
+    "I thought it was today, but none of the stores seem to be aware of this.",  # real tweet
     "Got it, thank you.",
 ])
 def test_not_answer_rejections(text: str) -> None:
