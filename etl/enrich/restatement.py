@@ -40,7 +40,7 @@ from etl.warehouse import Warehouse, check_identifier
 RESTATEMENT_THRESHOLD = 0.5
 RESTATEMENT_MIN_SHARED_WORDS = 2
 RESTATEMENT_TURNS = 2
-RESTATEMENT_VERSION = "restatement-2/containment-0.5-min2-first2/cues"
+RESTATEMENT_VERSION = "restatement-3/containment-0.5-min2-first2/cues"
 _TOKEN = re.compile(r"[a-z0-9']+")
 _STOP_WORDS_TEXT = """
 a about above after again all also am an and any are as at be been before being but by can can't could did
@@ -140,18 +140,33 @@ def classify(before_handoff: list[str], after_handoff: list[str]) -> tuple[float
     return similarity, cue, is_restatement(similarity, shared, cue)
 
 
+def _customer_turns_sql(interactions: str, messages: str) -> str:
+    """Every customer turn of a handed-off conversation, whether it came after the handoff, and how many customer
+    turns the conversation has now. The handoff moment is the handoff event, else the queue entry, else the
+    answer (as `handed_off_at` in core.fct_bot_sessions, less its last resort, the first agent message)."""
+    handed_off_at = "coalesce(i.handoff_at, i.queued_at, i.answered_at)"
+    return (
+        f"select i.interaction_id, m.message_id, m.sent_at, m.message_text, m.sent_at >= {handed_off_at}"
+        f" as is_after_handoff, count(*) over (partition by i.interaction_id) as count_customer_turns"
+        f" from {interactions} i inner join {messages} m on m.interaction_id = i.interaction_id"
+        f" where i.service_path = 'bot_to_human' and {handed_off_at} is not null and m.author_role = 'customer'"
+    )
+
+
 def score_handoffs(warehouse: Warehouse, interactions_table: str, messages_table: str,
                    progress: Callable[[int], None] | None = None) -> int:
-    """Score handed-off conversations not yet scored under this version; return how many."""
-    interactions = check_identifier(interactions_table)
-    messages = check_identifier(messages_table)
+    """Score handed-off conversations that have no row under this version, or whose customer turns changed since
+    they were scored (a conversation loaded while still open is scored again once it has grown); return how
+    many were scored."""
+    turns_sql = _customer_turns_sql(check_identifier(interactions_table), check_identifier(messages_table))
+    same_turns = (
+        "r.interaction_id = t.interaction_id and r.restatement_version = :version"
+        " and r.count_customer_turns_before + r.count_customer_turns_after = t.count_customer_turns"
+    )
     frame = warehouse.query_df(
-        f"select i.interaction_id, m.message_text, m.sent_at >= i.handoff_at as is_after_handoff"
-        f" from {interactions} i inner join {messages} m on m.interaction_id = i.interaction_id"
-        " where i.handoff_at is not null and m.author_role = 'customer' and not exists ("
-        "select 1 from core.enr_handoff_restatement r where r.interaction_id = i.interaction_id"
-        " and r.restatement_version = :version)"
-        " order by i.interaction_id, m.sent_at, m.message_id",
+        f"select t.interaction_id, t.message_text, t.is_after_handoff from ({turns_sql}) t"
+        f" where not exists (select 1 from core.enr_handoff_restatement r where {same_turns})"
+        " order by t.interaction_id, t.sent_at, t.message_id",
         {"version": RESTATEMENT_VERSION},
     )
     if frame.empty:
@@ -168,6 +183,13 @@ def score_handoffs(warehouse: Warehouse, interactions_table: str, messages_table
     out["restatement_version"] = RESTATEMENT_VERSION
     out["scored_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with warehouse.transaction():
+        # one row per conversation and version: drop the rows of conversations whose turns have changed
+        warehouse.execute(
+            "delete from core.enr_handoff_restatement where restatement_version = :version and interaction_id in ("
+            f"select t.interaction_id from ({turns_sql}) t where not exists ("
+            f"select 1 from core.enr_handoff_restatement r where {same_turns}))",
+            {"version": RESTATEMENT_VERSION},
+        )
         warehouse.bulk_insert("core.enr_handoff_restatement", out)
     if progress:
         progress(len(out))
