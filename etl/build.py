@@ -134,6 +134,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "repeat_window_days": settings.metrics.repeat_window_days,
         "silent_exodus_days": settings.signals.silent_exodus_days,
         "churn_feature_window_days": settings.churn.feature_window_days,
+        **_automation_vars(),
     }
 
     def var(name: str) -> Any:
@@ -196,6 +197,14 @@ def _effort_model_version() -> str:
     from etl.enrich.effort import EFFORT_MODEL_VERSION
 
     return EFFORT_MODEL_VERSION
+
+
+def _automation_vars() -> dict[str, Any]:
+    from etl.enrich.message_signals import ESCALATION_COMPLEX_CUSTOMER_TURNS, SIGNALS_VERSION
+    from etl.enrich.restatement import RESTATEMENT_VERSION
+
+    return {"signals_version": SIGNALS_VERSION, "restatement_version": RESTATEMENT_VERSION,
+            "escalation_complex_customer_turns": ESCALATION_COMPLEX_CUSTOMER_TURNS}
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
