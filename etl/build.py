@@ -127,6 +127,8 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "repeat_window_days": settings.metrics.repeat_window_days,
         "silent_exodus_days": settings.signals.silent_exodus_days,
         "churn_feature_window_days": settings.churn.feature_window_days,
+        "restatement_version": _restatement_version(),
+        "churn_model_version": _churn_model_version(),
     }
 
     def var(name: str) -> Any:
@@ -141,6 +143,18 @@ def _sentiment_version() -> str:
     from etl.enrich.sentiment import ANALYZER_VERSION
 
     return ANALYZER_VERSION
+
+
+def _restatement_version() -> str:
+    from etl.enrich.restatement import RESTATEMENT_VERSION
+
+    return RESTATEMENT_VERSION
+
+
+def _churn_model_version() -> str:
+    from etl.enrich.churn import CHURN_MODEL_VERSION
+
+    return CHURN_MODEL_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
