@@ -304,9 +304,9 @@ def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
     out.print(f"churn model: {method}, fitted {summary['fitted_at']:%Y-%m-%d %H:%M} UTC (run {summary['run_id']},"
               f" {summary['model_version']})")
     if summary.get("fallback_reason"):
-        out.print(f"  why the rule: {summary['fallback_reason']}")
+        out.print(f"  why the rule: {summary['fallback_reason']}", markup=False)
     if summary.get("fit_note"):
-        out.print(f"  note: {summary['fit_note']}")
+        out.print(f"  note: {summary['fit_note']}", markup=False)
     out.print(f"  accounts: {summary['n_accounts']} scored, {summary['n_known_outcome']} with a known outcome,"
               f" {summary['n_churned']} churned; training {summary['n_train']}"
               f" ({summary['n_train_churned']} churned), test {summary['n_test']}"

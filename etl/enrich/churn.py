@@ -55,26 +55,42 @@ class NumericFeature:
     log_scale: bool = True
     unit: str = ""
     is_flag: bool = False
+    # divided by the account's window contacts (0 without contacts)
+    per_contact: bool = False
+
+    def values(self, features: pd.DataFrame) -> np.ndarray:
+        values = features[self.column].astype(float).to_numpy()
+        if not self.per_contact:
+            return values
+        contacts = features["count_contacts"].astype(float).to_numpy()
+        return np.divide(values, contacts, out=np.zeros_like(values), where=contacts > 0)
 
 
 # The model's numeric inputs: each a warning sign the operation can act on, or an account trait known to move
-# churn (size, tenure). Counts are taken as log(1 + count): the tenth repeat contact adds less than the first.
+# churn (size, tenure). Bad experiences enter as shares of the account's window contacts (so that a large
+# account is not scored as unhappy for being large; 0 without contacts, which `has_no_contacts` marks), the
+# number of contacts and the account's size and tenure as log(1 + value): the hundredth contact adds less
+# than the tenth.
+def _rate(column: str, label: str, unit: str = "share") -> NumericFeature:
+    return NumericFeature(column, label, log_scale=False, unit=unit, per_contact=True)
+
+
 NUMERIC_FEATURES: tuple[NumericFeature, ...] = (
     NumericFeature("count_contacts", "contacts in the window"),
-    NumericFeature("count_repeat_contacts", "repeat contacts about the same issue"),
-    NumericFeature("count_unresolved_episodes", "issues the customer had to come back about"),
-    NumericFeature("count_negative_messages", "negative customer messages"),
-    NumericFeature("count_abandoned_contacts", "contacts abandoned in the queue"),
-    NumericFeature("count_long_waits", "waits over 5 minutes"),
-    NumericFeature("count_transfers", "transfers"),
-    NumericFeature("count_escalated_contacts", "escalated contacts"),
-    NumericFeature("count_restatements", "restatements after a bot handoff"),
-    NumericFeature("count_low_csat_answers", "CSAT answers of 1-2"),
-    NumericFeature("count_low_ces_answers", "CES answers of 1-3 (hard)"),
-    NumericFeature("bot_only_contact_share", "share of contacts the bot handled alone", log_scale=False),
+    _rate("count_repeat_contacts", "repeat contacts about the same issue"),
+    _rate("count_unresolved_episodes", "issues the customer had to come back about"),
+    _rate("count_negative_messages", "negative customer messages", "per_contact"),
+    _rate("count_abandoned_contacts", "contacts abandoned in the queue"),
+    _rate("count_long_waits", "waits over 5 minutes"),
+    _rate("count_transfers", "transfers", "per_contact"),
+    _rate("count_escalated_contacts", "escalated contacts"),
+    _rate("count_restatements", "restatements after a bot handoff"),
+    _rate("count_low_csat_answers", "CSAT answers of 1-2"),
+    _rate("count_low_ces_answers", "CES answers of 1-3 (hard)"),
+    NumericFeature("bot_only_contact_share", "contacts the bot handled alone", log_scale=False, unit="share"),
     NumericFeature("has_no_contacts", "no contact at all in the window", log_scale=False, is_flag=True),
     NumericFeature("has_no_survey_answers", "no survey answer in the window", log_scale=False, is_flag=True),
-    NumericFeature("tenure_days", "tenure", unit="days"),
+    NumericFeature("tenure_days", "tenure in days"),
     NumericFeature("arr_amount", "annual recurring revenue", unit="money"),
 )
 CATEGORICAL_COLUMNS = {"segment": "segment", "industry": "industry"}
@@ -232,8 +248,8 @@ def build_design(features: pd.DataFrame, attributes: pd.DataFrame, training: np.
     raw_mean: dict[str, float] = {}
     units: dict[str, str] = {}
     extra_numeric, extra_categorical = pivot_attributes(attributes, features["account_id"])
-    numeric_inputs = [(f.column, f.label, f.log_scale, f.unit, f.is_flag,
-                       features[f.column].astype(float).to_numpy()) for f in NUMERIC_FEATURES]
+    numeric_inputs = [(f.column, f.label, f.log_scale, f.unit, f.is_flag, f.values(features))
+                      for f in NUMERIC_FEATURES]
     for name in extra_numeric.columns:
         column = extra_numeric[name].to_numpy(float)
         log_scale = bool(np.nanmin(column) >= 0) if np.isfinite(column).any() else False
@@ -279,6 +295,10 @@ def build_design(features: pd.DataFrame, attributes: pd.DataFrame, training: np.
 def _format_value(value: float, unit: str) -> str:
     if not np.isfinite(value):
         return "unknown"
+    if unit == "share":
+        return f"{value:.0%} of contacts"
+    if unit == "per_contact":
+        return f"{value:.2f} per contact"
     if unit == "money":
         return f"{value:,.0f}"
     if abs(value - round(value)) < 1e-9:
