@@ -401,11 +401,12 @@ def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: 
                          dropped_features="; ".join(fit.dropped) or None, fit_note=fit.note or None)
             reasons = reasons_in_words(fit, design)
             risk = pd.DataFrame({"account_id": features["account_id"], "churn_probability": probability,
-                                 "risk_points": None})
+                                 "risk_points": None, "is_held_out": held_out})
             for position in range(REASON_COUNT):
                 risk[f"reason_{position + 1}"] = [r[position] if len(r) > position else None for r in reasons]
             return ChurnResult("logit", None, model, calibration, _coefficient_rows(fit, design), risk)
     risk = score_by_rules(features)
+    risk["is_held_out"] = known
     probability = risk["churn_probability"].to_numpy(float)
     evaluation, calibration = _evaluation(churned[known], probability[known])
     model.update(evaluation)
@@ -443,8 +444,8 @@ def store(warehouse: Warehouse, result: ChurnResult, run_id: int) -> None:
             "odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high", "p_value"]])
         if not risk.empty:
             warehouse.bulk_insert("core.enr_account_churn_risk", risk[[
-                "model_version", "run_id", "fitted_at", "account_id", "method", "churn_probability", "risk_band",
-                "risk_points", "reason_1", "reason_2", "reason_3"]])
+                "model_version", "run_id", "fitted_at", "account_id", "method", "is_held_out", "churn_probability",
+                "risk_band", "risk_points", "reason_1", "reason_2", "reason_3"]])
 
 
 MODEL_COLUMNS = ("n_accounts", "n_known_outcome", "n_churned", "n_train", "n_test", "n_train_churned",
@@ -520,6 +521,8 @@ STEPS = [
 {_STAMP_COLUMNS}
     account_id text not null,
     method text not null,
+    -- evaluated on: held out of the logit's training, or any account with a known outcome under the rule
+    is_held_out boolean not null,
     churn_probability double precision not null,
     risk_band text not null,
     risk_points integer,
