@@ -18,6 +18,7 @@ its three strongest reasons in words. docs/churn_model.md explains the choices.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -419,11 +420,20 @@ def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: 
     return ChurnResult("rule", fallback_reason, model, calibration, coefficients, risk)
 
 
-def store(warehouse: Warehouse, result: ChurnResult, run_id: int) -> None:
+def input_fingerprint(features: pd.DataFrame, attributes: pd.DataFrame, settings: ChurnSettings) -> str:
+    """A digest of everything a fit depends on: the same inputs give the same model, so it is not refitted."""
+    digest = hashlib.sha256(CHURN_MODEL_VERSION.encode())
+    digest.update(repr(settings).encode())
+    for frame in (features, attributes):
+        digest.update(frame.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def store(warehouse: Warehouse, result: ChurnResult, run_id: int, input_hash: str = "") -> None:
     fitted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     stamp = {"model_version": CHURN_MODEL_VERSION, "run_id": run_id, "fitted_at": fitted_at}
     model = pd.DataFrame([{**stamp, "method": result.method, "fallback_reason": result.fallback_reason,
-                           **{k: result.model.get(k) for k in MODEL_COLUMNS}}])
+                           "input_hash": input_hash, **{k: result.model.get(k) for k in MODEL_COLUMNS}}])
     calibration = result.calibration.assign(**stamp)
     coefficients = result.coefficients.assign(**stamp)
     risk = result.risk.assign(**stamp, method=result.method)
@@ -434,7 +444,7 @@ def store(warehouse: Warehouse, result: ChurnResult, run_id: int) -> None:
             warehouse.execute(f"delete from core.{table} where run_id = :run and model_version = :version",
                               {"run": run_id, "version": CHURN_MODEL_VERSION})
         warehouse.bulk_insert("core.enr_churn_models", model[["model_version", "run_id", "fitted_at", "method",
-                                                              "fallback_reason", *MODEL_COLUMNS]])
+                                                              "fallback_reason", "input_hash", *MODEL_COLUMNS]])
         if not calibration.empty:
             warehouse.bulk_insert("core.enr_churn_calibration", calibration[[
                 "model_version", "run_id", "fitted_at", "decile", "count_accounts", "mean_predicted",
@@ -458,11 +468,21 @@ def run_churn_step(context: StepContext) -> dict[str, object]:
     attributes_table = check_identifier(context.table_of("stg_accounts__account_attributes"))
     features = context.warehouse.query_df(f"select * from {features_table} order by account_id")
     attributes = context.warehouse.query_df(
-        f"select account_id, attribute_name, attribute_value from {attributes_table} order by account_id")
+        f"select account_id, attribute_name, attribute_value from {attributes_table}"
+        " order by account_id, attribute_name")
+    fingerprint = input_fingerprint(features, attributes, context.settings.churn)
+    latest = context.warehouse.query_df(
+        "select method, input_hash, heldout_auc from core.enr_churn_models where model_version = :version"
+        " order by run_id desc, fitted_at desc limit 1",
+        {"version": CHURN_MODEL_VERSION},
+    )
+    if not latest.empty and latest["input_hash"].iloc[0] == fingerprint:
+        # the same features and settings as the latest fit: keep it (a rerun on the same data changes nothing)
+        return {"method": latest["method"].iloc[0], "reused": True, "heldout_auc": latest["heldout_auc"].iloc[0]}
     result = fit_churn_model(features, attributes, context.settings.churn)
-    store(context.warehouse, result, context.run_id)
+    store(context.warehouse, result, context.run_id, fingerprint)
     return {"method": result.method, "fallback_reason": result.fallback_reason,
-            "heldout_auc": result.model.get("heldout_auc"), "accounts_scored": len(result.risk)}
+            "heldout_auc": result.model.get("heldout_auc"), "accounts_scored": len(result.risk), "reused": False}
 
 
 _STAMP_COLUMNS = """    model_version text not null,
@@ -482,6 +502,8 @@ STEPS = [
 {_STAMP_COLUMNS}
     method text not null,
     fallback_reason text,
+    -- digest of the features and settings fitted on: an unchanged input is not fitted again
+    input_hash text not null,
     n_accounts integer not null,
     n_known_outcome integer not null,
     n_churned integer not null,

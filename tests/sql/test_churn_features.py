@@ -29,6 +29,8 @@ I2 and I3. Mean churn risk over active accounts = (0.25 + 0.10) / 2 = 0.175.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from etl.pipeline import run_pipeline
@@ -105,3 +107,20 @@ def test_mart_attributes_revenue_at_risk_to_the_window_contacts(built_url: str) 
     silent = mart[mart["intent"] == "no_contact"].iloc[0]
     assert str(silent["date_day"])[:10] == "2026-06-30" and silent["channel"] == "none"
     assert int(mart["count_window_contacts"].sum()) == 4
+
+
+def test_status_shows_the_rule_fallback(built_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    config = tmp_path / "cxpulse.toml"
+    config.write_text(f'[warehouse]\nurl = "{built_url}"\n', encoding="utf-8")
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["status", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    # 3 accounts scored, A1 and A2 with a known outcome, A1 churned; the rule trains on nothing and tests on 2
+    assert "churn model: rule fallback" in result.output
+    assert "accounts: 3 scored, 2 with a known outcome, 1 churned; training 0 (0 churned), test 2 (1 churned)" in (
+        result.output)
+    # held out: A1 (churned) 0.10 and A2 (retained) 0.25: the churned account ranks lower -> AUC 0
+    assert "held-out AUC: 0.000" in result.output
