@@ -47,6 +47,9 @@ RARE_LEVEL_ACCOUNTS = 5
 RARE_LEVEL_SHARE = 0.05
 MAX_LEVELS = 8
 REASON_COUNT = 3
+# per-contact rates are smoothed towards the book's rate as if each account had this many more contacts at it:
+# an account with one contact and one restatement is not "100% restatements"
+RATE_PRIOR_CONTACTS = 5.0
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,21 @@ class NumericFeature:
     per_contact: bool = False
 
     def values(self, features: pd.DataFrame) -> np.ndarray:
+        """The feature per account; a per-contact rate is (count + k x book rate) / (contacts + k), k =
+        RATE_PRIOR_CONTACTS, the book rate being all accounts' count over all their contacts (no outcome is
+        used, so nothing leaks from the test accounts)."""
         values = features[self.column].astype(float).to_numpy()
         if not self.per_contact:
             return values
         contacts = features["count_contacts"].astype(float).to_numpy()
-        return np.divide(values, contacts, out=np.zeros_like(values), where=contacts > 0)
+        book_rate = float(values.sum() / contacts.sum()) if contacts.sum() > 0 else 0.0
+        return (values + RATE_PRIOR_CONTACTS * book_rate) / (contacts + RATE_PRIOR_CONTACTS)
 
 
 # The model's numeric inputs: each a warning sign the operation can act on, or an account trait known to move
 # churn (size, tenure). Bad experiences enter as shares of the account's window contacts (so that a large
-# account is not scored as unhappy for being large; 0 without contacts, which `has_no_contacts` marks), the
+# account is not scored as unhappy for being large; smoothed, see RATE_PRIOR_CONTACTS; silence is marked by
+# `has_no_contacts`), the
 # number of contacts and the account's size and tenure as log(1 + value): the hundredth contact adds less
 # than the tenth.
 def _rate(column: str, label: str, unit: str = "share") -> NumericFeature:

@@ -15,7 +15,8 @@ from scipy import stats
 
 CALIBRATION_GROUPS = 10
 # the penalised fallback is a Gaussian prior of this standard deviation on each standardised coefficient
-RIDGE_PRIOR_SD = 1.0
+# 0.5: 95% of the prior's mass on odds ratios between 1/e and e per standard deviation (docs/churn_model.md)
+RIDGE_PRIOR_SD = 0.5
 
 
 def stratified_holdout(outcome: np.ndarray, holdout_share: float, seed: int) -> np.ndarray:
@@ -126,8 +127,8 @@ def fit_logit(design: np.ndarray, outcome: np.ndarray, names: list[str]) -> Logi
     """Maximum-likelihood logit with an intercept. Constant and collinear columns are dropped first; when the
     fit meets perfect separation, a singular Hessian or does not converge, a ridge-penalised fit is used instead
     (the posterior mode under a normal prior of sd RIDGE_PRIOR_SD on each coefficient but the intercept:
-    the features are standardised, so a one-SD change moving the odds e-fold is a priori ordinary), without
-    standard errors."""
+    the features are standardised, so a priori a one-SD change rarely moves the odds more than e-fold), with
+    Laplace-approximate standard errors."""
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationError, PerfectSeparationWarning
 
