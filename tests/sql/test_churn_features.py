@@ -124,3 +124,15 @@ def test_status_shows_the_rule_fallback(built_url: str, tmp_path: Path) -> None:
         result.output)
     # held out: A1 (churned) 0.10 and A2 (retained) 0.25: the churned account ranks lower -> AUC 0
     assert "held-out AUC: 0.000" in result.output
+
+
+def test_a_rerun_on_the_same_files_keeps_the_fit(built_url: str) -> None:
+    # the same inputs give the same fingerprint: no second model row, the risk rows are the first run's
+    settings = make_settings(built_url, CHURN, churn={"feature_window_days": 30})
+    result = run_pipeline(settings, "run")
+    assert result.exit_code == 0, result.problems
+    assert result.build is not None and result.build.step_results["account_churn_risk"]["reused"] is True
+    models = _frame(built_url, "select run_id from core.enr_churn_models")
+    assert len(models) == 1
+    risk = _frame(built_url, "select distinct risk_run_id from core.fct_account_risk")
+    assert risk["risk_run_id"].tolist() == models["run_id"].tolist()
