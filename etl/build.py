@@ -135,6 +135,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "silent_exodus_days": settings.signals.silent_exodus_days,
         "churn_feature_window_days": settings.churn.feature_window_days,
         **_automation_vars(),
+        "churn_model_version": _churn_model_version(),
     }
 
     def var(name: str) -> Any:
@@ -205,6 +206,12 @@ def _automation_vars() -> dict[str, Any]:
 
     return {"signals_version": SIGNALS_VERSION, "restatement_version": RESTATEMENT_VERSION,
             "escalation_complex_customer_turns": ESCALATION_COMPLEX_CUSTOMER_TURNS}
+
+
+def _churn_model_version() -> str:
+    from etl.enrich.churn import CHURN_MODEL_VERSION
+
+    return CHURN_MODEL_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from etl.config import ConfigError, Settings, SourceConfig, load_settings
 from etl.parsing import FileError
 from etl.pipeline import RunResult, run_pipeline
 from etl.warehouse import WarehouseError, WarehouseMissing, open_reader
+
+if TYPE_CHECKING:
+    from etl.status import ChurnModelStatus
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxpulse: SLA and XLA analytics for service.")
 console = Console(stderr=True, soft_wrap=True)
@@ -393,7 +396,7 @@ def _table(title: str, frame: object) -> Table:
 
 @app.command()
 def status(config: ConfigOption = None) -> None:
-    """Last runs, rows per table, rejected records per reason."""
+    """Last runs, rows per table, rejected records per reason, the churn model."""
     from etl.status import read_status
 
     settings = _settings(config)
@@ -410,6 +413,40 @@ def status(config: ConfigOption = None) -> None:
     out.print(_table("Stream state", report.streams))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
+    _print_churn_model(out, report.churn_model)
+
+
+def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
+    if model is None:
+        out.print("churn model: not fitted yet (it is fitted by `cxpulse run` or `cxpulse build` with enrichment)")
+        return
+    summary = model.summary
+    method = "logistic regression" if summary["method"] == "logit" else "rule fallback (points per warning sign)"
+    out.print(f"churn model: {method}, fitted {summary['fitted_at']:%Y-%m-%d %H:%M} UTC (run {summary['run_id']},"
+              f" {summary['model_version']})")
+    if summary.get("fallback_reason"):
+        out.print(f"  why the rule: {summary['fallback_reason']}", markup=False)
+    if summary.get("fit_note"):
+        out.print(f"  note: {summary['fit_note']}", markup=False)
+    out.print(f"  accounts: {summary['n_accounts']} scored, {summary['n_known_outcome']} with a known outcome,"
+              f" {summary['n_churned']} churned; training {summary['n_train']}"
+              f" ({summary['n_train_churned']} churned), test {summary['n_test']}"
+              f" ({summary['n_test_churned']} churned)")
+    auc = summary.get("heldout_auc")
+    brier = summary.get("brier_score")
+    hl_p = summary.get("hosmer_lemeshow_p")
+    out.print(f"  held-out AUC: {_maybe(auc, '.3f')}; Brier score: {_maybe(brier, '.4f')};"
+              f" Hosmer-Lemeshow p: {_maybe(hl_p, '.3f')}")
+    out.print(_table("Churn model calibration (held-out accounts by decile of predicted risk)", model.calibration))
+    title = "Strongest odds ratios (per SD or vs the reference level)" if summary["method"] == "logit" else (
+        "Rule points")
+    out.print(_table(title, model.strongest))
+
+
+def _maybe(value: object, spec: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "n/a"
+    return format(value, spec)
 
 
 if __name__ == "__main__":

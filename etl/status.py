@@ -1,4 +1,5 @@
-"""What `cxpulse status` reports: last runs, rows per table, rejected records per reason, stream state."""
+"""What `cxpulse status` reports: last runs, rows per table, rejected records per reason, stream state, and
+the churn-risk model of the latest fit."""
 
 from __future__ import annotations
 
@@ -11,12 +12,25 @@ from etl.warehouse import Reader, check_identifier
 LISTED_SCHEMAS = ("raw", "staging", "core", "marts", "ops")
 
 
+STRONGEST_ODDS_RATIOS = 6
+
+
+@dataclass
+class ChurnModelStatus:
+    """The latest churn-model fit: its summary row, calibration deciles and strongest effects."""
+
+    summary: dict[str, object]
+    calibration: pd.DataFrame
+    strongest: pd.DataFrame
+
+
 @dataclass
 class Status:
     runs: pd.DataFrame
     tables: pd.DataFrame
     rejects: pd.DataFrame
     streams: pd.DataFrame
+    churn_model: ChurnModelStatus | None = None
 
 
 def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.0) -> Status:
@@ -48,4 +62,39 @@ def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.
         " order by source_name, stream"
     )
     streams.insert(5, "next_export_from", pd.to_datetime(streams["watermark"]) - pd.Timedelta(hours=lookback_hours))
-    return Status(runs=runs, tables=tables, rejects=rejects, streams=streams)
+    churn_model = read_churn_model(reader) if {"enr_churn_models", "enr_churn_coefficients"} <= set(
+        names.loc[names["table_schema"] == "core", "table_name"]) else None
+    return Status(runs=runs, tables=tables, rejects=rejects, streams=streams, churn_model=churn_model)
+
+
+def read_churn_model(reader: Reader) -> ChurnModelStatus | None:
+    """The latest fit of the churn model (etl/enrich/churn.py), None when it has never run. For a logit, the
+    strongest effects are the odds ratios furthest from 1 (either way); for the rule, its points."""
+    latest = reader.query_df(
+        "select * from core.enr_churn_models order by fitted_at desc, run_id desc limit 1"
+    )
+    if latest.empty:
+        return None
+    summary = latest.iloc[0].to_dict()
+    key = {"run": int(summary["run_id"]), "version": str(summary["model_version"])}
+    calibration = reader.query_df(
+        "select decile, count_accounts, mean_predicted, observed_rate, count_churned from core.enr_churn_calibration"
+        " where run_id = :run and model_version = :version order by decile",
+        key,
+    )
+    coefficients = reader.query_df(
+        "select feature_label, coefficient, odds_ratio, odds_ratio_ci_low, odds_ratio_ci_high, p_value"
+        " from core.enr_churn_coefficients where run_id = :run and model_version = :version"
+        " and feature_name <> 'intercept'",
+        key,
+    )
+    if summary["method"] == "logit":
+        strength = coefficients["coefficient"].abs()
+        columns = ["feature_label", "odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high", "p_value"]
+    else:
+        strength = coefficients["coefficient"]
+        coefficients = coefficients.rename(columns={"coefficient": "points"})
+        columns = ["feature_label", "points"]
+    strongest = coefficients.loc[strength.sort_values(ascending=False, kind="stable").index, columns]
+    return ChurnModelStatus(summary=summary, calibration=calibration.round(3),
+                            strongest=strongest.head(STRONGEST_ODDS_RATIOS).reset_index(drop=True).round(3))

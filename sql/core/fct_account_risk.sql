@@ -1,0 +1,69 @@
+-- One row per customer account: its churn risk from the latest churn-model fit (etl/enrich/churn.py; a
+-- logistic regression, or the points rule when too few accounts have churned), the three strongest reasons,
+-- and the revenue at risk (probability x ARR). A churned account keeps the risk it was scored with at its
+-- churn date, but its revenue is lost rather than at risk: revenue_at_risk is 0 and churned_arr_amount holds it.
+with accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+
+),
+
+risk_rows as (
+
+    select * from {{ enriched('account_churn_risk') }}
+    where model_version = '{{ var('churn_model_version') }}'
+
+),
+
+latest_fit as (
+
+    select max(run_id) as run_id from risk_rows
+
+),
+
+risk as (
+
+    select risk_rows.*
+    from risk_rows
+    inner join latest_fit
+        on latest_fit.run_id = risk_rows.run_id
+
+),
+
+features as (
+
+    select account_id, observation_at, window_start_at, count_contacts
+    from {{ ref('int_account_churn_features') }}
+
+)
+
+select
+    accounts.account_id,
+    accounts.account_name,
+    accounts.segment,
+    accounts.industry,
+    accounts.is_churned,
+    accounts.churned_on,
+    features.observation_at,
+    features.window_start_at,
+    features.count_contacts as count_window_contacts,
+    risk.method as risk_method,
+    risk.run_id as risk_run_id,
+    risk.fitted_at as risk_fitted_at,
+    risk.churn_probability,
+    risk.risk_band,
+    risk.risk_points,
+    risk.reason_1,
+    risk.reason_2,
+    risk.reason_3,
+    coalesce(accounts.arr_amount, 0) as arr_amount,
+    case
+        when accounts.is_churned then 0.0
+        else coalesce(risk.churn_probability * accounts.arr_amount, 0.0)
+    end as revenue_at_risk,
+    case when accounts.is_churned then coalesce(accounts.arr_amount, 0) else 0.0 end as churned_arr_amount
+from accounts
+left join features
+    on features.account_id = accounts.account_id
+left join risk
+    on risk.account_id = accounts.account_id
