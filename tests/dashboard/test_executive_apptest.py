@@ -32,8 +32,7 @@ def test_executive_review_is_the_landing_page(monkeypatch: pytest.MonkeyPatch, d
     tables = [element.value for element in at.dataframe]
     assert tables and all("Real or noise" in t.columns for t in tables)
     assert "Service level" in " ".join(" ".join(t["Measure"]) for t in tables)
-    # TODO(lead, at merge of the XLA marts): the quadrant needs XLA metrics; require the chart then
-    assert len(at.get("vega_lite_chart")) == 1 or "has both SLA and XLA figures" in _texts(at.info)
+    assert len(at.get("vega_lite_chart")) == 1  # the Efficiency x Empathy quadrant
 
 
 def test_a_filter_with_no_data_shows_a_message(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
