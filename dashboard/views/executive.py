@@ -16,10 +16,11 @@ from etl.catalog import Metric
 
 # The measures a KPI review opens with, in reading order; names absent from the catalog are skipped.
 SCORECARD_METRICS = (
-    "interactions", "service_level", "abandonment_rate", "first_reply_time", "speed_of_answer", "resolution_time",
-    "first_contact_resolution", "repeat_contact_rate", "escalation_rate", "true_containment_rate", "handoff_rate",
-    "csat", "customer_sentiment", "sentiment_recovery", "ces", "inferred_effort", "restatement_rate",
-    "confidence_in_resolution", "revenue_at_risk",
+    "interactions", "service_level", "abandonment_rate", "first_reply_time", "speed_of_answer",
+    "time_to_resolution", "sla_resolution_achievement", "first_contact_resolution", "escalation_rate",
+    "handoff_rate", "csat", "customer_sentiment", "negative_start_recovery_rate", "ces", "inferred_effort_score",
+    "true_containment_rate", "restatement_rate", "repeat_contact_rate", "resolution_confirmed_share",
+    "cost_per_contact", "cost_per_resolved_episode", "revenue_at_risk", "accounts_at_high_risk",
 )
 BREAKDOWN_LABELS = {"segment": "Segment", "intent": "Intent", "team": "Team", "queue": "Queue", "channel": "Channel"}
 TEXT_MUTED = "#52606D"
