@@ -7,8 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard import queries_signals as signals_queries
 from dashboard.charts import OKABE_ITO
 from dashboard.filters import COMPARE_LAST_YEAR
+from dashboard.formatting import format_value
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, attainment_by_member, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
@@ -125,6 +127,77 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> None:
         st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
 
 
+def _rate(value: object) -> str:
+    return format_value(None if value is None or pd.isna(value) else float(value), "rate")
+
+
+def handoff_lines(frame: pd.DataFrame) -> list[str]:
+    """One sentence per flagged intent and month (pure)."""
+    lines = []
+    for row in frame.itertuples():
+        why = []
+        if row.is_above_threshold:
+            why.append("above the threshold")
+        if row.is_rising:
+            why.append(f"up from {_rate(row.previous_handoff_rate)}")
+        lines.append(f"**{row.member}** ({pd.Timestamp(row.period_month):%b %Y}): the bot handed off "
+                     f"{_rate(row.handoff_rate)} of {int(row.count_bot_sessions):,} sessions, {' and '.join(why)}")
+    return lines
+
+
+def repetition_lines(frame: pd.DataFrame) -> list[str]:
+    lines = []
+    for row in frame.itertuples():
+        why = []
+        if row.is_repeat_above_threshold or row.is_repeat_rising:
+            why.append(f"repeat contacts {_rate(row.repeat_contact_rate)}"
+                       + (f" (up from {_rate(row.previous_repeat_contact_rate)})" if row.is_repeat_rising else ""))
+        if row.is_restatement_above_threshold or row.is_restatement_rising:
+            why.append(f"customers repeated themselves after a hand-off in {_rate(row.restatement_rate)}"
+                       + (f" (up from {_rate(row.previous_restatement_rate)})" if row.is_restatement_rising else ""))
+        lines.append(f"**{row.member}** ({pd.Timestamp(row.period_month):%b %Y}): " + "; ".join(why))
+    return lines
+
+
+def _signals(ctx: PageContext) -> None:
+    st.subheader("Signals of the empathy gap")
+    start, end = ctx.filters.start, ctx.filters.end
+    signals = ctx.settings.signals
+    st.caption(f"Monthly signals for the months this period touches ({start:%b %Y} – {end:%b %Y}), per intent, "
+               f"with at least {signals.min_cases} cases a month. Thresholds are in the configuration ([signals]).")
+    highway, loop, exodus = st.columns(3, gap="medium")
+    with highway, st.container(border=True):
+        st.markdown("**Handoff Highway**")
+        st.caption(f"The bot hands off {signals.handoff_highway_rate:.0%} or more of an intent's sessions, or "
+                   f"the rate rose {signals.rising_relative_change:.0%} on the month before.")
+        lines = handoff_lines(signals_queries.handoff_highway(ctx.warehouse_url, ctx.version, start, end))
+        st.markdown("\n".join(f"- {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        if len(lines) > 6:
+            st.caption(f"and {len(lines) - 6} more: see Automation.")
+    with loop, st.container(border=True):
+        st.markdown("**Repetition Loop**")
+        st.caption(f"Repeat contacts reach {signals.repetition_loop_rate:.0%} or restatements after a hand-off "
+                   f"{signals.restatement_rate:.0%}, or either is rising.")
+        lines = repetition_lines(signals_queries.repetition_loop(ctx.warehouse_url, ctx.version, start, end))
+        st.markdown("\n".join(f"- {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        if len(lines) > 6:
+            st.caption(f"and {len(lines) - 6} more: see Journeys.")
+    with exodus, st.container(border=True):
+        st.markdown("**Silent Exodus**")
+        st.caption(f"Accounts that churned with no complaint and no survey in their last {signals.silent_exodus_days}"
+                   " days, or after contacting bots only.")
+        silent = signals_queries.silent_exodus(ctx.warehouse_url, ctx.version, start, end)
+        churned = signals_queries.churned_accounts_count(ctx.warehouse_url, ctx.version, start, end)
+        if silent.empty:
+            st.markdown(f"None of the {churned} accounts that churned in the period left in silence."
+                        if churned else "No account churned in the period.")
+        else:
+            arr = format_value(float(silent["arr_amount"].fillna(0).sum()), "money", ctx.settings.currency)
+            st.markdown(f"**{len(silent)} of {churned}** accounts that churned left in silence, {arr} of ARR.")
+            kinds = silent["silence_kind"].value_counts()
+            st.markdown("\n".join(f"- {kind}: {count}" for kind, count in kinds.items()))
+
+
 def render() -> None:
     ctx = context()
     page_header("Executive review", "Are we meeting our service and experience targets, and is the change real?",
@@ -151,5 +224,6 @@ def render() -> None:
             return
         _verdict(rows)
         _quadrant(ctx, metrics)
+        _signals(ctx)
     except queries.DataUnavailable as error:
         st.warning(str(error))

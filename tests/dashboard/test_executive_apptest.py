@@ -29,6 +29,10 @@ def test_executive_review_is_the_landing_page(monkeypatch: pytest.MonkeyPatch, d
     headers = _texts(at.subheader)
     assert "Efficiency (SLA)" in headers
     assert "Efficiency × Empathy" in headers
+    assert "Signals of the empathy gap" in headers
+    markdown = _texts(at.markdown)
+    for signal in ("Handoff Highway", "Repetition Loop", "Silent Exodus"):
+        assert signal in markdown
     tables = [element.value for element in at.dataframe]
     assert tables and all("Real or noise" in t.columns for t in tables)
     assert "Service level" in " ".join(" ".join(t["Measure"]) for t in tables)

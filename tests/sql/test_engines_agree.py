@@ -44,7 +44,8 @@ def _snapshot(url: str) -> tuple[dict[str, int], pd.Series, pd.DataFrame]:
 @pytest.mark.slow
 def test_postgresql_and_duckdb_agree_on_the_demo(demo_exports: Path, demo_warehouse_url: str,
                                                 pg_database_url: str) -> None:
-    settings = make_settings(pg_database_url, demo_exports, sources=demo_source_entries(demo_exports), **demo_operation())
+    settings = make_settings(pg_database_url, demo_exports, sources=demo_source_entries(demo_exports),
+                             **demo_operation())
     result = run_pipeline(settings, "run")
     assert result.exit_code == 0, result.problems
     duck_counts, duck_sums, duck_weekly = _snapshot(demo_warehouse_url)
