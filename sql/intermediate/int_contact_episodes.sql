@@ -21,8 +21,11 @@
 -- first of them.
 --
 -- A contact "returns" when the same customer contacts again about the same intent, on any channel, within
--- the window after it (inclusive). When no return was seen and the window reaches past the last contact in the
--- data, the answer is not known yet: is_return_censored is true and has_return_within_window is null.
+-- the window after it (inclusive). When the window reaches past the last contact in the data, the answer is
+-- not known for every such contact alike: is_return_censored is true and has_return_within_window is null,
+-- even when a return was already seen. Counting the early returns of those contacts while leaving out the ones
+-- still waiting would bias the last days of the data towards failure (first-contact resolution would fall
+-- to near zero in the final week just because only the returns are known yet).
 with recursive contacts as (
 
     select
@@ -167,12 +170,11 @@ select
     episodes.next_contact_at,
     episodes.next_contact_channel,
     case
-        when episodes.returned then true
-        when episodes.created_at + interval '1 day' * {{ var('repeat_window_days') }} <= data_end.last_contact_at
-            then false
+        when episodes.created_at + interval '1 day' * {{ var('repeat_window_days') }} > data_end.last_contact_at
+            then null
+        else episodes.returned
     end as has_return_within_window,
-    not episodes.returned
-        and episodes.created_at + interval '1 day' * {{ var('repeat_window_days') }} > data_end.last_contact_at
+    episodes.created_at + interval '1 day' * {{ var('repeat_window_days') }} > data_end.last_contact_at
         as is_return_censored
 from episodes
 cross join data_end
