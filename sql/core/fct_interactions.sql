@@ -1,5 +1,7 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
 -- customer_key is the person across sources (docs/identity.md); the account is the person's.
+-- Business calendar and business-time durations come from int_interaction_business_durations
+-- (docs/business_time.md).
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
