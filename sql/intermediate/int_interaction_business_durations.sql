@@ -7,13 +7,30 @@
 --
 -- Business seconds between two moments = the calendar's open time between them = position(end) -
 -- position(start), where a moment's position is the open time before it on the calendar's axis
--- (int_business_intervals.business_seconds_before plus the part of its span already elapsed).
+-- (int_business_intervals.business_seconds_before plus the part of its span already elapsed). The span of a
+-- moment is found through int_business_interval_days (span_join below: an equality join on calendar and UTC
+-- date; the table itself, not a CTE, so PostgreSQL plans it with statistics); a moment before the calendar's
+-- first span has position 0.
 --
 -- The milestones follow core.fct_interactions exactly (this model runs before it, from the same inputs):
 -- first reply = first public human message of a non-voice contact, at or after creation; resolution = first
 -- solve (Zendesk's first resolution time), full resolution = last solve (Zendesk's full resolution time).
 -- The bot's last turn is the bot's last message at or before the handoff (or, without a handoff event, before
 -- the first human reply).
+{% macro span_join(alias, calendar, moment) -%}
+left join {{ ref('int_business_interval_days') }} as {{ alias }}
+        on {{ alias }}.calendar_name = {{ calendar }}
+        and {{ alias }}.utc_date = cast({{ moment }} as date)
+        and {{ alias }}.opens_at <= {{ moment }}
+        and {{ moment }} < {{ alias }}.next_opens_at
+{%- endmacro %}
+{% macro business_position(alias, moment) -%}
+case when {{ moment }} is not null then coalesce(
+            {{ alias }}.business_seconds_before
+            + {{ seconds_between(alias ~ '.opens_at', 'least(' ~ moment ~ ', ' ~ alias ~ '.closes_at)') }},
+            0
+        ) end
+{%- endmacro %}
 with interactions as (
 
     select interaction_id, channel, queue_id, created_at from {{ ref('int_interactions_unioned') }}
@@ -54,12 +71,6 @@ assignments as (
 default_calendar as (
 
     select min(calendar_name) as calendar_name from {{ seed('calendar_hours') }} where is_default
-
-),
-
-intervals as (
-
-    select * from {{ ref('int_business_intervals') }}
 
 ),
 
@@ -127,49 +138,19 @@ bot_last_turns as (
 
 ),
 
-moments as (
-
-    select interaction_id, calendar_name, 'created' as milestone, created_at as moment_at from milestones
-    union all
-    select interaction_id, calendar_name, 'first_reply', first_reply_at from milestones
-    where first_reply_at is not null
-    union all
-    select interaction_id, calendar_name, 'first_solved', first_solved_at from milestones
-    where first_solved_at is not null
-    union all
-    select interaction_id, calendar_name, 'last_solved', last_solved_at from milestones
-    where last_solved_at is not null
-
-),
-
 positions as (
 
     select
-        moments.interaction_id,
-        moments.milestone,
-        coalesce(
-            intervals.business_seconds_before
-            + {{ seconds_between('intervals.opens_at', 'least(moments.moment_at, intervals.closes_at)') }},
-            0
-        ) as business_position_seconds
-    from moments
-    left join intervals
-        on intervals.calendar_name = moments.calendar_name
-        and intervals.opens_at <= moments.moment_at
-        and moments.moment_at < intervals.next_opens_at
-
-),
-
-pivoted as (
-
-    select
-        interaction_id,
-        max(case when milestone = 'created' then business_position_seconds end) as created_position,
-        max(case when milestone = 'first_reply' then business_position_seconds end) as first_reply_position,
-        max(case when milestone = 'first_solved' then business_position_seconds end) as first_solved_position,
-        max(case when milestone = 'last_solved' then business_position_seconds end) as last_solved_position
-    from positions
-    group by interaction_id
+        milestones.interaction_id,
+        {{ business_position('created_span', 'milestones.created_at') }} as created_position,
+        {{ business_position('first_reply_span', 'milestones.first_reply_at') }} as first_reply_position,
+        {{ business_position('first_solved_span', 'milestones.first_solved_at') }} as first_solved_position,
+        {{ business_position('last_solved_span', 'milestones.last_solved_at') }} as last_solved_position
+    from milestones
+    {{ span_join('created_span', 'milestones.calendar_name', 'milestones.created_at') }}
+    {{ span_join('first_reply_span', 'milestones.calendar_name', 'milestones.first_reply_at') }}
+    {{ span_join('first_solved_span', 'milestones.calendar_name', 'milestones.first_solved_at') }}
+    {{ span_join('last_solved_span', 'milestones.calendar_name', 'milestones.last_solved_at') }}
 
 )
 
@@ -181,16 +162,16 @@ select
         then {{ seconds_between('bot_last_turns.bot_last_turn_at', 'milestones.first_reply_at') }}
     end as first_reply_from_bot_seconds,
     case when milestones.calendar_name is not null
-        then pivoted.first_reply_position - pivoted.created_position
+        then positions.first_reply_position - positions.created_position
     end as first_reply_business_seconds,
     case when milestones.calendar_name is not null
-        then pivoted.first_solved_position - pivoted.created_position
+        then positions.first_solved_position - positions.created_position
     end as resolution_business_seconds,
     case when milestones.calendar_name is not null
-        then pivoted.last_solved_position - pivoted.created_position
+        then positions.last_solved_position - positions.created_position
     end as full_resolution_business_seconds
 from milestones
 left join bot_last_turns
     on bot_last_turns.interaction_id = milestones.interaction_id
-left join pivoted
-    on pivoted.interaction_id = milestones.interaction_id
+left join positions
+    on positions.interaction_id = milestones.interaction_id
