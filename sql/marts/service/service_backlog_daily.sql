@@ -7,8 +7,8 @@
 -- whichever comes first (the time between a first solve and a reopen counts as open: we keep only the first and
 -- last solve). A contact marked solved or closed without the time it happened is never counted. Days run from
 -- the first contact's day to the day of the data's end; that last day is read as of the data's end.
--- Ages run from creation to the end of the day (in hours and in seconds); a backlog is a stock, so summing count_open over several
--- days gives contact-days (the catalog's backlog metrics say how to read it).
+-- Ages run from creation to the end of the day (in hours and in seconds). A backlog is a stock: summing
+-- count_open over several days gives contact-days (the catalog's backlog metrics say how to read it).
 with interactions as (
 
     select * from {{ ref('fct_interactions') }}
