@@ -1,5 +1,7 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
 -- customer_key is the person across sources (docs/identity.md); the account is the person's.
+-- Business calendar and business-time durations come from int_interaction_business_durations
+-- (docs/business_time.md).
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
@@ -39,6 +41,12 @@ accounts as (
 queues as (
 
     select * from {{ ref('dim_queues') }}
+
+),
+
+business_durations as (
+
+    select * from {{ ref('int_interaction_business_durations') }}
 
 ),
 
@@ -82,7 +90,13 @@ joined as (
         coalesce(message_rollup.count_bot_messages, 0) as count_bot_messages,
         interactions.talk_seconds,
         interactions.hold_seconds,
-        interactions.acw_seconds
+        interactions.acw_seconds,
+        business_durations.calendar_name,
+        business_durations.bot_last_turn_at,
+        business_durations.first_reply_business_seconds,
+        business_durations.first_reply_from_bot_seconds,
+        business_durations.resolution_business_seconds,
+        business_durations.full_resolution_business_seconds
     from interactions
     left join event_milestones
         on event_milestones.interaction_id = interactions.interaction_id
@@ -96,6 +110,8 @@ joined as (
         on accounts.account_id = customers.account_id
     left join queues
         on queues.queue_id = interactions.queue_id
+    left join business_durations
+        on business_durations.interaction_id = interactions.interaction_id
 
 ),
 
@@ -166,9 +182,21 @@ select
     count_customer_messages,
     count_agent_messages,
     count_bot_messages,
+    calendar_name,
+    bot_last_turn_at,
     case when first_reply_at is not null
         then {{ seconds_between('created_at', 'first_reply_at') }}
     end as first_reply_calendar_seconds,
+    first_reply_business_seconds,
+    first_reply_from_bot_seconds,
+    case when first_solved_at >= created_at
+        then {{ seconds_between('created_at', 'first_solved_at') }}
+    end as resolution_calendar_seconds,
+    resolution_business_seconds,
+    case when last_solved_at >= created_at
+        then {{ seconds_between('created_at', 'last_solved_at') }}
+    end as full_resolution_calendar_seconds,
+    full_resolution_business_seconds,
     queue_wait_seconds,
     case when is_answered then queue_wait_seconds end as speed_of_answer_seconds,
     is_answered,
