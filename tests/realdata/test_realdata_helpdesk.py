@@ -19,7 +19,8 @@ Definitions, shared by both sides so the comparison is exact:
   creation (ties by interaction id, 'mapped:real:Case N' as text); a ticket within 7 days (inclusive) of its
   episode's first ticket joins it, a later one starts the next episode. A ticket is a repeat when it is not
   the first of its episode. It has a return when the customer's next ticket about the product comes within 7
-  days (inclusive); without one, it is censored when creation + 7 days is after the last creation in the log.
+  days (inclusive); it is censored (undetermined, return seen or not) when creation + 7 days is after the last
+  creation in the log.
 - Episode resolution: the episode's last ticket had a solve or close event and no return; its time runs from
   the first ticket's creation to the last ticket's last solve (else its last close).
 """
@@ -107,7 +108,7 @@ def _walk_episodes(tickets: pd.DataFrame) -> pd.DataFrame:
             seq += 1
             following = times[position + 1] if position + 1 < len(times) else None
             returned = following is not None and following <= created + WINDOW
-            censored = not returned and created + WINDOW > data_end
+            censored = created + WINDOW > data_end  # undetermined whether or not a return was already seen
             rows.append({
                 "interaction_id": interaction_id, "episode": (ids[0], episode), "episode_seq": seq,
                 "is_repeat_contact": seq > 1, "has_return": None if censored else returned, "is_censored": censored,
