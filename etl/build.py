@@ -127,6 +127,9 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "repeat_window_days": settings.metrics.repeat_window_days,
         "silent_exodus_days": settings.signals.silent_exodus_days,
         "churn_feature_window_days": settings.churn.feature_window_days,
+        "capacity_interval_minutes": settings.capacity.interval_minutes,
+        "capacity_profile_weeks": settings.capacity.profile_weeks,
+        "volume_forecast_version": _volume_forecast_version(),
     }
 
     def var(name: str) -> Any:
@@ -141,6 +144,12 @@ def _sentiment_version() -> str:
     from etl.enrich.sentiment import ANALYZER_VERSION
 
     return ANALYZER_VERSION
+
+
+def _volume_forecast_version() -> str:
+    from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
+
+    return VOLUME_FORECAST_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
