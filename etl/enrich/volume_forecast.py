@@ -14,12 +14,15 @@ and how many agents each interval needs to answer them on time (docs/capacity.md
    history implies (marts.capacity_intervals).
 
 Every row carries VOLUME_FORECAST_VERSION, the run id and the time of the fit; the models read the latest
-run under the current version. Rows of earlier runs are kept, so past forecasts can be scored later.
+run under the current version. Rows of earlier runs are kept, so past forecasts can be scored later. A run
+whose inputs (the demand history, profile, handle times and settings: `input_digest`) are those of the
+latest stored run under the same version writes nothing: rebuilding from the same data changes no table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -172,6 +175,22 @@ def _stamp(frame: pd.DataFrame, run_id: int, fitted_at: dt.datetime) -> pd.DataF
     return frame
 
 
+def input_digest(frames: list[pd.DataFrame], settings_text: str) -> str:
+    """A digest of what the forecast and the requirement are computed from (rows sorted, floats rounded)."""
+    digest = hashlib.sha256(settings_text.encode("utf-8"))
+    for frame in frames:
+        ordered = frame.sort_values(list(frame.columns), ignore_index=True) if not frame.empty else frame
+        digest.update(ordered.to_csv(index=False, float_format="%.9g", date_format="%Y-%m-%d %H:%M:%S").encode())
+    return digest.hexdigest()[:32]
+
+
+def _latest_digest(warehouse: Warehouse) -> str | None:
+    frame = warehouse.query_df(
+        f"select input_digest from {MODELS_TABLE} where model_version = :version order by run_id desc limit 1",
+        {"version": VOLUME_FORECAST_VERSION})
+    return None if frame.empty else str(frame["input_digest"].iloc[0])
+
+
 def _clear_run(warehouse: Warehouse, run_id: int) -> None:
     for table in (FORECAST_TABLE, MODELS_TABLE, REQUIREMENT_TABLE):
         warehouse.execute(f"delete from {table} where run_id = :run and model_version = :version",
@@ -187,26 +206,32 @@ def run_volume_forecast(context: StepContext) -> dict[str, object]:
     profile_table = check_identifier(context.table_of("int_volume_history_profile"))
     handle_table = check_identifier(context.table_of("int_volume_history_handle_times"))
 
-    history = warehouse.query_df(
-        f"select channel, date_day, count_contacts_offered from {daily_table} order by channel, date_day")
-    results = forecast_channels(history, capacity.horizon_days, capacity.holdout_days)
-    history_days = {str(c): int(n) for c, n in history.groupby("channel").size().items()}
-    forecast, comparison = forecast_frames(results, history_days)
-
     rules = StaffingRules(capacity.interval_minutes, float(settings.metrics.service_level_seconds),
                           service_level_target(settings), capacity.max_occupancy)
+    history = warehouse.query_df(
+        f"select channel, date_day, count_contacts_offered from {daily_table} order by channel, date_day")
     profile = warehouse.query_df(
         f"select channel, iso_day_of_week, interval_of_day, count_contacts_offered, share_of_day from {profile_table}")
     handle_times = warehouse.query_df(f"select channel, aht_seconds, patience_seconds from {handle_table}")
-    staffed_channels = set(handle_times["channel"].astype(str)) & {"voice", "chat"}
-    handle_times = handle_times[handle_times["channel"].astype(str).isin(staffed_channels)]
-    future = spread_over_intervals(forecast[forecast["channel"].isin(staffed_channels)] if not forecast.empty
-                                   else forecast, profile, capacity.interval_minutes)
     past = warehouse.query_df(
         f"select h.channel, h.date_day, h.interval_of_day, h.interval_start_local,"
         f" h.count_contacts_offered as contacts from {intervals_table} h"
         f" inner join {handle_table} t on t.channel = h.channel"
         " where h.count_contacts_offered > 0 and h.channel in ('voice', 'chat')")
+    digest = input_digest([history, profile, handle_times, past],
+                          f"{capacity}|{rules}|{VOLUME_FORECAST_VERSION}")
+    if digest == _latest_digest(warehouse):
+        return {"unchanged": True, "input_digest": digest}
+
+    results = forecast_channels(history, capacity.horizon_days, capacity.holdout_days)
+    history_days = {str(c): int(n) for c, n in history.groupby("channel").size().items()}
+    forecast, comparison = forecast_frames(results, history_days)
+    comparison["input_digest"] = digest
+
+    staffed_channels = set(handle_times["channel"].astype(str)) & {"voice", "chat"}
+    handle_times = handle_times[handle_times["channel"].astype(str).isin(staffed_channels)]
+    future = spread_over_intervals(forecast[forecast["channel"].isin(staffed_channels)] if not forecast.empty
+                                   else forecast, profile, capacity.interval_minutes)
     requirement = pd.concat([
         requirement_rows(past, handle_times, rules, is_forecast=False),
         requirement_rows(future, handle_times, rules, is_forecast=True),
@@ -230,6 +255,7 @@ def run_volume_forecast(context: StepContext) -> dict[str, object]:
                        "holdout_mape": _rounded(r.holdout_mape)} for c, r in results.items()},
         "forecast_rows": len(forecast),
         "requirement_rows": len(requirement),
+        "input_digest": digest,
     }
 
 
@@ -271,6 +297,7 @@ STEPS = [
     holdout_mase double precision,
     holdout_mape double precision,
     fit_error text,
+    input_digest text not null,
     model_version text not null,
     fitted_at timestamp not null,
     run_id bigint not null

@@ -35,6 +35,7 @@ import pandas as pd
 import pytest
 
 from etl.catalog import load_catalog
+from etl.config import Settings
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import FIXTURES, make_settings
@@ -92,14 +93,17 @@ def _query(url: str, sql: str):
         reader.close()
 
 
+def _settings(warehouse_url: str, source: Path) -> Settings:
+    return make_settings(warehouse_url, source, capacity={"horizon_days": 14, "holdout_days": 7},
+                         targets={"service_level": 0.8})
+
+
 @pytest.fixture
 def built(warehouse_url: str, tmp_path: Path) -> str:
     source = tmp_path / "contacts"
     source.mkdir()
     write_contacts(source)
-    settings = make_settings(warehouse_url, source,
-                             capacity={"horizon_days": 14, "holdout_days": 7}, targets={"service_level": 0.8})
-    result = run_pipeline(settings, "run")
+    result = run_pipeline(_settings(warehouse_url, source), "run")
     assert result.status == SUCCEEDED, result.problems
     return warehouse_url
 
@@ -176,3 +180,15 @@ def test_every_capacity_metric_column_exists_in_its_mart(built: str) -> None:
         columns = [c for c in (metric.numerator, metric.denominator, metric.sum_of_squares) if c]
         frame = _query(built, f"select {', '.join(columns)} from {metric.mart} limit 1")
         assert list(frame.columns) == columns
+
+
+def test_a_rebuild_from_the_same_data_writes_no_new_forecast(built: str, tmp_path: Path) -> None:
+    counts_sql = ("select (select count(*) from core.enr_volume_forecast) as forecast,"
+                  " (select count(*) from core.enr_volume_forecast_models) as models,"
+                  " (select count(*) from core.enr_staffing_requirement) as requirement")
+    before = _query(built, counts_sql).iloc[0].tolist()
+    # 28 forecast rows; 8 candidates; requirement: 25 past + 10 forecast voice intervals
+    assert [int(x) for x in before] == [28, 8, 35]
+    result = run_pipeline(_settings(built, tmp_path / "contacts"), "build", do_ingest=False)
+    assert result.status == SUCCEEDED, result.problems
+    assert _query(built, counts_sql).iloc[0].tolist() == before
