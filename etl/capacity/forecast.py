@@ -165,6 +165,10 @@ def mape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
 
 
 def _call(candidate: Candidate, y: np.ndarray, horizon: int) -> tuple[np.ndarray, Intervals]:
+    # statsmodels installs an "always" filter for its ConvergenceWarning when first imported: import it before
+    # ours, or the first fit of a process prints the warnings we mean to silence
+    import statsmodels.tools.sm_exceptions  # noqa: F401
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mean, intervals = candidate(y, horizon)
