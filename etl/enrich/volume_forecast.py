@@ -110,11 +110,12 @@ def forecast_frames(results: dict[str, ForecastResult], history_days: dict[str, 
 def spread_over_intervals(forecast: pd.DataFrame, profile: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
     """Each channel-day forecast spread over the day's intervals by its weekday's profile shares (channel,
     iso_day_of_week, interval_of_day, share_of_day). A weekday without contacts in the profile window is taken
-    as closed and gets no intervals (marts.capacity_intervals spreads the forecast the same way in SQL)."""
-    columns = ["channel", "date_day", "interval_of_day", "interval_start_local", "contacts"]
+    as closed and gets no intervals (marts.capacity_intervals spreads the forecast the same way in SQL).
+    `contacts_upper_80` is the interval's share of the day's upper 80% bound: the day coming in high."""
+    columns = ["channel", "date_day", "interval_of_day", "interval_start_local", "contacts", "contacts_upper_80"]
     if forecast.empty or profile.empty:
         return pd.DataFrame(columns=columns)
-    days = forecast[["channel", "date_day", "forecast_contacts"]].copy()
+    days = forecast[["channel", "date_day", "forecast_contacts", "upper_80"]].copy()
     days["date_day"] = pd.to_datetime(days["date_day"])
     days["iso_day_of_week"] = days["date_day"].dt.isocalendar().day.astype(int)
     shares = profile[["channel", "iso_day_of_week", "interval_of_day", "share_of_day"]].copy()
@@ -124,6 +125,7 @@ def spread_over_intervals(forecast: pd.DataFrame, profile: pd.DataFrame, interva
     spread["interval_start_local"] = spread["date_day"] + pd.to_timedelta(spread["interval_of_day"] * interval_minutes,
                                                                          unit="m")
     spread["contacts"] = spread["forecast_contacts"].astype(float) * spread["share_of_day"].astype(float)
+    spread["contacts_upper_80"] = spread["upper_80"].astype(float) * spread["share_of_day"].astype(float)
     spread["date_day"] = spread["date_day"].dt.date
     return spread[columns].sort_values(["channel", "interval_start_local"], ignore_index=True)
 
@@ -131,15 +133,29 @@ def spread_over_intervals(forecast: pd.DataFrame, profile: pd.DataFrame, interva
 def requirement_rows(intervals: pd.DataFrame, handle_times: pd.DataFrame, rules: StaffingRules,
                      is_forecast: bool) -> pd.DataFrame:
     """Erlang C agents for every interval (channel, date_day, interval_of_day, interval_start_local,
-    contacts) of a channel with an AHT in `handle_times` (channel, aht_seconds, patience_seconds)."""
+    contacts, optionally contacts_upper_80) of a channel with an AHT in `handle_times` (channel, aht_seconds,
+    patience_seconds). Without contacts_upper_80 (past intervals: actual arrivals) the upper-bound agents are
+    the agents."""
     columns = ["channel", "date_day", "interval_of_day", "interval_start_local", "is_forecast", "contacts",
                "aht_seconds", "traffic_erlangs", "agents_required", "expected_service_level",
                "expected_wait_probability", "expected_asa_seconds", "expected_occupancy",
-               "patience_seconds", "expected_abandon_rate_erlang_a"]
+               "patience_seconds", "expected_abandon_rate_erlang_a", "contacts_upper_80",
+               "agents_required_upper_80"]
     if intervals.empty or handle_times.empty:
         return pd.DataFrame(columns=columns)
     by_channel = {str(r.channel): r for r in handle_times.itertuples(index=False)}
     cache: dict[tuple[str, float], tuple] = {}
+    agents_cache: dict[tuple[float, float], int] = {}
+    has_upper = "contacts_upper_80" in intervals.columns
+
+    def agents_for(contacts: float, aht: float) -> int:
+        key = (round(contacts, 6), aht)
+        if key not in agents_cache:
+            agents_cache[key] = agents_required(contacts * aht / rules.interval_seconds, aht,
+                                                rules.service_level_seconds, rules.target_service_level,
+                                                rules.max_occupancy).agents
+        return agents_cache[key]
+
     rows = []
     for record in intervals.itertuples(index=False):
         handle = by_channel.get(str(record.channel))
@@ -159,8 +175,11 @@ def requirement_rows(intervals: pd.DataFrame, handle_times: pd.DataFrame, rules:
             cache[key] = (traffic, need.agents, need.service_level, need.wait_probability,
                           need.average_speed_of_answer_seconds, need.occupancy, abandon)
         traffic, agents, level, wait, asa, occ, abandon = cache[key]
+        upper = float(record.contacts_upper_80) if has_upper and pd.notna(record.contacts_upper_80) else contacts
+        upper_agents = agents if upper == contacts else agents_for(upper, aht)
         rows.append((record.channel, record.date_day, int(record.interval_of_day), record.interval_start_local,
-                     is_forecast, contacts, aht, traffic, agents, level, wait, asa, occ, patience, abandon))
+                     is_forecast, contacts, aht, traffic, agents, level, wait, asa, occ, patience, abandon,
+                     upper, upper_agents))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -318,6 +337,8 @@ STEPS = [
     expected_occupancy double precision not null,
     patience_seconds double precision,
     expected_abandon_rate_erlang_a double precision,
+    contacts_upper_80 double precision not null,
+    agents_required_upper_80 integer not null,
     service_level_target double precision not null,
     service_level_seconds double precision not null,
     max_occupancy double precision not null,

@@ -137,6 +137,7 @@ def test_staffing_requirement_and_implied_staffing(built: str) -> None:
     mart = _query(built, "select channel, is_forecast, count(*) as intervals,"
                          " sum(count_contacts_offered) as contacts, sum(forecast_contacts) as forecast_contacts,"
                          " sum(agent_seconds_required) as agent_seconds_required,"
+                         " sum(agent_seconds_required_upper_80) as agent_seconds_upper,"
                          " sum(requirement_interval_seconds) as requirement_seconds,"
                          " sum(sum_handle_seconds) as handle_seconds,"
                          " sum(history_interval_seconds) as history_seconds,"
@@ -155,6 +156,9 @@ def test_staffing_requirement_and_implied_staffing(built: str) -> None:
     assert float(past.agent_seconds_active) == 25 * 2 * 1800
     assert float(future.forecast_contacts) == pytest.approx(20.0)
     assert float(future.agent_seconds_required) == 10 * 2 * 1800
+    # the intervals have zero width (upper 80% bound = forecast), and the past uses arrivals: same agents
+    assert float(future.agent_seconds_upper) == 10 * 2 * 1800
+    assert float(past.agent_seconds_upper) == 25 * 2 * 1800
     assert int(future.max_agents) == 2
     assert float(future.history_seconds) == 0
     email_future = rows[("email", True)]
@@ -176,10 +180,11 @@ def test_every_capacity_metric_column_exists_in_its_mart(built: str) -> None:
     metrics = [m for m in load_catalog().values() if m.subject == "capacity"]
     assert {m.name for m in metrics} == {"forecast_contacts", "agents_required", "workload_handled_erlangs",
                                          "agents_active"}
-    for metric in metrics:
+    variants = [metric.in_variant(v.name) for metric in metrics for v in metric.variants]
+    for metric in metrics + variants:
         columns = [c for c in (metric.numerator, metric.denominator, metric.sum_of_squares) if c]
-        frame = _query(built, f"select {', '.join(columns)} from {metric.mart} limit 1")
-        assert list(frame.columns) == columns
+        frame = _query(built, f"select {', '.join(dict.fromkeys(columns))} from {metric.mart} limit 1")
+        assert list(frame.columns) == list(dict.fromkeys(columns))
 
 
 def test_a_rebuild_from_the_same_data_writes_no_new_forecast(built: str, tmp_path: Path) -> None:

@@ -160,6 +160,13 @@ select
         then cast(coalesce(requirement.agents_required, 0) * {{ var('capacity_interval_minutes') }} * 60 as bigint)
         else 0
     end as agent_seconds_required,
+    case when staffed_channels.channel is not null then coalesce(requirement.agents_required_upper_80, 0) end
+        as agents_required_upper_80,
+    case when staffed_channels.channel is not null
+        then cast(coalesce(requirement.agents_required_upper_80, 0) * {{ var('capacity_interval_minutes') }} * 60
+            as bigint)
+        else 0
+    end as agent_seconds_required_upper_80,
     requirement.expected_service_level,
     requirement.expected_occupancy,
     requirement.expected_abandon_rate_erlang_a,
