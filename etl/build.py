@@ -143,6 +143,9 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "churn_feature_window_days": settings.churn.feature_window_days,
         **_automation_vars(),
         "churn_model_version": _churn_model_version(),
+        "capacity_interval_minutes": settings.capacity.interval_minutes,
+        "capacity_profile_weeks": settings.capacity.profile_weeks,
+        "volume_forecast_version": _volume_forecast_version(),
     }
 
     def var(name: str) -> Any:
@@ -219,6 +222,12 @@ def _churn_model_version() -> str:
     from etl.enrich.churn import CHURN_MODEL_VERSION
 
     return CHURN_MODEL_VERSION
+
+
+def _volume_forecast_version() -> str:
+    from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
+
+    return VOLUME_FORECAST_VERSION
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:

@@ -106,6 +106,17 @@ class ChurnSettings:
 
 
 @dataclass(frozen=True)
+class CapacitySettings:
+    """[capacity]: the volume forecast and the staffing requirement (docs/capacity.md)."""
+
+    horizon_days: int = 28
+    holdout_days: int = 28
+    interval_minutes: int = 30
+    profile_weeks: int = 8
+    max_occupancy: float = 0.85
+
+
+@dataclass(frozen=True)
 class IdentitySettings:
     """Rules that join one person's records across sources (docs/identity.md)."""
 
@@ -125,6 +136,7 @@ class Settings:
     sla_policies: tuple[SlaPolicy, ...] = ()
     signals: SignalSettings = SignalSettings()
     churn: ChurnSettings = ChurnSettings()
+    capacity: CapacitySettings = CapacitySettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -289,6 +301,17 @@ def _section(cls: type, raw: dict[str, Any], where: str) -> Any:
         raise ConfigError(f"{where}: {error}") from error
 
 
+def _parse_capacity(raw: dict[str, Any]) -> CapacitySettings:
+    capacity = _section(CapacitySettings, raw, "[capacity]")
+    if capacity.interval_minutes not in (15, 30, 60):
+        raise ConfigError("[capacity] interval_minutes must be 15, 30 or 60")
+    if min(capacity.horizon_days, capacity.holdout_days, capacity.profile_weeks) < 1:
+        raise ConfigError("[capacity] horizon_days, holdout_days and profile_weeks must be positive")
+    if not 0 < capacity.max_occupancy <= 1:
+        raise ConfigError("[capacity] max_occupancy must be in (0, 1]")
+    return capacity
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
@@ -316,6 +339,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         sla_policies=_parse_sla_policies(data.get("sla_policies", [])),
         signals=_section(SignalSettings, signals, "[signals]"),
         churn=_section(ChurnSettings, churn, "[churn]"),
+        capacity=_parse_capacity(data.get("capacity", {})),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),

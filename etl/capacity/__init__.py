@@ -1,0 +1,1 @@
+"""Capacity planning: queueing formulas (Erlang C, Erlang A) and volume forecasting, as pure functions."""

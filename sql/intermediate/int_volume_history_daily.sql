@@ -1,0 +1,80 @@
+-- One row per channel x reporting day, every day from the first day with contacts to the last COMPLETE day
+-- (the day of the latest contact is left out: an export usually stops part-way through it). Days without
+-- contacts are 0. The demand that needs a person, the series the volume forecast is fitted to
+-- (etl/enrich/volume_forecast.py):
+--   voice and chat: contacts offered to a person (is_offered: answered or abandoned in queue, short abandons
+--   left out, as in the service-level metric); a chat the bot closed alone never reaches the queue;
+--   e-mail, tickets, social: contacts created, less those a bot handled alone (nobody queues for them).
+with interactions as (
+
+    select * from {{ ref('fct_interactions') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_calendar') }}
+
+),
+
+demand as (
+
+    select
+        channel,
+        date_day,
+        case
+            when channel in ('voice', 'chat') then is_offered
+            else service_path <> 'bot_only'
+        end as is_demand_for_people,
+        handle_seconds
+    from interactions
+
+),
+
+bounds as (
+
+    select min(date_day) as first_day, max(date_day) - 1 as last_complete_day
+    from interactions
+
+),
+
+channels as (
+
+    select distinct channel from demand where is_demand_for_people
+
+),
+
+spine as (
+
+    select channels.channel, calendar.date_day, calendar.iso_day_of_week
+    from channels
+    cross join calendar
+    cross join bounds
+    where calendar.date_day between bounds.first_day and bounds.last_complete_day
+
+),
+
+daily as (
+
+    select
+        channel,
+        date_day,
+        count(case when is_demand_for_people then 1 end) as count_contacts_offered,
+        count(case when is_demand_for_people and handle_seconds is not null then 1 end) as count_handled,
+        sum(case when is_demand_for_people then handle_seconds end) as sum_handle_seconds
+    from demand
+    group by channel, date_day
+
+)
+
+select
+    spine.channel,
+    spine.date_day,
+    spine.iso_day_of_week,
+    cast(coalesce(daily.count_contacts_offered, 0) as bigint) as count_contacts_offered,
+    cast(coalesce(daily.count_handled, 0) as bigint) as count_handled,
+    cast(coalesce(daily.sum_handle_seconds, 0) as double precision) as sum_handle_seconds
+from spine
+left join daily
+    on daily.channel = spine.channel
+    and daily.date_day = spine.date_day
