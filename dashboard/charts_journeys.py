@@ -189,5 +189,5 @@ def ladder_chart(frame: pd.DataFrame, rung_labels: dict[str, str]) -> alt.TopLev
     )
     text = alt.Chart(shown).mark_text(align="center", fontSize=FONT_SIZE, color="#000000").encode(
         y=alt.Y("group:N", sort=groups), x="middle:Q", text="inside:N")
-    chart = alt.layer(bars, text).properties(height=max(90, 55 * len(groups)), width="container")
+    chart = alt.layer(bars, text).properties(height=alt.Step(56), width="container")
     return apply_theme(chart)

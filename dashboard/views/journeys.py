@@ -9,6 +9,7 @@ member picked on the chart, the channel paths of episodes and the confidence-in-
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +29,8 @@ QUESTION = "Do customers get their problem solved the first time, or do they hav
 HEADLINE_METRICS = ("first_contact_resolution", "repeat_contact_rate", "channel_switch_rate",
                     "touches_per_resolved_episode", "episode_resolution_rate")
 TREND_METRICS = ("repeat_contact_rate", "first_contact_resolution")
+# measures that look forward from a contact (a return within the window after it): unsettled weeks are left out
+FORWARD_METRICS = ("first_contact_resolution",)
 COUNT_METRICS = ("fcr_censored_contacts", "fcr_undetermined_contacts", "episodes", "censored_episodes")
 RANK_METRIC = "repeat_contact_rate"
 LADDER_METRICS = {"confirmed": "resolution_confirmed_share", "no_return": "resolution_no_return_share",
@@ -68,6 +71,17 @@ def picked_member(event: object) -> str | None:
         if isinstance(point, dict) and point.get("member") is not None:
             return str(point["member"])
     return None
+
+
+def settled_weeks(series: pd.DataFrame, last_day: dt.date | None, window_days: int) -> pd.DataFrame:
+    """The weeks whose every contact's return window had closed by the last day with data (pure).
+
+    A return is seen at once but "no return" only once the window is over: in a week whose windows are still
+    open the known contacts are mostly returns, and first-contact resolution would plunge for no real reason."""
+    if series.empty or last_day is None:
+        return series
+    last_contact_day = pd.to_datetime(series["week_start"]) + pd.Timedelta(days=6)
+    return series[last_contact_day + pd.Timedelta(days=window_days) <= pd.Timestamp(last_day)]
 
 
 def _count(periods: pd.DataFrame, metric: str) -> int | None:
@@ -111,9 +125,12 @@ def _headlines(ctx: PageContext, catalog: dict[str, Metric], periods: pd.DataFra
 def _trends(ctx: PageContext, catalog: dict[str, Metric], weekly: pd.DataFrame) -> None:
     st.subheader("Week by week")
     naming = naming_for(PAGE, ctx)
+    window = ctx.settings.metrics.repeat_window_days
     for column, name in zip(st.columns(len(TREND_METRICS), gap="medium"), TREND_METRICS, strict=True):
         metric = catalog[name]
         series = weekly[weekly["metric"] == name] if not weekly.empty else weekly
+        if name in FORWARD_METRICS:
+            series = settled_weeks(series, ctx.last_day, window)
         with column:
             try:
                 chart = charts.trend_chart(series, label=metric.label, unit=metric.unit,
@@ -125,9 +142,11 @@ def _trends(ctx: PageContext, catalog: dict[str, Metric], weekly: pd.DataFrame) 
             st.altair_chart(chart, width="stretch", theme=None)
             with st.expander("Download"):
                 chart_download_buttons(chart, subject=f"{metric.label} by week", naming=naming)
+    last_text = f" ({ctx.last_day:%d %b %Y})" if ctx.last_day else ""
     st.caption(f"Weeks run Monday to Sunday; a hollow point is a week only partly inside the dates. A contact counts "
-               f"in the week it was made; its return is looked for in the {ctx.settings.metrics.repeat_window_days} "
-               f"days after it. How are these computed? [{catalog['repeat_contact_rate'].label}]"
+               f"in the week it was made; its return is looked for in the {window} days after it, so first-contact "
+               f"resolution shows only weeks whose {window}-day windows had all closed by the last day with data"
+               f"{last_text}. How are these computed? [{catalog['repeat_contact_rate'].label}]"
                f"({definition_link('repeat_contact_rate')}) · [{catalog['first_contact_resolution'].label}]"
                f"({definition_link('first_contact_resolution')})")
 
@@ -149,16 +168,19 @@ def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None)
     if st.session_state.get(FOCUS_KEY) not in (ALL, *members):
         st.session_state[FOCUS_KEY] = ALL
     ranked = ranked_all.head(TOP_MEMBERS)
-    focus = st.session_state.get(FOCUS_KEY, ALL)
-    chart = charts_journeys.ranked_rate_chart(ranked, member_title=label, metric_label=metric.label, overall=overall,
-                                              selected=None if focus == ALL else focus)
-    event = st.altair_chart(chart, width="stretch", theme=None, on_select="rerun",
-                            selection_mode=charts_journeys.SELECTION, key=f"journeys_ranked_{breakdown}")
-    picked = picked_member(event)
+    chart_key = f"journeys_ranked_{breakdown}"
+    # a click on a bar reruns the script with the selection in the chart's state: it moves the focus (the
+    # selectbox below) before anything is drawn; clearing the selection leaves the focus where it is
+    picked = picked_member(st.session_state.get(chart_key))
     if picked != st.session_state.get(LAST_PICK_KEY):
         st.session_state[LAST_PICK_KEY] = picked
         if picked in members:
             st.session_state[FOCUS_KEY] = picked
+    focus = st.session_state.get(FOCUS_KEY, ALL)
+    chart = charts_journeys.ranked_rate_chart(ranked, member_title=label, metric_label=metric.label, overall=overall,
+                                              selected=None if focus == ALL else focus)
+    st.altair_chart(chart, width="stretch", theme=None, on_select="rerun", selection_mode=charts_journeys.SELECTION,
+                    key=chart_key)
     shown = "" if len(ranked_all) <= TOP_MEMBERS else f" The {TOP_MEMBERS} highest of {len(ranked_all)} are shown."
     st.caption(
         f"Share of contacts that were a repeat, per {label.lower()} (worst first); beside each bar the contacts "
