@@ -108,12 +108,13 @@ def paths_frame(paths: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     out = paths.copy()
     out["episodes"] = out["episodes"].astype(int)
-    out["resolution_rate"] = [metric_value(r, d, True) for r, d in
-                              zip(out["resolved_episodes"], out["determined_episodes"], strict=True)]
+    rates = [metric_value(r, d, True) for r, d in zip(out["resolved_episodes"], out["determined_episodes"],
+                                                        strict=True)]
+    out["resolution_rate"] = pd.Series(rates, index=out.index, dtype="float64")  # NaN where no outcome is known
     out["kind"] = [path_kind(str(p)) for p in out["channel_path"]]
     out["path_text"] = [str(p).replace(">", " → ") for p in out["channel_path"]]
     out["label"] = [f"{format_count(e)} · {format_rate(r, 0) if r is not None else '—'} resolved"
-                    for e, r in zip(out["episodes"], out["resolution_rate"], strict=True)]
+                    for e, r in zip(out["episodes"], rates, strict=True)]
     return out[columns]
 
 
