@@ -68,8 +68,9 @@ def ranked_rate_chart(frame: pd.DataFrame, *, member_title: str, metric_label: s
     order = shown["member"].tolist()
     top = float(shown["value"].max())
     y = alt.Y("member:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    right = max(top * 1.6, 0.01)
     x = alt.X("value:Q", title=f"{metric_label} (%)", axis=alt.Axis(format=".0%", tickCount=5),
-              scale=alt.Scale(domain=[0, max(top * 1.45, 0.01)], nice=False))
+              scale=alt.Scale(domain=[0, right], nice=False))
     tooltip = [alt.Tooltip("member:N", title=member_title), alt.Tooltip("value_text:N", title=metric_label),
                alt.Tooltip("cases_text:N", title="Contacts judged")]
     bars = alt.Chart(shown).mark_bar(height=BAR_HEIGHT * 0.7, cursor="pointer" if selectable else "default").encode(
@@ -80,8 +81,9 @@ def ranked_rate_chart(frame: pd.DataFrame, *, member_title: str, metric_label: s
     )
     if selectable:
         bars = bars.add_params(alt.selection_point(name=SELECTION, fields=["member"], on="click"))
-    labels = alt.Chart(shown).mark_text(align="left", dx=6, fontSize=FONT_SIZE, color=TEXT_COLOUR).encode(
-        y=alt.Y("member:N", sort=order), x="value:Q", text="label:N")
+    # the figures in a column at the right edge, clear of the dashed line of the overall figure
+    labels = alt.Chart(shown).mark_text(align="right", dx=-2, fontSize=FONT_SIZE, color=TEXT_COLOUR).encode(
+        y=alt.Y("member:N", sort=order), x=alt.datum(right), text="label:N")
     layers: list[alt.Chart] = [bars, labels]
     if overall is not None:
         rule = pd.DataFrame({"value": [overall], "text": [f"All: {format_rate(overall)}"]})
@@ -132,7 +134,7 @@ def paths_chart(frame: pd.DataFrame, *, top: int = 12) -> alt.TopLevelMixin:
         x=alt.X("episodes:Q", title="Episodes (by their first contact)", axis=alt.Axis(format=",d", tickCount=5),
                 scale=alt.Scale(domain=[0, most * 1.5], nice=False)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(PATH_KINDS), range=list(PATH_COLOURS)),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="top", labelLimit=320)),
         tooltip=[alt.Tooltip("path_text:N", title="Channel path"), alt.Tooltip("episodes:Q", title="Episodes",
                                                                                format=","),
                  alt.Tooltip("label:N", title="Episodes · resolved")],

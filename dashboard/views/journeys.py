@@ -151,6 +151,10 @@ def _trends(ctx: PageContext, catalog: dict[str, Metric], weekly: pd.DataFrame) 
                f"({definition_link('first_contact_resolution')})")
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None) -> tuple[str, str | None]:
     """The ranked chart and the drill-down choice; returns (breakdown, chosen member or None)."""
     metric = catalog[RANK_METRIC]
@@ -183,10 +187,10 @@ def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None)
                     key=chart_key)
     shown = "" if len(ranked_all) <= TOP_MEMBERS else f" The {TOP_MEMBERS} highest of {len(ranked_all)} are shown."
     st.caption(
-        f"Share of contacts that were a repeat, per {label.lower()} (worst first); beside each bar the contacts "
-        f"judged. A {label.lower()} with fewer than {min_cases} contacts judged is thin (pale, ranked last): its rate "
-        f"could be chance. The dashed line is the figure for all contacts.{shown} Click a bar, or choose below, to "
-        f"see its journeys. [How is this computed?]({definition_link(RANK_METRIC)})"
+        f"Share of contacts that were a repeat, per {label.lower()} (worst first), with the contacts judged at the "
+        f"right. {_article(label).capitalize()} {label.lower()} with fewer than {min_cases} contacts judged is thin "
+        f"(pale, ranked last): its rate could be chance. The dashed line is the figure for all contacts.{shown} "
+        f"Click a bar, or choose below, to see its journeys. [How is this computed?]({definition_link(RANK_METRIC)})"
     )
     naming = naming_for(PAGE, ctx)
     with st.expander("Download"):
