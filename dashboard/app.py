@@ -49,6 +49,10 @@ PAGES = {
         st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
                 url_path="overview"),
     ],
+    "Customer": [
+        st.Page(f"{PAGE_SCRIPTS}/experience.py", title="Experience", icon=":material/sentiment_satisfied:",
+                url_path="experience"),
+    ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),
