@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, week_ticks
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
 from dashboard.formatting import format_value, target_text
 
 TONE_LABELS = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
@@ -72,15 +72,16 @@ def weekly_tone_chart(weekly: pd.DataFrame, height: int = 230) -> alt.TopLevelMi
     totals = shown.groupby("week_start")["contacts"].transform("sum")
     shown["share"] = shown["contacts"] / totals
     shown["week_text"] = [f"Week of {w:%d %b %Y}" for w in shown["week_start"]]
+    # weeks as categories, so every bar has the same width; at most about eight labels
+    shown["week_label"] = [f"{w:%d %b}" for w in shown["week_start"]]
+    weeks = [f"{w:%d %b}" for w in sorted(shown["week_start"].unique())]
+    ticks = weeks[::max(1, -(-len(weeks) // 8))]
     order = list(TONE_LABELS.values())
     shown["tone_order"] = shown["tone_label"].map({t: i for i, t in enumerate(order)})
     chart = alt.Chart(shown).mark_bar().encode(
-        x=alt.X("week_start:T", timeUnit="utcyearmonthdate", title="Week starting",
-                axis=alt.Axis(format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]))),
-        y=alt.Y("share:Q", title="Share of contacts", stack="normalize",
-                axis=alt.Axis(format=".0%", tickCount=5, titleAngle=0, titleAlign="left", titleY=-10,
-                              titleX=-40, titleBaseline="bottom")),
-        color=alt.Color("tone_label:N", title="Customer's last message", sort=order,
+        x=alt.X("week_label:O", title="Week starting", sort=weeks, axis=alt.Axis(labelAngle=0, values=ticks)),
+        y=alt.Y("share:Q", title=None, stack="normalize", axis=alt.Axis(format=".0%", tickCount=5)),
+        color=alt.Color("tone_label:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=[TONE_COLOURS[t] for t in order]),
                         legend=alt.Legend(orient="top")),
         order=alt.Order("tone_order:Q"),
@@ -136,7 +137,9 @@ def effort_by_intent_chart(frame: pd.DataFrame, *, target: float | None = None) 
     shown = frame.dropna(subset=["survey", "inferred"], how="all").copy()
     if shown.empty:
         raise ValueError("no intent has a survey or an inferred effort figure")
-    order = shown.sort_values("inferred", ascending=True, na_position="last")["intent"].tolist()
+    # hardest first: by the survey where customers answered, else by the inferred score
+    shown["sort_key"] = shown["survey"].fillna(shown["inferred"])
+    order = shown.sort_values(["sort_key", "intent"])["intent"].tolist()
     long = pd.concat([
         pd.DataFrame({"intent": shown["intent"], "measure": SURVEY, "score": shown["survey"],
                       "cases": shown["survey_answers"], "is_thin": shown["survey_thin"].astype(bool)}),
@@ -150,8 +153,8 @@ def effort_by_intent_chart(frame: pd.DataFrame, *, target: float | None = None) 
     high = min(7.0, float(long["score"].max()) + 0.3)
     if target is not None:
         low, high = min(low, target - 0.2), max(high, target + 0.2)
-    x = alt.X("score:Q", title="CES scale, 1 to 7 (7 = easiest)", scale=alt.Scale(domain=[low, high], nice=False),
-              axis=alt.Axis(format=".1f", tickCount=6))
+    x = alt.X("score:Q", title="CES scale, 1 to 7 (7 = easiest)",
+              scale=alt.Scale(domain=[low, high], nice=False, zero=False), axis=alt.Axis(format=".1f", tickCount=6))
     y = alt.Y("intent:N", title=None, sort=order)
     domain, colours = [SURVEY, INFERRED], [OKABE_ITO["blue"], OKABE_ITO["orange"]]
     links = alt.Chart(long).mark_line(color="#9AA5B1", strokeWidth=2).encode(x=x, y=y, detail="intent:N")
@@ -188,7 +191,7 @@ def confidence_chart(frame: pd.DataFrame, labels: dict[str, str], height_per_row
     shown["rung"] = shown["metric"].map(lambda m: labels.get(m, m))
     shown["rung_order"] = shown["metric"].map({m: i for i, m in enumerate(rungs)})
     shown["member_text"] = [f"{m} ({int(c):,})" for m, c in zip(shown["member"], shown["cases"], strict=True)]
-    members = list(dict.fromkeys(shown["member_text"]))
+    members = list(dict.fromkeys(shown["member_text"]))  # in the frame's order: the page puts "All" first
     shown["label"] = [f"{v:.0%}" if v >= 0.06 else "" for v in shown["value"]]
     base = alt.Chart(shown).encode(
         y=alt.Y("member_text:N", title=None, sort=members),

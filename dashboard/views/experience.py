@@ -27,6 +27,7 @@ HEADLINE_METRICS = ("csat", "customer_sentiment", "negative_start_recovery_rate"
 RECOVERY = "negative_start_recovery_rate"
 SENTIMENT_END = "customer_sentiment_end"
 EFFORT_METRICS = ("ces", "inferred_effort_score")
+TILES_PER_ROW = 3
 DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
 NO_DATA = "No contacts for these filters. Widen the dates or clear a filter in the sidebar."
 
@@ -61,7 +62,7 @@ def agents_table(frame: pd.DataFrame, metric: Metric, min_cases: int) -> pd.Data
     return pd.DataFrame({
         "Agent": [f"{a} (thin)" if t else str(a) for a, t in zip(frame["agent_name"], thin, strict=True)],
         "Team": frame["team_name"].astype(str).tolist(),
-        "Recovered": rates,
+        "Recovered (%)": [None if r is None else r * 100 for r in rates],
         "Started negative": frame["count_negative_start"].astype(int).tolist(),
         "Contacts": frame["count_contacts"].astype(int).tolist(),
     })
@@ -112,8 +113,8 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
     if all(r.value is None for r in rows):
         return rows
     by_name = {m.name: m for m in metrics}
-    columns = st.columns(len(rows))
-    for column, row in zip(columns, rows, strict=True):
+    columns = [column for _ in range(-(-len(rows) // TILES_PER_ROW)) for column in st.columns(TILES_PER_ROW)]
+    for column, row in zip(columns, rows, strict=False):
         metric = by_name[row.metric]
         delta = (format_delta(row.change.current, row.change.previous, row.unit, ctx.settings.currency)
                  if row.change else None)
@@ -125,7 +126,7 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
                       delta=delta, delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),
                       help=help_text, border=True, chart_data=[v for v in row.trend if v is not None] or None,
                       chart_type="line")
-            status = {"met": "✅ met", "missed": "❌ missed"}.get(row.status or "", "")
+            status = {"met": ":green[**met**]", "missed": ":red[**missed**]"}.get(row.status or "", "")
             noise = {NOISE_REAL: "beyond noise", NOISE_WITHIN: "within noise"}.get(row.noise, "")
             parts = [p for p in (row.target_text if row.target_text != "no target" else "",
                                  status, noise) if p]
@@ -168,7 +169,8 @@ def _feel(ctx: PageContext, catalog: dict[str, Metric]) -> bool:
         weekly = queries_experience.end_tone_by_week(ctx.warehouse_url, ctx.version, ctx.filters)
         chart = charts_experience.weekly_tone_chart(weekly)
         st.altair_chart(chart, width="stretch", theme=None)
-        st.caption("Each bar is one week (Monday to Sunday); the first and last may be partial.")
+        st.caption("Each bar is one week (Monday to Sunday), split by the share of its contacts ending negative, "
+                   "neutral and positive; the first and last week may be partial.")
         with _downloads(naming):
             chart_download_buttons(chart, subject="end tone by week", naming=naming)
     return True
@@ -181,24 +183,21 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     target = target_for(metric, ctx.settings.targets)
     st.subheader("Recovery from a negative start")
     st.caption(f"{metric.description} [How is this computed?]({definition_link(RECOVERY)})")
+    figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters, "team")
+    teams = member_rates(figures, metric, min_cases) if not figures.empty else pd.DataFrame()
+    if teams.empty or teams["value"].notna().sum() == 0:
+        st.info("No contact started negative in these filters.")
+        return
     left, right = st.columns(2)
     with left:
         weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters)
-        try:
-            chart = charts.trend_chart(weekly, label=metric.label, unit=metric.unit, target=target,
-                                       direction=metric.direction, currency=ctx.settings.currency)
-        except ValueError:
-            st.info("No contact started negative in these filters.")
-        else:
-            st.altair_chart(chart, width="stretch", theme=None)
-            with _downloads(naming):
-                chart_download_buttons(chart, subject="recovery by week", naming=naming)
+        chart = charts.trend_chart(weekly, label=metric.label, unit=metric.unit, target=target,
+                                   direction=metric.direction, currency=ctx.settings.currency)
+        st.altair_chart(chart, width="stretch", theme=None)
+        with _downloads(naming):
+            chart_download_buttons(chart, subject="recovery by week", naming=naming)
+        _team_drill_down(ctx, metric, teams)
     with right:
-        figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters, "team")
-        teams = member_rates(figures, metric, min_cases) if not figures.empty else pd.DataFrame()
-        if teams.empty or teams["value"].notna().sum() == 0:
-            st.info("No team has a contact that started negative in these filters.")
-            return
         chart = charts_experience.rate_by_member_chart(
             teams, member_label="Team", value_label=metric.label, target=target, direction=metric.direction,
             cases_label="Contacts that started negative")
@@ -207,7 +206,6 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
                    "contacts, too few to compare.")
         with _downloads(naming):
             chart_download_buttons(chart, subject="recovery by team", naming=naming)
-    _team_drill_down(ctx, metric, teams)
     _agent_ranking(ctx, metric)
 
 
@@ -233,7 +231,7 @@ def _team_drill_down(ctx: PageContext, metric: Metric, teams: pd.DataFrame) -> N
     if frame.empty:
         st.info(f"No human agent handled {team}'s contacts in these filters (the bot may have handled them all).")
         return
-    table = agents_table(frame, metric, min_cases)
+    table = agents_table(frame, metric, min_cases).drop(columns=["Team"])
     st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
     st.caption(f"{total} agent{'s' if total != 1 else ''} of {team}, most contacts first. \"Thin\": fewer than "
                f"{min_cases} contacts that started negative.")
@@ -242,8 +240,10 @@ def _team_drill_down(ctx: PageContext, metric: Metric, teams: pd.DataFrame) -> N
 
 
 _AGENT_COLUMNS = {
-    "Recovered": st.column_config.ProgressColumn("Recovered from a negative start", format="percent", min_value=0,
-                                                 max_value=1),
+    "Recovered (%)": st.column_config.ProgressColumn(
+        "Recovered", format="%.0f%%", min_value=0, max_value=100,
+        help="Of the agent's contacts that started negative, the share whose customer's last message was no longer "
+             "negative"),
     "Started negative": st.column_config.NumberColumn("Started negative", format="localized"),
     "Contacts": st.column_config.NumberColumn("Contacts", format="localized"),
 }
@@ -299,9 +299,9 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         fitted = pd.Timestamp(model["fitted_at"])
         mae, baseline = float(model["heldout_mae"]), model["baseline_heldout_mae"]
         columns = st.columns(4)
-        columns[0].metric("Typical error, one contact", f"±{mae:.2f} CES points", border=True,
-                          help="Mean absolute error on the contacts held out of the fit (core.enr_effort_model."
-                               "heldout_mae).")
+        columns[0].metric("Typical error per contact", f"±{mae:.2f}", border=True,
+                          help="In CES points: the mean absolute error on the contacts held out of the fit "
+                               "(core.enr_effort_model.heldout_mae).")
         columns[1].metric("Always guessing the mean", f"±{float(baseline):.2f}" if baseline is not None else "—",
                           border=True, help="The same error for a model that always predicts the training mean.")
         columns[2].metric("Variance explained (R²)", f"{float(model['r_squared']):.2f}", border=True,
@@ -320,7 +320,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         return
     chart = charts_experience.effort_by_intent_chart(frame, target=target_for(ces, ctx.settings.targets))
     st.altair_chart(chart, width="stretch", theme=None)
-    st.caption(f"Means over the period, intents ordered by inferred effort (easiest at the top). A hollow dot: fewer "
+    st.caption(f"Means over the period, hardest intents at the top (by survey CES). A hollow dot: fewer "
                f"than {ctx.settings.metrics.min_cases} survey answers. The dashed line is the "
                f"{(target_text(target_for(ces, ctx.settings.targets), ces.unit, ces.direction) or 'no target').lower()}"
                f" of {ces.label}; {inferred.label} has the same scale.")
@@ -338,7 +338,10 @@ def _confidence(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     current = overall[overall["period"] == queries.CURRENT] if not overall.empty else overall
     frames = [current.assign(member="All episodes")]
     if not by_team.empty:
-        frames.append(by_team[by_team["period"] == queries.CURRENT])
+        teams = by_team[by_team["period"] == queries.CURRENT]
+        confirmed = teams[teams["metric"] == rungs[0]].set_index("member")["value"]
+        frames.append(teams.assign(order=teams["member"].map(confirmed)).sort_values(
+            ["order", "member"], ascending=[False, True]).drop(columns=["order"]))
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[frame["metric"].isin(rungs)].assign(cases=lambda f: f["denominator"])
     labels = {name: catalog[name].label for name in rungs}
