@@ -126,8 +126,8 @@ def _agent_ranking(url: str, version: str, start: dt.date, end: dt.date, lists: 
         " rank_best, rank_worst, agents_ranked, agents_thin from ranked"
         " where rank_best <= :top or rank_worst <= :top"
         " union all"
-        " select null, null, null, 0, 0, 0, null, null, max(agents_ranked), max(agents_thin) from counted"
-        " where not exists (select 1 from ranked)"
+        " select null, null, null, 0, 0, 0, null, null, coalesce(max(agents_ranked), 0),"
+        " coalesce(max(agents_thin), 0) from counted having not exists (select 1 from ranked)"
         " order by rank_best"
     )
     frame = _query(url, sql, {**_params(start, end, lists), "min_cases": min_cases, "top": top})
