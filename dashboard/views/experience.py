@@ -202,8 +202,10 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
             teams, member_label="Team", value_label=metric.label, target=target, direction=metric.direction,
             cases_label="Contacts that started negative")
         st.altair_chart(chart, width="stretch", theme=None)
+        unassigned = (" \"unassigned\": contacts no team's queue took (most stayed with the bot)."
+                      if "unassigned" in set(teams["member"]) else "")
         st.caption(f"Per team, of its contacts that started negative. \"Thin\": fewer than {min_cases} such "
-                   "contacts, too few to compare.")
+                   f"contacts, too few to compare.{unassigned}")
         with _downloads(naming):
             chart_download_buttons(chart, subject="recovery by team", naming=naming)
     _agent_ranking(ctx, metric)
@@ -264,15 +266,16 @@ def _agent_ranking(ctx: PageContext, metric: Metric) -> None:
     count = int(ranked["agents_ranked"].iloc[0])
     best = ranked[ranked["rank_best"] <= top].sort_values("rank_best")
     worst = ranked[ranked["rank_worst"] <= top].sort_values("rank_worst")
-    left, right = st.columns(2)
-    for column, title, rows, subject in ((left, f"Best {min(top, count)}", best, "agents best recovery"),
-                                         (right, f"Weakest {min(top, count)}", worst, "agents weakest recovery")):
-        with column:
-            st.markdown(title)
-            table = agents_table(rows, metric, min_cases)
-            st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
-            with _downloads(naming):
-                table_download_buttons(table, subject=subject, naming=naming)
+    # one above the other: side by side, the five columns do not fit half a screen
+    for title, rows, subject in ((f"Weakest {min(top, count)}: the lowest recovery first", worst,
+                                  "agents weakest recovery"),
+                                 (f"Best {min(top, count)}: the highest recovery first", best,
+                                  "agents best recovery")):
+        st.markdown(title)
+        table = agents_table(rows, metric, min_cases)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
+        with _downloads(naming):
+            table_download_buttons(table, subject=subject, naming=naming)
     st.caption(f"Ranked: {count} agent{'s' if count != 1 else ''} with at least {min_cases} contacts that started "
                f"negative. Not ranked: {thin} with fewer (too few to compare). With fewer than {2 * top} ranked, an "
                "agent can appear in both lists.")

@@ -104,7 +104,10 @@ def test_experience_on_the_demo_warehouse(monkeypatch: pytest.MonkeyPatch, demo_
     ranked = agents[agents["negative"] >= MIN_CASES]
     assert len(ranked) > 0
     tables = [frame.value for frame in at.dataframe if "Started negative" in frame.value.columns]
-    best = tables[0]
+    worst, best = tables[0], tables[1]
+    assert len(worst) == min(10, len(ranked))
+    low_rate = (ranked["recovered"] / ranked["negative"]).min() * 100
+    assert worst["Recovered (%)"].iloc[0] == pytest.approx(low_rate)
     assert len(best) == min(10, len(ranked))
     top_rate = (ranked["recovered"] / ranked["negative"]).max() * 100
     assert best["Recovered (%)"].iloc[0] == pytest.approx(top_rate)
