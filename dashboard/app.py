@@ -52,6 +52,8 @@ PAGES = {
     "Customer": [
         st.Page(f"{PAGE_SCRIPTS}/journeys.py", title="Journeys and repeat contact", icon=":material/replay:",
                 url_path="journeys"),
+        st.Page(f"{PAGE_SCRIPTS}/experience.py", title="Experience", icon=":material/sentiment_satisfied:",
+                url_path="experience"),
     ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
