@@ -9,12 +9,24 @@ import streamlit as st
 from dashboard import charts, queries
 from dashboard import queries_signals as signals_queries
 from dashboard.charts import OKABE_ITO
+from dashboard.download_buttons import MIME, Download, chart_download_buttons, naming_for, render_downloads
+from dashboard.exports import (
+    DefinitionUsed,
+    KpiPack,
+    PackChart,
+    Sheet,
+    chart_png,
+    filters_in_words,
+    kpi_pack_pdf,
+    tables_xlsx,
+)
+from dashboard.exports import ScorecardRow as PackRow
 from dashboard.filters import COMPARE_LAST_YEAR
-from dashboard.formatting import format_value
+from dashboard.formatting import format_as_of, format_value
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, attainment_by_member, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
-from etl.catalog import Metric
+from etl.catalog import Metric, target_for
 
 # The measures a KPI review opens with, in reading order; names absent from the catalog are skipped.
 SCORECARD_METRICS = (
@@ -99,7 +111,7 @@ def _verdict(rows: list[ScorecardRow]) -> None:
     st.markdown("  \n".join(parts))
 
 
-def _quadrant(ctx: PageContext, metrics: list[Metric]) -> None:
+def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, object]:
     st.subheader("Efficiency × Empathy")
     breakdown = st.segmented_control("Compare", list(BREAKDOWN_LABELS), format_func=BREAKDOWN_LABELS.get,
                                      default="segment", key="executive_breakdown") or "segment"
@@ -114,7 +126,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> None:
     except ValueError:
         st.info(f"No {BREAKDOWN_LABELS[breakdown].lower()} has both SLA and XLA figures with enough cases for these "
                 "filters.")
-        return
+        return attainment, None
     st.altair_chart(chart, width="stretch", theme=None)
     melons = attainment[attainment["is_watermelon"]]
     st.caption(
@@ -125,6 +137,9 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> None:
     )
     if not melons.empty:
         st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
+    with st.expander("Download"):
+        chart_download_buttons(chart, subject="Efficiency x Empathy", naming=naming_for("Executive review", ctx))
+    return attainment, chart
 
 
 def _rate(value: object) -> str:
@@ -198,6 +213,65 @@ def _signals(ctx: PageContext) -> None:
             st.markdown("\n".join(f"- {kind}: {count}" for kind, count in kinds.items()))
 
 
+PACK_TRENDS = ("service_level", "first_contact_resolution", "csat", "true_containment_rate")
+
+
+def pack_scorecard(rows: list[ScorecardRow]) -> list[PackRow]:
+    """The scorecard as the PDF pack prints it (pure)."""
+    out = []
+    for row in rows:
+        change = row.change
+        delta = row.change_text.split(" · ")[0] if row.change_text else "—"
+        interval = row.change_text.split(" · ", 1)[1] if " · " in row.change_text else ""
+        out.append(PackRow(label=row.label + (" (thin)" if row.is_thin else ""), current=row.value_text,
+                           target=row.target_text, change=delta, interval=interval,
+                           within_noise=bool(change is not None and change.within_noise),
+                           status=row.status))
+    return out
+
+
+def _pack_bytes(ctx: PageContext, rows: list[ScorecardRow], metrics: list[Metric], quadrant: object) -> bytes:
+    """The KPI-review pack for the current filters: scorecard, the quadrant and key weekly trends, stamped with
+    the filters, the as-of time and the definition versions. Made only when the button is clicked."""
+    by_name = {m.name: m for m in metrics}
+    weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, [n for n in PACK_TRENDS if n in by_name],
+                                    ctx.filters)
+    pictures = []
+    if quadrant is not None:
+        pictures.append(PackChart("Efficiency × Empathy", chart_png(quadrant)))
+    for name in PACK_TRENDS:
+        metric = by_name.get(name)
+        series = weekly[weekly["metric"] == name] if not weekly.empty else weekly
+        if metric is None or series.empty or series["value"].notna().sum() == 0:
+            continue
+        chart = charts.trend_chart(series, label=metric.label, unit=metric.unit,
+                                   target=target_for(metric, ctx.settings.targets), direction=metric.direction,
+                                   currency=ctx.settings.currency)
+        pictures.append(PackChart(f"{metric.label}, weekly", chart_png(chart, title=metric.label)))
+    as_of = format_as_of(ctx.as_of.to_pydatetime() if ctx.as_of is not None else None, ctx.timezone)
+    shown = {r.metric for r in rows}
+    pack = KpiPack(
+        title="KPI review", filters=filters_in_words(ctx.filters), as_of=as_of, scorecard=pack_scorecard(rows),
+        charts=pictures,
+        definitions=[DefinitionUsed(m.name, m.version, m.variant) for m in metrics if m.name in shown],
+    )
+    return kpi_pack_pdf(pack)
+
+
+def _page_downloads(ctx: PageContext, rows: list[ScorecardRow], metrics: list[Metric],
+                    attainment: pd.DataFrame, quadrant: object) -> None:
+    naming = naming_for("Executive review", ctx)
+    sheets = [Sheet("Scorecard", scorecard_frame(rows).drop(columns=["Weekly trend"]))]
+    if not attainment.empty:
+        sheets.append(Sheet("Efficiency x Empathy", attainment))
+    render_downloads([
+        Download("KPI pack (PDF)", naming.file_name("KPI review", "pdf"), MIME["pdf"],
+                 "download-executive-pack-pdf", lambda: _pack_bytes(ctx, rows, metrics, quadrant)),
+        Download("All tables (Excel)", naming.file_name("tables", "xlsx"), MIME["xlsx"],
+                 "download-executive-tables-xlsx", lambda: tables_xlsx(sheets, currency=ctx.settings.currency)),
+    ])
+
+
 def render() -> None:
     ctx = context()
     page_header("Executive review", "Are we meeting our service and experience targets, and is the change real?",
@@ -223,7 +297,11 @@ def render() -> None:
             st.info("No figures for these filters. Widen the dates or clear a filter in the sidebar.")
             return
         _verdict(rows)
-        _quadrant(ctx, metrics)
+        attainment, quadrant = _quadrant(ctx, metrics)
         _signals(ctx)
+        st.subheader("Take it to the meeting")
+        st.caption("The PDF pack holds the scorecard, the Efficiency × Empathy view and key weekly trends for the "
+                   "filters shown, stamped with the filters, the as-of time and the definition versions.")
+        _page_downloads(ctx, rows, metrics, attainment, quadrant)
     except queries.DataUnavailable as error:
         st.warning(str(error))

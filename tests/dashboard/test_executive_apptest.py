@@ -50,3 +50,30 @@ def test_last_year_comparison_outside_the_data_says_so(monkeypatch: pytest.Monke
     at = _app(monkeypatch, demo_warehouse_url, {"compare": "last_year"})
     assert not at.exception
     assert "No comparison" in _texts(at.caption)
+
+
+def test_the_kpi_pack_and_the_tables_workbook(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    import io
+    import re
+
+    import openpyxl
+
+    from dashboard.views import executive
+
+    made: dict[str, bytes] = {}
+
+    def keep(downloads: list) -> None:
+        for download in downloads:
+            made[download.label] = download.make()
+
+    monkeypatch.setattr(executive, "render_downloads", keep)
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    pdf = made["KPI pack (PDF)"]
+    assert pdf.startswith(b"%PDF")
+    workbook = openpyxl.load_workbook(io.BytesIO(made["All tables (Excel)"]))
+    assert workbook.sheetnames[0] == "Scorecard"
+    labels = [row[0].value for row in workbook["Scorecard"].iter_rows(min_row=2)]
+    assert "Service level" in labels
+    # the pack is compressed; its page count is visible in the trailer objects
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
