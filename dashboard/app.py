@@ -49,6 +49,10 @@ PAGES = {
         st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
                 url_path="overview"),
     ],
+    "Accounts": [
+        st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
+                url_path="risk"),
+    ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),
