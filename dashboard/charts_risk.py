@@ -18,8 +18,9 @@ BAR_HEIGHT = 30  # pixels per bar of a horizontal bar chart
 SMALL_HEIGHT = 260
 
 
-def _bar_height(rows: int) -> int:
-    return max(120, BAR_HEIGHT * rows)
+def _bar_height(rows: int) -> alt.Step:
+    """A fixed height per bar, so a chart with more bars grows instead of squeezing them."""
+    return alt.Step(BAR_HEIGHT)
 
 
 def calibration_chart(frame: pd.DataFrame, height: int = SMALL_HEIGHT) -> alt.TopLevelMixin:
@@ -124,7 +125,8 @@ def revenue_bars(frame: pd.DataFrame, *, category: str, unit: str = "money", cur
     order = list(shown["member"])
     base = alt.Chart(shown).encode(
         y=alt.Y("member:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("value:Q", title=f"{scale.unit_label}", axis=alt.Axis(format=scale.number_format, tickCount=4),
+        x=alt.X("value:Q", title=f"{scale.unit_label}", axis=alt.Axis(
+            format="~s" if unit == "money" else scale.number_format, tickCount=4),
                 scale=alt.Scale(domain=[0, float(shown["value"].max()) * 1.25])),
         tooltip=[alt.Tooltip("member:N", title=category), alt.Tooltip("value_text:N", title="Figure")],
     )

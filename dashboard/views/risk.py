@@ -146,6 +146,39 @@ def rule_bands_words(bands: tuple[tuple[int, float], ...] = RULE_BANDS) -> str:
     return ", ".join(parts)
 
 
+def short_money(value: float | None, currency: str = "USD") -> str:
+    """Money to three significant figures with k, M or B, for figures read at a glance: $1.26M, $793k, $512.
+    The currency symbol or code comes from format_value."""
+    if value is None or math.isnan(value):
+        return MISSING
+    prefix, suffix = format_value(0.0, "money", currency).split("0.00")
+    sign = "-" if value < 0 else ""
+    rounded = float(f"{abs(value):.3g}")
+    for scale, letter in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if rounded >= scale:
+            return f"{sign}{prefix}{rounded / scale:g}{letter}{suffix}"
+    return f"{sign}{prefix}{abs(value):,.0f}{suffix}"
+
+
+def short_figure(value: float | None, unit: str, currency: str = "USD") -> str:
+    """A figure in its unit (format_value), money shortened (short_money)."""
+    return short_money(value, currency) if unit == "money" else format_value(value, unit, currency)
+
+
+def short_delta(current: float | None, previous: float | None, unit: str, currency: str = "USD") -> str | None:
+    """The change from the previous period as format_delta writes it, money shortened: '+$1.06M (+545.8%)'."""
+    if unit != "money" or current is None or previous is None:
+        return format_delta(current, previous, unit, currency)
+    change = float(current) - float(previous)
+    magnitude = short_money(abs(change), currency)
+    if not any(character in "123456789" for character in magnitude):
+        return magnitude
+    text = ("+" if change > 0 else "-") + magnitude
+    if float(previous) != 0:
+        text += f" ({change / abs(float(previous)) * 100:+.1f}%)"
+    return text
+
+
 def reason_text(*reasons: object) -> str:
     """The account's reasons (strongest first) as one line; rule points read '(+2 points)'."""
     kept = [str(r) for r in reasons if r is not None and not (isinstance(r, float) and math.isnan(r)) and str(r)]
@@ -154,7 +187,7 @@ def reason_text(*reasons: object) -> str:
 
 
 def local_time_text(stamp: Any, timezone: str) -> str:
-    """A naive UTC timestamp as '22 Nov 2026, 23:29 (Europe/Rome)'."""
+    """A naive UTC timestamp as '22 Nov 2026 at 23:29 Europe/Rome'."""
     if stamp is None or pd.isna(stamp):
         return MISSING
     moment = pd.Timestamp(stamp).to_pydatetime().replace(tzinfo=dt.UTC)
@@ -162,7 +195,7 @@ def local_time_text(stamp: Any, timezone: str) -> str:
         local = moment.astimezone(zoneinfo.ZoneInfo(timezone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         local, timezone = moment, "UTC"
-    return f"{local.day} {local:%b %Y, %H:%M} ({timezone})"
+    return f"{local.day} {local:%b %Y} at {local:%H:%M} {timezone}"
 
 
 def accounts_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +243,7 @@ def member_frame(figures: pd.DataFrame, metric: str, unit: str, currency: str) -
                 else str(m).replace("_", " ")) for m in rows["member"]]
     values = pd.to_numeric(rows["value"])
     return pd.DataFrame({"member": members, "value": values.to_numpy(),
-                         "value_text": [format_value(None if pd.isna(v) else float(v), unit, currency)
+                         "value_text": [short_figure(None if pd.isna(v) else float(v), unit, currency)
                                         for v in values]})
 
 
@@ -222,8 +255,10 @@ def _pager(label: str, key: str, total: int) -> int:
     pages = queries_risk.page_count(total)
     if total <= queries_risk.ROWS_PER_PAGE:
         return 0
-    chosen = st.number_input(f"{label}: page (of {pages}, {queries_risk.ROWS_PER_PAGE} a page)", min_value=1,
-                             max_value=pages, value=1, step=1, key=key)
+    column, _ = st.columns([1, 3])
+    with column:
+        chosen = st.number_input(f"{label}: page (of {pages}, {queries_risk.ROWS_PER_PAGE} a page)", min_value=1,
+                                 max_value=pages, value=1, step=1, key=key)
     return int(chosen) - 1
 
 
@@ -249,9 +284,9 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
     for column, row in zip(st.columns(len(rows)), rows, strict=True):
         delta = None
         if row.metric in METRICS_WITH_CHANGE and row.change is not None:
-            delta = format_delta(row.change.current, row.change.previous, row.unit, currency)
+            delta = short_delta(row.change.current, row.change.previous, row.unit, currency)
         with column:
-            st.metric(row.label, row.value_text, delta=delta,
+            st.metric(row.label, short_figure(row.value, row.unit, currency), delta=delta,
                       delta_color="off" if delta is None or is_flat(delta) else "inverse",
                       help=catalog[row.metric].description, border=True)
     links = " · ".join(f"[{catalog[m].label}]({definition_link(m)})" for m in HEADLINE_METRICS if m in catalog)
@@ -290,9 +325,11 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
                           help=f"Band: low below {MEDIUM_RISK_FROM:.0%}, medium below {HIGH_RISK_FROM:.0%}, "
                                f"high from {HIGH_RISK_FROM:.0%}.")
         columns[1].metric("Band", band, border=True)
-        columns[2].metric("ARR", format_value(float(account["arr_amount"]), "money", currency), border=True)
-        columns[3].metric("Revenue at risk", format_value(float(account["revenue_at_risk"]), "money", currency),
-                          border=True, help="Churn risk × ARR.")
+        columns[2].metric("ARR", short_money(float(account["arr_amount"]), currency), border=True,
+                          help=format_value(float(account["arr_amount"]), "money", currency))
+        columns[3].metric("Revenue at risk", short_money(float(account["revenue_at_risk"]), currency), border=True,
+                          help="Churn risk × ARR: "
+                          + format_value(float(account["revenue_at_risk"]), "money", currency))
         reasons = [r for r in (account["reason_1"], account["reason_2"], account["reason_3"])
                    if r is not None and not pd.isna(r)]
         is_rule = str(account["risk_method"]) == "rule"
@@ -446,8 +483,8 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     def delta(column: str, unit: str) -> str | None:
         if not compare:
             return None
-        return format_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
-                            currency)
+        return short_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
+                           currency)
 
     figures = (
         ("Accounts churned", "count_churned", "count", "Accounts whose CRM churn date is in the period."),
@@ -459,14 +496,14 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     for column, (label, field, unit, help_text) in zip(st.columns(len(figures)), figures, strict=True):
         change = delta(field, unit)
         with column:
-            st.metric(label, format_value(float(now[field]), unit, currency), delta=change,
+            st.metric(label, short_figure(float(now[field]), unit, currency), delta=change,
                       delta_color="off" if change is None or is_flat(change) else "inverse", help=help_text,
                       border=True)
     count_silent = int(now["count_silent"])
     words = (f"Without a word: {int(now['count_without_a_word'])} "
-             f"({format_value(float(now['without_a_word_arr_amount']), 'money', currency)}); after bots only: "
+             f"({short_money(float(now['without_a_word_arr_amount']), currency)} ARR); after bots only: "
              f"{int(now['count_after_bots_only'])} "
-             f"({format_value(float(now['after_bots_only_arr_amount']), 'money', currency)}); an account can be both.")
+             f"({short_money(float(now['after_bots_only_arr_amount']), currency)} ARR); an account can be both.")
     if compare:
         words += f" Changes are against churns of {compare_start:%d %b %Y} – {compare_end:%d %b %Y}."
     st.caption(words)
