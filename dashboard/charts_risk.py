@@ -25,7 +25,8 @@ def _bar_height(rows: int) -> alt.Step:
 
 def calibration_chart(frame: pd.DataFrame, height: int = SMALL_HEIGHT) -> alt.TopLevelMixin:
     """Held-out accounts by decile of predicted risk: mean predicted (across) against the share that churned
-    (up), one point per decile, with the diagonal where the two agree.
+    (up), one point per decile (no line between them: under the rule several deciles share one probability),
+    with the diagonal where the two agree.
 
     `frame` has decile, count_accounts, mean_predicted, observed_rate, count_churned."""
     shown = frame.dropna(subset=["mean_predicted", "observed_rate"]).copy()
@@ -48,12 +49,11 @@ def calibration_chart(frame: pd.DataFrame, height: int = SMALL_HEIGHT) -> alt.To
         tooltip=[alt.Tooltip("decile_text:N", title="Group"), alt.Tooltip("predicted_text:N", title="Predicted"),
                  alt.Tooltip("observed_text:N", title="Churned")],
     )
-    line = base.mark_line(color=OKABE_ITO["blue"], strokeWidth=2)
-    points = base.mark_circle(color=OKABE_ITO["blue"], size=90, opacity=1)
+    points = base.mark_circle(color=OKABE_ITO["blue"], size=110, opacity=1)
     key = alt.Chart(pd.DataFrame({"text": ["- - -  predicted = observed"]})).mark_text(
         align="right", baseline="bottom", fontSize=FONT_SIZE - 1, color=TARGET_COLOUR).encode(
         x=alt.value("width"), y=alt.value("height"), yOffset=alt.value(-6), text="text:N")
-    chart = alt.layer(diagonal, line, points, key).properties(height=height, width="container")
+    chart = alt.layer(diagonal, points, key).properties(height=height, width="container")
     return apply_theme(chart)
 
 

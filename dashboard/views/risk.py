@@ -285,6 +285,7 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
         delta = None
         if row.metric in METRICS_WITH_CHANGE and row.change is not None:
             delta = short_delta(row.change.current, row.change.previous, row.unit, currency)
+            delta = None if is_flat(delta) else delta
         with column:
             st.metric(row.label, short_figure(row.value, row.unit, currency), delta=delta,
                       delta_color="off" if delta is None or is_flat(delta) else "inverse",
@@ -302,14 +303,16 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
 
 
 def _fit_summary(ctx: PageContext, fit: dict[str, Any]) -> None:
-    if fit["method"] == "logit":
-        who = f"a logistic regression fitted {local_time_text(fit['fitted_at'], ctx.timezone)}"
-    else:
-        who = (f"the points rule (fallback: {fit.get('fallback_reason') or 'too few churned accounts'}), "
-               f"run {local_time_text(fit['fitted_at'], ctx.timezone)}")
     auc = fit.get("heldout_auc")
-    st.markdown(f"Scored by {who}. On {int(fit['n_test'] or 0)} accounts it was not fitted on, "
-                f"{auc_words(None if auc is None else float(auc))}. See *How far to trust the scores* below.")
+    ranking = auc_words(None if auc is None else float(auc))
+    when = local_time_text(fit["fitted_at"], ctx.timezone)
+    if fit["method"] == "logit":
+        text = (f"Scored by a logistic regression fitted {when}. On {int(fit['n_test'] or 0)} accounts it was not "
+                f"fitted on, {ranking}.")
+    else:
+        text = (f"Scored by a simple points rule ({when}), used while too few accounts have churned to fit a model. "
+                f"On the {int(fit['n_test'] or 0)} accounts whose outcome is known, {ranking}.")
+    st.markdown(f"{text} See *How far to trust the scores* below.")
 
 
 def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd.Series,
@@ -483,8 +486,9 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     def delta(column: str, unit: str) -> str | None:
         if not compare:
             return None
-        return short_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
+        text = short_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
                            currency)
+        return None if is_flat(text) else text
 
     figures = (
         ("Accounts churned", "count_churned", "count", "Accounts whose CRM churn date is in the period."),
