@@ -8,6 +8,7 @@ marts tables read by dashboard.queries_risk. The pure helpers here turn the mode
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import zoneinfo
@@ -19,6 +20,7 @@ import streamlit as st
 from dashboard import charts_risk, queries, queries_risk
 from dashboard.charts import OKABE_ITO
 from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, table_download_buttons
+from dashboard.filters import Filters
 from dashboard.formatting import MISSING, format_delta, format_value, is_flat
 from dashboard.scorecard import ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
@@ -144,6 +146,13 @@ def rule_bands_words(bands: tuple[tuple[int, float], ...] = RULE_BANDS) -> str:
             span = f"{lowest}-{following - 1}"
         parts.append(f"{span} → {probability:.0%}")
     return ", ".join(parts)
+
+
+def accounts_table_key(filters: Filters, page: int) -> str:
+    """The widget key of the accounts table: it changes with the filters and the page, so that a selected row
+    never silently points at another account once the rows change."""
+    digest = hashlib.sha256(repr((filters.start, filters.end, filters.lists)).encode()).hexdigest()[:10]
+    return f"risk_accounts_{digest}_p{page + 1}"
 
 
 def short_money(value: float | None, currency: str = "USD") -> str:
@@ -402,7 +411,7 @@ def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming
     event = st.dataframe(
         table.style.map(lambda b: "color: #D55E00; font-weight: 600" if b == "High" else "", subset=["Band"]),
         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=f"risk_accounts_p{page + 1}",
+        key=accounts_table_key(ctx.filters, page),
         column_config={
             "ARR": st.column_config.NumberColumn(f"ARR ({currency})", format="localized"),
             "Churn risk": st.column_config.ProgressColumn("Churn risk", min_value=0.0, max_value=1.0,

@@ -13,7 +13,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views.risk import short_money
+from dashboard.filters import Filters
+from dashboard.views.risk import accounts_table_key, short_money
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGE = "page_scripts/risk.py"
@@ -163,9 +164,10 @@ def test_a_segment_filter_narrows_figures_and_accounts(
 def test_selecting_an_account_shows_its_reasons_and_contacts(
     monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str, independent: duckdb.DuckDBPyConnection,
 ) -> None:
-    at = _app(monkeypatch, demo_warehouse_url, state={"risk_accounts_p1": {"selection": {"rows": [0], "columns": []}}})
-    assert not at.exception
     start, end = _default_period(independent)
+    key = accounts_table_key(Filters(start=start, end=end), 0)
+    at = _app(monkeypatch, demo_warehouse_url, state={key: {"selection": {"rows": [0], "columns": []}}})
+    assert not at.exception
     name = _active_accounts(independent, start, end)[0][0]
     account_id, segment, industry, contacts, reason = independent.execute(
         "select account_id, segment, industry, count_window_contacts, reason_1 from core.fct_account_risk"

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import charts_risk, queries_risk
 from dashboard.charts import OKABE_ITO
+from dashboard.filters import Filters
 from dashboard.views import risk
 
 # ---------------------------------------------------------------- words
@@ -116,6 +117,15 @@ def test_member_frame_names_the_silent_accounts() -> None:
     frame = risk.member_frame(figures, "revenue_at_risk", "money", "USD")
     assert frame["member"].tolist() == ["billing dispute", "No contact in the window (silent accounts)"]
     assert frame["value_text"].tolist() == ["$1.5k", "$200"]
+
+
+def test_the_accounts_table_key_changes_with_filters_and_page() -> None:
+    filters = Filters(start=dt.date(2026, 8, 24), end=dt.date(2026, 11, 21))
+    key = risk.accounts_table_key(filters, 0)
+    assert key.startswith("risk_accounts_") and key.endswith("_p1")
+    assert risk.accounts_table_key(filters, 0) == key
+    assert risk.accounts_table_key(filters, 1) != key
+    assert risk.accounts_table_key(Filters(start=filters.start, end=filters.end, segments=("smb",)), 0) != key
 
 
 def test_pages_of_fifty() -> None:
