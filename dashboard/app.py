@@ -54,6 +54,9 @@ PAGES = {
                 url_path="journeys"),
         st.Page(f"{PAGE_SCRIPTS}/experience.py", title="Experience", icon=":material/sentiment_satisfied:",
                 url_path="experience"),
+    "Accounts": [
+        st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
+                url_path="risk"),
     ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",

@@ -1,0 +1,240 @@
+"""The queries of the Churn and revenue risk page, cached with a time to live (rules as in dashboard.queries).
+
+Figures of the catalog (revenue at risk, accounts at high risk, churned ARR, churn risk) come from
+dashboard.queries; this module reads the rest as columns of core and marts tables: the fit that scored the
+accounts (core.enr_churn_models, its calibration deciles and coefficients), the accounts of
+core.fct_account_risk, their contacts (core.fct_interactions) and the churned accounts of
+marts.signal_silent_exodus_accounts. Lists of rows are paged, ROWS_PER_PAGE a page, with the total count of
+rows in the column `total_rows`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
+
+ROWS_PER_PAGE = 50
+# the strongest effects a model card shows
+STRONGEST_EFFECTS = 8
+
+# The fit whose scores core.fct_account_risk holds (the latest run of the current model version).
+_CURRENT_FIT = (
+    "select models.* from core.enr_churn_models as models"
+    " inner join (select distinct risk_run_id, risk_fitted_at from core.fct_account_risk"
+    " where risk_run_id is not null) as scored"
+    " on scored.risk_run_id = models.run_id and scored.risk_fitted_at = models.fitted_at"
+    " order by models.fitted_at desc, models.run_id desc limit 1"
+)
+
+# Each account's contacts in its feature window, with the standard filter columns (the account's segment, as
+# marts.account_risk_daily has it), and each account without a contact in its window as one row on the
+# window's last day with channel 'none' and intent 'no_contact', as in that mart.
+_ATTRIBUTED_CONTACTS = """
+    select
+        risk.account_id,
+        interactions.date_day,
+        interactions.channel,
+        interactions.intent,
+        coalesce(queues.queue_name, interactions.queue_id) as queue_name,
+        interactions.team_name,
+        risk.segment
+    from core.fct_account_risk as risk
+    inner join core.fct_interactions as interactions
+        on interactions.account_id = risk.account_id
+        and interactions.created_at >= risk.window_start_at
+        and interactions.created_at < risk.observation_at
+    left join core.dim_queues as queues
+        on queues.queue_id = interactions.queue_id
+    union all
+    select
+        risk.account_id,
+        cast(risk.observation_at - interval '1 day' as date) as date_day,
+        'none' as channel,
+        'no_contact' as intent,
+        'unassigned' as queue_name,
+        'unassigned' as team_name,
+        risk.segment
+    from core.fct_account_risk as risk
+    where coalesce(risk.count_window_contacts, 0) = 0
+        and risk.observation_at is not null
+"""
+
+
+def _paging(page: int) -> dict[str, int]:
+    return {"limit": ROWS_PER_PAGE, "offset": max(int(page), 0) * ROWS_PER_PAGE}
+
+
+def page_count(total_rows: int, per_page: int = ROWS_PER_PAGE) -> int:
+    """How many pages `total_rows` rows fill (at least one, so a pager always has a page to show)."""
+    return max(1, -(-int(total_rows) // per_page))
+
+
+def total_rows(frame: pd.DataFrame) -> int:
+    """The `total_rows` column of a paged result (0 when the page is empty)."""
+    return 0 if frame.empty else int(frame["total_rows"].iat[0])
+
+
+# ---------------------------------------------------------------- the model
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def current_fit(url: str, version: str) -> dict[str, Any] | None:
+    """The churn-model fit that scored the accounts of core.fct_account_risk (one row of
+    core.enr_churn_models as a dict), None when no fit has scored them."""
+    frame = _query(url, _CURRENT_FIT)
+    if frame.empty:
+        return None
+    return {key: (None if not isinstance(value, str) and pd.isna(value) else value)
+            for key, value in frame.iloc[0].to_dict().items()}
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def calibration(url: str, version: str, run_id: int, model_version: str) -> pd.DataFrame:
+    """The fit's held-out accounts by decile of predicted risk: mean predicted vs observed churn rate."""
+    return _query(
+        url,
+        "select decile, count_accounts, mean_predicted, observed_rate, count_churned from core.enr_churn_calibration"
+        " where run_id = :run_id and model_version = :model_version order by decile",
+        {"run_id": int(run_id), "model_version": model_version},
+    )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def strongest_effects(url: str, version: str, run_id: int, model_version: str, method: str) -> pd.DataFrame:
+    """The fit's strongest effects: for a logit, the odds ratios furthest from 1 either way (largest
+    |coefficient|) with their 95% interval; for the rule, its warning signs by points (`coefficient` holds
+    the points)."""
+    order = "abs(coefficient) desc" if method == "logit" else "coefficient desc"
+    return _query(
+        url,
+        "select feature_name, feature_label, coefficient, std_error, odds_ratio, odds_ratio_ci_low,"
+        " odds_ratio_ci_high, p_value from core.enr_churn_coefficients"
+        " where run_id = :run_id and model_version = :model_version and feature_name <> 'intercept'"
+        f" order by {order}, feature_name limit :limit",
+        {"run_id": int(run_id), "model_version": model_version, "limit": STRONGEST_EFFECTS if method == "logit"
+         else 50},
+    )
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def accounts_at_risk(url: str, version: str, start: dt.date, end: dt.date, lists: Lists, page: int) -> pd.DataFrame:
+    """Active accounts with a contact in their feature window that the filters keep (the rows of
+    marts.account_risk_daily they are attributed to), by revenue at risk, largest first: one page."""
+    sql = f"""
+        with attributed as ({_ATTRIBUTED_CONTACTS}),
+        matching as (
+            select account_id, count(case when channel <> 'none' then 1 end) as count_matching_contacts
+            from attributed
+            where date_day between :start and :end and {_filter_sql()}
+            group by account_id
+        )
+        select
+            risk.account_id, risk.account_name, risk.segment, risk.industry, risk.arr_amount,
+            risk.churn_probability, risk.risk_band, risk.risk_points, risk.risk_method, risk.revenue_at_risk,
+            risk.reason_1, risk.reason_2, risk.reason_3, risk.count_window_contacts,
+            matching.count_matching_contacts, risk.window_start_at, risk.observation_at,
+            count(*) over () as total_rows
+        from core.fct_account_risk as risk
+        inner join matching
+            on matching.account_id = risk.account_id
+        where not risk.is_churned
+        order by risk.revenue_at_risk desc, risk.churn_probability desc, risk.account_id
+        limit :limit offset :offset
+    """
+    return _query(url, sql, {"start": start, "end": end, **_filter_params(lists), **_paging(page)})
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def account_contacts(url: str, version: str, account_id: str, page: int) -> pd.DataFrame:
+    """One account's contacts in its feature window (what the model saw), newest first: one page."""
+    sql = """
+        select
+            interactions.created_at, interactions.channel, interactions.intent, interactions.service_path,
+            coalesce(queues.queue_name, interactions.queue_id) as queue_name, interactions.team_name,
+            interactions.status, interactions.is_abandoned, interactions.is_escalated,
+            interactions.count_transfers, interactions.queue_wait_seconds, interactions.interaction_id,
+            count(*) over () as total_rows
+        from core.fct_account_risk as risk
+        inner join core.fct_interactions as interactions
+            on interactions.account_id = risk.account_id
+            and interactions.created_at >= risk.window_start_at
+            and interactions.created_at < risk.observation_at
+        left join core.dim_queues as queues
+            on queues.queue_id = interactions.queue_id
+        where risk.account_id = :account_id
+        order by interactions.created_at desc, interactions.interaction_id
+        limit :limit offset :offset
+    """
+    return _query(url, sql, {"account_id": account_id, **_paging(page)})
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def account_risk_history(url: str, version: str, account_id: str, model_version: str) -> pd.DataFrame:
+    """The account's churn probability at every stored fit of the current model version, oldest first."""
+    return _query(
+        url,
+        "select fitted_at, run_id, method, churn_probability, risk_band from core.enr_account_churn_risk"
+        " where account_id = :account_id and model_version = :model_version order by fitted_at, run_id limit 100",
+        {"account_id": account_id, "model_version": model_version},
+    )
+
+
+# ---------------------------------------------------------------- silent exodus
+
+_SEGMENT_FILTER = "(:all_segments or segment = any(:segments))"
+
+
+def _segment_params(lists: Lists) -> dict[str, Any]:
+    """The bound values of the segment filter alone (an account-level table has no channel, intent...)."""
+    params = _filter_params(lists)
+    return {"all_segments": params["all_segments"], "segments": params["segments"]}
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, compare_start: dt.date,
+                          compare_end: dt.date, lists: Lists) -> pd.DataFrame:
+    """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, and of them the
+    silent exodus (all, without a word, after bots only) with their ARR. Only the segment filter applies."""
+    sql = f"""
+        select
+            case when churned_on between :start and :end then 'current' else 'previous' end as period,
+            count(*) as count_churned,
+            coalesce(sum(arr_amount), 0) as churned_arr_amount,
+            count(case when is_silent_exodus then 1 end) as count_silent,
+            coalesce(sum(case when is_silent_exodus then arr_amount end), 0) as silent_arr_amount,
+            count(case when is_without_a_word then 1 end) as count_without_a_word,
+            coalesce(sum(case when is_without_a_word then arr_amount end), 0) as without_a_word_arr_amount,
+            count(case when is_after_bots_only then 1 end) as count_after_bots_only,
+            coalesce(sum(case when is_after_bots_only then arr_amount end), 0) as after_bots_only_arr_amount
+        from marts.signal_silent_exodus_accounts
+        where (churned_on between :start and :end or churned_on between :compare_start and :compare_end)
+            and {_SEGMENT_FILTER}
+        group by 1
+    """
+    params = {"start": start, "end": end, "compare_start": compare_start, "compare_end": compare_end,
+              **_segment_params(lists)}
+    return _query(url, sql, params)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def silent_exodus_accounts(url: str, version: str, start: dt.date, end: dt.date, lists: Lists,
+                           page: int) -> pd.DataFrame:
+    """The silent-exodus accounts that churned in the period, largest ARR first: one page."""
+    sql = f"""
+        select
+            account_id, account_name, segment, industry, arr_amount, churned_on, silence_kind, count_contacts,
+            count_bot_only_contacts, count_survey_answers, last_contact_at, count(*) over () as total_rows
+        from marts.signal_silent_exodus_accounts
+        where is_silent_exodus and churned_on between :start and :end and {_SEGMENT_FILTER}
+        order by arr_amount desc, account_id
+        limit :limit offset :offset
+    """
+    return _query(url, sql, {"start": start, "end": end, **_segment_params(lists), **_paging(page)})
