@@ -49,6 +49,10 @@ PAGES = {
         st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
                 url_path="overview"),
     ],
+    "Customer": [
+        st.Page(f"{PAGE_SCRIPTS}/automation.py", title="Automation", icon=":material/smart_toy:",
+                url_path="automation"),
+    ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),
