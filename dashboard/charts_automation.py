@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, week_ticks
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
 from dashboard.formatting import format_value
 
 # Bot outcomes from the best to the worst, bottom of the stack to the top; colour says good (greens/blues)
@@ -44,22 +44,28 @@ def outcome_chart(frame: pd.DataFrame, *, as_share: bool = True, height: int = 3
         raise ValueError("no bot sessions to draw")
     shown = frame.copy()
     shown["week_start"] = pd.to_datetime(shown["week_start"])
-    days = shown["days_in_range"] if "days_in_range" in shown else pd.Series(7, index=shown.index)
+    if "days_in_range" not in shown:
+        shown["days_in_range"] = 7
     shown["week_text"] = [f"Week of {w:%d %b %Y}" + ("" if int(d) >= 7 else f" (partial: {int(d)} of 7 days)")
-                          for w, d in zip(shown["week_start"], days, strict=True)]
+                          for w, d in zip(shown["week_start"], shown["days_in_range"], strict=True)]
     shown["order"] = [OUTCOME_ORDER.index(o) if o in OUTCOME_ORDER else len(OUTCOME_ORDER) for o in shown["outcome"]]
     shown["share_text"] = [format_value(v if pd.notna(v) else None, "rate") for v in shown["share"]]
     labels = [shown.loc[shown["outcome"] == o, "outcome_label"].iloc[0] for o in OUTCOME_ORDER
               if (shown["outcome"] == o).any()]
     colours = [OUTCOME_COLOURS[o] for o in OUTCOME_ORDER if (shown["outcome"] == o).any()]
+    shown = shown.sort_values(["week_start", "order"])
+    long_span = (shown["week_start"].max() - shown["week_start"].min()).days > 350
+    shown["week_label"] = [(f"{w:%d %b %Y}" if long_span else f"{w:%d %b}") + ("" if int(d) >= 7 else "*")
+                           for w, d in zip(shown["week_start"], shown["days_in_range"], strict=True)]
+    weeks = list(dict.fromkeys(shown["week_label"]))
     y = (alt.Y("share:Q", title="Share of the week's bot sessions", stack="zero",
                axis=alt.Axis(format=".0%", tickCount=5), scale=alt.Scale(domain=[0, 1]))
          if as_share else
          alt.Y("sessions:Q", title="Bot sessions per week", stack="zero", axis=alt.Axis(format=",.0f", tickCount=5)))
-    chart = alt.Chart(shown).mark_bar(width={"band": 0.8}).encode(
-        x=alt.X("week_start:T", timeUnit="utcyearmonthdate", title="Week starting",
-                axis=alt.Axis(format="%d %b", labelAngle=0, values=week_ticks(shown["week_start"]), grid=False),
-                scale=alt.Scale(padding=14)),
+    # weeks as categories: one bar per week whatever the number of weeks (a time axis draws slivers)
+    chart = alt.Chart(shown).mark_bar().encode(
+        x=alt.X("week_label:O", title="Week starting (* partial week)", sort=weeks,
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
         y=y,
         color=alt.Color("outcome_label:N", title=None, sort=labels,
                         scale=alt.Scale(domain=labels, range=colours),
@@ -166,7 +172,7 @@ def sentiment_handoff_chart(frame: pd.DataFrame, *, selected: str | None = None)
     dots = alt.Chart(long).mark_circle(size=150, opacity=1).encode(
         y=y,
         x=alt.X("mean:Q", title="Customer's mean sentiment (VADER compound, -1 to +1)", scale=x_scale,
-                axis=alt.Axis(format="+.1f", tickCount=9, titleAngle=0)),
+                axis=alt.Axis(format="+.1f", values=[-1, -0.5, 0, 0.5, 1], titleAngle=0)),
         color=alt.Color("side:N", title=None, scale=alt.Scale(domain=list(sides.values()),
                                                               range=[OKABE_ITO["orange"], OKABE_ITO["blue"]]),
                         legend=alt.Legend(orient="top", labelLimit=320)),
@@ -200,7 +206,7 @@ def cost_by_path_chart(frame: pd.DataFrame, *, label: str, currency: str = "USD"
     top = float(shown["value"].max())
     bars = alt.Chart(shown).mark_bar(height={"band": 0.6}).encode(
         y=y,
-        x=alt.X("value:Q", title=f"{label} ({currency.upper()})", scale=alt.Scale(domain=[0, top * 1.25 or 1]),
+        x=alt.X("value:Q", title=f"{label} ({currency.upper()})", scale=alt.Scale(domain=[0, top * 1.3 or 1]),
                 axis=alt.Axis(format=",.2f", tickCount=5, titleAngle=0)),
         color=alt.Color("path_label:N", legend=None, scale=alt.Scale(domain=order, range=colours)),
         tooltip=[alt.Tooltip("path_label:N", title="Path"), alt.Tooltip("value_text:N", title=label),

@@ -107,51 +107,47 @@ def _rate(value: Any) -> str:
     return format_value(None if value is None or pd.isna(value) else float(value), "rate")
 
 
-def highway_flags_table(flags: pd.DataFrame, threshold: float, rising_relative_change: float) -> pd.DataFrame:
+def highway_flags_table(flags: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """The Handoff Highway months and intents as a reader's table, with what triggered each flag (pure)."""
     reasons = []
     for row in flags.itertuples():
         parts = []
         if row.is_above_threshold:
-            parts.append(f"at or above {_rate(threshold)}")
+            parts.append(f"≥ {_rate(threshold)}")
         if row.is_rising:
-            parts.append(f"rising: up {rising_relative_change:.0%} or more on the month before "
-                         f"({_rate(row.previous_handoff_rate)} → {_rate(row.handoff_rate)})")
+            parts.append(f"rising {_rate(row.previous_handoff_rate)} → {_rate(row.handoff_rate)}")
         reasons.append("; ".join(parts))
     return pd.DataFrame({
         "Month": [_month(m) for m in flags["period_month"]],
         "Intent": flags["member"].astype(str).to_numpy(),
+        "Triggered by": reasons,
         "Handoff rate": [_rate(v) for v in flags["handoff_rate"]],
-        "Month before": [_rate(v) for v in flags["previous_handoff_rate"]],
         "Bot sessions": flags["count_bot_sessions"].fillna(0).astype(int).to_numpy(),
-        "Why flagged": reasons,
     })
 
 
-def repetition_flags_table(flags: pd.DataFrame, restatement_threshold: float, repeat_threshold: float,
-                           rising_relative_change: float) -> pd.DataFrame:
+def repetition_flags_table(flags: pd.DataFrame, restatement_threshold: float,
+                           repeat_threshold: float) -> pd.DataFrame:
     """The Repetition Loop months and intents as a reader's table, with what triggered each flag (pure)."""
-    rising = f"up {rising_relative_change:.0%} or more on the month before"
     reasons = []
     for row in flags.itertuples():
         parts = []
         if row.is_restatement_above_threshold:
-            parts.append(f"restatement at or above {_rate(restatement_threshold)}")
+            parts.append(f"restatement ≥ {_rate(restatement_threshold)}")
         if row.is_restatement_rising:
-            parts.append(f"restatement {rising} ({_rate(row.previous_restatement_rate)} → "
-                         f"{_rate(row.restatement_rate)})")
+            parts.append(f"restatement rising {_rate(row.previous_restatement_rate)} → {_rate(row.restatement_rate)}")
         if row.is_repeat_above_threshold:
-            parts.append(f"repeat contacts at or above {_rate(repeat_threshold)}")
+            parts.append(f"repeat contacts ≥ {_rate(repeat_threshold)}")
         if row.is_repeat_rising:
-            parts.append(f"repeat contacts {rising} ({_rate(row.previous_repeat_contact_rate)} → "
-                         f"{_rate(row.repeat_contact_rate)})")
+            parts.append(f"repeat contacts rising {_rate(row.previous_repeat_contact_rate)} → "
+                         f"{_rate(row.repeat_contact_rate)}")
         reasons.append("; ".join(parts))
     return pd.DataFrame({
         "Month": [_month(m) for m in flags["period_month"]],
         "Intent": flags["member"].astype(str).to_numpy(),
+        "Triggered by": reasons,
         "Restatement": [_rate(v) for v in flags["restatement_rate"]],
         "Repeat contacts": [_rate(v) for v in flags["repeat_contact_rate"]],
-        "Why flagged": reasons,
     })
 
 
@@ -184,7 +180,8 @@ def _chosen_intent() -> str | None:
 
 
 def _downloads_expander(label: str = "Download") -> Any:
-    return st.expander(label, icon=":material/download:")
+    """A small button that opens the download buttons of the element above it."""
+    return st.popover(label, icon=":material/download:", type="tertiary")
 
 
 def _tile(row: ScorecardRow, metric: Metric, ctx: PageContext, compare: bool) -> None:
@@ -210,6 +207,25 @@ def _tile(row: ScorecardRow, metric: Metric, ctx: PageContext, compare: bool) ->
         parts.append(f"{noise}" + (f" ({interval})" if interval else ""))
     parts.append(f"[How is this computed?]({definition_link(metric.name)})")
     st.caption(" · ".join(parts))
+
+
+def cost_sentence(frame: pd.DataFrame, currency: str) -> str:
+    """What the cost by path says, in words (pure): how a bot-then-person resolution compares with a person
+    alone, and how many resolved episodes each figure stands on."""
+    values = {str(p): (v, d) for p, v, d in zip(frame["episode_path"], frame["value"], frame["denominator"],
+                                                 strict=True) if v is not None and not pd.isna(v)}
+    if not values:
+        return ""
+    words = charts_automation.PATH_LABELS
+    counts = ", ".join(f"{words.get(p, p).lower()} {int(d):,}" for p, (_, d) in values.items())
+    text = f"Resolved episodes: {counts}."
+    if "bot_then_human" in values and "human_only" in values:
+        both, person = values["bot_then_human"][0], values["human_only"][0]
+        relation = "more" if both > person else "less" if both < person else "as much"
+        text = (f"A problem that went from the bot to a person cost **{format_value(both, 'money', currency)}** to "
+                f"resolve, {relation} than one a person handled alone "
+                f"(**{format_value(person, 'money', currency)}**). " + text)
+    return text
 
 
 def headline_table(rows: list[ScorecardRow]) -> pd.DataFrame:
@@ -257,7 +273,7 @@ def _headline(ctx: PageContext, catalog: Mapping[str, Metric], compare: bool, na
 
 def _intent_chart(frame: pd.DataFrame, *, rate_label: str, cases_label: str, threshold: float,
                   threshold_label: str, ctx: PageContext, chart_key: str, selection: str, subject: str,
-                  naming: ExportNaming) -> bool:
+                  caption: str, naming: ExportNaming) -> bool:
     """A ranked intent chart, clickable (the click sets the drill-down intent); False when empty."""
     try:
         chart = charts_automation.intent_rate_chart(
@@ -268,21 +284,31 @@ def _intent_chart(frame: pd.DataFrame, *, rate_label: str, cases_label: str, thr
         return False
     st.altair_chart(chart, width="stretch", theme=None, key=chart_key, on_select=lambda: _pick_from_chart(
         chart_key, selection), selection_mode=selection)
+    st.caption(caption)
     with _downloads_expander():
         chart_download_buttons(chart, subject=subject, naming=naming)
     return True
 
 
-def _flag_table(table: pd.DataFrame, total: int, page_key: str, subject: str, naming: ExportNaming,
-                empty_text: str) -> None:
+def rising_note(rising_relative_change: float) -> str:
+    """What "rising" means in the flag tables."""
+    return (f"Rising: up {rising_relative_change:.0%} or more on the month before (relative). Months with fewer "
+            "cases than [signals] min_cases are never flagged. Flags are monthly over all channels, queues, teams "
+            "and segments; only the intent filter applies.")
+
+
+def _flag_table(table: pd.DataFrame, total: int, subject: str, naming: ExportNaming, empty_text: str,
+                note: str) -> None:
     if table.empty:
         st.caption(empty_text)
         return
-    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 2, 290))
-    footer = f"{total} flagged month{'s' if total != 1 else ''} and intents"
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 316),
+                 column_config={"Month": st.column_config.TextColumn("Month", width="small"),
+                                "Triggered by": st.column_config.TextColumn("Triggered by", width="large")})
+    footer = f"{total} flag{'s' if total != 1 else ''} (an intent in a calendar month), newest first"
     if total > queries_automation.ROWS_PER_PAGE:
         footer += f", {queries_automation.ROWS_PER_PAGE} a page"
-    st.caption(footer + ".")
+    st.caption(f"{footer}. {note}")
     with _downloads_expander():
         table_download_buttons(table, subject=subject, naming=naming)
 
@@ -301,29 +327,14 @@ def _handoff_highway(ctx: PageContext, catalog: Mapping[str, Metric], by_intent:
     st.subheader("Which intents does the bot hand off most?")
     frame = intent_rates(by_intent, "handoff_rate")
     threshold_label = f"Handoff Highway: {format_value(signals.handoff_highway_rate, 'rate')} ([signals])"
+    caption = (f"Share of each intent's bot sessions handed to a person in the period. Vermillion: at or above the "
+               f"Handoff Highway threshold of {format_value(signals.handoff_highway_rate, 'rate')} (dashed line). "
+               f"Click a bar to follow that intent below. [How is this computed?]({definition_link(metric.name)})")
     if not _intent_chart(frame, rate_label=metric.label, cases_label="bot sessions",
                          threshold=signals.handoff_highway_rate, threshold_label=threshold_label, ctx=ctx,
                          chart_key=HIGHWAY_CHART_KEY, selection=HIGHWAY_SELECTION, subject="handoff rate by intent",
-                         naming=naming):
+                         caption=caption, naming=naming):
         st.info("No intent has bot sessions for these filters.")
-        return
-    st.caption(f"Share of each intent's bot sessions handed to a person in the period. Vermillion: at or above the "
-               f"Handoff Highway threshold of {format_value(signals.handoff_highway_rate, 'rate')}; the dashed line "
-               f"marks it. Click a bar to follow that intent below. "
-               f"[How is this computed?]({definition_link(metric.name)})")
-    st.markdown("**Handoff Highway flags** (by calendar month)")
-    total = _flag_total(ctx, queries_automation.handoff_highway_flags)
-    page = _page_number("automation_highway_page", total)
-    flags = queries_automation.handoff_highway_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                     ctx.filters.end, ctx.filters.intents, page)
-    table = highway_flags_table(flags, signals.handoff_highway_rate, signals.rising_relative_change)
-    _flag_table(table, total, "automation_highway_page", "handoff highway flags", naming,
-                "No intent was flagged in the months of this period.")
-
-
-def _flag_total(ctx: PageContext, query: Any) -> int:
-    first = query(ctx.warehouse_url, ctx.version, ctx.filters.start, ctx.filters.end, ctx.filters.intents, 0)
-    return 0 if first.empty else int(first["total_rows"].iloc[0])
 
 
 def _repetition(ctx: PageContext, catalog: Mapping[str, Metric], by_intent: pd.DataFrame,
@@ -333,25 +344,43 @@ def _repetition(ctx: PageContext, catalog: Mapping[str, Metric], by_intent: pd.D
     st.subheader("Did customers have to repeat themselves?")
     frame = intent_rates(by_intent, "restatement_rate")
     threshold_label = f"Repetition Loop: {format_value(signals.restatement_rate, 'rate')} ([signals])"
+    caption = (f"Share of each intent's handed-off conversations in which the customer told the person what they "
+               f"had already told the bot. Vermillion: at or above the Repetition Loop threshold of "
+               f"{format_value(signals.restatement_rate, 'rate')} (dashed line). Click a bar to follow that intent "
+               f"below. [How is this computed?]({definition_link(metric.name)})")
     if not _intent_chart(frame, rate_label=metric.label, cases_label="comparable handoffs",
                          threshold=signals.restatement_rate, threshold_label=threshold_label, ctx=ctx,
                          chart_key=RESTATEMENT_CHART_KEY, selection=RESTATEMENT_SELECTION,
-                         subject="restatement rate by intent", naming=naming):
+                         subject="restatement rate by intent", caption=caption, naming=naming):
         st.info("No handed-off conversation has customer turns on both sides for these filters.")
-        return
-    st.caption(f"Share of each intent's handed-off conversations in which the customer told the person what they "
-               f"had already told the bot. Vermillion: at or above the Repetition Loop threshold of "
-               f"{format_value(signals.restatement_rate, 'rate')}. Click a bar to follow that intent below. "
-               f"[How is this computed?]({definition_link(metric.name)})")
-    st.markdown("**Repetition Loop flags** (by calendar month)")
-    total = _flag_total(ctx, queries_automation.repetition_loop_flags)
-    page = _page_number("automation_repetition_page", total)
-    flags = queries_automation.repetition_loop_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                     ctx.filters.end, ctx.filters.intents, page)
-    table = repetition_flags_table(flags, signals.restatement_rate, signals.repetition_loop_rate,
-                                   signals.rising_relative_change)
-    _flag_table(table, total, "automation_repetition_page", "repetition loop flags", naming,
-                "No intent was flagged in the months of this period.")
+
+
+def _flags(ctx: PageContext, naming: ExportNaming) -> None:
+    """The months and intents the Handoff Highway and Repetition Loop signals flagged, with their triggers."""
+    signals = ctx.settings.signals
+    highway_total = _flag_total(ctx, queries_automation.handoff_highway_flags)
+    loop_total = _flag_total(ctx, queries_automation.repetition_loop_flags)
+    st.markdown(f"**Flagged months** in {_month(ctx.filters.start)} – {_month(ctx.filters.end)}")
+    highway_tab, loop_tab = st.tabs([f"Handoff Highway ({highway_total})", f"Repetition Loop ({loop_total})"])
+    with highway_tab:
+        page = _page_number("automation_highway_page", highway_total)
+        flags = queries_automation.handoff_highway_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
+                                                         ctx.filters.end, ctx.filters.intents, page)
+        _flag_table(highway_flags_table(flags, signals.handoff_highway_rate), highway_total,
+                    "handoff highway flags", naming, "No intent was flagged in the months of this period.",
+                    rising_note(signals.rising_relative_change))
+    with loop_tab:
+        page = _page_number("automation_repetition_page", loop_total)
+        flags = queries_automation.repetition_loop_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
+                                                         ctx.filters.end, ctx.filters.intents, page)
+        _flag_table(repetition_flags_table(flags, signals.restatement_rate, signals.repetition_loop_rate),
+                    loop_total, "repetition loop flags", naming, "No intent was flagged in the months of this period.",
+                    rising_note(signals.rising_relative_change))
+
+
+def _flag_total(ctx: PageContext, query: Any) -> int:
+    first = query(ctx.warehouse_url, ctx.version, ctx.filters.start, ctx.filters.end, ctx.filters.intents, 0)
+    return 0 if first.empty else int(first["total_rows"].iloc[0])
 
 
 def _intent_figures(ctx: PageContext, catalog: Mapping[str, Metric], intent: str, filters: Filters,
@@ -441,6 +470,9 @@ def _cost(ctx: PageContext, catalog: Mapping[str, Metric], naming: ExportNaming)
         st.info("No resolved episode for these filters.")
         return
     st.altair_chart(chart, width="stretch", theme=None)
+    sentence = cost_sentence(frame, currency)
+    if sentence:
+        st.markdown(sentence)
     if pd.to_numeric(frame["numerator"], errors="coerce").fillna(0).sum() == 0:
         st.warning("Every contact costs nothing: no unit costs are configured ([unit_costs] in cxpulse.toml).")
     st.caption(
@@ -465,22 +497,23 @@ def render() -> None:
     naming = naming_for(PAGE, ctx)
     compare_start, compare_end = ctx.filters.comparison
     compare = ctx.first_day is not None and compare_start >= ctx.first_day
+    mode = "same period last year" if ctx.filters.compare == COMPARE_LAST_YEAR else "previous period"
+    st.caption(f"Changes are against {compare_start:%d %b %Y} – {compare_end:%d %b %Y} ({mode}), with their "
+               f"{ctx.settings.metrics.confidence_level:.0%} confidence interval; *within noise*: the interval "
+               "includes no change at all." if compare else
+               f"No comparison: the {mode} ({compare_start:%d %b %Y} – {compare_end:%d %b %Y}) is not all in the data.")
     try:
         sessions = _headline(ctx, catalog, compare, naming)
         if not sessions:
             st.info("No bot sessions match these filters. Widen the dates or clear a filter in the sidebar.")
             return
-        mode = "same period last year" if ctx.filters.compare == COMPARE_LAST_YEAR else "previous period"
-        st.caption(f"Changes are against {compare_start:%d %b %Y} – {compare_end:%d %b %Y} ({mode}) with their "
-                   f"{ctx.settings.metrics.confidence_level:.0%} confidence interval." if compare else
-                   f"No comparison: the {mode} ({compare_start:%d %b %Y} – {compare_end:%d %b %Y}) is not all in "
-                   "the data.")
         by_intent = queries.period_figures_by(ctx.warehouse_url, ctx.version, INTENT_METRICS, ctx.filters, "intent")
         left, right = st.columns(2, gap="large")
         with left:
             _handoff_highway(ctx, catalog, by_intent, naming)
         with right:
             _repetition(ctx, catalog, by_intent, naming)
+        _flags(ctx, naming)
         volumes = intent_rates(by_intent, VOLUME_METRIC)
         intents = sorted(volumes.loc[volumes["value"].fillna(0) > 0, "intent"].tolist())
         _outcomes(ctx, catalog, intents, compare, naming)
