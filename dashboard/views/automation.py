@@ -120,9 +120,9 @@ def highway_flags_table(flags: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return pd.DataFrame({
         "Month": [_month(m) for m in flags["period_month"]],
         "Intent": flags["member"].astype(str).to_numpy(),
-        "Triggered by": reasons,
         "Handoff rate": [_rate(v) for v in flags["handoff_rate"]],
         "Bot sessions": flags["count_bot_sessions"].fillna(0).astype(int).to_numpy(),
+        "Triggered by": reasons,
     })
 
 
@@ -145,9 +145,9 @@ def repetition_flags_table(flags: pd.DataFrame, restatement_threshold: float,
     return pd.DataFrame({
         "Month": [_month(m) for m in flags["period_month"]],
         "Intent": flags["member"].astype(str).to_numpy(),
-        "Triggered by": reasons,
         "Restatement": [_rate(v) for v in flags["restatement_rate"]],
         "Repeat contacts": [_rate(v) for v in flags["repeat_contact_rate"]],
+        "Triggered by": reasons,
     })
 
 
@@ -303,8 +303,7 @@ def _flag_table(table: pd.DataFrame, total: int, subject: str, naming: ExportNam
         st.caption(empty_text)
         return
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 316),
-                 column_config={"Month": st.column_config.TextColumn("Month", width="small"),
-                                "Triggered by": st.column_config.TextColumn("Triggered by", width="large")})
+                 column_config={"Month": st.column_config.Column("Month", width="small")})
     footer = f"{total} flag{'s' if total != 1 else ''} (an intent in a calendar month), newest first"
     if total > queries_automation.ROWS_PER_PAGE:
         footer += f", {queries_automation.ROWS_PER_PAGE} a page"
