@@ -117,9 +117,11 @@ def test_default_filters_show_every_part_with_the_marts_figures(
     by_intent["rate"] = by_intent["handoffs"] / by_intent["sessions"]
     rows = _rate_chart(at, "Handoff rate")
     assert set(rows["intent"]) == set(by_intent["intent"])
-    top = by_intent.sort_values("rate", ascending=False).iloc[0]
+    top = by_intent[by_intent["sessions"] >= 30].sort_values("rate", ascending=False).iloc[0]
     bars = {r["intent"]: r for r in rows.to_dict("records")}
     assert bars[top["intent"]]["value_text"] == _percent(top["handoffs"], top["sessions"])
+    # the answer at a glance names it first
+    assert f"**Handed off most:** {top['intent']} {_percent(top['handoffs'], top['sessions'])}" in _texts(at.markdown)
     for record in by_intent.itertuples():
         expected = "flagged" if record.sessions >= 30 and record.rate >= 0.5 else (
             "thin" if record.sessions < 30 else "below")

@@ -175,3 +175,11 @@ def test_cost_sentence_compares_the_two_human_paths() -> None:
                            "a person handled alone (**$6.02**).")
     assert "bot only 1,293" in text
     assert automation.cost_sentence(frame.assign(value=None), "USD") == ""
+
+
+def test_top_intents_skips_thin_intents() -> None:
+    rates = pd.DataFrame({"intent": ["rare", "billing", "refund", "invoice", "faq"],
+                          "value": [0.95, 0.904, 0.887, 0.5, 0.1], "cases": [5, 100, 40, 60, 300]})
+    # rare has 5 cases (< 30): left out; then the next three by rate
+    assert automation.top_intents(rates, 30) == "billing 90.4%, refund 88.7%, invoice 50.0%"
+    assert automation.top_intents(rates.iloc[:1], 30) == ""
