@@ -57,6 +57,8 @@ PAGES = {
     "Accounts": [
         st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
                 url_path="risk"),
+        st.Page(f"{PAGE_SCRIPTS}/automation.py", title="Automation", icon=":material/smart_toy:",
+                url_path="automation"),
     ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
