@@ -52,13 +52,14 @@ PAGES = {
     "Customer": [
         st.Page(f"{PAGE_SCRIPTS}/journeys.py", title="Journeys and repeat contact", icon=":material/replay:",
                 url_path="journeys"),
+        st.Page(f"{PAGE_SCRIPTS}/automation.py", title="Automation", icon=":material/smart_toy:",
+                url_path="automation"),
         st.Page(f"{PAGE_SCRIPTS}/experience.py", title="Experience", icon=":material/sentiment_satisfied:",
                 url_path="experience"),
+    ],
     "Accounts": [
         st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
                 url_path="risk"),
-        st.Page(f"{PAGE_SCRIPTS}/automation.py", title="Automation", icon=":material/smart_toy:",
-                url_path="automation"),
     ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
