@@ -154,7 +154,6 @@ def test_clicking_a_bar_drills_into_its_week_and_member(monkeypatch: pytest.Monk
 
 def test_selecting_a_row_shows_its_transcript(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
     at = _app(monkeypatch, demo_warehouse_url)
-    start, end = _dates(at)
     # the newest escalated chat (it has a transcript), through the channel filter
     at.multiselect(key="filter_channel").set_value(["chat"]).run()
     listed = _list(at)
