@@ -44,6 +44,7 @@ TRIGGER_WORDS = {"customer_request": "customer asked for a person", "escalation_
 ROLE_AVATARS = {"customer": ":material/person:", "agent": ":material/support_agent:", "bot": ":material/smart_toy:",
                 "system": ":material/info:"}
 ROLE_NAMES = {"customer": "Customer", "agent": "Agent", "bot": "Bot", "system": "System"}
+SENTIMENT_HEADER = "Sentiment start → end"
 LIST_HEADERS = {
     "created_at": "Created (UTC)", "channel": "Channel", "intent": "Intent", "queue_name": "Queue",
     "team_name": "Team", "reason": "Reason", "primary_trigger": "Primary trigger",
@@ -76,13 +77,24 @@ def sentiment_text(compound: float | None, label: str | None) -> str:
     return f"{compound:+.2f} ({label})" if label else f"{compound:+.2f}"
 
 
+def sentiment_change_text(start: float | None, end: float | None) -> str:
+    """'-0.32 → +0.17'; '—' when the customer wrote nothing scored (pure)."""
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return "—"
+    return f"{start:+.2f} → {end:+.2f}"
+
+
 def list_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The conversations as the table shows them (pure): trigger in words, headers for people."""
+    """The conversations as the table shows them (pure): trigger in words, sentiment start → end in one column,
+    headers for people."""
     shown = frame.assign(
         primary_trigger=frame["primary_trigger"].map(lambda t: TRIGGER_WORDS.get(t, t)),
         created_at=pd.to_datetime(frame["created_at"]),
+        customer_sentiment_start=[sentiment_change_text(a, b) for a, b in
+                                  zip(frame["customer_sentiment_start"], frame["customer_sentiment_end"], strict=True)],
     )
-    return shown[list(LIST_HEADERS)].rename(columns=LIST_HEADERS)
+    table = shown[[c for c in LIST_HEADERS if c != "customer_sentiment_end"]]
+    return table.rename(columns={**LIST_HEADERS, "customer_sentiment_start": SENTIMENT_HEADER})
 
 
 def journey_frame(frame: pd.DataFrame, interaction_id: str) -> pd.DataFrame:
@@ -213,8 +225,8 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
         key=f"escalations_list_{breakdown}_{week}_{member}_{page}_{st.session_state.get(ROUND_KEY, 0)}",
         column_config={
             "Created (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            "Sentiment start": st.column_config.NumberColumn(format="%+.2f", help="Customer's first message, -1..+1"),
-            "Sentiment end": st.column_config.NumberColumn(format="%+.2f", help="Customer's last message, -1..+1"),
+            SENTIMENT_HEADER: st.column_config.TextColumn(
+                help="VADER compound (-1..+1) of the customer's first and last scored message"),
             "Repeated themselves": st.column_config.CheckboxColumn(
                 help="After the bot's handoff the customer restated their request (bot sessions only)"),
             "SLA breached": st.column_config.CheckboxColumn(help="Any SLA target of the contact breached"),

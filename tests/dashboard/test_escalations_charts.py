@@ -81,3 +81,17 @@ def test_journey_frame_marks_this_contact() -> None:
     journey = page.journey_frame(frame, "X2")
     assert journey[""].tolist() == ["", "▶ this"]
     assert journey["Escalated"].tolist() == [False, True]
+
+
+def test_the_list_shows_sentiment_start_to_end_in_one_column_and_triggers_in_words() -> None:
+    frame = pd.DataFrame({
+        "interaction_id": ["X1", "X2"], "created_at": ["2026-10-01 10:00", "2026-10-02 11:00"],
+        "channel": ["chat", "chat"], "intent": ["billing", "billing"], "queue_name": ["Q", "Q"],
+        "team_name": ["T", "T"], "reason": ["bot handoff", "tag:escalated"],
+        "primary_trigger": ["customer_request", "other"], "customer_sentiment_start": [-0.3182, None],
+        "customer_sentiment_end": [0.1701, None], "is_restatement": [True, None], "is_sla_breached": [False, True],
+    })
+    table = page.list_frame(frame)
+    assert table[page.SENTIMENT_HEADER].tolist() == ["-0.32 → +0.17", "—"]
+    assert table["Primary trigger"].tolist() == ["customer asked for a person", "other"]
+    assert "Sentiment end" not in table.columns and table.columns[-1] == "Interaction"
