@@ -46,6 +46,8 @@ PAGES = {
     "Review": [
         st.Page(f"{PAGE_SCRIPTS}/executive.py", title="Executive review", icon=":material/insights:",
                 url_path="executive", default=True),
+        st.Page(f"{PAGE_SCRIPTS}/escalations.py", title="Escalations", icon=":material/trending_up:",
+                url_path="escalations"),
         st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
                 url_path="overview"),
     ],

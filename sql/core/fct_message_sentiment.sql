@@ -1,0 +1,33 @@
+-- One row per scored message: its VADER compound and label under the version that applies to its author.
+-- Customer messages carry the customer-service scorer (VADER + our lexicon, var('customer_sentiment_version'),
+-- the one every customer sentiment figure uses); agent, bot and system messages the stock analyzer
+-- (var('sentiment_analyzer_version')). A message not scored under its version (text changed since) is absent.
+with messages as (
+
+    select * from {{ ref('fct_messages') }}
+
+),
+
+scores as (
+
+    select * from {{ enriched('message_sentiment') }}
+    where analyzer_version in ('{{ var("customer_sentiment_version") }}', '{{ var("sentiment_analyzer_version") }}')
+
+)
+
+select
+    messages.message_id,
+    messages.interaction_id,
+    messages.message_seq,
+    messages.author_role,
+    scores.compound,
+    scores.sentiment_label,
+    scores.analyzer_version
+from messages
+inner join scores
+    on scores.message_id = messages.message_id
+    and scores.text_hash = messages.text_hash
+    and scores.analyzer_version = case
+        when messages.author_role = 'customer' then '{{ var("customer_sentiment_version") }}'
+        else '{{ var("sentiment_analyzer_version") }}'
+    end
