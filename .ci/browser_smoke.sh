@@ -9,8 +9,10 @@
 #   bash .ci/browser_smoke.sh --docs docs/screenshots   also copy the key screenshots there when all passed
 #
 # Environment: BROWSER_SCALE (demo size, default 20000), BROWSER_PORT (default: a free port),
-# CXPULSE_BROWSER_REQUIRE_DOWNLOADS=1 (fail when no page offers a CSV, PNG or PDF download).
+# CXPULSE_BROWSER_REQUIRE_DOWNLOADS (default 1: fail when no page offers a CSV, PNG or PDF download).
 set -euo pipefail
+# every page offers its downloads now: a missing CSV, PNG or PDF is a failure unless said otherwise
+export CXPULSE_BROWSER_REQUIRE_DOWNLOADS=${CXPULSE_BROWSER_REQUIRE_DOWNLOADS:-1}
 cd "$(dirname "$0")/.."
 root=$(pwd)
 python="$root/.venv/bin/python"
