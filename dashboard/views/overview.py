@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard import queries_conversations as conversation_queries
+from dashboard.download_buttons import chart_download_buttons, conversation_download_buttons, naming_for
 from dashboard.formatting import (
     columns_in_words,
     direction_words,
@@ -109,6 +111,8 @@ def _metric_block(
             currency=currency,
         )
         st.altair_chart(chart, width="stretch", theme=None)
+        with st.expander("Download"):
+            chart_download_buttons(chart, subject=metric.label, naming=naming_for("Service trends", ctx))
     _explain(metric, target, currency)
 
 
@@ -143,6 +147,13 @@ def render() -> None:
         for column, name in zip(columns, METRICS[row_start:row_start + COLUMNS_PER_ROW], strict=False):
             with column, st.container(border=True):
                 _metric_block(catalog[name], periods, weekly, ctx, compare)
+    st.subheader("Every conversation of these filters")
+    st.caption("One row per contact of the period and filters (channel, intent, queue, team, segment), with its "
+               "service measures: made page by page from the warehouse when you click.")
+    conversation_download_buttons(
+        lambda: conversation_queries.conversation_pages(ctx.warehouse_url, ctx.filters),
+        subject="Conversations", naming=naming_for("Service trends", ctx), columns=conversation_queries.COLUMNS,
+        currency=ctx.settings.currency)
     if not weekly.empty and (weekly["days_in_range"] < 7).any():
         st.caption("Trends are weekly (Monday to Sunday); a hollow point is a week only partly inside the dates "
                    "chosen. Hover a point for its figure.")
