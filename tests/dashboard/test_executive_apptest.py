@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -77,3 +78,36 @@ def test_the_kpi_pack_and_the_tables_workbook(monkeypatch: pytest.MonkeyPatch, d
     assert "Service level" in labels
     # the pack is compressed; its page count is visible in the trailer objects
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
+
+
+def test_a_channel_filter_changes_the_scorecard_to_that_channel(monkeypatch: pytest.MonkeyPatch,
+                                                                demo_warehouse_url: str) -> None:
+    from contextlib import closing
+
+    from dashboard.filters import default_filters
+    from etl.warehouse import open_reader
+
+    at = _app(monkeypatch, demo_warehouse_url)
+    at.multiselect(key="filter_channel").set_value(["voice"]).run()
+    assert not at.exception
+    scorecard = next(t.value for t in at.dataframe if "Measure" in t.value.columns)
+    shown = scorecard.set_index("Measure").loc["Interactions", "Now"]
+    with closing(open_reader(demo_warehouse_url)) as reader:
+        last = pd.Timestamp(reader.scalar("select max(date_day) from marts.service_daily")).date()
+        filters = default_filters(last, last)
+        voice = reader.scalar(
+            "select sum(count_interactions) from marts.service_daily where channel = 'voice'"
+            " and date_day between :s and :e", {"s": filters.start, "e": filters.end})
+    assert shown == f"{int(voice):,}"
+
+
+def test_the_quadrant_follows_the_chosen_breakdown(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    import json
+
+    at = _app(monkeypatch, demo_warehouse_url)
+    at.segmented_control(key="executive_breakdown").set_value("channel").run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    titles = [t.get("title") for layer in spec["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
+    assert "Channel" in titles  # each point is a channel now
+    assert "Each point is a channel" in " ".join(str(c.value) for c in at.caption)
