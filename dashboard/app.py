@@ -53,6 +53,9 @@ PAGES = {
         st.Page(f"{PAGE_SCRIPTS}/journeys.py", title="Journeys and repeat contact", icon=":material/replay:",
                 url_path="journeys"),
     ],
+    "Operations": [
+        st.Page(f"{PAGE_SCRIPTS}/capacity.py", title="Capacity", icon=":material/groups:", url_path="capacity"),
+    ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),
