@@ -107,6 +107,19 @@ def peak(frame: pd.DataFrame, column: str) -> tuple[float | None, pd.Timestamp |
     return float(values[index]), pd.Timestamp(frame.loc[index, "interval_start_local"])
 
 
+def expected_hang_ups(frame: pd.DataFrame) -> tuple[float | None, float | None]:
+    """Erlang A over a day (pure): the callers expected to hang up (each interval's stored abandon rate times its
+    forecast contacts, added up) and their share of the day's contacts; (None, None) where no rate is stored."""
+    rates = pd.to_numeric(frame["expected_abandon_rate_erlang_a"]).astype(float)
+    contacts = pd.to_numeric(frame["forecast_contacts"]).astype(float).fillna(0)
+    kept = rates.notna()
+    if not kept.any():
+        return None, None
+    hang_ups = float((rates[kept] * contacts[kept]).sum())
+    total = float(contacts[kept].sum())
+    return hang_ups, (hang_ups / total if total > 0 else None)
+
+
 def _scope(ctx: PageContext, summary: pd.DataFrame) -> None:
     first = pd.Timestamp(summary["first_forecast_day"].min()).date()
     last = pd.Timestamp(summary["last_forecast_day"].max()).date()
@@ -296,6 +309,7 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
     day_total = queries_capacity.period_totals(url, version, channel, day, day, busy_day=busy)
     numerator = day_total.get("agents_required__numerator")
     abandon, abandon_at = peak(frame, "expected_abandon_rate_erlang_a")
+    hang_ups, hang_up_share = expected_hang_ups(frame)
 
     contacts, peak_column, hours, abandon_column = st.columns(4)
     with contacts:
@@ -314,12 +328,13 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
                   help="The agents required in each interval times its length, added up over the day.")
         st.caption("before shrinkage")
     with abandon_column:
-        st.metric("Hang-ups (Erlang A)", format_rate(abandon, 1) if abandon is not None else "—",
+        st.metric("Hang-ups (Erlang A)", format_rate(hang_up_share, 1) if hang_up_share is not None else "—",
                   border=True,
-                  help="Erlang A's share of callers who would hang up before an answer, at the staffing Erlang C "
-                       "asks for (the forecast, not the busy-day margin); the highest interval of the day.")
-        st.caption(f"worst interval, from {abandon_at:%H:%M}" if abandon_at is not None
-                   else "not stored for this day")
+                  help="Erlang A's estimate of the callers who would hang up before an answer, at the staffing "
+                       "Erlang C asks for (the forecast, not the busy-day margin): each interval's rate times its "
+                       "contacts, as a share of the day's contacts.")
+        st.caption(f"about {hang_ups:,.1f} contacts; worst interval {format_rate(abandon, 1)} from {abandon_at:%H:%M}"
+                   if hang_ups is not None and abandon_at is not None else "not stored for this day")
 
     labels = {}
     if past_days:
@@ -343,7 +358,8 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
     )
     st.caption(
         f"**Agents** are people on the phone or in chat at that time, before shrinkage: breaks, training, meetings "
-        f"and absence are not modelled, so the people to roster are more. Solid lines: agents required per "
+        f"and absence are not modelled, so the people to roster are more. An interval with any contact forecast "
+        f"needs at least one agent. Solid lines: agents required per "
         f"{ctx.settings.capacity.interval_minutes} minutes on {day:%A %d %b}"
         f"{', and on a busy day (the upper 80% forecast spread the same way)' if busy else ''}. {history_words} "
         f"Chat counts one conversation per agent at a time. Definitions: [{required.label}]"

@@ -81,6 +81,11 @@ def test_capacity_default_filters(monkeypatch: pytest.MonkeyPatch, demo_warehous
     day = _busiest_day(url, "voice")
     assert at.selectbox(key="capacity_day").value == day
     assert _metric(at, "Peak agents required") == str(_peak(url, "voice", day))
+    # Erlang A over the day: callers expected to hang up (rate x contacts per interval) / the day's contacts
+    erlang_a = _sql(url, "select sum(expected_abandon_rate_erlang_a * forecast_contacts) / sum(forecast_contacts)"
+                         " from marts.capacity_intervals where channel = 'voice' and date_day = ?"
+                         " and expected_abandon_rate_erlang_a is not null", [day]).iat[0, 0]
+    assert _metric(at, "Hang-ups (Erlang A)") == f"{erlang_a * 100:.1f}%"
     assert "80% of contacts answered within 20 seconds" in _texts(at.markdown)
     assert "before shrinkage" in _texts(at.caption)
     assert len(at.get("vega_lite_chart")) == 3  # the forecast, the day's staffing, the heatmap

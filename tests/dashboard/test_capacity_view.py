@@ -64,3 +64,11 @@ def test_channels_without_a_queue_are_described_as_created_work() -> None:
     assert "offered" in capacity.demand_words("voice")
     assert "created" in capacity.demand_words("email")
     assert capacity.channel_word("email") == "E-mail" and capacity.channel_word("web_form") == "Web form"
+
+
+def test_expected_hang_ups_weights_each_interval_by_its_contacts() -> None:
+    frame = pd.DataFrame({"forecast_contacts": [10.0, 2.0, 0.0], "expected_abandon_rate_erlang_a": [0.01, 0.1, None]})
+    # 10 x 0.01 + 2 x 0.1 = 0.3 callers of 12 contacts = 2.5%; the interval without a rate is left out
+    hang_ups, share = capacity.expected_hang_ups(frame)
+    assert hang_ups == pytest.approx(0.3) and share == pytest.approx(0.025)
+    assert capacity.expected_hang_ups(frame.assign(expected_abandon_rate_erlang_a=None)) == (None, None)
