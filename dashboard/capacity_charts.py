@@ -106,12 +106,14 @@ def staffing_chart(frame: pd.DataFrame, *, channel_label: str, height: int = TRE
 # The day chart's series: column -> (legend label, colour, dashed). Forecast-day figures are solid, the
 # history's same-weekday averages dashed.
 DAY_SERIES = {
+    # the busy-day margin first, drawn wide beneath the requirement, so both show where they coincide
+    "agents_required_busy_day": ("Agents required on a busy day (upper 80%)", FORECAST_COLOUR, False),
     "agents_required": ("Agents required (Erlang C)", REQUIRED_COLOUR, False),
-    "agents_required_busy_day": ("Agents required on a busy day (upper 80%)", OKABE_ITO["orange"], False),
     "history_agents_required": ("Required for the contacts that came (history)", OKABE_ITO["purple"], True),
     "workload_handled_erlangs": ("Workload handled, Erlangs (history)", WORKLOAD_COLOUR, True),
     "agents_active": ("Agents answering contacts (history)", ACTIVE_COLOUR, True),
 }
+BUSY_DAY_WIDTH = 6
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEATMAP_LOW = "#F0F4F8"
 HEATMAP_ROW_HEIGHT = 34
@@ -139,20 +141,29 @@ def day_staffing_chart(frame: pd.DataFrame, *, channel_label: str, labels: dict[
     long["measure"] = long["column"].map(names)
     long["is_history"] = long["column"].map({c: DAY_SERIES[c][2] for c in present})
     domain = [names[c] for c in present]
-    chart = alt.Chart(long.drop(columns="column")).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
+    busy_name = names.get("agents_required_busy_day")
+    base = alt.Chart(long.drop(columns="column")).encode(
         x=alt.X("interval_start_local:T", title=None,
                 axis=alt.Axis(format="%H:%M", labelAngle=0, grid=False, tickCount=12)),
         y=alt.Y("agents:Q", title=f"{channel_label} agents", scale=alt.Scale(zero=True)),
         color=alt.Color("measure:N", title=None, sort=domain,
                         scale=alt.Scale(domain=domain, range=[DAY_SERIES[c][1] for c in present]),
                         legend=alt.Legend(orient="top", columns=2, labelFontSize=FONT_SIZE, labelLimit=400,
-                                          symbolStrokeWidth=3)),
+                                          symbolStrokeWidth=3, symbolOpacity=1)),
         strokeDash=alt.StrokeDash("measure:N", sort=domain, legend=None, scale=alt.Scale(
             domain=domain, range=[[6, 4] if DAY_SERIES[c][2] else [1, 0] for c in present])),
         tooltip=[alt.Tooltip("interval_start_local:T", title="Interval from", format="%H:%M"),
                  alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("agents:Q", title="Agents", format=",.1f")],
-    ).properties(height=height, width="container")
+    )
+    layers: list[alt.Chart] = []
+    if busy_name is not None:
+        # the busy-day margin wide and pale beneath the rest, so both show where they coincide
+        layers.append(base.transform_filter(alt.datum.measure == busy_name).mark_line(
+            interpolate="step-after", strokeWidth=BUSY_DAY_WIDTH, opacity=0.45))
+    others = base if busy_name is None else base.transform_filter(alt.datum.measure != busy_name)
+    layers.append(others.mark_line(interpolate="step-after", strokeWidth=2.5))
+    chart = alt.layer(*layers).properties(height=height, width="container")
     return apply_theme(chart)
 
 

@@ -319,7 +319,7 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
         st.caption(f"Busy day (upper 80%): {format_value(float(upper.iloc[0]), 'count')}" if not upper.empty
                    else "")
     with peak_column:
-        st.metric(f"Peak {required.label.lower()}" + (" (busy day)" if busy else ""),
+        st.metric("Peak agents (busy day)" if busy else f"Peak {required.label.lower()}",
                   format_value(top, required.unit), border=True, help=required.description)
         st.caption(f"from {top_at:%H:%M} · [how?]({definition_link(required.name)})" if top_at is not None else "")
     with hours:

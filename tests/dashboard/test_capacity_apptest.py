@@ -122,7 +122,7 @@ def test_choosing_chat_a_day_and_the_busy_day_margin_drills_down(
     assert _metric(at, "Peak agents required") == str(_peak(url, "chat", last))
     at.toggle(key="capacity_busy_day").set_value(True).run()
     assert not at.exception
-    assert _metric(at, "Peak agents required (busy day)") == str(_peak(url, "chat", last,
+    assert _metric(at, "Peak agents (busy day)") == str(_peak(url, "chat", last,
                                                                       "agents_required_upper_80"))
     assert _peak(url, "chat", last, "agents_required_upper_80") >= _peak(url, "chat", last)
 

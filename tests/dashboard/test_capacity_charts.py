@@ -81,13 +81,14 @@ def test_day_staffing_chart_draws_forecast_solid_and_history_dashed() -> None:
     })
     spec = capacity_charts.day_staffing_chart(frame, channel_label="Voice",
                                               labels={"agents_active": "Answering (avg of 4 Mondays)"}).to_dict()
-    assert spec["mark"]["interpolate"] == "step-after"
-    colour = spec["encoding"]["color"]["scale"]
+    (lines,) = spec["layer"]
+    assert lines["mark"]["interpolate"] == "step-after" and lines["mark"]["strokeWidth"] == 2.5
+    colour = lines["encoding"]["color"]["scale"]
     assert colour["domain"] == ["Agents required (Erlang C)", "Required for the contacts that came (history)",
                                 "Workload handled, Erlangs (history)", "Answering (avg of 4 Mondays)"]
     # the forecast's requirement solid, the three history series dashed
-    assert spec["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4], [6, 4], [6, 4]]
-    assert spec["encoding"]["x"]["axis"]["format"] == "%H:%M"
+    assert lines["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4], [6, 4], [6, 4]]
+    assert lines["encoding"]["x"]["axis"]["format"] == "%H:%M"
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 4 * 2  # four series of two intervals; the all-null busy-day series adds no row
 
@@ -135,3 +136,15 @@ def test_requirement_heatmap_is_rects_with_figures_on_a_weekday_grid() -> None:
     assert "datum.agents_required > 1.43" in text["encoding"]["color"]["condition"]["test"]
     with pytest.raises(ValueError, match="no Voice requirement"):
         capacity_charts.requirement_heatmap(frame.iloc[0:0], channel_label="Voice")
+
+
+def test_the_busy_day_margin_is_drawn_wide_beneath_the_requirement() -> None:
+    frame = pd.DataFrame({"interval_start_local": pd.date_range("2026-11-23 09:00", periods=2, freq="30min"),
+                          "agents_required": [2, 2], "agents_required_busy_day": [2, 3]})
+    spec = capacity_charts.day_staffing_chart(frame, channel_label="Chat").to_dict()
+    wide, lines = spec["layer"]
+    assert wide["encoding"]["color"]["scale"]["domain"] == ["Agents required on a busy day (upper 80%)",
+                                                            "Agents required (Erlang C)"]
+    assert wide["mark"]["strokeWidth"] == capacity_charts.BUSY_DAY_WIDTH and wide["mark"]["opacity"] < 1
+    assert wide["transform"][0]["filter"] == "(datum.measure === 'Agents required on a busy day (upper 80%)')"
+    assert lines["transform"][0]["filter"] == "(datum.measure !== 'Agents required on a busy day (upper 80%)')"
