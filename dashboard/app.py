@@ -63,6 +63,9 @@ PAGES = {
         st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
                 url_path="risk"),
     ],
+    "Operations": [
+        st.Page(f"{PAGE_SCRIPTS}/capacity.py", title="Capacity", icon=":material/groups:", url_path="capacity"),
+    ],
     "Trust": [
         st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),

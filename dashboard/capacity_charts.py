@@ -101,3 +101,130 @@ def staffing_chart(frame: pd.DataFrame, *, channel_label: str, height: int = TRE
                  alt.Tooltip("agents:Q", title="Agents", format=",.1f")],
     ).properties(height=height, width="container")
     return apply_theme(chart)
+
+
+# The day chart's series: column -> (legend label, colour, dashed). Forecast-day figures are solid, the
+# history's same-weekday averages dashed.
+DAY_SERIES = {
+    # the busy-day margin first, drawn wide beneath the requirement, so both show where they coincide
+    "agents_required_busy_day": ("Agents required on a busy day (upper 80%)", FORECAST_COLOUR, False),
+    "agents_required": ("Agents required (Erlang C)", REQUIRED_COLOUR, False),
+    "history_agents_required": ("Required for the contacts that came (history)", OKABE_ITO["purple"], True),
+    "workload_handled_erlangs": ("Workload handled, Erlangs (history)", WORKLOAD_COLOUR, True),
+    "agents_active": ("Agents answering contacts (history)", ACTIVE_COLOUR, True),
+}
+BUSY_DAY_WIDTH = 6
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HEATMAP_LOW = "#F0F4F8"
+HEATMAP_ROW_HEIGHT = 34
+
+
+def day_staffing_chart(frame: pd.DataFrame, *, channel_label: str, labels: dict[str, str] | None = None,
+                       height: int = TREND_HEIGHT + 60) -> alt.TopLevelMixin:
+    """Agents per interval of one day, by clock time: the requirement as solid step lines and, beside it, the
+    history's figures for the same weekday as dashed step lines (series and colours in DAY_SERIES; `labels`
+    overrides a legend label).
+
+    `frame` has interval_start_local and any of DAY_SERIES' columns; all-null columns are left out. Raises
+    ValueError when there is nothing to draw.
+    """
+    _check_rows(frame, f"{channel_label} staffing")
+    data = frame.copy()
+    data["interval_start_local"] = pd.to_datetime(data["interval_start_local"])
+    present = [column for column in DAY_SERIES if column in data and pd.to_numeric(data[column]).notna().any()]
+    if not present:
+        raise ValueError(f"no {channel_label} staffing figures to draw")
+    names = {column: (labels or {}).get(column, DAY_SERIES[column][0]) for column in present}
+    long = data.melt(id_vars=["interval_start_local"], value_vars=present, var_name="column", value_name="agents")
+    long["agents"] = pd.to_numeric(long["agents"]).astype(float)
+    long = long[long["agents"].notna()]
+    long["measure"] = long["column"].map(names)
+    long["is_history"] = long["column"].map({c: DAY_SERIES[c][2] for c in present})
+    domain = [names[c] for c in present]
+    busy_name = names.get("agents_required_busy_day")
+    base = alt.Chart(long.drop(columns="column")).encode(
+        x=alt.X("interval_start_local:T", title=None,
+                axis=alt.Axis(format="%H:%M", labelAngle=0, grid=False, tickCount=12)),
+        y=alt.Y("agents:Q", title=f"{channel_label} agents", scale=alt.Scale(zero=True)),
+        color=alt.Color("measure:N", title=None, sort=domain,
+                        scale=alt.Scale(domain=domain, range=[DAY_SERIES[c][1] for c in present]),
+                        legend=alt.Legend(orient="top", columns=2, labelFontSize=FONT_SIZE, labelLimit=400,
+                                          symbolStrokeWidth=3, symbolOpacity=1)),
+        strokeDash=alt.StrokeDash("measure:N", sort=domain, legend=None, scale=alt.Scale(
+            domain=domain, range=[[6, 4] if DAY_SERIES[c][2] else [1, 0] for c in present])),
+        tooltip=[alt.Tooltip("interval_start_local:T", title="Interval from", format="%H:%M"),
+                 alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("agents:Q", title="Agents", format=",.1f")],
+    )
+    layers: list[alt.Chart] = []
+    if busy_name is not None:
+        # the busy-day margin wide and pale beneath the rest, so both show where they coincide
+        layers.append(base.transform_filter(alt.datum.measure == busy_name).mark_line(
+            interpolate="step-after", strokeWidth=BUSY_DAY_WIDTH, opacity=0.45))
+    others = base if busy_name is None else base.transform_filter(alt.datum.measure != busy_name)
+    layers.append(others.mark_line(interpolate="step-after", strokeWidth=2.5))
+    chart = alt.layer(*layers).properties(height=height, width="container")
+    return apply_theme(chart)
+
+
+def heatmap_frame(frame: pd.DataFrame, interval_minutes: int) -> pd.DataFrame:
+    """The weekday x interval figures for the heatmap (pure): weekday names, the interval's clock time, and
+    only the intervals from the first to the last one in which any weekday needs an agent or expects a contact
+    (the night a closed operation has is left out). Empty when no interval needs anyone."""
+    columns = ["iso_day_of_week", "weekday", "interval_of_day", "clock", "agents_required", "forecast_contacts",
+               "days", "agents_text"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    data = frame.copy()
+    agents = pd.to_numeric(data["agents_required"]).astype(float).fillna(0)
+    contacts = pd.to_numeric(data.get("forecast_contacts", 0)).astype(float).fillna(0)
+    busy = data.loc[(agents > 0) | (contacts > 0), "interval_of_day"]
+    if busy.empty:
+        return pd.DataFrame(columns=columns)
+    data = data[(data["interval_of_day"] >= busy.min()) & (data["interval_of_day"] <= busy.max())].copy()
+    data["weekday"] = [WEEKDAYS[int(d) - 1] for d in data["iso_day_of_week"]]
+    minutes = data["interval_of_day"].astype(int) * interval_minutes
+    data["clock"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+    data["agents_required"] = pd.to_numeric(data["agents_required"]).astype(float)
+    # whole agents; an average under half an agent would read "0" on a coloured cell: left blank
+    data["agents_text"] = [f"{v:.0f}" if pd.notna(v) and round(v) > 0 else "" for v in data["agents_required"]]
+    if "forecast_contacts" not in data:
+        data["forecast_contacts"] = float("nan")
+    if "days" not in data:
+        data["days"] = pd.NA
+    return data[columns].sort_values(["iso_day_of_week", "interval_of_day"], ignore_index=True)
+
+
+def requirement_heatmap(frame: pd.DataFrame, *, channel_label: str, show_text: bool = True) -> alt.TopLevelMixin:
+    """Agents required by weekday (rows) and interval of the day (columns), averaged over the forecast horizon:
+    darker is more agents; each cell carries its figure rounded to whole agents.
+
+    `frame` is heatmap_frame's output. Raises ValueError when there is nothing to draw.
+    """
+    _check_rows(frame, f"{channel_label} requirement")
+    clocks = list(dict.fromkeys(frame.sort_values("interval_of_day")["clock"]))
+    # label every hour, not every interval: the labels stay level and readable
+    hour_labels = [c for c in clocks if c.endswith(":00")]
+    top = float(pd.to_numeric(frame["agents_required"]).max() or 0)
+    x = alt.X("clock:O", title="Interval starting (local time)", sort=clocks,
+              axis=alt.Axis(values=hour_labels, labelAngle=0, grid=False, ticks=False))
+    y = alt.Y("weekday:O", title=None, sort=list(WEEKDAYS), axis=alt.Axis(grid=False, ticks=False))
+    base = alt.Chart(frame).encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("agents_required:Q", title="Agents required",
+                        scale=alt.Scale(range=[HEATMAP_LOW, FORECAST_COLOUR], domainMin=0),
+                        legend=alt.Legend(orient="right", gradientLength=140, titleFontSize=FONT_SIZE,
+                                          labelFontSize=FONT_SIZE)),
+        tooltip=[alt.Tooltip("weekday:N", title="Weekday"), alt.Tooltip("clock:N", title="Interval from"),
+                 alt.Tooltip("agents_required:Q", title="Agents required (average)", format=",.1f"),
+                 alt.Tooltip("forecast_contacts:Q", title="Forecast contacts (all such days)", format=",.1f")],
+    )
+    layers: list[alt.Chart] = [cells]
+    if show_text:
+        layers.append(base.mark_text(fontSize=FONT_SIZE - 1).encode(
+            text="agents_text:N",
+            color=alt.condition(f"datum.agents_required > {top * 0.55:.6f}", alt.value("white"),
+                                alt.value(ACTUAL_COLOUR)),
+        ))
+    chart = alt.layer(*layers).properties(height=HEATMAP_ROW_HEIGHT * 7, width="container")
+    return apply_theme(chart)

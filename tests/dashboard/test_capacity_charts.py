@@ -68,3 +68,83 @@ def test_empty_or_oversized_frames_raise() -> None:
         capacity_charts.staffing_chart(big, channel_label="Voice")
     with pytest.raises(ValueError, match="no Chat staffing figures"):
         capacity_charts.staffing_chart(big.iloc[:3].assign(agents_required=None), channel_label="Chat")
+
+
+def test_day_staffing_chart_draws_forecast_solid_and_history_dashed() -> None:
+    frame = pd.DataFrame({
+        "interval_start_local": pd.date_range("2026-11-23 09:00", periods=2, freq="30min"),
+        "agents_required": [2, 3],
+        "agents_required_busy_day": [None, None],  # all null: left out of the legend
+        "history_agents_required": [1.5, 2.25],
+        "workload_handled_erlangs": [0.5, 1.0],
+        "agents_active": [1.0, 2.0],
+    })
+    spec = capacity_charts.day_staffing_chart(frame, channel_label="Voice",
+                                              labels={"agents_active": "Answering (avg of 4 Mondays)"}).to_dict()
+    (lines,) = spec["layer"]
+    assert lines["mark"]["interpolate"] == "step-after" and lines["mark"]["strokeWidth"] == 2.5
+    colour = lines["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Agents required (Erlang C)", "Required for the contacts that came (history)",
+                                "Workload handled, Erlangs (history)", "Answering (avg of 4 Mondays)"]
+    # the forecast's requirement solid, the three history series dashed
+    assert lines["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4], [6, 4], [6, 4]]
+    assert lines["encoding"]["x"]["axis"]["format"] == "%H:%M"
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 4 * 2  # four series of two intervals; the all-null busy-day series adds no row
+
+
+def test_day_staffing_chart_without_figures_raises() -> None:
+    frame = pd.DataFrame({"interval_start_local": pd.date_range("2026-11-23", periods=2, freq="30min"),
+                          "agents_required": [None, None]})
+    with pytest.raises(ValueError, match="no Chat staffing figures"):
+        capacity_charts.day_staffing_chart(frame, channel_label="Chat")
+
+
+def _weekly() -> pd.DataFrame:
+    # two weekdays x four 30-minute intervals; nothing needed before 01:00 or after 01:30 on either day
+    return pd.DataFrame({
+        "iso_day_of_week": [1, 1, 1, 1, 7, 7, 7, 7],
+        "interval_of_day": [0, 1, 2, 3, 0, 1, 2, 3],
+        "days": [4] * 8,
+        "agents_required": [0.0, 0.0, 2.6, 0.25, 0.0, 0.0, 1.0, 0.0],
+        "forecast_contacts": [0.0, 0.0, 8.0, 1.0, 0.0, 0.0, 3.0, 0.0],
+    })
+
+
+def test_heatmap_frame_keeps_the_busy_span_and_names_days_and_clock_times() -> None:
+    frame = capacity_charts.heatmap_frame(_weekly(), interval_minutes=30)
+    # intervals 2 and 3 (01:00 and 01:30) are the first and last with a requirement or a contact
+    assert frame["clock"].tolist() == ["01:00", "01:30", "01:00", "01:30"]
+    assert frame["weekday"].tolist() == ["Mon", "Mon", "Sun", "Sun"]
+    # 2.6 rounds to 3 agents, 0.25 to 0 (left blank), 1.0 to 1, 0 blank
+    assert frame["agents_text"].tolist() == ["3", "", "1", ""]
+    assert capacity_charts.heatmap_frame(_weekly().assign(agents_required=0.0, forecast_contacts=0.0), 30).empty
+
+
+def test_requirement_heatmap_is_rects_with_figures_on_a_weekday_grid() -> None:
+    frame = capacity_charts.heatmap_frame(_weekly(), interval_minutes=30)
+    spec = capacity_charts.requirement_heatmap(frame, channel_label="Voice").to_dict()
+    cells, text = spec["layer"]
+    assert cells["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
+    assert text["mark"]["fontSize"] >= 12
+    assert cells["encoding"]["y"]["sort"] == list(capacity_charts.WEEKDAYS)
+    assert cells["encoding"]["x"]["sort"] == ["01:00", "01:30"]
+    assert cells["encoding"]["x"]["axis"]["values"] == ["01:00"]  # hours labelled, half hours not
+    assert cells["encoding"]["color"]["scale"]["range"] == [capacity_charts.HEATMAP_LOW,
+                                                            capacity_charts.FORECAST_COLOUR]
+    # white figures on cells above 55% of the largest (2.6 x 0.55 = 1.43): the 2.6 cell only
+    assert "datum.agents_required > 1.43" in text["encoding"]["color"]["condition"]["test"]
+    with pytest.raises(ValueError, match="no Voice requirement"):
+        capacity_charts.requirement_heatmap(frame.iloc[0:0], channel_label="Voice")
+
+
+def test_the_busy_day_margin_is_drawn_wide_beneath_the_requirement() -> None:
+    frame = pd.DataFrame({"interval_start_local": pd.date_range("2026-11-23 09:00", periods=2, freq="30min"),
+                          "agents_required": [2, 2], "agents_required_busy_day": [2, 3]})
+    spec = capacity_charts.day_staffing_chart(frame, channel_label="Chat").to_dict()
+    wide, lines = spec["layer"]
+    assert wide["encoding"]["color"]["scale"]["domain"] == ["Agents required on a busy day (upper 80%)",
+                                                            "Agents required (Erlang C)"]
+    assert wide["mark"]["strokeWidth"] == capacity_charts.BUSY_DAY_WIDTH and wide["mark"]["opacity"] < 1
+    assert wide["transform"][0]["filter"] == "(datum.measure === 'Agents required on a busy day (upper 80%)')"
+    assert lines["transform"][0]["filter"] == "(datum.measure !== 'Agents required on a busy day (upper 80%)')"
