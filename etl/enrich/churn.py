@@ -379,8 +379,9 @@ def _evaluation(outcome: np.ndarray, probability: np.ndarray) -> tuple[dict[str,
 def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: ChurnSettings) -> ChurnResult:
     """Fit (or fall back to the rule) and score every account of `features`."""
     features = features.reset_index(drop=True)
-    known = features["has_known_outcome"].astype(bool).to_numpy()
-    churned = features["is_churned"].astype(bool).to_numpy()
+    # a null (e.g. an account whose dates cannot be placed in the data) is not a known outcome
+    known = features["has_known_outcome"].fillna(False).astype(bool).to_numpy()
+    churned = features["is_churned"].fillna(False).astype(bool).to_numpy()
     churned_known = int((known & churned).sum())
     model: dict[str, object] = {"n_accounts": len(features), "n_known_outcome": int(known.sum()),
                                 "n_churned": churned_known, "feature_window_days": settings.feature_window_days,
