@@ -228,5 +228,6 @@ def quadrant_chart(attainment: pd.DataFrame, *, breakdown_label: str, sla_thresh
     rules = pd.DataFrame({"x": [sla_threshold], "y": [xla_threshold]})
     vertical = alt.Chart(rules).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(x="x:Q")
     horizontal = alt.Chart(rules).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
-    chart = alt.layer(vertical, horizontal, points, labels).properties(height=height, width="container")
+    # the points first: exports take their data from the first layer
+    chart = alt.layer(points, labels, vertical, horizontal).properties(height=height, width="container")
     return apply_theme(chart)

@@ -93,11 +93,25 @@ def _download(page: Page, button: Locator, kind: str, folder: Path, timeout_ms: 
     return target, target.read_bytes()
 
 
+def open_download_expanders(page: Page, most: int = 4) -> int:
+    """Open the first collapsed expanders titled "Download" (pages keep chart downloads in them; a button
+    inside a closed expander has no visible label). Returns how many were opened."""
+    summaries = page.locator('[data-testid="stExpander"] details:not([open]) > summary', has_text="Download")
+    opened = 0
+    for _ in range(min(summaries.count(), most)):
+        summaries.first.click()
+        page.wait_for_timeout(300)
+        opened += 1
+    return opened
+
+
 def check_downloads_on_page(page: Page, url_path: str, ledger: DownloadLedger, folder: Path,
                             timeout_ms: float) -> None:
     """Click the first button of each kind not yet checked, on the page the browser shows."""
     from playwright.sync_api import Error as PlaywrightError
 
+    if {"csv", "png", "pdf"} - set(ledger.results):
+        open_download_expanders(page)
     buttons = page.locator(BUTTONS)
     count = buttons.count()
     if not count:
