@@ -105,14 +105,21 @@ def weekly_trend(series: pd.DataFrame, unit: str) -> tuple[float | None, ...]:
     return tuple(values)
 
 
+# Risk figures are a snapshot of the latest model fit spread over the contacts of each account's window:
+# comparing two periods would compare two slices of one set of scores, not a change in risk.
+SNAPSHOT_KINDS = frozenset({"risk"})
+
+
 def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.DataFrame, settings: Settings,
                    compare: bool = True) -> list[ScorecardRow]:
     """One row per metric: the figure, its target and status, the change against the comparison period with
-    its interval, the noise verdict, the thin mark and the weekly trend."""
+    its interval, the noise verdict, the thin mark and the weekly trend. Snapshot metrics (SNAPSHOT_KINDS)
+    get no change."""
     rows = []
     for metric in metrics:
         current = _sums(periods, metric.name, "current") if not periods.empty else None
-        previous = _sums(periods, metric.name, "previous") if compare and not periods.empty else None
+        previous = (_sums(periods, metric.name, "previous")
+                    if compare and not periods.empty and metric.kind not in SNAPSHOT_KINDS else None)
         change = None
         if current is not None and previous is not None:
             change = compute_change(metric, current, previous, level=settings.metrics.confidence_level,
@@ -135,7 +142,9 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
             value_text=format_value(value, metric.unit, settings.currency), target=target,
             target_text=target_text(target, metric.unit, metric.direction, settings.currency) or "no target",
             status=target_status(value, target, metric.direction), change=change,
-            change_text=" · ".join(p for p in (delta or "—", interval) if p), noise=noise_words(change),
+            change_text=("snapshot of the latest model fit: no change" if metric.kind in SNAPSHOT_KINDS
+                         else " · ".join(p for p in (delta or "—", interval) if p)),
+            noise=noise_words(change),
             cases=cases, is_thin=thin, trend=trend, version_text=metric.qualified_version,
         ))
     return rows

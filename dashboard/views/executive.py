@@ -51,7 +51,8 @@ def scorecard_frame(rows: list[ScorecardRow]) -> pd.DataFrame:
         "Status": [{"met": "Met", "missed": "Missed"}.get(r.status or "", "—") for r in rows],
         "Change": [r.change_text for r in rows],
         "Real or noise": [r.noise for r in rows],
-        "Weekly trend": [list(v if v is not None else float("nan") for v in r.trend) for r in rows],
+        # weeks without a figure (e.g. not yet known at the end of the data) are left out of the sparkline
+        "Weekly trend": [[v for v in r.trend if v is not None and v == v] for r in rows],
         "Cases": [r.cases for r in rows],
         "Definition": [definition_link(r.metric) for r in rows],
     })

@@ -87,3 +87,27 @@ def test_signal_sentences_say_what_triggered_them() -> None:
                           "is_restatement_rising": True, "count_repeat_eligible_contacts": 300}])
     assert repetition_lines(loop) == [
         "**billing** (Sep 2026): customers repeated themselves after a hand-off in 42.0% (up from 30.0%)"]
+
+
+def test_risk_snapshots_get_no_change() -> None:
+    metric = load_catalog()["revenue_at_risk"]
+    periods = pd.DataFrame([
+        {"period": "current", "metric": "revenue_at_risk", "numerator": 1000.0, "denominator": None,
+         "sum_of_squares": None, "value": 1000.0},
+        {"period": "previous", "metric": "revenue_at_risk", "numerator": 10.0, "denominator": None,
+         "sum_of_squares": None, "value": 10.0},
+    ])
+    row = scorecard_rows([metric], periods, pd.DataFrame(), SETTINGS)[0]
+    assert row.change is None
+    assert row.change_text.startswith("snapshot")
+
+
+def test_weeks_without_a_figure_are_left_out_of_the_sparkline() -> None:
+    from dashboard.views.executive import scorecard_frame
+
+    metric = replace(load_catalog()["service_level"], ci_method="wilson")
+    periods = pd.DataFrame(_period_rows("service_level", (80, 100), (70, 100)))
+    weekly = pd.DataFrame({"metric": ["service_level"] * 3, "value": [0.8, 0.7, float("nan")],
+                           "days_in_range": [7, 7, 7]})
+    frame = scorecard_frame(scorecard_rows([metric], periods, weekly, SETTINGS))
+    assert frame["Weekly trend"].iloc[0] == [0.8, 0.7]
