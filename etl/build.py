@@ -123,12 +123,6 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "service_level_seconds": settings.metrics.service_level_seconds,
         "short_abandon_seconds": settings.metrics.short_abandon_seconds,
         "reporting_timezone": settings.metrics.reporting_timezone,
-        "sentiment_analyzer_version": _sentiment_version(),
-        "signals_version": _signals_version(),
-        "customer_sentiment_version": _customer_sentiment_version(),
-        "sentiment_negative_below": _sentiment_negative_below(),
-        "effort_model_version": _effort_model_version(),
-        "restatement_version": _restatement_version(),
         "identity_default_country_code": settings.identity.default_country_code,
         "identity_link_steps": settings.identity.link_steps,
         "repeat_window_days": settings.metrics.repeat_window_days,
@@ -141,11 +135,9 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "watermelon_sla_attainment": settings.signals.watermelon_sla_attainment,
         "watermelon_xla_attainment": settings.signals.watermelon_xla_attainment,
         "churn_feature_window_days": settings.churn.feature_window_days,
-        **_automation_vars(),
-        "churn_model_version": _churn_model_version(),
+        **_enrichment_vars(),
         "capacity_interval_minutes": settings.capacity.interval_minutes,
         "capacity_profile_weeks": settings.capacity.profile_weeks,
-        "volume_forecast_version": _volume_forecast_version(),
     }
 
     def var(name: str) -> Any:
@@ -174,60 +166,27 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
     return env
 
 
-def _sentiment_version() -> str:
-    from etl.enrich.sentiment import ANALYZER_VERSION
-
-    return ANALYZER_VERSION
-
-
-def _signals_version() -> str:
-    from etl.enrich.message_signals import SIGNALS_VERSION
-
-    return SIGNALS_VERSION
-
-
-def _customer_sentiment_version() -> str:
-    from etl.enrich.sentiment import ADAPTED_VERSION
-
-    return ADAPTED_VERSION
-
-
-def _sentiment_negative_below() -> float:
-    from etl.enrich.sentiment import NEGATIVE_BELOW
-
-    return NEGATIVE_BELOW
-
-
-def _restatement_version() -> str:
-    from etl.enrich.restatement import RESTATEMENT_VERSION
-
-    return RESTATEMENT_VERSION
-
-
-def _effort_model_version() -> str:
+def _enrichment_vars() -> dict[str, Any]:
+    """The versions (and the few constants) of the enrichment steps that models filter on, each read from the
+    module that stamps its rows. Imported here, not at the top: the steps import statsmodels and VADER."""
+    from etl.enrich.churn import CHURN_MODEL_VERSION
     from etl.enrich.effort import EFFORT_MODEL_VERSION
-
-    return EFFORT_MODEL_VERSION
-
-
-def _automation_vars() -> dict[str, Any]:
     from etl.enrich.message_signals import ESCALATION_COMPLEX_CUSTOMER_TURNS, SIGNALS_VERSION
     from etl.enrich.restatement import RESTATEMENT_VERSION
-
-    return {"signals_version": SIGNALS_VERSION, "restatement_version": RESTATEMENT_VERSION,
-            "escalation_complex_customer_turns": ESCALATION_COMPLEX_CUSTOMER_TURNS}
-
-
-def _churn_model_version() -> str:
-    from etl.enrich.churn import CHURN_MODEL_VERSION
-
-    return CHURN_MODEL_VERSION
-
-
-def _volume_forecast_version() -> str:
+    from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION, NEGATIVE_BELOW
     from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
 
-    return VOLUME_FORECAST_VERSION
+    return {
+        "sentiment_analyzer_version": ANALYZER_VERSION,
+        "customer_sentiment_version": ADAPTED_VERSION,
+        "sentiment_negative_below": NEGATIVE_BELOW,
+        "signals_version": SIGNALS_VERSION,
+        "restatement_version": RESTATEMENT_VERSION,
+        "escalation_complex_customer_turns": ESCALATION_COMPLEX_CUSTOMER_TURNS,
+        "effort_model_version": EFFORT_MODEL_VERSION,
+        "churn_model_version": CHURN_MODEL_VERSION,
+        "volume_forecast_version": VOLUME_FORECAST_VERSION,
+    }
 
 
 def discover_models(settings: Settings, dialect_name: str, sql_dir: Path = SQL_DIR) -> dict[str, Model]:
