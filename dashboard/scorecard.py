@@ -37,12 +37,14 @@ class ScorecardRow:
     target_text: str
     status: str | None
     change: Change | None
-    change_text: str
+    change_text: str  # the delta and its interval, as one reads them: "+2.1 pp · 95% CI -0.5 to +4.7 pp"
     noise: str
     cases: float
     is_thin: bool
     trend: tuple[float | None, ...]
     version_text: str
+    delta_text: str = "—"  # the delta alone
+    change_interval_text: str = ""  # its interval alone ("" without one)
 
 
 def _sums(figures: pd.DataFrame, metric: str, period: str) -> PeriodSums | None:
@@ -108,6 +110,7 @@ def weekly_trend(series: pd.DataFrame, unit: str) -> tuple[float | None, ...]:
 # Risk figures are a snapshot of the latest model fit spread over the contacts of each account's window:
 # comparing two periods would compare two slices of one set of scores, not a change in risk.
 SNAPSHOT_KINDS = frozenset({"risk"})
+SNAPSHOT_TEXT = "snapshot of the latest model fit: no change"
 
 
 def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.DataFrame, settings: Settings,
@@ -135,6 +138,7 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
         thin = current is None or is_thin(metric, current, settings.metrics.min_cases)
         delta = format_delta(change.current, change.previous, metric.unit, settings.currency) if change else None
         interval = interval_text(change, metric.unit, settings.currency) if change else ""
+        delta_text = SNAPSHOT_TEXT if metric.kind in SNAPSHOT_KINDS else (delta or "—")
         series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
         trend = weekly_trend(series, metric.unit)
         rows.append(ScorecardRow(
@@ -142,10 +146,10 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
             value_text=format_value(value, metric.unit, settings.currency), target=target,
             target_text=target_text(target, metric.unit, metric.direction, settings.currency) or "no target",
             status=target_status(value, target, metric.direction), change=change,
-            change_text=("snapshot of the latest model fit: no change" if metric.kind in SNAPSHOT_KINDS
-                         else " · ".join(p for p in (delta or "—", interval) if p)),
+            change_text=" · ".join(p for p in (delta_text, interval) if p),
             noise=noise_words(change),
             cases=cases, is_thin=thin, trend=trend, version_text=metric.qualified_version,
+            delta_text=delta_text, change_interval_text=interval,
         ))
     return rows
 

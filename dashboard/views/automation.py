@@ -210,7 +210,7 @@ def _tile(row: ScorecardRow, metric: Metric, ctx: PageContext, compare: bool) ->
     status = {"met": "met", "missed": "missed"}.get(row.status or "")
     parts = [f"{row.target_text} ({status})" if status else row.target_text]
     if delta is not None:
-        interval = row.change_text.split(" · ", 1)[1] if " · " in row.change_text else ""
+        interval = row.change_interval_text
         noise = "**beyond noise**" if row.noise == NOISE_REAL else row.noise
         parts.append(f"{noise}" + (f" ({interval})" if interval else ""))
     parts.append(f"[How is this computed?]({definition_link(metric.name)})")

@@ -222,10 +222,8 @@ def pack_scorecard(rows: list[ScorecardRow]) -> list[PackRow]:
     out = []
     for row in rows:
         change = row.change
-        delta = row.change_text.split(" · ")[0] if row.change_text else "—"
-        interval = row.change_text.split(" · ", 1)[1] if " · " in row.change_text else ""
         out.append(PackRow(label=row.label + (" (thin)" if row.is_thin else ""), current=row.value_text,
-                           target=row.target_text, change=delta, interval=interval,
+                           target=row.target_text, change=row.delta_text, interval=row.change_interval_text,
                            within_noise=bool(change is not None and change.within_noise),
                            status=row.status))
     return out
