@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
@@ -395,10 +396,20 @@ class Reader:
             with self._lock:
                 if self._engine is None:
                     self._engine = sa.create_engine(postgres_url(self.url), pool_size=4, pool_pre_ping=True)
-        with self._engine.connect() as connection:
-            result = connection.execute(sa.text(sql), dict(params or {}))
-            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        return _frame_from_decimals(frame)
+        for attempt in range(self._retries):
+            try:
+                with self._engine.connect() as connection:
+                    result = connection.execute(sa.text(sql), dict(params or {}))
+                    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+                return _frame_from_decimals(frame)
+            except sa.exc.OperationalError as error:
+                # a read that meets a build's swap (which takes its tables' locks one by one) can be chosen as
+                # the victim of a deadlock: it changed nothing, so it reads again, as the DuckDB reader does
+                # when the file is replaced under it
+                if not isinstance(error.orig, psycopg.errors.DeadlockDetected) or attempt == self._retries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise WarehouseError("unreachable")  # pragma: no cover
 
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         if self.dialect == "duckdb":
