@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TREND_HEIGHT, apply_theme
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TREND_HEIGHT, apply_theme, numbers
 
 ACTUAL_COLOUR = OKABE_ITO["black"]
 FORECAST_COLOUR = OKABE_ITO["blue"]
@@ -41,6 +41,9 @@ def forecast_chart(frame: pd.DataFrame, *, channel_label: str, height: int = TRE
     x = alt.X("date_day:T", timeUnit="utcyearmonthdate", title=None,
               axis=alt.Axis(format="%d %b", labelAngle=0, grid=False))
     y_title = f"{channel_label} contacts per day"
+    for column in ("count_contacts_offered", "forecast_contacts", "lower_80", "upper_80", "lower_95", "upper_95"):
+        if column in data:
+            data[column] = numbers(data[column])
     forecast_rows = data[data["forecast_contacts"].notna()]
     history_rows = data[data["count_contacts_offered"].notna()]
     layers: list[alt.Chart] = []
@@ -64,6 +67,8 @@ def forecast_chart(frame: pd.DataFrame, *, channel_label: str, height: int = TRE
             x=x, y=alt.Y("count_contacts_offered:Q", title=y_title),
             tooltip=[alt.Tooltip("date_day:T", title="Day", format="%a %d %b %Y"),
                      alt.Tooltip("count_contacts_offered:Q", title="Contacts", format=",.0f")]))
+    if not layers:
+        raise ValueError(f"no {channel_label} volumes to draw: neither history nor forecast has a figure")
     chart = alt.layer(*layers).properties(height=height, width="container")
     return apply_theme(chart)
 

@@ -32,6 +32,20 @@ FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 FONT_SIZE = 13
 TREND_HEIGHT = 210
 TARGET_KEY_OFFSET = 60  # pixels below the plot: a line of its own under the x-axis title
+NO_MEMBER = "(none)"  # a member (intent, team, label...) the source left empty, as the queries spell it
+
+
+def member_texts(values: pd.Series) -> pd.Series:
+    """Members as text for an axis or a legend: a missing one (NULL, NaN) reads NO_MEMBER, never "None" or
+    "nan" (Vega-Lite refuses a null in a sort order or a scale domain)."""
+    return pd.Series([NO_MEMBER if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values],
+                     index=values.index, dtype=object)
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """Figures as float64 whatever they arrived as (object columns, PostgreSQL Decimal, None): NaN where
+    missing, so that sums, cumulative sums and divisions work."""
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
 
 
 def apply_theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -87,9 +101,11 @@ def _label_width(values: pd.Series, number_format: str) -> int:
 
 def trend_frame(frame: pd.DataFrame, unit: str, currency: str = "USD") -> tuple[pd.DataFrame, str, str]:
     """The weekly figures scaled for display, with tooltip texts; returns (frame, unit label, d3 format)."""
-    values = pd.to_numeric(frame["value"], errors="coerce")
+    values = numbers(frame["value"])
     scale = axis_scale(unit, values.abs().max() if values.notna().any() else None, currency)
-    days = frame["days_in_range"] if "days_in_range" in frame else pd.Series(7, index=frame.index)
+    # a week whose days in range are unknown is taken as a full week
+    days = (numbers(frame["days_in_range"]).fillna(7).astype("int64") if "days_in_range" in frame
+            else pd.Series(7, index=frame.index))
     shown = pd.DataFrame({
         "week_start": pd.to_datetime(frame["week_start"]),
         "shown": values / scale.factor,

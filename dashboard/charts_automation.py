@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, member_texts, numbers
 from dashboard.formatting import format_value
 
 # Bot outcomes from the best to the worst, bottom of the stack to the top; colour says good (greens/blues)
@@ -40,9 +40,12 @@ def outcome_chart(frame: pd.DataFrame, *, as_share: bool = True, height: int = 3
     `frame` has one row per week x outcome: week_start, outcome (a key of OUTCOME_COLOURS), outcome_label,
     sessions, share, and optionally days_in_range. Partial weeks say so in the tooltip.
     """
-    if frame.empty or pd.to_numeric(frame["sessions"], errors="coerce").fillna(0).sum() == 0:
+    if frame.empty or numbers(frame["sessions"]).fillna(0).sum() == 0:
         raise ValueError("no bot sessions to draw")
-    shown = frame.copy()
+    shown = frame.assign(sessions=numbers(frame["sessions"]), share=numbers(frame["share"]))
+    # an outcome without a label reads as its key
+    shown["outcome_label"] = [label if isinstance(label, str) else str(outcome)
+                              for label, outcome in zip(shown["outcome_label"], shown["outcome"], strict=True)]
     shown["week_start"] = pd.to_datetime(shown["week_start"])
     if "days_in_range" not in shown:
         shown["days_in_range"] = 7
@@ -101,7 +104,8 @@ def intent_rate_chart(
     `frame` has intent, value (a rate, 0-1) and cases. `selected` draws the other intents faded; a
     `selection_name` makes bars clickable (a point selection on the intent, for st.altair_chart on_select).
     """
-    shown = frame.dropna(subset=["value"]).copy()
+    shown = frame.assign(intent=member_texts(frame["intent"]), value=numbers(frame["value"]),
+                         cases=numbers(frame["cases"]).fillna(0.0)).dropna(subset=["value"])
     if shown.empty:
         raise ValueError(f"no {rate_label} figures to draw")
     shown["band"] = [_rate_band(v, c, threshold, min_cases) for v, c in zip(shown["value"], shown["cases"],
@@ -150,7 +154,9 @@ def sentiment_handoff_chart(frame: pd.DataFrame, *, selected: str | None = None)
 
     `frame` has intent, mean_before, mean_after, count_before, count_after (VADER compound, -1 to +1).
     """
-    shown = frame.dropna(subset=["mean_before", "mean_after"]).copy()
+    shown = frame.assign(intent=member_texts(frame["intent"]), mean_before=numbers(frame["mean_before"]),
+                         mean_after=numbers(frame["mean_after"]), count_before=numbers(frame["count_before"]),
+                         count_after=numbers(frame["count_after"])).dropna(subset=["mean_before", "mean_after"])
     if shown.empty:
         raise ValueError("no intent has sentiment on both sides of the handoff")
     shown["rise"] = shown["mean_after"] - shown["mean_before"]  # only to order the rows: the catalog's change
@@ -193,7 +199,8 @@ def cost_by_path_chart(frame: pd.DataFrame, *, label: str, currency: str = "USD"
 
     `frame` has episode_path (bot_only, bot_then_human, human_only), value (money) and denominator (resolved
     episodes)."""
-    shown = frame.dropna(subset=["value"]).copy()
+    shown = frame.assign(value=numbers(frame["value"]), denominator=numbers(frame["denominator"]).fillna(0.0))
+    shown = shown.dropna(subset=["value"])
     shown = shown[shown["episode_path"].isin(PATH_ORDER)]
     if shown.empty:
         raise ValueError("no resolved episode has a cost")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, member_texts, numbers
 from dashboard.formatting import format_value, target_text
 
 TONE_LABELS = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
@@ -30,6 +30,7 @@ BAR_HEIGHT = 30
 def _tone_frame(counts: pd.DataFrame) -> pd.DataFrame:
     shown = counts[counts["tone"].isin(TONE_LABELS)].copy()
     shown["tone_label"] = shown["tone"].map(TONE_LABELS)
+    shown["contacts"] = numbers(shown["contacts"]).fillna(0.0)
     return shown
 
 
@@ -98,7 +99,10 @@ def rate_by_member_chart(frame: pd.DataFrame, *, member_label: str, value_label:
     marked "(thin)"; the target as a dashed rule.
 
     `frame` has member, value (0-1), cases and is_thin."""
-    shown = frame.dropna(subset=["value"]).copy()
+    shown = frame.assign(member=member_texts(frame["member"]), value=numbers(frame["value"]),
+                         cases=numbers(frame["cases"]).fillna(0.0),
+                         is_thin=[bool(t) if t is not None and t == t else True for t in frame["is_thin"]])
+    shown = shown.dropna(subset=["value"])
     if shown.empty:
         raise ValueError("no member has a figure")
     shown["member_text"] = [f"{m} (thin)" if t else str(m) for m, t in zip(shown["member"], shown["is_thin"],
@@ -134,7 +138,12 @@ def effort_by_intent_chart(frame: pd.DataFrame, *, target: float | None = None) 
 
     `frame` has intent, survey (mean CES or None), survey_answers, survey_thin, inferred (mean or None),
     inferred_contacts."""
-    shown = frame.dropna(subset=["survey", "inferred"], how="all").copy()
+    shown = frame.assign(intent=member_texts(frame["intent"]), survey=numbers(frame["survey"]),
+                         inferred=numbers(frame["inferred"]),
+                         survey_answers=numbers(frame["survey_answers"]).fillna(0.0),
+                         inferred_contacts=numbers(frame["inferred_contacts"]).fillna(0.0),
+                         survey_thin=[bool(t) if t is not None and t == t else True for t in frame["survey_thin"]])
+    shown = shown.dropna(subset=["survey", "inferred"], how="all")
     if shown.empty:
         raise ValueError("no intent has a survey or an inferred effort figure")
     # hardest first: by the survey where customers answered, else by the inferred score
@@ -183,7 +192,9 @@ def confidence_chart(frame: pd.DataFrame, labels: dict[str, str], height_per_row
 
     `frame` has member, metric (a CONFIDENCE_RUNGS name), value (share) and cases (episodes whose outcome is
     known); `labels` maps metric names to their catalog labels."""
-    shown = frame[frame["metric"].isin(CONFIDENCE_RUNGS)].dropna(subset=["value"]).copy()
+    shown = frame[frame["metric"].isin(CONFIDENCE_RUNGS)]
+    shown = shown.assign(member=member_texts(shown["member"]), value=numbers(shown["value"]),
+                         cases=numbers(shown["cases"]).fillna(0.0)).dropna(subset=["value"])
     if shown.empty:
         raise ValueError("no episode whose outcome is known")
     rungs = list(CONFIDENCE_RUNGS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, member_texts, numbers
 from dashboard.formatting import format_count, format_rate
 from dashboard.queries import metric_value
 from etl.catalog import Metric
@@ -36,13 +36,13 @@ def ranked_frame(figures: pd.DataFrame, metric: Metric, min_cases: int, *, top: 
     if figures.empty:
         return pd.DataFrame(columns=columns)
     rows = figures[(figures["metric"] == metric.name) & (figures["period"] == "current")]
-    rows = rows[rows["value"].notna()]
+    rows = rows[numbers(rows["value"]).notna()]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame({
-        "member": rows["member"].astype(str).to_numpy(),
-        "value": rows["value"].astype(float).to_numpy(),
-        "cases": rows["denominator"].fillna(0).astype(float).to_numpy(),
+        "member": member_texts(rows["member"]).to_numpy(),
+        "value": numbers(rows["value"]).to_numpy(),
+        "cases": numbers(rows["denominator"]).fillna(0.0).to_numpy(),
     })
     out["is_thin"] = [is_thin(metric, PeriodSums(v * c, c), min_cases) for v, c in zip(out["value"], out["cases"],
                                                                                          strict=True)]
@@ -108,8 +108,13 @@ def paths_frame(paths: pd.DataFrame) -> pd.DataFrame:
                "resolution_rate", "kind", "label"]
     if paths.empty:
         return pd.DataFrame(columns=columns)
-    out = paths.copy()
-    out["episodes"] = out["episodes"].astype(int)
+    out = paths.assign(episodes=numbers(paths["episodes"]), resolved_episodes=numbers(paths["resolved_episodes"]),
+                       determined_episodes=numbers(paths["determined_episodes"]))
+    out = out[out["episodes"].notna()]  # a path without a count of episodes cannot be drawn
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    out["episodes"] = out["episodes"].astype("int64")
+    out["channel_path"] = member_texts(out["channel_path"])
     rates = [metric_value(r, d, True) for r, d in zip(out["resolved_episodes"], out["determined_episodes"],
                                                         strict=True)]
     out["resolution_rate"] = pd.Series(rates, index=out.index, dtype="float64")  # NaN where no outcome is known
@@ -145,26 +150,37 @@ def paths_chart(frame: pd.DataFrame, *, top: int = 12) -> alt.TopLevelMixin:
     return apply_theme(chart)
 
 
+LADDER_COLUMNS = {"group": "object", "rung": "object", "rung_label": "object", "order": "int64", "share": "float64",
+                  "episodes": "int64", "determined": "int64", "share_text": "object"}
+
+
+def _first_number(match: pd.DataFrame, column: str) -> float | None:
+    value = numbers(match[column]).iloc[0] if column in match else float("nan")
+    return None if pd.isna(value) else float(value)
+
+
 def ladder_frame(periods_by_group: dict[str, pd.DataFrame], rungs: dict[str, Metric]) -> pd.DataFrame:
     """The confidence ladder of each group (name -> queries.period_figures of the rung metrics): one row per
     group and rung with its share, label, episodes counted and the order in the stack.
 
-    `rungs` maps a rung (LADDER_ORDER) to its catalog metric; labels come from the catalog."""
+    A group without figures (no rows, or every share NULL) adds no rows; with no figures at all the frame is
+    empty but typed, so the stacking below never meets an object column. `rungs` maps a rung (LADDER_ORDER) to
+    its catalog metric; labels come from the catalog."""
     rows = []
     for group, periods in periods_by_group.items():
-        current = periods[periods["period"] == "current"] if not periods.empty else periods
+        if periods.empty or not {"period", "metric", "value"} <= set(periods.columns):
+            continue
+        current = periods[periods["period"] == "current"]
         for order, rung in enumerate(LADDER_ORDER):
-            metric = rungs[rung]
-            match = current[current["metric"] == metric.name] if not current.empty else current
-            if match.empty or pd.isna(match["value"].iloc[0]):
+            match = current[current["metric"] == rungs[rung].name]
+            share = _first_number(match, "value") if not match.empty else None
+            if share is None:
                 continue
-            share = float(match["value"].iloc[0])
-            rows.append({"group": group, "rung": rung, "rung_label": metric.label, "order": order, "share": share,
-                         "episodes": int(match["numerator"].iloc[0] or 0),
-                         "determined": int(match["denominator"].iloc[0] or 0),
+            rows.append({"group": str(group), "rung": rung, "rung_label": rungs[rung].label, "order": order,
+                         "share": share, "episodes": int(_first_number(match, "numerator") or 0),
+                         "determined": int(_first_number(match, "denominator") or 0),
                          "share_text": format_rate(share)})
-    out = pd.DataFrame(rows, columns=["group", "rung", "rung_label", "order", "share", "episodes", "determined",
-                                      "share_text"])
+    out = pd.DataFrame(rows, columns=list(LADDER_COLUMNS)).astype(LADDER_COLUMNS)
     out["end"] = out.groupby("group", sort=False)["share"].cumsum()
     out["start"] = out["end"] - out["share"]
     out["middle"] = (out["start"] + out["end"]) / 2

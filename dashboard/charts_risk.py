@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme
+from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, member_texts, numbers
 from dashboard.formatting import axis_scale
 
 RAISES, LOWERS = "Raises the odds of churning", "Lowers the odds of churning"
@@ -29,9 +29,12 @@ def calibration_chart(frame: pd.DataFrame, height: int = SMALL_HEIGHT) -> alt.To
     with the diagonal where the two agree.
 
     `frame` has decile, count_accounts, mean_predicted, observed_rate, count_churned."""
-    shown = frame.dropna(subset=["mean_predicted", "observed_rate"]).copy()
+    shown = frame.assign(**{c: numbers(frame[c]) for c in ("decile", "count_accounts", "mean_predicted",
+                                                           "observed_rate", "count_churned")})
+    shown = shown.dropna(subset=["decile", "mean_predicted", "observed_rate"])
     if shown.empty:
         raise ValueError("no calibration deciles to draw")
+    shown[["count_accounts", "count_churned"]] = shown[["count_accounts", "count_churned"]].fillna(0.0)
     top = float(max(shown["mean_predicted"].max(), shown["observed_rate"].max(), 0.05))
     shown["decile_text"] = [f"Decile {int(d)} of predicted risk" for d in shown["decile"]]
     shown["predicted_text"] = [f"{v:.1%}" for v in shown["mean_predicted"]]
@@ -63,7 +66,10 @@ def odds_ratio_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
 
     `frame` has label, odds_ratio, odds_ratio_ci_low, odds_ratio_ci_high and sentence (the tooltip), in the
     order to draw (top first)."""
-    shown = frame.dropna(subset=["odds_ratio"]).copy()
+    shown = frame.assign(label=member_texts(frame["label"]),
+                         **{c: numbers(frame[c]) for c in ("odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high")})
+    shown = shown.dropna(subset=["odds_ratio"])
+    shown = shown[shown["odds_ratio"] > 0]  # a log scale has no place for 0
     if shown.empty:
         raise ValueError("no odds ratios to draw")
     shown["one"] = 1.0
@@ -99,7 +105,8 @@ def odds_ratio_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
 
 def rule_points_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """The points rule: one bar per warning sign, its points across. `frame` has label and points."""
-    shown = frame.dropna(subset=["points"]).copy()
+    shown = frame.assign(label=member_texts(frame["label"]), points=numbers(frame["points"]))
+    shown = shown.dropna(subset=["points"])
     if shown.empty:
         raise ValueError("no rule to draw")
     order = list(shown["label"])
@@ -116,7 +123,8 @@ def revenue_bars(frame: pd.DataFrame, *, category: str, unit: str = "money", cur
     """One horizontal bar per member (largest first) with its figure written at the end of the bar.
 
     `frame` has member, value and value_text (the figure formatted by unit)."""
-    shown = frame.dropna(subset=["value"]).copy()
+    shown = frame.assign(member=member_texts(frame["member"]), value=numbers(frame["value"]))
+    shown = shown.dropna(subset=["value"])
     shown = shown[shown["value"] > 0]
     if shown.empty:
         raise ValueError(f"no {category.lower()} with a figure to draw")
@@ -138,7 +146,8 @@ def revenue_bars(frame: pd.DataFrame, *, category: str, unit: str = "money", cur
 
 def risk_history_chart(frame: pd.DataFrame, height: int = 180) -> alt.TopLevelMixin:
     """One account's churn probability at each stored fit. `frame` has fitted_at and churn_probability."""
-    shown = frame.dropna(subset=["churn_probability"]).copy()
+    shown = frame.assign(churn_probability=numbers(frame["churn_probability"]))
+    shown = shown.dropna(subset=["churn_probability", "fitted_at"])
     if len(shown) < 2:
         raise ValueError("fewer than two fits: no history to draw")
     shown["fitted_at"] = pd.to_datetime(shown["fitted_at"])

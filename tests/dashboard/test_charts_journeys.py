@@ -141,6 +141,25 @@ def test_ladder_chart_two_groups_and_small_labels_hidden() -> None:
         charts_journeys.ladder_chart(frame.head(0), {})
 
 
+def test_ladder_of_a_group_without_figures_is_left_out_and_an_all_empty_ladder_is_refused() -> None:
+    # issue 11: on the help-desk log, the Twitter sample and ABCD the chosen intent had no episode whose outcome
+    # is known; its period figures came back empty (or with every share NULL) and the stacking crashed with
+    # "cumsum is not supported for object dtype"
+    labels = {rung: m.label for rung, m in RUNGS.items()}
+    all_null = _ladder_figures([0.0] * 4, 0).assign(value=[None] * 4, numerator=[None] * 4, denominator=[None] * 4)
+    frame = charts_journeys.ladder_frame({"All episodes": _ladder_figures([0.5, 0.5, 0.0, 0.0], 10),
+                                          "Intent x": pd.DataFrame(), "Intent y": all_null}, RUNGS)
+    assert frame["group"].unique().tolist() == ["All episodes"]
+    # 5 of 10 confirmed, 5 of 10 no return: segments 0-0.5 and 0.5-1.0, then two of width 0 at 1.0
+    assert frame["end"].tolist() == pytest.approx([0.5, 1.0, 1.0, 1.0])
+    assert frame["episodes"].tolist() == [5, 5, 0, 0]
+    nothing = charts_journeys.ladder_frame({"All episodes": pd.DataFrame(), "Intent y": all_null}, RUNGS)
+    assert nothing.empty
+    assert nothing["share"].dtype == "float64" and nothing["end"].dtype == "float64"
+    with pytest.raises(ValueError, match="no episodes whose outcome is known"):
+        charts_journeys.ladder_chart(nothing, labels)
+
+
 def test_settled_weeks_drop_weeks_whose_windows_are_open() -> None:
     weeks = pd.DataFrame({"week_start": pd.to_datetime(["2026-11-02", "2026-11-09", "2026-11-16"]),
                           "value": [0.8, 0.7, 0.1]})
