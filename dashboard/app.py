@@ -35,6 +35,7 @@ from dashboard.filters import (
     from_query_params,
     to_query_params,
 )
+from dashboard.page_errors import run_guarded
 from dashboard.views import PageContext, definitions, set_context
 from etl.config import ConfigError
 from etl.warehouse import WarehouseError
@@ -42,10 +43,14 @@ from etl.warehouse import WarehouseError
 # Pages are small scripts (dashboard/page_scripts/) that call a view's render(): files, so that AppTest can
 # switch to them; the views hold the code.
 PAGE_SCRIPTS = "page_scripts"
+# Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
+# is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
+HOME_SCRIPT = f"{PAGE_SCRIPTS}/home.py"
+LANDING_SCRIPT = f"{PAGE_SCRIPTS}/executive.py"
 PAGES = {
     "Review": [
-        st.Page(f"{PAGE_SCRIPTS}/executive.py", title="Executive review", icon=":material/insights:",
-                url_path="executive", default=True),
+        st.Page(HOME_SCRIPT, title="Executive review", url_path="home", default=True, visibility="hidden"),
+        st.Page(LANDING_SCRIPT, title="Executive review", icon=":material/insights:", url_path="executive"),
         st.Page(f"{PAGE_SCRIPTS}/escalations.py", title="Escalations", icon=":material/trending_up:",
                 url_path="escalations"),
         st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
@@ -172,7 +177,8 @@ def main() -> None:
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
         last_day=last_day, as_of=as_of, unavailable=unavailable,
     ))
-    st.navigation(PAGES).run()
+    page = st.navigation(PAGES)
+    run_guarded(page.run, f"page {page.title!r}")
 
 
-main()
+run_guarded(main, "the app's frame (settings, filters, navigation)")

@@ -35,15 +35,20 @@ BREAKDOWN_LABELS = {"reason": "Reason", "trigger": "Trigger", "intent": "Intent"
 BREAKDOWN_KEY = "escalations_breakdown"
 ROUND_KEY = "escalations_chart_round"
 PAGE_KEY = "escalations_page"
-# Query parameters that open the page on a drill or a conversation (links, and AppTest, which cannot click).
+# Query parameters that keep the drill and the chosen conversation: a click writes them, a link (or AppTest,
+# which cannot click) opens the page on them. Their values are hostile text: bound in queries, shown with st.text.
 DRILL_PARAMS = ("drill_by", "drill_week", "drill_member")
 CONVERSATION_PARAM = "conversation"
+LAST_CLICK_KEY = "escalations_last_click"
+LAST_ROW_KEY = "escalations_last_row"
+SHOWN_ID_LENGTH = 200  # characters of an id shown back to the viewer (the whole id is still looked up)
 TRIGGER_WORDS = {"customer_request": "customer asked for a person", "escalation_keyword": "escalation language",
                  "negative_sentiment": "negative sentiment", "bot_fallback": "bot fallback",
                  "complexity": "complexity", "other": "other"}
 ROLE_AVATARS = {"customer": ":material/person:", "agent": ":material/support_agent:", "bot": ":material/smart_toy:",
                 "system": ":material/info:"}
 ROLE_NAMES = {"customer": "Customer", "agent": "Agent", "bot": "Bot", "system": "System"}
+OTHER_ROLE = "Other participant"
 SENTIMENT_HEADER = "Sentiment start → end"
 LIST_HEADERS = {
     "created_at": "Created (UTC)", "channel": "Channel", "intent": "Intent", "queue_name": "Queue",
@@ -57,17 +62,46 @@ LIST_HEADERS = {
 
 
 def drill_from_params(params: dict[str, str], breakdown: str) -> tuple[str, str] | None:
-    """(week, member) from the query parameters when they drill into the current breakdown."""
+    """(week as YYYY-MM-DD, member) from the query parameters when they drill into the current breakdown."""
     if params.get("drill_by") != breakdown:
         return None
     week, member = params.get("drill_week"), params.get("drill_member")
     if not week or not member:
         return None
     try:
-        dt.date.fromisoformat(week)
+        return dt.date.fromisoformat(week).isoformat(), member
     except ValueError:
         return None
-    return week, member
+
+
+def drill_params(breakdown: str, drill: tuple[str, str] | None) -> dict[str, str]:
+    """The query parameters that reopen a drill ({} for none) (pure)."""
+    if drill is None:
+        return {}
+    week, member = drill
+    return {"drill_by": breakdown, "drill_week": week, "drill_member": member}
+
+
+def chosen(clicked: str | tuple[str, str] | None, last_clicked: object, from_url: str | tuple[str, str] | None
+           ) -> str | tuple[str, str] | None:
+    """What the page shows (a drill, or a conversation): a click wins; a click taken back (the selection
+    emptied since the last run) shows nothing; otherwise what the URL says (a link, a reload) (pure)."""
+    if clicked is not None:
+        return clicked
+    if last_clicked is not None:
+        return None
+    return from_url
+
+
+def breakdown_from_params(params: dict[str, str]) -> str:
+    """The breakdown a link drills into, so that its drill applies; else the default, by reason (pure)."""
+    wanted = params.get("drill_by")
+    return wanted if wanted in BREAKDOWN_LABELS else "reason"
+
+
+def shown_id(interaction_id: str) -> str:
+    """An id from a link as shown back: at most SHOWN_ID_LENGTH characters (pure; display with st.text)."""
+    return interaction_id if len(interaction_id) <= SHOWN_ID_LENGTH else interaction_id[:SHOWN_ID_LENGTH] + "…"
 
 
 def sentiment_text(compound: float | None, label: str | None) -> str:
@@ -135,9 +169,27 @@ def _headline(ctx: PageContext) -> None:
 def _clear_drill() -> None:
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.session_state[PAGE_KEY] = 1
-    for name in DRILL_PARAMS:
+    st.session_state[LAST_CLICK_KEY] = None
+    st.session_state[LAST_ROW_KEY] = None
+    for name in (*DRILL_PARAMS, CONVERSATION_PARAM):
         if name in st.query_params:
             del st.query_params[name]
+
+
+def _url_params() -> dict[str, str]:
+    return {name: st.query_params.get(name, "") for name in (*DRILL_PARAMS, CONVERSATION_PARAM)}
+
+
+def _keep_drill_in_url(breakdown: str, drill: tuple[str, str] | None) -> None:
+    """The drill shown goes into the URL; a changed drill drops the conversation chosen in the old one."""
+    wanted = drill_params(breakdown, drill)
+    if {name: st.query_params.get(name) for name in DRILL_PARAMS if name in st.query_params} == wanted:
+        return
+    for name in (*DRILL_PARAMS, CONVERSATION_PARAM):
+        if name in st.query_params:
+            del st.query_params[name]
+    for name, value in wanted.items():
+        st.query_params[name] = value
 
 
 def _chart(ctx: PageContext, breakdown: str) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, str] | None]:
@@ -151,9 +203,10 @@ def _chart(ctx: PageContext, breakdown: str) -> tuple[pd.DataFrame, tuple[str, .
     chart = charts.escalations_chart(lumped, breakdown_label=label)
     event = st.altair_chart(chart, width="stretch", theme=None, on_select="rerun",
                             key=f"escalations_chart_{breakdown}_{st.session_state.get(ROUND_KEY, 0)}")
-    drill = charts.selected_point(event.get("selection", {}) if hasattr(event, "get") else None)
-    if drill is None:
-        drill = drill_from_params({k: st.query_params.get(k, "") for k in DRILL_PARAMS}, breakdown)
+    clicked = charts.selected_point(event.get("selection", {}) if hasattr(event, "get") else None)
+    drill = chosen(clicked, st.session_state.get(LAST_CLICK_KEY), drill_from_params(_url_params(), breakdown))
+    st.session_state[LAST_CLICK_KEY] = clicked
+    _keep_drill_in_url(breakdown, drill if isinstance(drill, tuple) else None)
     st.caption(f"Escalated contacts per week by {label.lower()} (the {charts.TOP_MEMBERS} largest; the rest as "
                "*other*), by the day of the contact. **Click a bar** to list its conversations below.")
     with st.expander("Download this chart"):
@@ -196,15 +249,15 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
     if drill:
         heading, button = st.columns([5, 1], vertical_alignment="center")
         with heading:
-            st.markdown(f"Drilled into the week of **{pd.Timestamp(week):%d %b %Y}** · {label.lower()} "
-                        f"**{member}**")
+            st.markdown(f"Drilled into the week of **{pd.Timestamp(week):%d %b %Y}**, {label.lower()}:")
+            st.text(member)  # from a click or a link: shown as text, never as Markdown
         with button:
             st.button("Clear", on_click=_clear_drill, icon=":material/close:", key="escalations_clear")
         shown = lumped[(lumped["week"] == week) & (lumped["member"] == member)]
     total = int(shown["count_escalations"].sum())
     if total == 0:
         st.info("No escalated conversation for this selection. Clear the drill or widen the filters.")
-        return None
+        return _chosen_conversation(None)
     pages = max(1, -(-total // eq.PAGE_ROWS))
     if st.session_state.get(PAGE_KEY, 1) > pages:
         st.session_state[PAGE_KEY] = 1
@@ -218,7 +271,7 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
     frame = eq.escalated_conversations(ctx.warehouse_url, ctx.version, breakdown, ctx.filters, drill_key, top, page)
     if frame.empty:
         st.info("No escalated conversation on this page.")
-        return None
+        return _chosen_conversation(None)
     table = list_frame(frame)
     event = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
@@ -233,6 +286,7 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
         },
     )
     rows = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
+    picked = str(frame["interaction_id"].iloc[rows[0]]) if rows and rows[0] < len(frame) else None
     if drill:
         _drill_summary(ctx, breakdown, drill_key, top)
     with st.expander("Download the conversations"):
@@ -243,10 +297,20 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
             lambda: eq.conversation_pages(ctx.warehouse_url, breakdown, ctx.filters, drill_key, top),
             subject="Escalated conversations", naming=naming_for(PAGE, ctx), columns=LIST_HEADERS,
             currency=ctx.settings.currency)
-    if rows:
-        return str(frame["interaction_id"].iloc[rows[0]])
-    wanted = st.query_params.get(CONVERSATION_PARAM)
-    return str(wanted) if wanted else None
+    return _chosen_conversation(picked)
+
+
+def _chosen_conversation(picked: str | None) -> str | None:
+    """The conversation to show: the row picked in the list, else the URL's; kept in the URL."""
+    conversation = chosen(picked, st.session_state.get(LAST_ROW_KEY), st.query_params.get(CONVERSATION_PARAM) or None)
+    st.session_state[LAST_ROW_KEY] = picked
+    if conversation is None:
+        if CONVERSATION_PARAM in st.query_params:
+            del st.query_params[CONVERSATION_PARAM]
+        return None
+    if st.query_params.get(CONVERSATION_PARAM) != conversation:
+        st.query_params[CONVERSATION_PARAM] = str(conversation)
+    return str(conversation)
 
 
 def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
@@ -258,8 +322,9 @@ def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
             st.markdown(f":orange-badge[:material/swap_horiz: Handed off to a person at {handoff:%H:%M:%S}]")
             marked = True
         role = str(message.author_role)
-        with st.chat_message(ROLE_NAMES.get(role, role), avatar=ROLE_AVATARS.get(role, ":material/chat:")):
-            who = f"**{ROLE_NAMES.get(role, role)}** · {sent:%Y-%m-%d %H:%M:%S}"
+        name = ROLE_NAMES.get(role, OTHER_ROLE)  # a role from the export is never put into Markdown
+        with st.chat_message(name, avatar=ROLE_AVATARS.get(role, ":material/chat:")):
+            who = f"**{name}** · {sent:%Y-%m-%d %H:%M:%S}"
             if role == "customer":
                 who += f" · sentiment {sentiment_text(message.compound, message.sentiment_label)}"
             st.caption(who)
@@ -269,10 +334,13 @@ def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
 
 
 def _transcript(ctx: PageContext, interaction_id: str) -> None:
-    st.subheader(f"Transcript — {interaction_id}")
+    st.subheader("Transcript of the chosen conversation")
+    st.text(f"Conversation {shown_id(interaction_id)}")  # from a click or a link: text, never Markdown
     head = eq.conversation(ctx.warehouse_url, ctx.version, interaction_id)
     if head.empty:
-        st.info("This contact was not escalated, or is not in the warehouse.")
+        st.info("Conversation not found: no escalated conversation has this id in the warehouse (it may not have "
+                "been escalated, or the link comes from another warehouse). Choose one in the list above.",
+                icon=":material/search_off:")
         return
     info = head.iloc[0]
     restated = info["is_restatement"]
@@ -284,11 +352,11 @@ def _transcript(ctx: PageContext, interaction_id: str) -> None:
             " saying so, e.g. \"I have to repeat myself\", also counts)")
     kind = str(info["escalation_kind"]).replace("_", " ")
     trigger = TRIGGER_WORDS.get(info["primary_trigger"], info["primary_trigger"])
-    st.markdown(
-        f"{info['channel']} · {info['intent']} · {info['queue_name']} · {info['team_name']}  \n"
-        f"Escalated {pd.Timestamp(info['escalation_at']):%Y-%m-%d %H:%M} UTC ({kind}) · reason **{info['reason']}**"
-        f" · primary trigger **{trigger}**  \nCustomer had to repeat themselves after the handoff: {repeat}"
-    )
+    # channel, intent, queue, team and reason come from the export: plain text
+    st.text(f"{info['channel']} · {info['intent']} · {info['queue_name']} · {info['team_name']}\n"
+            f"Escalated {pd.Timestamp(info['escalation_at']):%Y-%m-%d %H:%M} UTC ({kind}) · reason: {info['reason']}"
+            f" · primary trigger: {trigger}")
+    st.markdown(f"Customer had to repeat themselves after the handoff: {repeat}")
     messages = eq.transcript(ctx.warehouse_url, ctx.version, interaction_id)
     conversation, side = st.columns([3, 2], gap="large")
     with conversation:
@@ -349,7 +417,7 @@ def render() -> None:
         _headline(ctx)
         st.subheader("Escalations per week")
         breakdown = st.segmented_control("Break down by", list(BREAKDOWN_LABELS), format_func=BREAKDOWN_LABELS.get,
-                                         default="reason", key=BREAKDOWN_KEY) or "reason"
+                                         default=breakdown_from_params(_url_params()), key=BREAKDOWN_KEY) or "reason"
         lumped, top, drill = _chart(ctx, breakdown)
         if lumped.empty:
             st.info("No escalation for these filters. Widen the dates or clear a filter in the sidebar.")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from tests.browser.page_discovery import PageSpec
 from tests.browser.streamlit_page import (
@@ -26,7 +27,9 @@ from tests.browser.streamlit_page import (
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+", re.MULTILINE)
+# a traceback's lines, an exception's "TypeError: ..." line, or a path into the server's Python packages
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+"
+                       r"|^\s*(?:[a-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception)\b: |site-packages/", re.MULTILINE)
 MISSING_FIGURES = {"", "—", "-", "None", "nan", "NaN"}
 
 
@@ -74,8 +77,13 @@ def page_url(base_url: str, url_path: str) -> str:
 
 
 def spec_url(base_url: str, spec: PageSpec) -> str:
-    """Where a page lives: Streamlit serves the default page at the root, whatever its url_path."""
-    return page_url(base_url, "" if spec.is_default else spec.url_path)
+    """Where a page of the menu lives: at its own url_path, the landing page included (the root redirects)."""
+    return page_url(base_url, spec.url_path)
+
+
+def url_path_of(url: str) -> str:
+    """"http://h:1/executive?start=x" -> "executive" (pure)."""
+    return urlsplit(url).path.strip("/")
 
 
 def traceback_lines(text: str) -> list[str]:
@@ -147,14 +155,23 @@ def check_page(page: Page, base_url: str, spec: PageSpec, screenshot: Path, widt
     return result
 
 
-def probe_url_path(page: Page, base_url: str, spec: PageSpec, timeout_ms: float) -> str | None:
-    """For the default page: does its own url_path also open it? A note when Streamlit says 'Page not found'."""
+def check_root(page: Page, base_url: str, landing: str, timeout_ms: float, query: str = "") -> list[str]:
+    """The root URL must open the landing page at the landing page's own URL (query parameters kept), with no
+    'Page not found' dialog and no traceback. Returns the problems (empty when all is well)."""
     from playwright.sync_api import Error as PlaywrightError
 
-    url = page_url(base_url, spec.url_path)
-    with contextlib.suppress(PlaywrightError):
+    problems: list[str] = []
+    url = base_url.rstrip("/") + "/" + (f"?{query}" if query else "")
+    try:
         open_page(page, url, timeout_ms)
+    except PlaywrightError as error:
+        return [f"{url} did not finish drawing within {timeout_ms / 1000:.0f} s ({str(error).splitlines()[0]})"]
     if page.locator(PAGE_NOT_FOUND).count():
-        return (f"{url} (the default page's url_path) shows Streamlit's 'Page not found' dialog over the page; "
-                "the page itself is served only at the root URL")
-    return None
+        problems.append(f"{url} shows Streamlit's 'Page not found' dialog")
+    if url_path_of(page.url) != landing:
+        problems.append(f"{url} ended at {page.url}, not at the landing page's own URL /{landing}")
+    if query and urlsplit(page.url).query != query:
+        problems.append(f"{url} lost its query parameters on the way: it ended at {page.url}")
+    if page.locator(EXCEPTION).count() or traceback_lines("\n".join(page.locator(MAIN).all_inner_texts())):
+        problems.append(f"{url} shows an exception or traceback text")
+    return problems

@@ -3,15 +3,16 @@
 dashboard/app.py runs its router (`main()`) when imported, so importing it outside `streamlit run` is not an
 option: the pages are read from its syntax tree instead. Every `st.Page(...)` call gives a page: its
 `url_path` keyword (a string, or a module-level constant of a module the app imports, such as
-`definitions.URL_PATH`), else the script's file name as Streamlit infers it; `title`; and `default=True`
-(without one, the first page). Streamlit serves the default page at the root URL only: its url_path shows a
-"Page not found" dialog (documented in st.Page).
+`definitions.URL_PATH`), else the script's file name as Streamlit infers it; `title`; `default=True`
+(without one, the first page); and `visibility="hidden"`. Streamlit serves the default page at the root URL
+only (its url_path shows a "Page not found" dialog, documented in st.Page), so the app's default page is a
+hidden one that opens the landing page at its own URL; every page of the menu must open at its url_path.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 APP_PATH = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -23,6 +24,7 @@ class PageSpec:
     title: str
     script: str
     is_default: bool = False
+    is_hidden: bool = False  # visibility="hidden": not in the menu (the app's root page, which redirects)
 
 
 class DiscoveryError(RuntimeError):
@@ -117,15 +119,33 @@ def discover_pages(app_source: str, source_root: Path) -> list[PageSpec]:
         title = resolver.text(keywords["title"]) if "title" in keywords else url_path
         default = keywords.get("default")
         is_default = isinstance(default, ast.Constant) and default.value is True
-        pages.append(PageSpec(url_path=url_path.strip("/"), title=title, script=script, is_default=is_default))
+        visibility = resolver.text(keywords["visibility"]) if "visibility" in keywords else "visible"
+        pages.append(PageSpec(url_path=url_path.strip("/"), title=title, script=script, is_default=is_default,
+                              is_hidden=visibility == "hidden"))
     if not pages:
         raise DiscoveryError("no st.Page(...) call found in the app")
     if not any(page.is_default for page in pages):  # Streamlit makes the first page the default one
-        first = pages[0]
-        pages[0] = PageSpec(url_path=first.url_path, title=first.title, script=first.script, is_default=True)
+        pages[0] = replace(pages[0], is_default=True)
     return pages
+
+
+def menu_pages(pages: list[PageSpec]) -> list[PageSpec]:
+    """The pages a viewer can pick in the menu (each must open at its own URL)."""
+    return [page for page in pages if not page.is_hidden]
 
 
 def app_pages(app_path: Path = APP_PATH) -> list[PageSpec]:
     """The pages of dashboard/app.py."""
     return discover_pages(app_path.read_text(encoding="utf-8"), APP_PATH.parents[1])
+
+
+def landing_page(pages: list[PageSpec]) -> PageSpec:
+    """The page the root URL opens: the default page when it is in the menu, else the menu page with the
+    (hidden) default page's title."""
+    default = next(page for page in pages if page.is_default)
+    if not default.is_hidden:
+        return default
+    for page in menu_pages(pages):
+        if page.title == default.title:
+            return page
+    raise DiscoveryError(f"the hidden default page {default.url_path!r} has no menu page titled {default.title!r}")

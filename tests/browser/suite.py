@@ -2,9 +2,10 @@
 
     python -m tests.browser.suite --url http://127.0.0.1:8601 [--out artifacts/browser] [--docs docs/screenshots]
 
-Pages come from dashboard/app.py's navigation (tests.browser.page_discovery). Each page is opened by its URL
-in headless Chromium at 1440 x 900, must draw (a title, every chart drawn, no exception, no error alert, no
-traceback text) and gets a full-page screenshot in --out; the key pages also get a 1920-wide one. Downloads:
+Pages come from dashboard/app.py's navigation (tests.browser.page_discovery). Each page of the menu is opened
+by its own URL in headless Chromium at 1440 x 900, must draw (a title, every chart drawn, no exception, no
+error alert, no traceback text) and gets a full-page screenshot in --out; the key pages also get a 1920-wide
+one. The root URL must open the landing page at the landing page's own URL, its query parameters kept. Downloads:
 one CSV, one PNG and the PDF pack are clicked where a page offers them and their files checked; a kind no
 page offers is a failure only with CXPULSE_BROWSER_REQUIRE_DOWNLOADS=1. The escalation flow runs when the
 app has an "escalations" page. Exit status 1 when anything failed.
@@ -23,8 +24,8 @@ from tests.browser.chromium import CHROMIUM, chromium_browser
 from tests.browser.download_checks import DownloadLedger, check_downloads_on_page
 from tests.browser.escalation_flow import URL_PATH as ESCALATIONS
 from tests.browser.escalation_flow import EscalationFlowFailure, follow_escalation
-from tests.browser.page_checks import PageResult, check_page, probe_url_path, screenshot_name, spec_url
-from tests.browser.page_discovery import APP_PATH, PageSpec, app_pages
+from tests.browser.page_checks import PageResult, check_page, check_root, screenshot_name, spec_url
+from tests.browser.page_discovery import APP_PATH, PageSpec, app_pages, landing_page, menu_pages
 from tests.browser.streamlit_page import warm_up
 
 VIEWPORT = (1440, 900)
@@ -63,10 +64,6 @@ def run_pages(browser, base_url: str, pages: list[PageSpec], out: Path, timeout_
             result = check_page(page, base_url, spec, out / screenshot_name(spec.url_path), width, height, timeout_ms)
             if result.ok and ledger.missing():
                 check_downloads_on_page(page, spec.url_path, ledger, out / "downloads", timeout_ms)
-            if spec.is_default and spec.url_path:
-                note = probe_url_path(page, base_url, spec, timeout_ms)
-                if note:
-                    result.notes.append(note)
         finally:
             page.close()
         _report_page(result)
@@ -82,6 +79,25 @@ def run_pages(browser, base_url: str, pages: list[PageSpec], out: Path, timeout_
         _report_page(result, f" at {width} wide")
         results.append(result)
     return results
+
+
+ROOT_QUERY = "compare=last_year"
+
+
+def run_root(browser, base_url: str, landing: PageSpec, timeout_ms: float) -> list[str]:
+    """The root URL, bare and with a query, must open the landing page at its own URL."""
+    problems = []
+    for query in ("", ROOT_QUERY):
+        page = browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+        try:
+            problems += check_root(page, base_url, landing.url_path, timeout_ms, query)
+        finally:
+            page.close()
+    state = "FAIL" if problems else "OK  "
+    print(f"{state} root URL: opens /{landing.url_path} (query parameters kept)")
+    for problem in problems:
+        print(f"       problem: {problem}")
+    return [f"root URL: {p}" for p in problems]
 
 
 def report_downloads(ledger: DownloadLedger, required: bool) -> list[str]:
@@ -147,17 +163,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAIL: no Chromium at {CHROMIUM} (apt-get install -y chromium)", file=sys.stderr)
         return 1
     started = time.monotonic()
-    pages = app_pages(args.app)
-    print(f"     {len(pages)} pages in {args.app.name}: {', '.join(p.url_path for p in pages)}")
+    every_page = app_pages(args.app)
+    pages = menu_pages(every_page)
+    landing = landing_page(every_page)
+    print(f"     {len(pages)} pages in the menu of {args.app.name}: {', '.join(p.url_path for p in pages)}; "
+          f"the root opens {landing.url_path}")
     args.out.mkdir(parents=True, exist_ok=True)
     timeout_ms = args.timeout * 1000
     ledger = DownloadLedger()
     with chromium_browser() as browser:
         warm = browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
-        warm_up(warm, spec_url(args.url, pages[0]), timeout_ms)
+        warm_up(warm, spec_url(args.url, landing), timeout_ms)
         warm.close()
         results = run_pages(browser, args.url, pages, args.out, timeout_ms, ledger)
         failures = [f"page {r.spec.url_path}: {p}" for r in results for p in r.problems]
+        failures += run_root(browser, args.url, landing, timeout_ms)
         failures += report_downloads(ledger, os.environ.get(REQUIRE_DOWNLOADS) == "1")
         failures += run_escalation(browser, args.url, pages, args.out, timeout_ms)
     seconds = time.monotonic() - started

@@ -11,8 +11,8 @@ import pytest
 
 from tests.browser.download_checks import button_label, kind_of_label
 from tests.browser.file_checks import FileCheckFailure, as_of_in, check_csv, check_pdf, check_png, pdf_text
-from tests.browser.page_checks import screenshot_name, spec_url, traceback_lines
-from tests.browser.page_discovery import PageSpec, app_pages, discover_pages
+from tests.browser.page_checks import screenshot_name, spec_url, traceback_lines, url_path_of
+from tests.browser.page_discovery import PageSpec, app_pages, discover_pages, landing_page, menu_pages
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,12 @@ def test_the_app_pages_are_read_without_running_streamlit() -> None:
     paths = [p.url_path for p in pages]
     assert "executive" in paths and "overview" in paths and "definitions" in paths
     assert len(paths) == len(set(paths))
-    assert [p.url_path for p in pages if p.is_default] == ["executive"]
+    # Streamlit serves its default page at the root only: the default page is a hidden one (the root), and the
+    # Executive review, first in the menu, has a URL of its own like every other page
+    assert [(p.url_path, p.is_hidden) for p in pages if p.is_default] == [("home", True)]
+    menu = menu_pages(pages)
+    assert menu[0].url_path == "executive" and not any(p.is_default for p in menu)
+    assert landing_page(pages).url_path == "executive"
 
 
 def test_url_paths_from_literals_constants_of_imported_modules_and_file_names(tmp_path: Path) -> None:
@@ -52,9 +57,25 @@ def test_without_a_default_the_first_page_is_the_default(tmp_path: Path) -> None
     assert [(p.url_path, p.is_default) for p in discover_pages(source, tmp_path)] == [("a", True), ("b", False)]
 
 
-def test_the_default_page_is_opened_at_the_root() -> None:
-    assert spec_url("http://h:1/", PageSpec("executive", "E", "e.py", True)) == "http://h:1/"
+def test_hidden_pages_are_left_out_of_the_menu_and_name_the_landing_page(tmp_path: Path) -> None:
+    source = (
+        "import streamlit as st\n"
+        'st.navigation([st.Page("root.py", title="Review", url_path="home", default=True, visibility="hidden"),\n'
+        '               st.Page("review.py", title="Review", url_path="review"), st.Page("b.py")]).run()\n'
+    )
+    pages = discover_pages(source, tmp_path)
+    assert [(p.url_path, p.is_default, p.is_hidden) for p in pages] == [
+        ("home", True, True), ("review", False, False), ("b", False, False)]
+    assert [p.url_path for p in menu_pages(pages)] == ["review", "b"]
+    assert landing_page(pages).url_path == "review"
+
+
+def test_every_page_of_the_menu_is_opened_at_its_own_url() -> None:
+    # the landing page too: opening it at the root only is what hid the "Page not found" of /executive
+    assert spec_url("http://h:1/", PageSpec("executive", "E", "e.py", True)) == "http://h:1/executive"
     assert spec_url("http://h:1", PageSpec("data-health", "D", "d.py")) == "http://h:1/data-health"
+    assert url_path_of("http://h:1/executive?compare=last_year") == "executive"
+    assert url_path_of("http://h:1/") == ""
     assert screenshot_name("data-health") == "data_health.png"
     assert screenshot_name("overview", "_1920") == "overview_1920.png"
 
@@ -73,6 +94,13 @@ def test_traceback_text_is_found() -> None:
     text = 'Overview\nTraceback (most recent call last):\n  File "/app/x.py", line 3, in <module>\nValueError'
     assert traceback_lines(text) == ["Traceback (most recent call last):", 'File "/app/x.py", line 3, in <module>']
     assert traceback_lines("File a complaint, line by line") == []
+    # the exception line alone, as Streamlit's error box shows it, and a server path
+    assert traceback_lines("Journeys\nTypeError: cumsum is not supported for object dtype") == [
+        "TypeError: cumsum is not supported for object dtype"]
+    assert traceback_lines("pandas.errors.ParserError: bad line") == ["pandas.errors.ParserError: bad line"]
+    assert traceback_lines("at /srv/.venv/lib/python3.11/site-packages/pandas/core/groupby.py") != []
+    assert traceback_lines("Error id 1A2B3C4D: quote it to whoever runs cxpulse") == []
+    assert traceback_lines("Escalation reason: customer asked for a person") == []
 
 
 def test_csv_with_bom_and_header() -> None:

@@ -77,6 +77,7 @@ def test_default_filters_show_the_weekly_bars_and_the_newest_conversations(
     headers = _texts(at.subheader)
     assert "Escalations per week" in headers and "Escalated conversations" in headers
     assert "Transcript" not in headers  # nothing selected yet
+    assert not {"drill_by", "drill_week", "drill_member", "conversation"} & set(at.query_params)
     spec = _chart_spec(at)
     assert spec["encoding"]["color"]["title"] == "Reason"
     assert spec["params"][0]["name"] == "drill"
@@ -142,13 +143,16 @@ def test_clicking_a_bar_drills_into_its_week_and_member(monkeypatch: pytest.Monk
     assert created.min() >= week and created.max() <= week + dt.timedelta(days=6)
     summary = next(d.value for d in at.dataframe if "Conversations" in d.value.columns)
     assert int(summary["Conversations"].sum()) == expected
-    # the same drill from a link
-    linked = _app(monkeypatch, demo_warehouse_url, {"drill_by": "reason", "drill_week": week.isoformat(),
-                                                    "drill_member": "bot handoff"})
+    # the click is kept in the URL, and the same drill opens from a link
+    assert {k: at.query_params[k] for k in ("drill_by", "drill_week", "drill_member")} == {
+        "drill_by": "reason", "drill_week": week.isoformat(), "drill_member": "bot handoff"}
+    linked = _app(monkeypatch, demo_warehouse_url, dict(at.query_params))
     assert f"{expected:,} escalated conversations" in _texts(linked.caption)
+    assert list(_list(linked)["Interaction"]) == list(listed["Interaction"])
     # clear
     at.button(key="escalations_clear").click().run()
     assert "Drilled into" not in _texts(at.markdown)
+    assert not {"drill_by", "drill_week", "drill_member"} & set(at.query_params)
     assert f"{_count(demo_warehouse_url, start, end):,} escalated conversations" in _texts(at.caption)
 
 
@@ -162,7 +166,8 @@ def test_selecting_a_row_shows_its_transcript(monkeypatch: pytest.MonkeyPatch, d
     at.session_state[key] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert not at.exception
-    assert f"Transcript — {interaction_id}" in _texts(at.subheader)
+    assert "Transcript of the chosen conversation" in _texts(at.subheader)
+    assert f"Conversation {interaction_id}" in _texts(at.text)
     messages = _sql(demo_warehouse_url,
                     "select m.message_id, m.author_role, m.message_text, s.compound"
                     " from core.fct_messages as m left join core.enr_message_sentiment as s"
@@ -199,9 +204,11 @@ def test_selecting_a_row_shows_its_transcript(monkeypatch: pytest.MonkeyPatch, d
     assert list(journey_tables[0].loc[journey_tables[0][""] != "", "Interaction"]) == [interaction_id]
     sla_tables = [t for t in tables if "Elapsed" in t.columns]
     assert sum(len(t) for t in sla_tables) == len(sla)
-    # the same conversation from a link
-    linked = _app(monkeypatch, demo_warehouse_url, {"conversation": interaction_id})
-    assert f"Transcript — {interaction_id}" in _texts(linked.subheader)
+    # the choice is kept in the URL, and the same conversation opens from a link
+    assert at.query_params["conversation"] == interaction_id
+    linked = _app(monkeypatch, demo_warehouse_url, dict(at.query_params))
+    assert f"Conversation {interaction_id}" in _texts(linked.text)
+    assert [b.text[0].value for b in linked.chat_message] == list(messages["message_text"])
 
 
 def test_a_period_without_data_shows_a_message(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
@@ -209,3 +216,51 @@ def test_a_period_without_data_shows_a_message(monkeypatch: pytest.MonkeyPatch, 
     assert not at.exception
     assert "No escalation for these filters" in _texts(at.info)
     assert not at.get("vega_lite_chart")
+
+
+def test_a_link_drilling_into_another_breakdown_and_a_conversation_opens_both(
+        monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    at = _app(monkeypatch, demo_warehouse_url)
+    start, end = _dates(at)
+    # the busiest week and trigger, counted here; then the newest conversation of that drill
+    frame = _sql(demo_warehouse_url, "select date_day, primary_trigger, interaction_id, created_at"
+                                     " from core.fct_escalations where date_day between :start and :end",
+                 {"start": start, "end": end})
+    days = pd.to_datetime(frame["date_day"])
+    frame["week"] = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
+    counts = frame.groupby(["week", "primary_trigger"]).size().sort_values(ascending=False)
+    (week, trigger), expected = counts.index[0], int(counts.iloc[0])
+    drilled = frame[(frame["week"] == week) & (frame["primary_trigger"] == trigger)]
+    newest = drilled.sort_values(["created_at", "interaction_id"], ascending=False)["interaction_id"].iloc[0]
+    linked = _app(monkeypatch, demo_warehouse_url, {"drill_by": "trigger", "drill_week": week.isoformat(),
+                                                    "drill_member": trigger, "conversation": newest})
+    assert not linked.exception
+    assert linked.segmented_control(key="escalations_breakdown").value == "trigger"
+    assert f"{expected:,} escalated conversations" in _texts(linked.caption)
+    assert trigger in _texts(linked.text)
+    assert str(_list(linked)["Interaction"].iloc[0]) == newest
+    assert f"Conversation {newest}" in _texts(linked.text)
+    assert linked.query_params["conversation"] == newest
+
+
+HOSTILE = ("**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:alert(1)) "
+           ":red[red] :material/warning: $x^2$ # heading")
+
+
+def test_a_hostile_or_unknown_conversation_id_is_shown_as_text_and_not_found(
+        monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    at = _app(monkeypatch, demo_warehouse_url, {"conversation": HOSTILE, "drill_by": "reason",
+                                                "drill_week": "2026-10-05", "drill_member": HOSTILE})
+    assert not at.exception and not at.error
+    assert "Conversation not found" in _texts(at.info)
+    # the id and the drilled member come back verbatim as plain text, never through Markdown or HTML
+    assert f"Conversation {HOSTILE}" in [str(t.value) for t in at.text]
+    assert HOSTILE in [str(t.value) for t in at.text]
+    rendered = " ".join(str(e.value) for kind in ("markdown", "caption", "info", "subheader", "title")
+                        for e in at.get(kind))
+    for fragment in ("<script>", "javascript:", ":red[", "**bold**", "onerror"):
+        assert fragment not in rendered
+    unknown = _app(monkeypatch, demo_warehouse_url, {"conversation": "no-such-conversation"})
+    assert "Conversation not found" in _texts(unknown.info)
+    assert "Conversation no-such-conversation" in _texts(unknown.text)
+    assert not unknown.chat_message

@@ -66,6 +66,32 @@ def test_drill_from_params_needs_the_current_breakdown_and_a_date() -> None:
     assert page.drill_from_params(params, "reason") == ("2026-10-05", "bot handoff")
     assert page.drill_from_params(params, "trigger") is None
     assert page.drill_from_params({**params, "drill_week": "not a date"}, "reason") is None
+    # a date Python reads in another spelling is written back the way the chart names weeks
+    assert page.drill_from_params({**params, "drill_week": "20261005"}, "reason") == ("2026-10-05", "bot handoff")
+
+
+def test_the_drill_round_trips_through_its_query_parameters() -> None:
+    drill = ("2026-10-05", "bot handoff")
+    params = page.drill_params("trigger", drill)
+    assert params == {"drill_by": "trigger", "drill_week": "2026-10-05", "drill_member": "bot handoff"}
+    assert page.drill_from_params(params, "trigger") == drill
+    assert page.drill_params("reason", None) == {}
+    assert page.breakdown_from_params(params) == "trigger"
+    assert page.breakdown_from_params({"drill_by": "'; drop table x"}) == "reason"
+    assert page.breakdown_from_params({}) == "reason"
+
+
+def test_a_click_wins_a_click_taken_back_shows_nothing_else_the_link() -> None:
+    link, click = ("2026-10-05", "a"), ("2026-10-12", "b")
+    assert page.chosen(click, None, link) == click
+    assert page.chosen(None, None, link) == link  # opened from a link, nothing clicked yet
+    assert page.chosen(None, click, link) is None  # the bar clicked again: the drill is taken back
+    assert page.chosen(None, None, None) is None
+
+
+def test_an_id_from_a_link_is_shown_shortened() -> None:
+    assert page.shown_id("I-1") == "I-1"
+    assert page.shown_id("x" * 500) == "x" * page.SHOWN_ID_LENGTH + "…"
 
 
 def test_sentiment_text() -> None:
