@@ -122,10 +122,12 @@ def _streamed(pages: Callable[[], Iterable[pd.DataFrame]], file_format: FileForm
 def conversation_downloads(
     pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
     columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+    kind: str = "conversations",
 ) -> list[Download]:
-    """CSV and XLSX of the one-row-per-conversation export. `pages` starts a fresh pass over the warehouse
-    each time it is called (on each click), yielding DataFrames."""
-    return _downloads("conversations", subject, naming, [
+    """CSV and XLSX of a table read page by page: the one-row-per-conversation export, or every row of a paged
+    table (kind "table"). `pages` starts a fresh pass over the warehouse each time it is called (on each
+    click), yielding DataFrames; only one page is in memory at a time."""
+    return _downloads(kind, subject, naming, [
         ("csv", "CSV", subject, lambda: _streamed(pages, "csv", columns, units, currency)),
         ("xlsx", "Excel", subject, lambda: _streamed(pages, "xlsx", columns, units, currency)),
     ])
@@ -175,6 +177,16 @@ def conversation_download_buttons(
     """CSV and XLSX buttons for the one-row-per-conversation export (made page by page, on click)."""
     render_downloads(conversation_downloads(pages, subject=subject, naming=naming, columns=columns, units=units,
                                             currency=currency))
+
+
+def streamed_table_download_buttons(
+    pages: Callable[[], Iterable[pd.DataFrame]], *, subject: str, naming: ExportNaming,
+    columns: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None, currency: str = "USD",
+) -> None:
+    """CSV and XLSX buttons for every row of a table the page shows a page at a time: the file holds all the
+    rows of the filters, read from the warehouse page by page on click (a table export is never one page)."""
+    render_downloads(conversation_downloads(pages, subject=subject, naming=naming, columns=columns, units=units,
+                                            currency=currency, kind="table"))
 
 
 def pack_download_button(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> None:

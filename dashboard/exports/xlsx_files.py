@@ -1,18 +1,23 @@
 """Tables as Excel workbooks (xlsxwriter): bold header, fitted widths, numbers kept as numbers.
 
-Numbers are written as numbers with a number format chosen by the catalog unit of their column:
+Numbers are written as numbers (never as the text the page shows: "25,407" or "72.7%" in a cell cannot be
+summed) with a number format chosen by the catalog unit of their column, or of each row when a table mixes
+units (a scorecard: `units` maps the column to one unit per row):
 
 - rate: `0.0%` (the cell holds the 0-1 share, Excel shows 83.4%);
-- seconds: written in MINUTES with `#,##0.0 "min"`. Chosen over an Excel duration (`[h]:mm` on a day
-  fraction) because Excel cannot show a negative duration (a change that got faster shows as #####), and a
-  number of minutes is what people type into their own formulas;
+- seconds: an Excel duration, `[h]:mm:ss` (the cell holds the day fraction: 90 s is 0:01:30, 30 h is
+  30:00:00). Excel cannot show a negative duration (#####), so a negative one is written as a signed
+  number of seconds, `+#,##0 "s"`, like a change of a duration (unit seconds_change);
 - money: `#,##0.00 "EUR"`, the currency code of the settings, so a pasted figure keeps its currency;
-- count `#,##0`, score `+0.00;-0.00;0.00`, per_contact `#,##0.00`, ces `0.00`; a column without a unit keeps
-  Excel's General format.
+- count `#,##0`, score `+0.00;-0.00;0.00`, per_contact `#,##0.00`, ces `0.00`;
+- changes (CHANGE_UNITS, for a delta or its interval): points `+0.0 "pp"` (the change of a rate, in
+  percentage points), seconds_change, money_change, count_change and signed, all with their sign;
+- a column without a unit keeps Excel's General format.
 
 Text is always written with write_string (never parsed as a formula or URL) and neutralised like the CSV
-(dashboard.exports.cells). Dates get `yyyy-mm-dd`, date-times `yyyy-mm-dd hh:mm:ss` (time-zone-aware
-values are written in their own wall-clock time: say which zone in the header).
+(dashboard.exports.cells): the quote is kept in the text so that the cell stays safe when the workbook is
+saved as CSV. Dates get `yyyy-mm-dd`, date-times `yyyy-mm-dd hh:mm:ss` (time-zone-aware values are written
+in their own wall-clock time: say which zone in the header).
 """
 
 from __future__ import annotations
@@ -35,18 +40,26 @@ from xlsxwriter.worksheet import Worksheet
 
 from dashboard.exports.cells import neutralise_text
 
-SECONDS_PER_MINUTE = 60.0
+SECONDS_PER_DAY = 86_400.0
+SIGNED_SECONDS_FORMAT = '+#,##0 "s";-#,##0 "s";0 "s"'
 NUMBER_FORMATS = {
     "count": "#,##0",
     "rate": "0.0%",
-    "seconds": '#,##0.0 "min"',
+    "seconds": "[h]:mm:ss",
     "score": "+0.00;-0.00;0.00",
     "per_contact": "#,##0.00",
     "ces": "0.00",
+    "points": '+0.0 "pp";-0.0 "pp";0.0 "pp"',
+    "seconds_change": SIGNED_SECONDS_FORMAT,
+    "count_change": "+#,##0;-#,##0;0",
+    "signed": "+0.00;-0.00;0.00",
 }
+# the unit of a change of a figure in a catalog unit (a rate moves in points, a duration in signed seconds)
+CHANGE_UNITS = {"rate": "points", "seconds": "seconds_change", "money": "money_change", "count": "count_change"}
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 DURATION_FORMAT = NUMBER_FORMATS["seconds"]
+Units = Mapping[str, "str | Sequence[str | None]"]
 # Excel: at most 31 characters, none of []:*?/\ , not blank, not starting or ending with an apostrophe,
 # unique without regard to case, and "History" is reserved.
 MAX_SHEET_NAME = 31
@@ -59,19 +72,36 @@ WIDTH_SAMPLE_ROWS = 1000
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of a workbook. `units` maps a column to its catalog unit (count, rate, seconds, ...)."""
+    """One table of a workbook. `units` maps a column to its catalog unit (count, rate, seconds, ...), or to
+    one unit per row (a table whose rows are figures in different units)."""
 
     name: str
     frame: pd.DataFrame
-    units: Mapping[str, str] = field(default_factory=dict)
+    units: Units = field(default_factory=dict)
+
+
+def change_unit(unit: str | None) -> str | None:
+    """The unit of a change of a figure in `unit`: signed, a rate's in percentage points (pure)."""
+    if unit is None:
+        return None
+    return CHANGE_UNITS.get(unit, "signed")
 
 
 def number_format(unit: str | None, currency: str = "USD") -> str | None:
     """The Excel number format for a catalog unit; None keeps Excel's General format."""
-    if unit == "money":
+    if unit in {"money", "money_change"}:
         code = currency.upper()
-        return f'#,##0.00 "{code}"' if _CURRENCY_CODE.match(code) else "#,##0.00"
+        body = f'#,##0.00 "{code}"' if _CURRENCY_CODE.match(code) else "#,##0.00"
+        return body if unit == "money" else f"+{body};-{body};{body}"
     return NUMBER_FORMATS.get(unit or "")
+
+
+def cell_number(value: float, unit: str | None) -> tuple[float, str | None]:
+    """The number a cell holds for a figure in `unit`, and the unit whose format it takes: a duration becomes a
+    day fraction, a negative one a signed number of seconds (Excel shows no negative duration) (pure)."""
+    if unit == "seconds":
+        return (value / SECONDS_PER_DAY, unit) if value >= 0 else (value, "seconds_change")
+    return value, unit
 
 
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -128,9 +158,8 @@ class _CellWriter:
             number = float(value)
             if not math.isfinite(number):
                 return
-            if unit == "seconds":
-                number /= SECONDS_PER_MINUTE
-            sheet.write_number(row, column, number, self.format(number_format(unit, self.currency)))
+            number, shown_unit = cell_number(number, unit)
+            sheet.write_number(row, column, number, self.format(number_format(shown_unit, self.currency)))
         elif isinstance(value, dt.datetime):  # pd.Timestamp included
             naive = value.replace(tzinfo=None)
             is_date = naive.time() == dt.time(0)
@@ -138,7 +167,7 @@ class _CellWriter:
         elif isinstance(value, dt.date):
             sheet.write_datetime(row, column, value, self.format(DATE_FORMAT))
         elif isinstance(value, dt.timedelta):  # pd.Timedelta included
-            sheet.write_number(row, column, value.total_seconds() / SECONDS_PER_MINUTE, self.format(DURATION_FORMAT))
+            self.write(sheet, row, column, value.total_seconds(), "seconds")
         else:
             sheet.write_string(row, column, neutralise_text(str(value)))
 
@@ -153,15 +182,19 @@ def _display_length(value: Any, unit: str | None) -> int:
         number = float(value)
         if not math.isfinite(number):
             return 0
-        if unit == "seconds":
-            number /= SECONDS_PER_MINUTE
+        if unit == "seconds" and number >= 0:
+            return len(f"{int(number // 3600)}:00:00")
+        if unit in {"seconds", "seconds_change"}:
+            return len(f"{number:+,.0f}") + 2
         if unit == "rate":
             return len(f"{number * 100:.1f}%")
-        if unit == "money":
-            return len(f"{number:,.2f}") + 4
-        if unit in {"count"}:
-            return len(f"{number:,.0f}")
-        return len(f"{number:,.2f}") + (4 if unit == "seconds" else 0)
+        if unit == "points":
+            return len(f"{number:+.1f}") + 3
+        if unit in {"money", "money_change"}:
+            return len(f"{number:+,.2f}") + 4
+        if unit in {"count", "count_change"}:
+            return len(f"{number:+,.0f}")
+        return len(f"{number:+,.2f}")
     if isinstance(value, dt.datetime):
         return 10 if value.replace(tzinfo=None).time() == dt.time(0) else 19
     if isinstance(value, dt.date):
@@ -169,23 +202,32 @@ def _display_length(value: Any, unit: str | None) -> int:
     return len(neutralise_text(str(value)))
 
 
-def column_widths(frame: pd.DataFrame, units: Mapping[str, str]) -> list[float]:
+def _row_units(unit: str | Sequence[str | None] | None, rows: int) -> list[str | None]:
+    """One unit per row: a column's single unit repeated, or its own list (missing rows: no unit)."""
+    if unit is None or isinstance(unit, str):
+        return [unit] * rows
+    given = list(unit)
+    return given[:rows] + [None] * (rows - len(given))
+
+
+def column_widths(frame: pd.DataFrame, units: Units) -> list[float]:
     """Excel column widths fitted to the header (bold, so a little wider) and the first rows' values."""
     sample = frame.head(WIDTH_SAMPLE_ROWS)
     widths = []
     for position, name in enumerate(frame.columns):
-        unit = units.get(str(name))
+        per_row = _row_units(units.get(str(name)), len(sample))
         values = sample.iloc[:, position]
-        longest = max((_display_length(value, unit) for value in values), default=0)
+        longest = max((_display_length(value, unit) for value, unit in zip(values, per_row, strict=True)),
+                      default=0)
         header = math.ceil(len(str(name)) * 1.1)
         widths.append(float(min(max(longest, header, MIN_WIDTH) + 2, MAX_WIDTH)))
     return widths
 
 
 def _prepare_sheet(
-    writer: _CellWriter, sheet: Worksheet, frame: pd.DataFrame, units: Mapping[str, str]
-) -> list[str | None]:
-    """Header, widths and frozen header row; returns the unit of each column."""
+    writer: _CellWriter, sheet: Worksheet, frame: pd.DataFrame, units: Units
+) -> list[str | Sequence[str | None] | None]:
+    """Header, widths and frozen header row; returns the unit of each column (or its units per row)."""
     names = [str(name) for name in frame.columns]
     writer.write_header(sheet, names)
     for column, width in enumerate(column_widths(frame, units)):
@@ -199,31 +241,32 @@ def _is_plain_number_column(series: pd.Series) -> bool:
 
 
 def _write_rows(
-    writer: _CellWriter, sheet: Worksheet, frame: pd.DataFrame, column_units: Sequence[str | None], first_row: int
+    writer: _CellWriter, sheet: Worksheet, frame: pd.DataFrame,
+    column_units: Sequence[str | Sequence[str | None] | None], first_row: int
 ) -> None:
-    """The rows of a frame. Numeric columns take a fast path (one conversion per column, then write_number);
-    every other cell goes through _CellWriter.write, which looks at its type."""
-    columns: list[tuple[bool, list[Any], str | None, Format | None]] = []
+    """The rows of a frame. Numeric columns of one unit other than seconds take a fast path (one conversion
+    per column, then write_number); every other cell goes through _CellWriter.write, which looks at its type
+    and its row's unit."""
+    columns: list[tuple[bool, list[Any], list[str | None], Format | None]] = []
     for position, unit in enumerate(column_units):
         series = frame.iloc[:, position]
-        if _is_plain_number_column(series):
+        per_row = _row_units(unit, len(frame))
+        if (unit is None or isinstance(unit, str)) and unit != "seconds" and _is_plain_number_column(series):
             numbers = series.to_numpy(dtype="float64", na_value=np.nan)
-            if unit == "seconds":
-                numbers = numbers / SECONDS_PER_MINUTE
             numbers = np.where(np.isfinite(numbers), numbers, np.nan)
-            columns.append((True, numbers.tolist(), unit, writer.format(number_format(unit, writer.currency))))
+            columns.append((True, numbers.tolist(), per_row, writer.format(number_format(unit, writer.currency))))
         else:
-            columns.append((False, series.tolist(), unit, None))
+            columns.append((False, series.tolist(), per_row, None))
     write_number = sheet.write_number
     for offset in range(len(frame)):
         row = first_row + offset
-        for column, (is_number, values, unit, cell_format) in enumerate(columns):
+        for column, (is_number, values, units, cell_format) in enumerate(columns):
             value = values[offset]
             if is_number:
                 if value == value:  # NaN (missing or not finite) is an empty cell
                     write_number(row, column, value, cell_format)
             else:
-                writer.write(sheet, row, column, value, unit)
+                writer.write(sheet, row, column, value, units[offset])
 
 
 def tables_xlsx(sheets: Sequence[Sheet], currency: str = "USD") -> bytes:
@@ -250,7 +293,7 @@ def tables_xlsx(sheets: Sequence[Sheet], currency: str = "USD") -> bytes:
 
 
 def table_xlsx(
-    frame: pd.DataFrame, units: Mapping[str, str] | None = None, sheet: str = "Table", currency: str = "USD"
+    frame: pd.DataFrame, units: Units | None = None, sheet: str = "Table", currency: str = "USD"
 ) -> bytes:
     """One table as a one-sheet workbook."""
     return tables_xlsx([Sheet(sheet, frame, units or {})], currency)

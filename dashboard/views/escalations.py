@@ -21,7 +21,7 @@ from dashboard.download_buttons import (
     chart_download_buttons,
     conversation_download_buttons,
     naming_for,
-    table_download_buttons,
+    streamed_table_download_buttons,
 )
 from dashboard.formatting import format_value
 from dashboard.scorecard import scorecard_rows
@@ -50,12 +50,16 @@ ROLE_AVATARS = {"customer": ":material/person:", "agent": ":material/support_age
 ROLE_NAMES = {"customer": "Customer", "agent": "Agent", "bot": "Bot", "system": "System"}
 OTHER_ROLE = "Other participant"
 SENTIMENT_HEADER = "Sentiment start → end"
+THIS_CONTACT = "This contact"
 LIST_HEADERS = {
     "created_at": "Created (UTC)", "channel": "Channel", "intent": "Intent", "queue_name": "Queue",
     "team_name": "Team", "reason": "Reason", "primary_trigger": "Primary trigger",
     "customer_sentiment_start": "Sentiment start", "customer_sentiment_end": "Sentiment end",
     "is_restatement": "Repeated themselves", "is_sla_breached": "SLA breached", "interaction_id": "Interaction",
 }
+# the export: every column of the list, sentiment as two numbers (VADER compound, -1 to +1)
+EXPORT_HEADERS = LIST_HEADERS
+EXPORT_UNITS = {"customer_sentiment_start": "score", "customer_sentiment_end": "score"}
 
 
 # ---------------------------------------------------------------- pure helpers
@@ -129,6 +133,12 @@ def list_frame(frame: pd.DataFrame) -> pd.DataFrame:
     )
     table = shown[[c for c in LIST_HEADERS if c != "customer_sentiment_end"]]
     return table.rename(columns={**LIST_HEADERS, "customer_sentiment_start": SENTIMENT_HEADER})
+
+
+def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A page of the conversations export (pure): triggers in words; sentiment start and end stay numbers."""
+    return frame.assign(primary_trigger=frame["primary_trigger"].map(lambda t: TRIGGER_WORDS.get(t, t)),
+                        created_at=pd.to_datetime(frame["created_at"]))
 
 
 def journey_frame(frame: pd.DataFrame, interaction_id: str) -> pd.DataFrame:
@@ -290,13 +300,14 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
     if drill:
         _drill_summary(ctx, breakdown, drill_key, top)
     with st.expander("Download the conversations"):
-        table_download_buttons(table, subject="Escalated conversations (this page)", naming=naming_for(PAGE, ctx))
         st.caption(f"Every escalated conversation of the filters{' and the drill' if drill else ''} "
-                   f"({format_value(total, 'count')}), one row each:")
+                   f"({format_value(total, 'count')}, not only this page), one row each, newest first; read from "
+                   "the warehouse page by page when you click:")
         conversation_download_buttons(
-            lambda: eq.conversation_pages(ctx.warehouse_url, breakdown, ctx.filters, drill_key, top),
-            subject="Escalated conversations", naming=naming_for(PAGE, ctx), columns=LIST_HEADERS,
-            currency=ctx.settings.currency)
+            lambda: (export_frame(p) for p in eq.conversation_pages(ctx.warehouse_url, breakdown, ctx.filters,
+                                                                     drill_key, top)),
+            subject="Escalated conversations", naming=naming_for(PAGE, ctx), columns=EXPORT_HEADERS,
+            units=EXPORT_UNITS, currency=ctx.settings.currency)
     return _chosen_conversation(picked)
 
 
@@ -402,9 +413,13 @@ def _journey(ctx: PageContext, info: pd.Series, interaction_id: str) -> None:
         column_config={"": st.column_config.TextColumn(width="small"),
                        "Created (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     if len(contacts) >= eq.JOURNEY_LIMIT:
-        st.caption(f"The first {eq.JOURNEY_LIMIT} contacts.")
+        st.caption(f"The first {eq.JOURNEY_LIMIT} contacts shown; the download holds them all.")
+    customer, around = str(info["customer_key"]), pd.Timestamp(info["created_at"]).to_pydatetime()
     with st.expander("Download the journey"):
-        table_download_buttons(journey, subject=f"Journey of {interaction_id}", naming=naming_for(PAGE, ctx))
+        streamed_table_download_buttons(
+            lambda: (journey_frame(p, interaction_id).rename(columns={"": THIS_CONTACT})
+                     for p in eq.journey_pages(ctx.warehouse_url, customer, around)),
+            subject="Journey of the conversation", naming=naming_for(PAGE, ctx), currency=ctx.settings.currency)
 
 
 def render() -> None:

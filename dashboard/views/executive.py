@@ -3,6 +3,8 @@ service efficient but the experience poor (watermelons)?"""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -18,12 +20,20 @@ from dashboard.exports import (
     chart_png,
     filters_in_words,
     kpi_pack_pdf,
+    scorecard_sheet,
     tables_xlsx,
 )
 from dashboard.exports import ScorecardRow as PackRow
 from dashboard.filters import COMPARE_LAST_YEAR
 from dashboard.formatting import format_as_of, format_value
-from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, attainment_by_member, scorecard_rows
+from dashboard.scorecard import (
+    NOISE_REAL,
+    NOISE_WITHIN,
+    SNAPSHOT_KINDS,
+    ScorecardRow,
+    attainment_by_member,
+    scorecard_rows,
+)
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
 from etl.catalog import Metric, target_for
@@ -42,20 +52,51 @@ KIND_TITLES = {"sla": "Efficiency (SLA)", "xla": "Experience (XLA)", "volume": "
                "risk": "Risk"}
 
 
-def scorecard_frame(rows: list[ScorecardRow]) -> pd.DataFrame:
-    """The scorecard as a table a person reads (pure)."""
+# Risk rows are figures over accounts (revenue at risk is money): their cases are the active accounts scored,
+# the denominator of this metric (queried with the scorecard, shown in no row of its own).
+ACCOUNTS_METRIC = "churn_risk"
+# The table's columns size themselves to their text (a fixed "small" width cut "beyond noise" to "beyond nois"):
+# only the sparkline has a width. Texts are kept short so that the table fits 1440 pixels wide without scrolling:
+# the headers say "Target" and the interval's level, so the cells do not repeat them.
+TREND_WIDTH_PX = 96
+SNAPSHOT_CHANGE = "none (snapshot)"
+_TARGET_PREFIX = re.compile(r"^Target\s+")
+_INTERVAL_PREFIX = re.compile(r"^\d+(?:\.\d+)?% CI\s+")
+
+
+def cases_text(row: ScorecardRow, accounts: float | None) -> str:
+    """What a figure is counted over (pure): contacts, answers or surveys as a number; for a risk row, the
+    active accounts scored ("812 accounts"), never its own numerator (money for revenue at risk)."""
+    if row.kind in SNAPSHOT_KINDS:
+        return "—" if accounts is None else f"{format_value(accounts, 'count')} accounts"
+    return format_value(row.cases, "count")
+
+
+def scorecard_frame(rows: list[ScorecardRow], accounts: float | None = None) -> pd.DataFrame:
+    """The scorecard as a table a person reads (pure). `accounts`: the active accounts behind the risk rows."""
     return pd.DataFrame({
         "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
         "Now": [r.value_text for r in rows],
-        "Target": [r.target_text for r in rows],
+        "Target": [_TARGET_PREFIX.sub("", r.target_text) for r in rows],
         "Status": [{"met": "Met", "missed": "Missed"}.get(r.status or "", "—") for r in rows],
-        "Change": [r.change_text for r in rows],
+        "Change": [SNAPSHOT_CHANGE if r.kind in SNAPSHOT_KINDS else r.delta_text for r in rows],
+        "Interval": [_INTERVAL_PREFIX.sub("", r.change_interval_text) or "—" for r in rows],
         "Real or noise": [r.noise for r in rows],
         # weeks without a figure (e.g. not yet known at the end of the data) are left out of the sparkline
         "Weekly trend": [[v for v in r.trend if v is not None and v == v] for r in rows],
-        "Cases": [r.cases for r in rows],
+        "Cases": [cases_text(r, accounts) for r in rows],
         "Definition": [definition_link(r.metric) for r in rows],
     })
+
+
+def _accounts(periods: pd.DataFrame) -> float | None:
+    """The active accounts scored in the period: the denominator of ACCOUNTS_METRIC, None when not there."""
+    if periods.empty:
+        return None
+    rows = periods[(periods["metric"] == ACCOUNTS_METRIC) & (periods["period"] == "current")]
+    if rows.empty or pd.isna(rows["denominator"].iloc[0]):
+        return None
+    return float(rows["denominator"].iloc[0])
 
 
 def _status_colour(text: str) -> str:
@@ -67,11 +108,14 @@ def _noise_colour(text: str) -> str:
     return "font-weight: 600" if text == NOISE_REAL else f"color: {TEXT_MUTED}"
 
 
-def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[ScorecardRow]:
+def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> tuple[list[ScorecardRow], float | None]:
+    """The scorecard tables; returns the rows and the accounts behind the risk rows."""
     names = [m.name for m in metrics]
-    periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+    with_accounts = [*names, ACCOUNTS_METRIC] if ACCOUNTS_METRIC in queries.catalog_in_use() else names
+    periods = queries.period_figures(ctx.warehouse_url, ctx.version, with_accounts, ctx.filters)
     weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
     rows = scorecard_rows(metrics, periods, weekly, ctx.settings, compare=compare)
+    accounts = _accounts(periods)
     for kind in ("volume", "sla", "xla", "cost", "risk"):
         group = [r for r in rows if r.kind == kind]
         if not group:
@@ -82,17 +126,27 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[S
         if measured:
             title += f" · {met} of {len(measured)} targets met"
         st.subheader(title)
-        frame = scorecard_frame(group)
+        frame = scorecard_frame(group, accounts)
         styled = frame.style.map(_status_colour, subset=["Status"]).map(_noise_colour, subset=["Real or noise"])
+        level = f"{ctx.settings.metrics.confidence_level:.0%}"
         st.dataframe(styled, hide_index=True, width="stretch", column_config={
-            "Weekly trend": st.column_config.LineChartColumn("Weekly trend", width="small"),
-            "Cases": st.column_config.NumberColumn("Cases", format="localized",
-                                                   help="Contacts, answers or surveys behind the figure"),
-            "Definition": st.column_config.LinkColumn("Defined", display_text="how?", width="small"),
-            "Change": st.column_config.TextColumn("Change vs comparison", width="medium"),
-            "Real or noise": st.column_config.TextColumn("Real?", width="small"),
+            "Target": st.column_config.TextColumn("Target"),
+            "Change": st.column_config.TextColumn("Change", help="Against the comparison period (above)"),
+            "Interval": st.column_config.TextColumn(f"Interval ({level})",
+                                                    help=f"The {level} confidence interval of the change"),
+            "Real or noise": st.column_config.TextColumn(
+                "Real?", help="Beyond noise: the interval excludes no change at all"),
+            "Weekly trend": st.column_config.LineChartColumn("Weekly trend", width=TREND_WIDTH_PX),
+            "Cases": st.column_config.TextColumn(
+                "Cases", help="Contacts, answers or surveys behind the figure; for risk figures, the active accounts "
+                              "scored"),
+            "Definition": st.column_config.LinkColumn("Defined", display_text="how?"),
         })
-    return rows
+        if kind in SNAPSHOT_KINDS:
+            st.caption("Risk figures are a snapshot of the latest fit of the churn model, spread over the contacts "
+                       "of the period: comparing two periods would compare two slices of one set of scores, so no "
+                       "change is shown.")
+    return rows, accounts
 
 
 def _verdict(rows: list[ScorecardRow]) -> None:
@@ -257,12 +311,35 @@ def _pack_bytes(ctx: PageContext, rows: list[ScorecardRow], metrics: list[Metric
     return kpi_pack_pdf(pack)
 
 
-def _page_downloads(ctx: PageContext, rows: list[ScorecardRow], metrics: list[Metric],
+ATTAINMENT_HEADERS = {
+    "member": "Member", "sla_measured": "SLA targets measured", "sla_met": "SLA targets met",
+    "xla_measured": "XLA targets measured", "xla_met": "XLA targets met", "sla_attainment": "SLA targets met (share)",
+    "xla_attainment": "XLA targets met (share)", "is_watermelon": "Watermelon", "missed": "Targets missed",
+    "cases": "Contacts",
+}
+ATTAINMENT_UNITS = {"SLA targets measured": "count", "SLA targets met": "count", "XLA targets measured": "count",
+                    "XLA targets met": "count", "SLA targets met (share)": "rate", "XLA targets met (share)": "rate",
+                    "Contacts": "count"}
+
+
+def tables_sheets(rows: list[ScorecardRow], metrics: list[Metric], accounts: float | None,
+                  attainment: pd.DataFrame) -> list[Sheet]:
+    """The workbook of the page: the scorecard as typed figures, and the Efficiency x Empathy table (pure)."""
+    directions = {m.name: m.direction for m in metrics}
+    sheets = [scorecard_sheet(
+        rows, cases=[accounts if r.kind in SNAPSHOT_KINDS else r.cases for r in rows],
+        cases_of=["accounts" if r.kind in SNAPSHOT_KINDS else "cases" for r in rows],
+        directions=[directions.get(r.metric, "") for r in rows])]
+    if not attainment.empty:
+        table = attainment.rename(columns=ATTAINMENT_HEADERS)
+        sheets.append(Sheet("Efficiency x Empathy", table, ATTAINMENT_UNITS))
+    return sheets
+
+
+def _page_downloads(ctx: PageContext, rows: list[ScorecardRow], metrics: list[Metric], accounts: float | None,
                     attainment: pd.DataFrame, quadrant: object) -> None:
     naming = naming_for("Executive review", ctx)
-    sheets = [Sheet("Scorecard", scorecard_frame(rows).drop(columns=["Weekly trend"]))]
-    if not attainment.empty:
-        sheets.append(Sheet("Efficiency x Empathy", attainment))
+    sheets = tables_sheets(rows, metrics, accounts, attainment)
     render_downloads([
         Download("KPI pack (PDF)", naming.file_name("KPI review", "pdf"), MIME["pdf"],
                  "download-executive-pack-pdf", lambda: _pack_bytes(ctx, rows, metrics, quadrant)),
@@ -291,7 +368,7 @@ def render() -> None:
         st.caption(f"No comparison: the {mode} ({compare_start:%d %b %Y} – {compare_end:%d %b %Y}) is not all in "
                    "the data.")
     try:
-        rows = _scorecard(ctx, metrics, compare)
+        rows, accounts = _scorecard(ctx, metrics, compare)
         if all(r.value is None for r in rows):
             st.info("No figures for these filters. Widen the dates or clear a filter in the sidebar.")
             return
@@ -301,6 +378,6 @@ def render() -> None:
         st.subheader("Take it to the meeting")
         st.caption("The PDF pack holds the scorecard, the Efficiency × Empathy view and key weekly trends for the "
                    "filters shown, stamped with the filters, the as-of time and the definition versions.")
-        _page_downloads(ctx, rows, metrics, attainment, quadrant)
+        _page_downloads(ctx, rows, metrics, accounts, attainment, quadrant)
     except queries.DataUnavailable as error:
         st.warning(str(error))

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, charts_journeys, queries, queries_journeys
-from dashboard.download_buttons import chart_download_buttons, naming_for, table_download_buttons
+from dashboard.download_buttons import chart_download_buttons, naming_for, streamed_table_download_buttons
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
 from dashboard.formatting import format_count, format_delta, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
@@ -201,6 +201,16 @@ def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None)
     return breakdown, None if focus in (None, ALL) else str(focus)
 
 
+PATHS_HEADERS = {"path_text": "Channel path", "kind": "Kind", "episodes": "Episodes", "resolved_episodes": "Resolved",
+                 "determined_episodes": "Outcome known", "resolution_rate": "Resolution rate"}
+PATHS_UNITS = {"Episodes": "count", "Resolved": "count", "Outcome known": "count", "Resolution rate": "rate"}
+
+
+def paths_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """A page of channel paths as the table (and its download) shows them (pure)."""
+    return charts_journeys.paths_frame(rows)[list(PATHS_HEADERS)].rename(columns=PATHS_HEADERS)
+
+
 def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
     st.subheader(f"Channel paths of episodes · {scope}")
     naming = naming_for(PAGE, ctx)
@@ -227,19 +237,18 @@ def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
             page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1,
                                        key=PATHS_PAGE_KEY)) - 1
         rows = first if page == 0 else queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, page)
-        table = charts_journeys.paths_frame(rows)[["path_text", "kind", "episodes", "resolved_episodes",
-                                                   "determined_episodes", "resolution_rate"]]
-        table = table.rename(columns={"path_text": "Channel path", "kind": "Kind", "episodes": "Episodes",
-                                      "resolved_episodes": "Resolved", "determined_episodes": "Outcome known",
-                                      "resolution_rate": "Resolution rate"})
+        table = paths_table(rows)
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             "Episodes": st.column_config.NumberColumn(format="localized"),
             "Resolved": st.column_config.NumberColumn(format="localized"),
             "Outcome known": st.column_config.NumberColumn(format="localized"),
             "Resolution rate": st.column_config.NumberColumn(format="percent"),
         })
-        table_download_buttons(table, subject="Channel paths", naming=naming, units={"Resolution rate": "rate"},
-                               currency=ctx.settings.currency)
+        st.caption(f"The download holds all {path_count} paths, not only this page.")
+        streamed_table_download_buttons(
+            lambda: (paths_table(queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, number))
+                     for number in range(pages)),
+            subject="Channel paths", naming=naming, units=PATHS_UNITS, currency=ctx.settings.currency)
     with st.expander("Download the chart"):
         chart_download_buttons(chart, subject="Channel paths", naming=naming)
     return first

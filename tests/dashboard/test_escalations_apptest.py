@@ -264,3 +264,33 @@ def test_a_hostile_or_unknown_conversation_id_is_shown_as_text_and_not_found(
     assert "Conversation not found" in _texts(unknown.info)
     assert "Conversation no-such-conversation" in _texts(unknown.text)
     assert not unknown.chat_message
+
+
+def test_the_conversations_workbook_holds_every_row_not_the_page(monkeypatch: pytest.MonkeyPatch,
+                                                                  demo_warehouse_url: str) -> None:
+    import io
+
+    import openpyxl
+
+    from dashboard import download_buttons
+
+    offered: dict[str, Any] = {}
+
+    def keep(downloads: list) -> None:
+        for download in downloads:
+            offered[download.file_name] = download
+
+    monkeypatch.setattr(download_buttons, "render_downloads", keep)
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    start, end = _dates(at)
+    total = _count(demo_warehouse_url, start, end)
+    assert total > 50  # more than the page the list shows
+    assert not [name for name in offered if "this-page" in name]  # issue 11: the page-only workbook is gone
+    workbook = next(d for name, d in offered.items() if "escalated-conversations" in name and name.endswith(".xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.make())).active
+    assert sheet.max_row == total + 1
+    headers = [c.value for c in sheet[1]]
+    start_column = headers.index("Sentiment start")
+    scored = [row[start_column] for row in sheet.iter_rows(min_row=2) if row[start_column].value is not None]
+    assert scored and all(c.data_type == "n" and c.number_format == "+0.00;-0.00;0.00" for c in scored)

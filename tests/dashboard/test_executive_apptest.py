@@ -111,3 +111,78 @@ def test_the_quadrant_follows_the_chosen_breakdown(monkeypatch: pytest.MonkeyPat
     titles = [t.get("title") for layer in spec["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
     assert "Channel" in titles  # each point is a channel now
     assert "Each point is a channel" in " ".join(str(c.value) for c in at.caption)
+
+
+def _period(url: str) -> tuple[object, object]:
+    from contextlib import closing
+
+    from dashboard.filters import default_filters
+    from etl.warehouse import open_reader
+
+    with closing(open_reader(url)) as reader:
+        last = pd.Timestamp(reader.scalar("select max(date_day) from marts.service_daily")).date()
+    filters = default_filters(last, last)
+    return filters.start, filters.end
+
+
+def _scalar(url: str, sql: str, start: object, end: object) -> float:
+    from contextlib import closing
+
+    from etl.warehouse import open_reader
+
+    with closing(open_reader(url)) as reader:
+        return float(reader.scalar(sql, {"s": start, "e": end}))
+
+
+def test_risk_rows_count_accounts_and_no_column_is_cut(monkeypatch: pytest.MonkeyPatch,
+                                                        demo_warehouse_url: str) -> None:
+    import json
+
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    start, end = _period(demo_warehouse_url)
+    accounts = _scalar(demo_warehouse_url, "select sum(sum_active_account_share) from marts.account_risk_daily"
+                                           " where date_day between :s and :e", start, end)
+    elements = [element for element in at.dataframe if "Measure" in element.value.columns]
+    risk = next(e.value for e in elements if "Revenue at risk" in list(e.value["Measure"]))
+    # issue 11: the Cases column showed the revenue at risk (money) on the risk rows
+    assert set(risk["Cases"]) == {f"{round(accounts):,} accounts"}
+    for element in elements:
+        config = json.loads(element.proto.columns)
+        # issue 11: "beyond noise" was cut to "beyond nois" by a fixed small width; only the sparkline has one
+        widths = {name: column.get("width") for name, column in config.items() if column.get("width")}
+        assert widths == {"Weekly trend": 96}
+
+
+def test_the_tables_workbook_holds_numbers_not_text(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
+    import io
+
+    import openpyxl
+
+    from dashboard.views import executive
+
+    made: dict[str, bytes] = {}
+
+    def keep(downloads: list) -> None:
+        for download in downloads:
+            if download.label == "All tables (Excel)":
+                made["xlsx"] = download.make()
+
+    monkeypatch.setattr(executive, "render_downloads", keep)
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    start, end = _period(demo_warehouse_url)
+    interactions = _scalar(demo_warehouse_url, "select sum(count_interactions) from marts.service_daily"
+                                               " where date_day between :s and :e", start, end)
+    sheet = openpyxl.load_workbook(io.BytesIO(made["xlsx"]))["Scorecard"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    now = rows["Interactions"][headers.index("Now")]
+    assert (now.data_type, now.value, now.number_format) == ("n", interactions, "#,##0")
+    level = rows["Service level"][headers.index("Now")]
+    assert level.data_type == "n" and 0 <= level.value <= 1 and level.number_format == "0.0%"
+    # no figure is text: every text cell of the figure columns is empty
+    for name in ("Now", "Target", "Change", "Change from", "Change to", "Previous", "Cases"):
+        assert all(row[headers.index(name)].data_type in {"n", "d"} or row[headers.index(name)].value is None
+                   for row in rows.values()), name
+    assert not any(str(c.value).startswith("'") for row in sheet.iter_rows() for c in row if c.data_type == "s")

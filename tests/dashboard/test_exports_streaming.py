@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 import zipfile
@@ -81,24 +82,25 @@ def test_120k_conversations_stream_to_xlsx(tmp_path: Path) -> None:
     header, first, second = sheet.iter_rows(max_row=3)
     assert [cell.value for cell in header] == ["Conversation", "Queue wait", "Change", "Note"]
     assert all(cell.font.b for cell in header)
-    assert second[1].value == pytest.approx(1 / 60)  # 1 second, written in minutes
-    assert second[1].number_format == '#,##0.0 "min"'
+    # 1 second, an Excel duration (the cell holds a day fraction; openpyxl reads it back as a time span)
+    assert second[1].value == dt.timedelta(seconds=1)
+    assert second[1].number_format == "[h]:mm:ss"
     assert second[2].value == -0.1 and second[2].number_format == "+0.00;-0.00;0.00"
     assert first[3].value == "'=HYPERLINK(\"http://x\")"
     book.close()
 
     rows = _sheet_rows(target)
     assert next(rows) == ["Conversation", "Queue wait", "Change", "Note"]
-    count, wait_minutes, evil = 0, 0.0, 0
+    count, wait_days, evil = 0, 0.0, 0
     for conversation, wait, change, note in rows:
         assert conversation == f"c{count:06d}"
         count += 1
-        wait_minutes += wait
+        wait_days += wait
         evil += note.startswith("'=")
         assert change <= 0
     assert count == ROWS
-    # seconds are written as minutes: 200 * 179,700 s / 60 = 599,000 min
-    assert wait_minutes == pytest.approx(599_000)
+    # seconds are written as day fractions: 200 * 179,700 s / 86,400 = 415.97... days
+    assert wait_days == pytest.approx(200 * 179_700 / 86_400)
     assert evil == ROWS // EVIL_EVERY
 
 

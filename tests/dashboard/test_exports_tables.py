@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.exports import Sheet, neutralise_frame, neutralise_text, sheet_name, table_csv, table_xlsx, tables_xlsx
-from dashboard.exports.xlsx_files import number_format
+from dashboard.exports.xlsx_files import change_unit, number_format
 
 BOM = b"\xef\xbb\xbf"
 
@@ -29,12 +29,18 @@ def _table() -> pd.DataFrame:
 UNITS = {"Service level": "rate", "First reply": "seconds", "Cost": "money", "Contacts": "count"}
 
 
-@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@cmd", "\tx", "\rx", "\0x"])
+@pytest.mark.parametrize("text", [
+    "=1+2", "+1", "-1", "@cmd", "\tx", "\rx", "\0x",
+    # spreadsheets skip blanks before a formula, and read the full-width forms as the ASCII ones
+    " =1 (space first)", "\n=1", "  +1", "\u00a0@x", "\u3000-1", "\uff1d1+2", "\uff0b1", "\uff0d1", "\uff20cmd",
+    " \uff1dSUM(A1)",
+])
 def test_formula_triggers_get_a_quote(text: str) -> None:
     assert neutralise_text(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["a=b", "", "plain", " =1 (space first)", "'already quoted", "1-2"])
+@pytest.mark.parametrize("text", ["a=b", "", "plain", "'already quoted", "1-2", "  spaced words", "\uff21BC",
+                                  "— none —"])
 def test_other_text_is_unchanged(text: str) -> None:
     assert neutralise_text(text) == text
 
@@ -98,13 +104,18 @@ def test_xlsx_numbers_are_numbers_with_formats_by_unit() -> None:
     sheet = _open(table_xlsx(_table(), UNITS, currency="EUR")).active
     rate, seconds, money, count, day = sheet["B2"], sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"]
     assert (rate.data_type, rate.value, rate.number_format) == ("n", 0.834, "0.0%")
-    # 900 seconds are written as 900 / 60 = 15 minutes
-    assert (seconds.data_type, seconds.value, seconds.number_format) == ("n", 15, '#,##0.0 "min"')
+    # 900 seconds are an Excel duration (the cell holds 900 / 86,400 of a day, shown 0:15:00), which openpyxl
+    # reads back as a time span
+    assert (seconds.data_type, seconds.number_format) == ("d", "[h]:mm:ss")
+    assert seconds.value == dt.timedelta(seconds=900)
+    assert sheet["C7"].value == dt.timedelta(hours=2)
     assert (money.data_type, money.value, money.number_format) == ("n", 12.5, '#,##0.00 "EUR"')
     assert (count.data_type, count.value, count.number_format) == ("n", 1, "#,##0")
     assert day.value == dt.datetime(2026, 10, 1) and day.number_format == "yyyy-mm-dd"
-    # negative numbers stay numbers: -0.1 rate, -120 s = -2 min, -3 EUR, -6 contacts
-    assert [sheet["B3"].value, sheet["C3"].value, sheet["D3"].value, sheet["E7"].value] == [-0.1, -2, -3, -6]
+    # negative numbers stay numbers: -0.1 rate, -3 EUR, -6 contacts; Excel shows no negative duration, so -120 s
+    # is a signed number of seconds
+    assert [sheet["B3"].value, sheet["D3"].value, sheet["E7"].value] == [-0.1, -3, -6]
+    assert (sheet["C3"].value, sheet["C3"].number_format) == (-120, '+#,##0 "s";-#,##0 "s";0 "s"')
     assert sheet["B5"].value is None  # a missing figure is an empty cell, never 0
 
 
@@ -180,3 +191,32 @@ def test_multi_sheet_workbook_keeps_order_and_sanitises_names() -> None:
 def test_a_workbook_needs_a_table() -> None:
     with pytest.raises(ValueError, match="at least one table"):
         tables_xlsx([])
+
+
+def test_a_table_of_figures_in_several_units_gets_each_rows_format() -> None:
+    # a scorecard: each row its own unit; changes in their change unit (a rate's in percentage points)
+    frame = pd.DataFrame({"Measure": ["Interactions", "Service level", "First reply", "Cost per contact"],
+                          "Now": [25_407.0, 0.727, 5_400.0, 4.24],
+                          "Change": [235.0, -4.7, -90.0, 0.01]})
+    units = ["count", "rate", "seconds", "money"]
+    sheet = _open(table_xlsx(frame, {"Now": units, "Change": [change_unit(u) for u in units]},
+                             currency="EUR")).active
+    now = [sheet.cell(row=r, column=2) for r in range(2, 6)]
+    assert [c.data_type for c in now] == ["n", "n", "d", "n"]  # "d": a duration, a number Excel shows as time
+    assert [c.number_format for c in now] == ["#,##0", "0.0%", "[h]:mm:ss", '#,##0.00 "EUR"']
+    assert now[0].value == 25_407 and now[1].value == pytest.approx(0.727)
+    assert now[2].value == dt.timedelta(hours=1, minutes=30)
+    change = [sheet.cell(row=r, column=3) for r in range(2, 6)]
+    assert [c.data_type for c in change] == ["n"] * 4
+    assert [c.number_format for c in change] == [
+        "+#,##0;-#,##0;0", '+0.0 "pp";-0.0 "pp";0.0 "pp"', '+#,##0 "s";-#,##0 "s";0 "s"',
+        '+#,##0.00 "EUR";-#,##0.00 "EUR";#,##0.00 "EUR"']
+    assert [c.value for c in change] == [235, -4.7, -90, 0.01]
+    # no cell of the sheet holds a number as text, nor a visible quote
+    texts = [c.value for row in sheet.iter_rows(min_row=2) for c in row if c.data_type == "s"]
+    assert texts == ["Interactions", "Service level", "First reply", "Cost per contact"]
+
+
+def test_change_units() -> None:
+    assert [change_unit(u) for u in ("rate", "seconds", "money", "count", "score", "ces", None)] == [
+        "points", "seconds_change", "money_change", "count_change", "signed", "signed", None]
