@@ -197,3 +197,40 @@ def test_no_data_for_the_dates_shows_a_message(monkeypatch: pytest.MonkeyPatch, 
     assert not at.exception
     assert "No contacts match these filters" in _texts(at.info)
     assert not at.get("vega_lite_chart")
+
+
+def test_the_paths_download_holds_every_path_not_the_page(monkeypatch: pytest.MonkeyPatch,
+                                                          demo_warehouse_url: str) -> None:
+    import io
+
+    import openpyxl
+    import streamlit as st
+
+    from dashboard import download_buttons, queries_journeys
+
+    offered: dict[str, object] = {}
+
+    def keep(downloads: list) -> None:
+        for download in downloads:
+            offered[download.file_name] = download
+
+    # pages of 3 paths, so that the table has several pages (the demo has fewer paths than a page of 50)
+    st.cache_data.clear()
+    monkeypatch.setattr(queries_journeys, "PAGE_SIZE", 3)
+    monkeypatch.setattr(download_buttons, "render_downloads", keep)
+    at = _app(monkeypatch, demo_warehouse_url)
+    assert not at.exception
+    start, end = _default_period(demo_warehouse_url)
+    paths = _sql(demo_warehouse_url,
+                 "select coalesce(e.channel_path, 'unknown') as path, count(*) as episodes from core.fct_episodes e"
+                 " join core.fct_interactions i on i.interaction_id = e.first_interaction_id"
+                 " where i.date_day between ? and ? group by 1", [start, end])
+    assert len(paths) > 3
+    workbook = next(d for name, d in offered.items() if "channel-paths" in name and name.endswith(".xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.make())).active  # type: ignore[attr-defined]
+    assert sheet.max_row == len(paths) + 1
+    headers = [c.value for c in sheet[1]]
+    episodes = [row[headers.index("Episodes")] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type == "n" and c.number_format == "#,##0" for c in episodes)
+    assert sum(c.value for c in episodes) == int(paths["episodes"].sum())
+    st.cache_data.clear()
