@@ -7,6 +7,8 @@ receive figures from dashboard.queries and only scale them for display.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -46,6 +48,17 @@ def numbers(values: pd.Series) -> pd.Series:
     """Figures as float64 whatever they arrived as (object columns, PostgreSQL Decimal, None): NaN where
     missing, so that sums, cumulative sums and divisions work."""
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
+
+
+_FORMAT_DECIMALS = re.compile(r"\.(\d+)")
+
+
+def min_tick_step(number_format: str) -> float:
+    """The smallest step between axis ticks that the d3 format can tell apart: ",.0f" 1, ".0%" 0.01, "+.2f"
+    0.01. Without it a small range (3 contacts, all 0%) repeats labels: "0% 0% 0% 1% 1%" (pure)."""
+    match = _FORMAT_DECIMALS.search(number_format)
+    decimals = int(match.group(1)) if match else 0
+    return 10.0 ** -(decimals + (2 if number_format.rstrip("~").endswith("%") else 0))
 
 
 def apply_theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -150,7 +163,8 @@ def trend_chart(
         title=y_title,
         # The title reads horizontally above the axis: long metric names fit and nobody tilts their head.
         axis=alt.Axis(
-            format=number_format, tickCount=5, titleAngle=0, titleAlign="left", titleAnchor="end",
+            format=number_format, tickCount=5, tickMinStep=min_tick_step(number_format), titleAngle=0,
+            titleAlign="left", titleAnchor="end",
             titleBaseline="bottom", titleY=-10, titleX=-_label_width(shown["shown"], number_format),
         ),
         scale=alt.Scale(zero=unit == "count", nice=True),

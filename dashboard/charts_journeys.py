@@ -9,13 +9,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import FONT_SIZE, OKABE_ITO, TARGET_COLOUR, TEXT_COLOUR, apply_theme, member_texts, numbers
+from dashboard.charts import (
+    FONT_SIZE,
+    OKABE_ITO,
+    TARGET_COLOUR,
+    TEXT_COLOUR,
+    apply_theme,
+    member_texts,
+    min_tick_step,
+    numbers,
+)
 from dashboard.formatting import format_count, format_rate
 from dashboard.queries import metric_value
 from etl.catalog import Metric
 from etl.change import PeriodSums, is_thin
 
 SELECTION = "pick"
+MIN_RATE_AXIS = 0.05  # the axis of a ranked rate reaches at least 5%, so that all-zero rates still get ticks
 MUTED = "#B8C2CC"
 BAR_HEIGHT = 30
 LADDER_ORDER = ("confirmed", "no_return", "tone_not_negative", "unconfirmed")
@@ -68,8 +78,9 @@ def ranked_rate_chart(frame: pd.DataFrame, *, member_title: str, metric_label: s
     order = shown["member"].tolist()
     top = float(shown["value"].max())
     y = alt.Y("member:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    right = max(top * 1.6, 0.01)
-    x = alt.X("value:Q", title=f"{metric_label} (%)", axis=alt.Axis(format=".0%", tickCount=5),
+    right = max(top * 1.6, MIN_RATE_AXIS)
+    x = alt.X("value:Q", title=f"{metric_label} (%)", axis=alt.Axis(format=".0%", tickCount=5,
+                                                                     tickMinStep=min_tick_step(".0%")),
               scale=alt.Scale(domain=[0, right], nice=False))
     tooltip = [alt.Tooltip("member:N", title=member_title), alt.Tooltip("value_text:N", title=metric_label),
                alt.Tooltip("cases_text:N", title="Contacts judged")]

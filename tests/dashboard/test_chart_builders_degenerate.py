@@ -201,3 +201,23 @@ def test_a_builder_draws_or_says_there_is_nothing_to_draw(builder: str, variant:
         return
     spec = chart.to_dict()  # serialises: what st.altair_chart does
     assert spec["datasets"], f"{builder} drew a chart without data from the {variant} frame"
+
+
+@pytest.mark.parametrize(("number_format", "step"), [(",.0f", 1.0), (".0%", 0.01), ("+.2f", 0.01), (",.1~f", 0.1),
+                                                     (".1f", 0.1), ("~s", 1.0)])
+def test_axis_ticks_never_step_finer_than_their_format_shows(number_format: str, step: float) -> None:
+    assert charts.min_tick_step(number_format) == pytest.approx(step)
+
+
+def test_small_counts_and_zero_rates_get_distinct_tick_labels() -> None:
+    # seen on real data: 3 interactions drew "3 3 2 2 1 1 0", three 0% rates "0% 0% 0% 1% 1% 1%"
+    trend = charts.trend_chart(pd.DataFrame({"week_start": [MONDAY], "value": [3.0], "days_in_range": [7]}),
+                               label="Interactions", unit="count").to_dict()
+    assert trend["layer"][0]["encoding"]["y"]["axis"]["tickMinStep"] == 1
+    zero = pd.DataFrame({"member": ["a", "b"], "period": ["current"] * 2, "metric": ["repeat_contact_rate"] * 2,
+                         "numerator": [0.0, 0.0], "denominator": [1.0, 1.0], "sum_of_squares": [None, None],
+                         "value": [0.0, 0.0]})
+    ranked = charts_journeys.ranked_rate_chart(charts_journeys.ranked_frame(zero, REPEAT, 30), member_title="Intent",
+                                               metric_label="Repeat contact rate").to_dict()
+    x = ranked["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"] == [0, 0.05] and x["axis"]["tickMinStep"] == 0.01
