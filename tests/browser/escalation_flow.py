@@ -3,7 +3,8 @@
 The contract the page is written to: clicking a point or bar of the first chart selects it (Altair selection
 with on_select="rerun"); the page reruns and lists the conversations behind it in an st.dataframe with
 on_select="rerun", selection_mode="single-row"; selecting a row shows the conversation under a heading
-containing "Transcript".
+containing "Transcript". The drill and the conversation are kept in the URL (DRILL_QUERY): the same URL
+opened afresh shows the drill and the transcript again.
 
     python -m tests.browser.escalation_flow --url http://127.0.0.1:8601 --screenshot artifacts/browser/x.png
 """
@@ -27,6 +28,8 @@ MARKS = (".mark-rect path", ".mark-symbol path", ".mark-arc path", ".mark-area p
          "g.role-mark path")
 TRANSCRIPT_HEADING = ('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6):has-text("Transcript"), '
                       '[data-testid="stMain"] [data-testid="stExpander"] summary:has-text("Transcript")')
+DRILL_QUERY = ("drill_by", "drill_week", "drill_member", "conversation")
+DRILLED = '[data-testid="stMain"] :text("Drilled into the week of")'
 HEADER_ROW_PX = 35  # st.dataframe's header and row height in pixels (glide data grid, Streamlit default)
 ROW_PX = 35
 ROW_MARKER_X_PX = 14  # inside the row-marker (checkbox) column at the left edge
@@ -99,7 +102,26 @@ def follow_escalation(page: Page, base_url: str, screenshot: Path, width: int, h
     page.locator(TRANSCRIPT_HEADING).first.scroll_into_view_if_needed(timeout=timeout_ms)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     full_page_screenshot(page, str(screenshot), width, height)
+    _reopen_from_the_url(page, timeout_ms)
     return EscalationResult(mark=selector, rows_before=before, screenshot=screenshot)
+
+
+def _reopen_from_the_url(page: Page, timeout_ms: float) -> None:
+    """The URL after the clicks holds the drill and the conversation; opened afresh it shows both again."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    link = page.url
+    missing = [name for name in DRILL_QUERY if name not in parse_qs(urlsplit(link).query)]
+    if missing:
+        raise EscalationFlowFailure(f"the URL after the clicks does not keep {', '.join(missing)}: {link}")
+    open_page(page, link, timeout_ms)
+    try:
+        page.wait_for_selector(TRANSCRIPT_HEADING, timeout=timeout_ms)
+        page.wait_for_selector(DRILLED, timeout=timeout_ms)
+    except PlaywrightError as error:
+        raise EscalationFlowFailure(f"the link {link} did not reopen the drill and its transcript") from error
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,7 +139,7 @@ def run_escalation(browser, base_url: str, pages: list[PageSpec], out: Path, tim
     finally:
         page.close()
     print(f"OK   escalation flow: clicked a chart mark ({result.mark}), picked the first conversation, "
-          f"transcript shown; screenshot {result.screenshot}")
+          f"transcript shown, and its URL reopens the drill and the transcript; screenshot {result.screenshot}")
     return []
 
 
