@@ -231,5 +231,6 @@ def requirement_heatmap(frame: pd.DataFrame, *, channel_label: str, show_text: b
             color=alt.condition(f"datum.agents_required > {top * 0.55:.6f}", alt.value("white"),
                                 alt.value(ACTUAL_COLOUR)),
         ))
-    chart = alt.layer(*layers).properties(height=HEATMAP_ROW_HEIGHT * 7, width="container")
+    # a height per weekday (Step): a fixed total is fitted around the legend and axis too
+    chart = alt.layer(*layers).properties(height=alt.Step(HEATMAP_ROW_HEIGHT), width="container")
     return apply_theme(chart)

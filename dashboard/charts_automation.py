@@ -144,7 +144,8 @@ def intent_rate_chart(
     rule_data = pd.DataFrame({"threshold": [threshold], "threshold_text": [threshold_label]})
     rule = alt.Chart(rule_data).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(
         x="threshold:Q", tooltip=[alt.Tooltip("threshold_text:N", title="Threshold")])
-    chart = alt.layer(bars, labels, rule).properties(height=max(len(order), 3) * BAR_STEP, width="container")
+    # a height per bar (Step): a fixed total is fitted around the legend and axis too, and squeezes a few bars
+    chart = alt.layer(bars, labels, rule).properties(height=alt.Step(BAR_STEP), width="container")
     return apply_theme(chart)
 
 
@@ -189,7 +190,7 @@ def sentiment_handoff_chart(frame: pd.DataFrame, *, selected: str | None = None)
     )
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=TARGET_COLOUR, strokeDash=[4, 4]).encode(
         x="zero:Q")
-    chart = alt.layer(zero, spans, dots).properties(height=max(len(order), 3) * BAR_STEP, width="container")
+    chart = alt.layer(zero, spans, dots).properties(height=alt.Step(BAR_STEP), width="container")
     return apply_theme(chart)
 
 
@@ -221,5 +222,5 @@ def cost_by_path_chart(frame: pd.DataFrame, *, label: str, currency: str = "USD"
     )
     labels = alt.Chart(shown).mark_text(align="left", dx=6, fontSize=FONT_SIZE + 1, fontWeight="bold",
                                         color=TEXT_COLOUR).encode(y=y, x="value:Q", text="value_text:N")
-    chart = alt.layer(bars, labels).properties(height=len(order) * 56, width="container")
+    chart = alt.layer(bars, labels).properties(height=alt.Step(56), width="container")
     return apply_theme(chart)

@@ -59,7 +59,8 @@ def end_tone_chart(counts: pd.DataFrame) -> alt.TopLevelMixin:
     )
     labels = base.mark_text(align="left", dx=6, fontSize=FONT_SIZE, color=TEXT_COLOUR).encode(
         x="contacts:Q", text="label:N")
-    return apply_theme(alt.layer(bars, labels).properties(height=3 * BAR_HEIGHT + 60, width="container"))
+    # heights per row (Step) throughout: a fixed total is fitted around the legend and axis too
+    return apply_theme(alt.layer(bars, labels).properties(height=alt.Step(BAR_HEIGHT + 14), width="container"))
 
 
 def weekly_tone_chart(weekly: pd.DataFrame, height: int = 230) -> alt.TopLevelMixin:
@@ -128,8 +129,7 @@ def rate_by_member_chart(frame: pd.DataFrame, *, member_label: str, value_label:
         rule_data = pd.DataFrame({"target": [target], "text": [target_text(target, "rate", direction) or ""]})
         layers.append(alt.Chart(rule_data).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
                       .encode(x="target:Q", tooltip=[alt.Tooltip("text:N", title="Target")]))
-    height = max(120, 26 * len(shown) + 40)
-    return apply_theme(alt.layer(*layers).properties(height=height, width="container"))
+    return apply_theme(alt.layer(*layers).properties(height=alt.Step(26), width="container"))
 
 
 def effort_by_intent_chart(frame: pd.DataFrame, *, target: float | None = None) -> alt.TopLevelMixin:
@@ -182,8 +182,7 @@ def effort_by_intent_chart(frame: pd.DataFrame, *, target: float | None = None) 
         rule_data = pd.DataFrame({"target": [target], "text": [target_text(target, "ces", "higher_is_better")]})
         layers.insert(0, alt.Chart(rule_data).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
                       .encode(x="target:Q", tooltip=[alt.Tooltip("text:N", title="Target")]))
-    height = max(160, 30 * shown["intent"].nunique() + 40)
-    return apply_theme(alt.layer(*layers).properties(height=height, width="container"))
+    return apply_theme(alt.layer(*layers).properties(height=alt.Step(30), width="container"))
 
 
 def confidence_chart(frame: pd.DataFrame, labels: dict[str, str], height_per_row: int = 34) -> alt.TopLevelMixin:
@@ -219,5 +218,4 @@ def confidence_chart(frame: pd.DataFrame, labels: dict[str, str], height_per_row
                         legend=alt.Legend(orient="top", columns=4)))
     text = base.mark_text(align="right", dx=-4, fontSize=FONT_SIZE - 1, color="white", fontWeight="bold").encode(
         x=alt.X("value:Q", stack="zero"), text="label:N")
-    height = max(90, height_per_row * len(members) + 30)
-    return apply_theme(alt.layer(bars, text).properties(height=height, width="container"))
+    return apply_theme(alt.layer(bars, text).properties(height=alt.Step(height_per_row), width="container"))

@@ -99,7 +99,9 @@ def ranked_rate_chart(frame: pd.DataFrame, *, member_title: str, metric_label: s
     if overall is not None:
         rule = pd.DataFrame({"value": [overall], "text": [f"All: {format_rate(overall)}"]})
         layers.insert(0, alt.Chart(rule).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(x="value:Q"))
-    chart = alt.layer(*layers).properties(height=max(140, BAR_HEIGHT * len(shown)), width="container")
+    # a height per bar (a Step), not a total: Streamlit fits a fixed total around the legend and the axis too, and
+    # three bars in 140 pixels were drawn a few pixels high
+    chart = alt.layer(*layers).properties(height=alt.Step(BAR_HEIGHT), width="container")
     return apply_theme(chart)
 
 
@@ -157,7 +159,7 @@ def paths_chart(frame: pd.DataFrame, *, top: int = 12) -> alt.TopLevelMixin:
     )
     labels = alt.Chart(shown).mark_text(align="left", dx=6, fontSize=FONT_SIZE, color=TEXT_COLOUR).encode(
         y=alt.Y("path_text:N", sort=order), x="episodes:Q", text="label:N")
-    chart = alt.layer(bars, labels).properties(height=max(120, BAR_HEIGHT * len(shown)), width="container")
+    chart = alt.layer(bars, labels).properties(height=alt.Step(BAR_HEIGHT), width="container")
     return apply_theme(chart)
 
 

@@ -221,3 +221,17 @@ def test_small_counts_and_zero_rates_get_distinct_tick_labels() -> None:
                                                metric_label="Repeat contact rate").to_dict()
     x = ranked["layer"][0]["encoding"]["x"]
     assert x["scale"]["domain"] == [0, 0.05] and x["axis"]["tickMinStep"] == 0.01
+
+
+# charts whose rows are categories (a bar per member): their height is a Step per row. Streamlit fits a fixed
+# total height around the legend and the axis too, so three bars in 140 pixels were drawn a few pixels high.
+ROW_CHARTS = ("ranked_rate_chart", "paths_chart", "ladder_chart", "intent_rate_chart", "sentiment_handoff_chart",
+              "cost_by_path_chart", "end_tone_chart", "rate_by_member_chart", "effort_by_intent_chart",
+              "confidence_chart", "odds_ratio_chart", "rule_points_chart", "revenue_bars", "requirement_heatmap")
+
+
+@pytest.mark.parametrize("builder", ROW_CHARTS)
+def test_charts_of_rows_grow_a_step_per_row(builder: str) -> None:
+    draw, columns = BUILDERS[builder]
+    spec = draw(pd.DataFrame(columns)).to_dict()
+    assert isinstance(spec["height"], dict) and spec["height"]["step"] >= 26
