@@ -64,7 +64,8 @@ def outcome_chart(frame: pd.DataFrame, *, as_share: bool = True, height: int = 3
     y = (alt.Y("share:Q", title="Share of the week's bot sessions", stack="zero",
                axis=alt.Axis(format=".0%", tickCount=5), scale=alt.Scale(domain=[0, 1]))
          if as_share else
-         alt.Y("sessions:Q", title="Bot sessions per week", stack="zero", axis=alt.Axis(format=",.0f", tickCount=5)))
+         alt.Y("sessions:Q", title="Bot sessions per week", stack="zero",
+               axis=alt.Axis(format=",.0f", tickCount=5, tickMinStep=1)))
     # weeks as categories: one bar per week whatever the number of weeks (a time axis draws slivers)
     chart = alt.Chart(shown).mark_bar().encode(
         x=alt.X("week_label:O", title="Week starting (* partial week)", sort=weeks,

@@ -52,7 +52,7 @@ def end_tone_chart(counts: pd.DataFrame) -> alt.TopLevelMixin:
         alt.Tooltip("share:Q", title="Share", format=".1%"),
     ])
     bars = base.mark_bar(height=BAR_HEIGHT).encode(
-        x=alt.X("contacts:Q", title="Contacts", axis=alt.Axis(format=",.0f", tickCount=4),
+        x=alt.X("contacts:Q", title="Contacts", axis=alt.Axis(format=",.0f", tickCount=4, tickMinStep=1),
                 scale=alt.Scale(domain=[0, float(shown["contacts"].max()) * 1.3])),
         color=alt.Color("tone_label:N", legend=None, scale=alt.Scale(domain=order,
                                                                      range=[TONE_COLOURS[t] for t in order])),

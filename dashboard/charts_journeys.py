@@ -149,7 +149,8 @@ def paths_chart(frame: pd.DataFrame, *, top: int = 12) -> alt.TopLevelMixin:
     y = alt.Y("path_text:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     bars = alt.Chart(shown).mark_bar(height=BAR_HEIGHT * 0.7).encode(
         y=y,
-        x=alt.X("episodes:Q", title="Episodes (by their first contact)", axis=alt.Axis(format=",d", tickCount=5),
+        x=alt.X("episodes:Q", title="Episodes (by their first contact)",
+                axis=alt.Axis(format=",d", tickCount=5, tickMinStep=1),
                 scale=alt.Scale(domain=[0, most * 1.5], nice=False)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(PATH_KINDS), range=list(PATH_COLOURS)),
                         legend=alt.Legend(orient="top", labelLimit=320)),

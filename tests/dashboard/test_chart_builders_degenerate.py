@@ -235,3 +235,13 @@ def test_charts_of_rows_grow_a_step_per_row(builder: str) -> None:
     draw, columns = BUILDERS[builder]
     spec = draw(pd.DataFrame(columns)).to_dict()
     assert isinstance(spec["height"], dict) and spec["height"]["step"] >= 26
+
+
+@pytest.mark.parametrize(("builder", "channel"), [("end_tone_chart", "x"), ("paths_chart", "x"),
+                                                  ("escalations_chart", "y")])
+def test_count_axes_step_by_whole_numbers(builder: str, channel: str) -> None:
+    # seen on real data: 1 and 2 contacts drew the ticks "0 1 1 2 2 3"
+    draw, columns = BUILDERS[builder]
+    spec = draw(pd.DataFrame(columns)).to_dict()
+    encodings = [layer["encoding"] for layer in spec.get("layer", [spec])]
+    assert encodings[0][channel]["axis"]["tickMinStep"] == 1
