@@ -15,8 +15,9 @@ C  voice, Support queue. acd interact 11:00:05-11:00:08, tAbandon 3000 at 11:00:
    abandon, left out of offered.
 D  voice. Billing: acd 12:00:10-12:00:25, Alice tAnswered at 12:00:25, talks 240 s, nTransferred 1 (with
    nBlindTransferred) at 12:04:25, tAcw 20 s. Support: acd 12:04:25-12:04:55, Carol tAnswered at 12:04:55,
-   talks 330 s, tAcw 15 s. queued = first queue entry 12:00:10, answered = first answer 12:00:25 -> 15 s
-   (within 20 s). One transfer. talk 240 + 330 = 570; hold 0 (no tHeldComplete); acw 20 + 15 = 35;
+   talks 330 s, tAcw 15 s. Queue wait = both acd interact segments: 12:00:10-12:00:25 (15 s) + 12:04:25-12:04:55
+   (30 s) = 45 s; speed of answer = first queue entry 12:00:10 -> first answer 12:00:25 = 15 s (within 20 s).
+   One transfer. talk 240 + 330 = 570; hold 0 (no tHeldComplete); acw 20 + 15 = 35;
    handle 605. Last queue Support, last agent Carol, intent = Carol's wrap-up code.
 E  web messaging (mediaType message -> chat). The Order Assistant bot (purpose workflow, flow DIGITALBOT)
    13:00:00-13:03:00, then Chat Support acd 13:03:00-13:03:45, Dan tAnswered at 13:03:45: wait 45 s
@@ -88,7 +89,7 @@ def test_interactions_carry_the_hand_worked_queue_outcomes_and_durations(warehou
         A: (12.0, True, False, False, True, True, 0, 1),
         B: (40.0, False, True, False, True, False, 0, 0),
         C: (3.0, False, True, True, False, False, 0, 0),
-        D: (15.0, True, False, False, True, True, 1, 0),
+        D: (45.0, True, False, False, True, True, 1, 0),
         E: (45.0, True, False, False, True, False, 0, 0),
     }
     for interaction_id, values in expected.items():
