@@ -1,6 +1,7 @@
--- One row per channel x reporting day, every day from the first day with contacts to the last COMPLETE day
--- (the day of the latest contact is left out: an export usually stops part-way through it). Days without
--- contacts are 0. The demand that needs a person, the series the volume forecast is fitted to
+-- One row per channel x reporting day, every day from the channel's first day with contacts to its own last
+-- COMPLETE day (the day of the channel's latest contact is left out: an export usually stops part-way through
+-- it). Each channel keeps its own time: a channel whose export ended years before another's is not padded with
+-- zeros up to the other's end, so its forecast starts where its own data stops. Days without contacts are 0. The demand that needs a person, the series the volume forecast is fitted to
 -- (etl/enrich/volume_forecast.py):
 --   voice and chat: contacts offered to a person (is_offered: answered or abandoned in queue, short abandons
 --   left out, as in the service-level metric); a chat the bot closed alone never reaches the queue;
@@ -33,8 +34,9 @@ demand as (
 
 bounds as (
 
-    select min(date_day) as first_day, max(date_day) - 1 as last_complete_day
+    select channel, min(date_day) as first_day, max(date_day) - 1 as last_complete_day
     from interactions
+    group by channel
 
 ),
 
@@ -48,9 +50,10 @@ spine as (
 
     select channels.channel, calendar.date_day, calendar.iso_day_of_week
     from channels
-    cross join calendar
-    cross join bounds
-    where calendar.date_day between bounds.first_day and bounds.last_complete_day
+    inner join bounds
+        on bounds.channel = channels.channel
+    inner join calendar
+        on calendar.date_day between bounds.first_day and bounds.last_complete_day
 
 ),
 
