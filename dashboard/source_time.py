@@ -84,6 +84,16 @@ def source_data_times(url: str, version: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- the rule (pure)
 
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
+
+
+def plain_label(text: str) -> str:
+    """A text from the data made safe for Streamlit text that reads Markdown (labels, captions): every special
+    character backslash-escaped, line breaks flattened (pure)."""
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
+
+
 
 def _kept(series: pd.DataFrame, sources: Iterable[str], channels: Iterable[str]) -> pd.DataFrame:
     sources, channels = tuple(sources), tuple(channels)

@@ -10,14 +10,6 @@ from dashboard import queries, source_time
 from dashboard.formatting import format_count
 
 NOTICE_KEY = "source_notice"
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
-
-
-def plain_label(text: str) -> str:
-    """A text from the data made safe for a Streamlit label, which reads Markdown: every special character
-    backslash-escaped, line breaks flattened (pure)."""
-    flat = " ".join(str(text).split())
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
 
 
 def _day(value: object) -> str:
@@ -49,7 +41,7 @@ def render(ctx: object) -> None:
             label = (f"{words} · {row.channel}: {_day(row.first_day)} – {_day(row.last_day)}, "
                      f"{format_count(float(row.count_interactions or 0))} contacts")
             link = source_time.own_period_link(str(row.source_system), str(row.channel), row.own_start, row.own_end)
-            st.link_button(plain_label(label), link, icon=":material/open_in_new:", type="tertiary",
+            st.link_button(source_time.plain_label(label), link, icon=":material/open_in_new:", type="tertiary",
                            help=f"Opens {_day(row.own_start)} – {_day(row.own_end)} with this source and channel "
                                 "chosen, in a new tab.")
 
@@ -62,12 +54,9 @@ def sidebar_data_times(url: str, version: str) -> None:
         return
     if times.empty:
         return
-    with st.sidebar.expander("Data up to, per source", expanded=False):
-        st.dataframe(source_time.data_time_rows(times), hide_index=True, width="stretch", column_config={
-            "Data up to (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm",
-                                                                help="The newest record time the source sent."),
-            "Loaded (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm",
-                                                            help="When its last file was loaded."),
-        })
-        st.caption("A source without a data time sent no record with a time (an interval report without "
-                   "dates). Data health compares each with the freshness threshold.")
+    lines = []
+    for row in source_time.data_time_rows(times).itertuples(index=False):
+        data_to = "no data time" if pd.isna(row[1]) else f"data to {_day(row[1])}"
+        loaded = "" if pd.isna(row[2]) else f", loaded {_day(row[2])}"
+        lines.append(f"{source_time.plain_label(row[0])}: {data_to}{loaded}")
+    st.sidebar.caption("**As of, per source** (newest record it sent, UTC)  \n" + "  \n".join(lines))

@@ -1,11 +1,12 @@
 -- One row per channel x reporting day, every day from the channel's first day with contacts to its own last
 -- COMPLETE day (the day of the channel's latest contact is left out: an export usually stops part-way through
 -- it). Each channel keeps its own time: a channel whose export ended years before another's is not padded with
--- zeros up to the other's end, so its forecast starts where its own data stops. Days without contacts are 0. The demand that needs a person, the series the volume forecast is fitted to
--- (etl/enrich/volume_forecast.py):
+-- zeros up to the other's end, so its forecast starts where its own data stops. Days without contacts are 0.
+-- The demand that needs a person, the series the volume forecast is fitted to (etl/enrich/volume_forecast.py):
 --   voice and chat: contacts offered to a person (is_offered: answered or abandoned in queue, short abandons
 --   left out, as in the service-level metric); a chat the bot closed alone never reaches the queue;
---   e-mail, tickets, social: contacts created, less those a bot handled alone (nobody queues for them).
+--   e-mail, tickets, social: contacts created, less those a bot handled alone (nobody queues for them);
+--   outbound contacts (calls, e-mails or posts the company started) are work it chose to do, not demand: left out.
 with interactions as (
 
     select * from {{ ref('fct_interactions') }}
@@ -26,7 +27,7 @@ demand as (
         case
             when channel in ('voice', 'chat') then is_offered
             else service_path <> 'bot_only'
-        end as is_demand_for_people,
+        end and coalesce(direction, 'inbound') <> 'outbound' as is_demand_for_people,
         handle_seconds
     from interactions
 

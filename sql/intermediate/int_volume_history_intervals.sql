@@ -31,6 +31,7 @@ demand as (
             when interactions.channel in ('voice', 'chat') then interactions.is_offered
             else interactions.service_path <> 'bot_only'
         end
+        and coalesce(interactions.direction, 'inbound') <> 'outbound'
 
 ),
 
