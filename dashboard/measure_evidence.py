@@ -38,7 +38,7 @@ EVIDENCE: dict[str, tuple[tuple[str, str], ...]] = {
     "backlog": (("count_open", "these sources carry no work waiting for people that could be open at a day's "
                                "end: calls, abandoned and bot-only contacts are not backlog, and a contact needs a "
                                "creation time"),),
-    "queue_report_offered": (("count_offered", "these sources carry no queue interval report"),),
+    "queue_report_offered": (("count_offered", "the sources and channels chosen carry no queue interval report"),),
 }
 # metrics read with the evidence of another
 EVIDENCE["queue_report_answered"] = EVIDENCE["queue_report_offered"]

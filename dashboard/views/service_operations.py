@@ -209,7 +209,8 @@ def _report_intervals_chart(ctx: PageContext, filters: Filters, *, undated: bool
              f" Only {queries_service_ops.MAX_REPORT_INTERVALS:,} intervals are drawn.")
     st.caption(f"Offered, answered and abandoned contacts per interval as the report states them.{shown}")
     with st.expander("Download the interval chart"):
-        chart_download_buttons(chart, subject="Interval report", naming=naming_for(page, ctx))
+        chart_download_buttons(chart, subject="Interval report undated" if undated else "Interval report dated",
+                               naming=naming_for(page, ctx))
 
 
 def _source_and_channel(filters: Filters) -> Filters:
@@ -249,7 +250,8 @@ def render_capacity_history(ctx: PageContext) -> None:
             st.altair_chart(charts_service_ops.profile_heatmap(profile), width="stretch", theme=None)
     if int(summary["count_intervals"].sum()) > dated:
         figures = queries_service_ops.undated_report_figures(url, version, filters)
-        st.markdown(f"**Intervals without a date: {format_count(float(summary['count_intervals'].sum() - dated))}**")
+        undated = float(summary["count_intervals"].sum() - dated)
+        st.markdown(f"**The whole report: {format_count(undated)} intervals without a date**")
         _report_tiles(figures, ctx, evidence)
         _report_intervals_chart(ctx, filters, undated=True, page="capacity")
         st.info(f"Weekday and time-of-day profile: {NOT_MEASURED} — {NO_INTERVAL_TIMES}.")
