@@ -80,12 +80,14 @@ def evidence_for(url: str, version: str, metrics: Iterable[str], filters: Filter
 # ---------------------------------------------------------------- backlog
 
 
-def backlog_reading_days(start: dt.date, end: dt.date, newest: dt.date | None) -> list[tuple[dt.date, dt.date]]:
-    """(week_start, reading day) of every week of start..end up to the newest day with data: a stock is read on
-    the week's last day within the dates and the data (pure)."""
+def backlog_reading_days(start: dt.date, end: dt.date, newest: dt.date | None,
+                         oldest: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+    """(week_start, reading day) of every week of start..end within the data (oldest..newest day): a stock is read
+    on the week's last day within the dates and the data; none when the dates hold no day of data (pure)."""
     last = min(end, newest) if newest is not None else end
-    if last < start:
+    if last < start or (oldest is not None and last < oldest):
         return []
+    start = max(start, oldest) if oldest is not None else start
     weeks = []
     week = start - dt.timedelta(days=start.weekday())
     while week <= last:

@@ -115,6 +115,15 @@ def newest_day(series: pd.DataFrame, sources: Iterable[str] = (), channels: Iter
     return max(days) if days else None
 
 
+def oldest_day(series: pd.DataFrame, sources: Iterable[str] = (), channels: Iterable[str] = ()) -> dt.date | None:
+    """The first day with data among the series the source and channel filters keep (all when they keep none)."""
+    if series.empty:
+        return None
+    kept = _kept(series, sources, channels)
+    days = [d for d in (kept if not kept.empty else series)["first_day"] if d is not None]
+    return min(days) if days else None
+
+
 def own_period(last_day: dt.date, days: int = DEFAULT_DAYS) -> tuple[dt.date, dt.date]:
     """A series' own default period: its last `days` days."""
     own = default_filters(last_day, last_day, days)

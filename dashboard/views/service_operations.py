@@ -51,9 +51,12 @@ def render_backlog(ctx: PageContext) -> None:
     catalog = queries.catalog_in_use()
     url, version, filters = ctx.warehouse_url, ctx.version, ctx.filters
     evidence = queries_service_ops.evidence_for(url, version, ("backlog",), filters)
-    newest = (source_time.newest_day(ctx.series, filters.sources, filters.channels)
-              if ctx.series is not None else ctx.last_day)
-    weeks = queries_service_ops.backlog_reading_days(filters.start, filters.end, newest)
+    if ctx.series is not None:
+        newest = source_time.newest_day(ctx.series, filters.sources, filters.channels)
+        oldest = source_time.oldest_day(ctx.series, filters.sources, filters.channels)
+    else:
+        newest, oldest = ctx.last_day, ctx.first_day
+    weeks = queries_service_ops.backlog_reading_days(filters.start, filters.end, newest, oldest)
     state = figure_state("backlog", evidence, has_value=bool(weeks))
     if not state.is_measured:
         st.info(state.words("Backlog", filters.start, filters.end))

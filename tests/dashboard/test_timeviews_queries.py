@@ -121,6 +121,9 @@ def test_the_backlog_is_read_at_each_weeks_end(timeviews_url: str) -> None:
     version = _version(timeviews_url)
     weeks = queries_service_ops.backlog_reading_days(MAY.start, MAY.end, dt.date(2026, 5, 12))
     assert weeks == [(dt.date(2026, 5, 4), dt.date(2026, 5, 10)), (dt.date(2026, 5, 11), dt.date(2026, 5, 12))]
+    # dates wholly before the data hold no reading day (the backlog there is unknown, not 0)
+    assert queries_service_ops.backlog_reading_days(dt.date(2026, 1, 1), dt.date(2026, 1, 31), dt.date(2026, 5, 12),
+                                                    dt.date(2026, 5, 4)) == []
     figures = queries_service_ops.backlog_at(timeviews_url, version, [day for _, day in weeks], MAY)
     at = {(m, d): v for m, d, v in zip(figures["metric"], figures["date_day"], figures["value"], strict=True)}
     # end of 10 May: M3 alone (M1 solved on 6 May), open since 6 May 08:00: 112 h, in the 3-7 day bucket
