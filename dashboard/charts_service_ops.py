@@ -67,7 +67,7 @@ def backlog_age_chart(frame: pd.DataFrame, height: int = TREND_HEIGHT) -> alt.To
                               titleBaseline="bottom", titleY=-10)),
         color=alt.Color("bucket:N", title="Open for", sort=labels,
                         scale=alt.Scale(domain=labels, range=[colour for _, _, colour in AGE_BUCKETS]),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="bottom")),
         order=alt.Order("bucket_order:Q"),
         tooltip=[alt.Tooltip("day_text:N", title="Open at the end of"), alt.Tooltip("bucket:N", title="Open for"),
                  alt.Tooltip("open_contacts:Q", title="Contacts", format=",.0f")],
@@ -103,7 +103,7 @@ def report_chart(frame: pd.DataFrame, *, x_title: str, height: int = TREND_HEIGH
                               titleBaseline="bottom", titleY=-10)),
         color=alt.Color("series:N", title=None, sort=names,
                         scale=alt.Scale(domain=names, range=[colour for _, _, colour in REPORT_SERIES]),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("when:N", title="Interval"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("contacts:Q", title="Contacts", format=",.0f")],
     ).properties(height=height, width="container")

@@ -164,8 +164,8 @@ def unforecast_channels(series: pd.DataFrame | None, summary: pd.DataFrame,
             continue
         first, last = min(rows["first_day"]), max(rows["last_day"])
         if first == last:
-            why = (f"its contacts span a single day ({last.day} {last:%b %Y}), and the day of the latest contact is "
-                   "left out as possibly incomplete: no complete day is left to forecast from")
+            why = (f"its contacts span a single day ({last.day} {last:%b %Y}), the day its source's data ends, which "
+                   "is left out as possibly incomplete: no complete day is left to forecast from")
         else:
             why = ("none of its contacts needed a person (bot-only, or outbound contacts the company started), so "
                    "there is no demand to forecast")

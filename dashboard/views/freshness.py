@@ -71,14 +71,19 @@ def render(url: str, version: str, settings: Settings, now_utc: dt.datetime | No
                           f"{age_words(float(row.data_age_hours))} old (loaded {row.last_loaded_at:%d %b %Y %H:%M})"
                           for row in stale.itertuples(index=False)))
     if not undated.empty:
-        st.info(f"{len(undated)} source{'s have' if len(undated) > 1 else ' has'} no data time: {NO_DATA_TIME}.")
-        st.text(", ".join(str(name) for name in undated["source_name"]))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        names = ", ".join(source_time.plain_label(str(name)) for name in undated["source_name"])
+        st.info(f"No data time for {names}: {NO_DATA_TIME}. Freshness cannot be judged; the load time is shown.")
+    shown = table.assign(
+        data_age=[None if pd.isna(h) else age_words(float(h)) for h in table["data_age_hours"]],
+        load_gap=[None if pd.isna(h) else age_words(float(h)) for h in table["load_gap_hours"]],
+    )
+    st.dataframe(shown[["source_name", "state", "newest_record_at", "data_age", "last_loaded_at", "load_gap",
+                        "streams", "rows_loaded"]], hide_index=True, width="stretch", column_config={
         "source_name": "Source", "state": "State",
         "newest_record_at": st.column_config.DatetimeColumn("Newest record (data time, UTC)",
                                                             format="D MMM YYYY, HH:mm"),
+        "data_age": "Its age",
         "last_loaded_at": st.column_config.DatetimeColumn("Last file loaded (UTC)", format="D MMM YYYY, HH:mm"),
-        "data_age_hours": st.column_config.NumberColumn("Age of the newest record (h)", format="%.1f"),
-        "load_gap_hours": st.column_config.NumberColumn("Loaded after its newest record (h)", format="%.1f"),
+        "load_gap": "Loaded after its newest record",
         "streams": "Streams", "rows_loaded": st.column_config.NumberColumn("Rows", format="%d"),
     })

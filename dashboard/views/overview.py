@@ -72,10 +72,13 @@ def _explain(metric: Metric, target: float | None, currency: str) -> None:
 
 def _not_measured_block(metric: Metric, state: FigureState, ctx: PageContext) -> None:
     """A tile the sources cannot support: "not measured" and the reason, or no records in the dates."""
-    measured_elsewhere = state.state != "not_measured"
-    st.metric(metric.label, "—" if measured_elsewhere else NOT_MEASURED, border=False,
-              help=state.words(metric.label, ctx.filters.start, ctx.filters.end))
-    st.caption(state.words(metric.label, ctx.filters.start, ctx.filters.end))
+    words = state.words(metric.label, ctx.filters.start, ctx.filters.end)
+    if state.state == "not_measured":
+        st.metric(metric.label, NOT_MEASURED, border=False, help=words)
+        st.caption(f"{state.reason[0].upper()}{state.reason[1:]}.")
+    else:
+        st.metric(metric.label, "—", border=False, help=words)
+        st.caption(words)
 
 
 def _metric_block(
@@ -157,8 +160,7 @@ def _no_contacts(ctx: PageContext, evidence: Evidence) -> None:
                 "clear a filter in the sidebar to see contacts.")
         return
     st.info(f"No contacts between {ctx.filters.start:%d %b %Y} and {ctx.filters.end:%d %b %Y}. These filters have "
-            f"contacts from {state.first_day:%d %b %Y} to {state.last_day:%d %b %Y}: widen the dates, or open a "
-            "source at its own days from the notice above.")
+            f"contacts from {state.first_day:%d %b %Y} to {state.last_day:%d %b %Y}: widen the dates.")
 
 
 def render() -> None:

@@ -21,6 +21,7 @@ from dashboard.views.definitions import definition_link
 BACKLOG_TILES = ("backlog", "backlog_age", "backlog_under_1_day", "backlog_1_to_3_days", "backlog_3_to_7_days",
                  "backlog_over_7_days")
 REPORT_TILES = queries_service_ops.REPORT_METRICS
+TILES_PER_ROW = 3
 REPORT_TRENDS = ("queue_report_offered", "queue_report_abandonment_rate", "queue_report_speed_of_answer",
                  "queue_report_service_level")
 
@@ -39,6 +40,14 @@ def _value(figures: pd.DataFrame, metric: str, day: object | None = None) -> tup
         return None, None
     value, numerator = rows["value"].iloc[0], rows["numerator"].iloc[0]
     return (None if pd.isna(value) else float(value)), (None if pd.isna(numerator) else float(numerator))
+
+
+def _tile_columns(count: int) -> list:
+    """Columns for `count` tiles, TILES_PER_ROW to a row (long catalog labels stay readable)."""
+    columns: list = []
+    for _ in range(0, count, TILES_PER_ROW):
+        columns.extend(st.columns(TILES_PER_ROW, gap="small"))
+    return columns[:count]
 
 
 # ---------------------------------------------------------------- backlog
@@ -64,16 +73,16 @@ def render_backlog(ctx: PageContext) -> None:
     figures = queries_service_ops.backlog_at(url, version, [day for _, day in weeks], filters)
     reading_day = weeks[-1][1]
     open_now, _ = _value(figures, "backlog", reading_day)
-    columns = st.columns(len(BACKLOG_TILES), gap="small")
-    for column, name in zip(columns, BACKLOG_TILES, strict=True):
+    for column, name in zip(_tile_columns(len(BACKLOG_TILES)), BACKLOG_TILES, strict=True):
         metric = catalog[name]
         value, numerator = _value(figures, name, reading_day)
         with column:
             st.metric(metric.label, format_value(value, metric.unit, ctx.settings.currency), border=True,
                       help=f"{metric.description}\n\nRead at the end of {_day(reading_day)}.")
             if metric.unit == "rate" and metric.denominator == "count_open":
-                st.caption(f"{format_count(numerator or 0)} of {format_count(open_now or 0)} · "
-                           f"[how?]({definition_link(name)})")
+                share = (f"{format_count(numerator or 0)} of {format_count(open_now)} open" if open_now
+                         else "no contact open")
+                st.caption(f"{share} · [how?]({definition_link(name)})")
             else:
                 st.caption(f"end of {_day(reading_day)} · [how?]({definition_link(name)})")
     if reading_day < filters.end:
@@ -121,8 +130,7 @@ def _report_scope(summary: pd.DataFrame, ctx: PageContext) -> str:
 
 def _report_tiles(figures: pd.DataFrame, ctx: PageContext, evidence: Evidence) -> None:
     catalog = queries.catalog_in_use()
-    columns = st.columns(len(REPORT_TILES), gap="small")
-    for column, name in zip(columns, REPORT_TILES, strict=True):
+    for column, name in zip(_tile_columns(len(REPORT_TILES)), REPORT_TILES, strict=True):
         metric = catalog[name]
         value, _ = _value(figures, name)
         state = figure_state(name, evidence, value is not None)

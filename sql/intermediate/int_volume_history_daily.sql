@@ -1,7 +1,9 @@
 -- One row per channel x reporting day, every day from the channel's first day with contacts to its own last
--- COMPLETE day (the day of the channel's latest contact is left out: an export usually stops part-way through
--- it). Each channel keeps its own time: a channel whose export ended years before another's is not padded with
--- zeros up to the other's end, so its forecast starts where its own data stops. Days without contacts are 0.
+-- COMPLETE day. Each channel keeps its own time: a channel whose export ended years before another's is not
+-- padded with zeros up to the other's end, so its forecast starts where its own data stops. A channel's last
+-- day with contacts is complete when its source's data goes on after that day (a later update, close or contact
+-- of the same source system); the day the source's data ends is left out (an export usually stops part-way
+-- through it). Days without contacts are 0.
 -- The demand that needs a person, the series the volume forecast is fitted to (etl/enrich/volume_forecast.py):
 --   voice and chat: contacts offered to a person (is_offered: answered or abandoned in queue, short abandons
 --   left out, as in the service-level metric); a chat the bot closed alone never reaches the queue;
@@ -33,11 +35,27 @@ demand as (
 
 ),
 
+source_ends as (
+
+    select
+        source_system,
+        max({{ local_date('greatest(created_at, coalesce(updated_at, created_at), coalesce(closed_at, created_at))',
+                          var('reporting_timezone')) }}) - 1 as last_complete_day
+    from {{ ref('int_interactions_unioned') }}
+    group by source_system
+
+),
+
 bounds as (
 
-    select channel, min(date_day) as first_day, max(date_day) - 1 as last_complete_day
+    select
+        interactions.channel,
+        min(interactions.date_day) as first_day,
+        least(max(interactions.date_day), max(source_ends.last_complete_day)) as last_complete_day
     from interactions
-    group by channel
+    inner join source_ends
+        on source_ends.source_system = interactions.source_system
+    group by interactions.channel
 
 ),
 

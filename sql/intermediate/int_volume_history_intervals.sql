@@ -11,7 +11,7 @@ with interactions as (
 
 bounds as (
 
-    select channel, max(date_day) - 1 as last_complete_day from interactions group by channel
+    select channel, max(date_day) as last_complete_day from {{ ref('int_volume_history_daily') }} group by channel
 
 ),
 

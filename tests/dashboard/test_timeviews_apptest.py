@@ -120,8 +120,8 @@ def test_a_source_without_handling_records_says_not_measured(
     for label in ("Average handle time", "Average hold time", "Transfers per contact", "Reopen rate"):
         assert tiles[label] == NOT_MEASURED, label
     captions = _texts(at.caption)
-    assert "these sources carry no talk times" in captions
-    assert "these sources record no reopens" in captions
+    assert "These sources carry no talk times" in captions
+    assert "These sources record no reopens" in captions
     assert "widen the dates" not in captions.lower()
 
 
@@ -139,9 +139,9 @@ def test_capacity_forecasts_each_channel_from_its_own_end(
     at = _app(monkeypatch, timeviews_duckdb_url, "capacity", {"channel": "ticket"})
     assert not at.exception
     text = _texts(at.markdown)
-    assert "Forecast from 9 Mar 2024, this channel's last complete day of data" in text
-    assert "Sun 10 Mar 2024 – Sat 06 Apr 2024" in text
-    assert "This channel's data ends on 9 Mar 2024" in _texts(at.warning)
+    assert "Forecast from 10 Mar 2024, this channel's last complete day of data" in text
+    assert "Mon 11 Mar 2024 – Sun 07 Apr 2024" in text
+    assert "This channel's data ends on 10 Mar 2024" in _texts(at.warning)
     assert _tiles(at)["Error on the days held out"] != "MASE 0.00"
     # tickets have no interval report: said as what the data lacks
     assert "Interval report: not measured — the sources and channels chosen carry no queue interval report" in (
@@ -171,7 +171,7 @@ def test_capacity_shows_the_interval_reports_as_history(
 def test_data_health_judges_freshness_on_data_time(monkeypatch: pytest.MonkeyPatch, timeviews_duckdb_url: str) -> None:
     at = _app(monkeypatch, timeviews_duckdb_url, "data_health")
     assert not at.exception
-    table = next(frame.value for frame in at.dataframe if "data_age_hours" in frame.value.columns)
+    table = next(frame.value for frame in at.dataframe if "data_age" in frame.value.columns)
     states = dict(zip(table["source_name"], table["state"], strict=True))
     # loaded minutes ago, but the newest records are from 2024 and 2026-05 (months before this test runs)
     assert states == {"acd": "stale", "desk": "stale", "numbered": "no data time", "old_log": "stale"}
