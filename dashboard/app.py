@@ -20,7 +20,7 @@ import zoneinfo
 
 import streamlit as st
 
-from dashboard import data, queries
+from dashboard import data, queries, source_time
 from dashboard.filters import (
     COMPARE_LAST_YEAR,
     COMPARE_MODES,
@@ -33,10 +33,11 @@ from dashboard.filters import (
     default_filters,
     from_date_widget,
     from_query_params,
+    parse_list,
     to_query_params,
 )
 from dashboard.page_errors import run_guarded
-from dashboard.views import PageContext, definitions, set_context
+from dashboard.views import PageContext, definitions, set_context, source_notice
 from etl.config import ConfigError
 from etl.warehouse import WarehouseError
 
@@ -79,8 +80,10 @@ PAGES = {
     ],
 }
 DATE_KEY = "filter_dates"
+DEFAULT_DATES_KEY = "filter_dates_default"  # the default dates of the last run: dates left at them follow the data
 LIST_KEYS = {field: f"filter_{param}" for param, field in LIST_PARAMS.items()}
-LIST_LABELS = {"channels": "Channel", "intents": "Intent", "queues": "Queue", "teams": "Team", "segments": "Segment"}
+LIST_LABELS = {"sources": "Source", "channels": "Channel", "intents": "Intent", "queues": "Queue", "teams": "Team",
+               "segments": "Segment"}
 COMPARE_KEY = "filter_compare"
 COMPARE_LABELS = {COMPARE_PREVIOUS: "Previous period", COMPARE_LAST_YEAR: "Same period last year"}
 URL_KEYS = ("start", "end", "compare", *LIST_PARAMS)
@@ -107,8 +110,12 @@ def _reset(defaults: Filters) -> None:
 def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
     """The filter widgets, first filled from the URL; every change is written back to the URL."""
     from_url = from_query_params(_url_params(), defaults, options)
+    default_dates = (defaults.start, defaults.end)
     if DATE_KEY not in st.session_state:
         st.session_state[DATE_KEY] = (from_url.start, from_url.end)
+    elif st.session_state[DATE_KEY] == st.session_state.get(DEFAULT_DATES_KEY):
+        st.session_state[DATE_KEY] = default_dates  # not chosen by hand: follow the sources chosen
+    st.session_state[DEFAULT_DATES_KEY] = default_dates
     if COMPARE_KEY not in st.session_state:
         st.session_state[COMPARE_KEY] = from_url.compare
     for field, key in LIST_KEYS.items():
@@ -121,7 +128,8 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
         st.subheader("Filters")
         dates = st.date_input(
             "Dates", key=DATE_KEY, min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD",
-            help=f"Default: the last {defaults.days} days with data (days in the reporting time zone).",
+            help=f"Default: the last {defaults.days} days of the newest data among the sources and channels chosen "
+                 "(days in the reporting time zone).",
         )
         start, end = from_date_widget(dates, from_url)
         compare = st.radio(
@@ -148,6 +156,15 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
     return filters
 
 
+def _chosen(field: str, options: FilterOptions) -> tuple[str, ...]:
+    """A list filter's values before its widget is drawn: the widget's state, else the URL's."""
+    key = LIST_KEYS[field]
+    if key in st.session_state:
+        return tuple(st.session_state[key])
+    param = next(param for param, name in LIST_PARAMS.items() if name == field)
+    return parse_list(st.query_params.get_all(param), getattr(options, field))
+
+
 def main() -> None:
     st.set_page_config(page_title="cxpulse", page_icon=":material/monitoring:", layout="wide")
     try:
@@ -161,22 +178,28 @@ def main() -> None:
     as_of = None
     version = "never"
     options = FilterOptions()
+    series = None
     try:
         version = queries.data_version(url)
         as_of = queries.last_successful_run(url)
         first_day, last_day = queries.data_bounds(url, version)
         options = queries.filter_options(url, version)
+        series = source_time.series_bounds(url, version)
     except queries.DataUnavailable as error:
         unavailable = str(error)
     except WarehouseError as error:
         unavailable = f"The warehouse cannot be read: {error}"
 
-    defaults = default_filters(last_day, _today(settings.metrics.reporting_timezone))
+    newest = (source_time.newest_day(series, _chosen("sources", options), _chosen("channels", options))
+              if series is not None else None)
+    defaults = default_filters(newest or last_day, _today(settings.metrics.reporting_timezone))
     filters = _sidebar_filters(defaults, options)
     set_context(PageContext(
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
-        last_day=last_day, as_of=as_of, unavailable=unavailable,
+        last_day=last_day, as_of=as_of, unavailable=unavailable, series=series,
     ))
+    if unavailable is None:
+        source_notice.sidebar_data_times(url, version)
     page = st.navigation(PAGES)
     run_guarded(page.run, f"page {page.title!r}")
 

@@ -1,7 +1,7 @@
 """The global filters: their defaults and their round trip through the URL. Pure functions, no Streamlit.
 
-URL form: `?start=2026-06-01&end=2026-08-31&compare=last_year&channel=voice,chat&intent=cancel&team=Billing`
-(also `queue=` and `segment=`).
+URL form: `?start=2026-06-01&end=2026-08-31&compare=last_year&source=zendesk&channel=voice,chat&intent=cancel`
+(also `team=`, `queue=` and `segment=`).
 Values equal to the defaults are left out of the URL, so a plain link follows the newest data. Anything
 that cannot be read (a malformed date, a start after the end, a value not among the options) falls back to
 the default for that field; parsing never raises.
@@ -19,7 +19,8 @@ EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 LIST_SEPARATOR = ","
 # URL parameter -> Filters field, in the order they appear in the URL.
-LIST_PARAMS = {"channel": "channels", "intent": "intents", "queue": "queues", "team": "teams", "segment": "segments"}
+LIST_PARAMS = {"source": "sources", "channel": "channels", "intent": "intents", "queue": "queues", "team": "teams",
+               "segment": "segments"}
 # comparison period: the same number of days just before, or the same dates a year earlier
 COMPARE_PREVIOUS, COMPARE_LAST_YEAR = "previous", "last_year"
 COMPARE_MODES = (COMPARE_PREVIOUS, COMPARE_LAST_YEAR)
@@ -34,6 +35,7 @@ class Filters:
     teams: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
     compare: str = COMPARE_PREVIOUS
 
     @property
@@ -60,6 +62,7 @@ class FilterOptions:
     teams: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 def default_filters(last_day_with_data: dt.date | None, today: dt.date, days: int = DEFAULT_DAYS) -> Filters:

@@ -32,8 +32,8 @@ RUNS_TTL_SECONDS = 60
 DATA_TTL_SECONDS = 600
 SERVICE_MART = "marts.service_daily"
 # Filters field -> column of the marts the global filters apply to.
-FILTER_COLUMNS = {"channels": "channel", "intents": "intent", "queues": "queue_name", "teams": "team_name",
-                  "segments": "segment"}
+FILTER_COLUMNS = {"sources": "source_system", "channels": "channel", "intents": "intent", "queues": "queue_name",
+                  "teams": "team_name", "segments": "segment"}
 Lists = tuple[tuple[str, tuple[str, ...]], ...]
 CURRENT, PREVIOUS = "current", "previous"
 

@@ -33,8 +33,9 @@ ACTIVE_METRIC = "agents_active"
 BUSY_DAY_VARIANT = "upper_80_day"
 # a daily chart over more days would be unreadable and near Altair's 5,000-row limit
 MAX_HISTORY_DAYS = 1_000
-CHANNEL_COLUMNS = ["channel", "first_forecast_day", "last_forecast_day", "forecast_days", "history_days",
-                   "model_name", "holdout_mase", "holdout_mape", "selection_reason", "has_requirement"]
+CHANNEL_COLUMNS = ["channel", "first_history_day", "last_history_day", "first_forecast_day", "last_forecast_day",
+                   "forecast_days", "history_days", "model_name", "holdout_mase", "holdout_mape", "selection_reason",
+                   "has_requirement", "forecast_total"]
 
 
 def _metric(name: str, variant: str | None = None) -> Metric:
@@ -72,13 +73,17 @@ def with_values(frame: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame
 
 @st.cache_data(ttl=queries.DATA_TTL_SECONDS, show_spinner=False)
 def channel_summary(url: str, version: str) -> pd.DataFrame:
-    """One row per channel of the forecast: its forecast days, days of history, the model chosen with its
-    holdout errors and reason, and whether it gets an Erlang C requirement (voice and chat)."""
+    """One row per channel of the forecast: its own first and last day of history (each channel keeps its own
+    time: the forecast starts the day after its last complete day), its forecast days and total, days of
+    history, the model chosen with its holdout errors and reason, and whether it gets an Erlang C requirement
+    (voice and chat)."""
     sql = (
         "with staffed as ("
         f" select channel, max(requirement_interval_seconds) as requirement_seconds from {INTERVALS}"
         " group by channel"
         ") select forecast.channel,"
+        " min(case when not forecast.is_forecast then forecast.date_day end) as first_history_day,"
+        " max(case when not forecast.is_forecast then forecast.date_day end) as last_history_day,"
         " min(case when forecast.is_forecast then forecast.date_day end) as first_forecast_day,"
         " max(case when forecast.is_forecast then forecast.date_day end) as last_forecast_day,"
         " cast(count(case when forecast.is_forecast then 1 end) as bigint) as forecast_days,"
@@ -87,7 +92,8 @@ def channel_summary(url: str, version: str) -> pd.DataFrame:
         " max(case when forecast.is_forecast then forecast.holdout_mase end) as holdout_mase,"
         " max(case when forecast.is_forecast then forecast.holdout_mape end) as holdout_mape,"
         " max(case when forecast.is_forecast then forecast.selection_reason end) as selection_reason,"
-        " coalesce(max(staffed.requirement_seconds), 0) > 0 as has_requirement"
+        " coalesce(max(staffed.requirement_seconds), 0) > 0 as has_requirement,"
+        " sum(case when forecast.is_forecast then forecast.forecast_contacts end) as forecast_total"
         f" from {FORECAST} as forecast"
         " left join staffed on staffed.channel = forecast.channel"
         " group by forecast.channel order by forecast.channel"

@@ -13,7 +13,8 @@ from dashboard.queries import _filter_params, _filter_sql, _query
 EXPORT_PAGE_ROWS = 5_000
 # column -> header of the export
 COLUMNS = {
-    "interaction_id": "Interaction", "created_at": "Created (UTC)", "date_day": "Day", "channel": "Channel",
+    "interaction_id": "Interaction", "created_at": "Created (UTC)", "date_day": "Day", "source_system": "Source",
+    "channel": "Channel",
     "service_path": "Service path", "intent": "Intent", "queue_name": "Queue", "team_name": "Team",
     "segment": "Segment", "priority": "Priority", "status": "Status", "customer_key": "Customer",
     "account_id": "Account", "queue_wait_seconds": "Queue wait (s)",
@@ -23,7 +24,8 @@ COLUMNS = {
     "is_escalated": "Escalated", "escalation_reason": "Escalation reason",
 }
 _SQL = (
-    "select * from (select i.interaction_id, i.created_at, i.date_day, i.channel, i.service_path, i.intent,"
+    "select * from (select i.interaction_id, i.created_at, i.date_day, i.source_system, i.channel, i.service_path,"
+    " i.intent,"
     " coalesce(q.queue_name, i.queue_id) as queue_name, i.team_name, i.segment, i.priority, i.status,"
     " i.customer_key, i.account_id, i.queue_wait_seconds, i.first_reply_calendar_seconds,"
     " i.first_reply_business_seconds, i.resolution_calendar_seconds, i.handle_seconds, i.count_transfers,"

@@ -38,6 +38,7 @@ with escalations as (
         e.date_day,
         cast(date_trunc('week', cast(e.date_day as timestamp)) as date) as week_start,
         e.created_at,
+        i.source_system,
         e.escalation_at,
         e.escalation_kind,
         coalesce(e.channel, '(none)') as channel,
@@ -50,6 +51,8 @@ with escalations as (
         e.primary_trigger,
         e.customer_key
     from core.fct_escalations as e
+    left join core.fct_interactions as i
+        on i.interaction_id = e.interaction_id
     left join core.dim_queues as q
         on q.queue_id = e.queue_id
 )

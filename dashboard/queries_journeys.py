@@ -33,7 +33,8 @@ def _paths_sql() -> str:
     return (
         "with first_contacts as ("
         " select coalesce(episodes.channel_path, 'unknown') as channel_path, episodes.is_resolved,"
-        " episodes.is_censored, episodes.is_undetermined, interactions.date_day, interactions.channel,"
+        " episodes.is_censored, episodes.is_undetermined, interactions.date_day, interactions.source_system,"
+        " interactions.channel,"
         " interactions.intent, coalesce(queues.queue_name, interactions.queue_id) as queue_name,"
         " interactions.team_name, interactions.segment"
         f" from {EPISODES} as episodes"

@@ -38,6 +38,7 @@ _ATTRIBUTED_CONTACTS = """
     select
         risk.account_id,
         interactions.date_day,
+        interactions.source_system,
         interactions.channel,
         interactions.intent,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
@@ -54,6 +55,7 @@ _ATTRIBUTED_CONTACTS = """
     select
         risk.account_id,
         cast(risk.observation_at - interval '1 day' as date) as date_day,
+        'none' as source_system,
         'none' as channel,
         'no_contact' as intent,
         'unassigned' as queue_name,

@@ -117,6 +117,13 @@ class CapacitySettings:
 
 
 @dataclass(frozen=True)
+class FreshnessSettings:
+    """[freshness]: a source is stale when its newest record (data time, not load time) is older than this."""
+
+    stale_after_hours: float = 48.0
+
+
+@dataclass(frozen=True)
 class IdentitySettings:
     """Rules that join one person's records across sources (docs/identity.md)."""
 
@@ -137,6 +144,7 @@ class Settings:
     signals: SignalSettings = SignalSettings()
     churn: ChurnSettings = ChurnSettings()
     capacity: CapacitySettings = CapacitySettings()
+    freshness: FreshnessSettings = FreshnessSettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -312,6 +320,13 @@ def _parse_capacity(raw: dict[str, Any]) -> CapacitySettings:
     return capacity
 
 
+def _parse_freshness(raw: dict[str, Any]) -> FreshnessSettings:
+    freshness = _section(FreshnessSettings, raw, "[freshness]")
+    if freshness.stale_after_hours <= 0:
+        raise ConfigError("[freshness] stale_after_hours must be positive")
+    return freshness
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
@@ -340,6 +355,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         signals=_section(SignalSettings, signals, "[signals]"),
         churn=_section(ChurnSettings, churn, "[churn]"),
         capacity=_parse_capacity(data.get("capacity", {})),
+        freshness=_parse_freshness(data.get("freshness", {})),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),

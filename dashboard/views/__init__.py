@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.filters import Filters
 from dashboard.formatting import format_as_of
+from dashboard.views import source_notice
 from etl.config import Settings
 
 CONTEXT_KEY = "cxpulse_page_context"
@@ -29,6 +30,8 @@ class PageContext:
     last_day: dt.date | None
     as_of: pd.Timestamp | None
     unavailable: str | None = None
+    # per source system x channel: first and last day with contacts (dashboard.source_time.series_bounds)
+    series: pd.DataFrame | None = None
 
     @property
     def timezone(self) -> str:
@@ -52,3 +55,5 @@ def page_header(title: str, question: str, ctx: PageContext) -> None:
     as_of = format_as_of(ctx.as_of.to_pydatetime() if ctx.as_of is not None else None, ctx.timezone)
     period = f"{ctx.filters.start:%d %b %Y} – {ctx.filters.end:%d %b %Y}"
     st.caption(f"{question}  \n{period} · {as_of} · days counted in {ctx.timezone}")
+    if not ctx.unavailable:
+        source_notice.render(ctx)

@@ -13,10 +13,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import capacity_charts, queries, queries_capacity
+from dashboard import capacity_charts, queries, queries_capacity, source_time
 from dashboard.download_buttons import chart_download_buttons, naming_for, table_download_buttons
 from dashboard.formatting import format_delta, format_rate, format_value
-from dashboard.views import PageContext, context, page_header
+from dashboard.views import PageContext, context, page_header, service_operations
 from dashboard.views.definitions import definition_link
 from etl.catalog import Metric, target_for
 
@@ -42,6 +42,8 @@ FILTERS_NOT_APPLIED = {"intents": "intent", "queues": "queue", "teams": "team", 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # the default day: the busiest within the first week of the forecast (the next peak to plan for)
 BUSIEST_WITHIN_DAYS = 7
+# a forecast that starts more days than this before the newest data or today is said to be for the past
+STALE_FORECAST_DAYS = 35
 
 
 def channel_word(channel: str) -> str:
@@ -121,17 +123,54 @@ def expected_hang_ups(frame: pd.DataFrame) -> tuple[float | None, float | None]:
 
 
 def _scope(ctx: PageContext, summary: pd.DataFrame) -> None:
-    first = pd.Timestamp(summary["first_forecast_day"].min()).date()
-    last = pd.Timestamp(summary["last_forecast_day"].max()).date()
     ignored = [word for field, word in FILTERS_NOT_APPLIED.items() if getattr(ctx.filters, field)]
     note = ""
     if ignored:
         note = (f" The {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''} in the sidebar "
                 f"{'do' if len(ignored) > 1 else 'does'} not apply here: the forecast is made per channel.")
-    st.caption(f"The forecast runs from {first:%a %d %b %Y} to {last:%a %d %b %Y}, the "
-               f"{ctx.settings.capacity.horizon_days} days after the last complete day of data: the model fixes "
-               f"this horizon, the sidebar dates do not move it. The sidebar dates choose the history shown beside "
-               f"it; the channel filter chooses the channels.{note}")
+    st.caption(f"Each channel is forecast for the {ctx.settings.capacity.horizon_days} days after its own last "
+               f"complete day of data: channels keep their own time, so an export that ended long ago is forecast "
+               f"from its own end, never padded with empty days up to a newer one. The model fixes the horizon, the "
+               f"sidebar dates do not move it; they choose the history shown beside it, and the channel filter the "
+               f"channels.{note}")
+
+
+def forecast_anchor_words(row: pd.Series, newest_day: dt.date | None, today: dt.date,
+                          stale_after_days: int = STALE_FORECAST_DAYS) -> tuple[str, str | None]:
+    """(what the forecast starts from, a warning when that is long before the newest data or today) (pure)."""
+    last = pd.Timestamp(row["last_history_day"]).date()
+    first, end = pd.Timestamp(row["first_forecast_day"]).date(), pd.Timestamp(row["last_forecast_day"]).date()
+    words = (f"Forecast from {last.day} {last:%b %Y}, this channel's last complete day of data: "
+             f"{first:%a %d %b %Y} – {end:%a %d %b %Y}.")
+    behind = [(label, (day - last).days) for label, day in (("the newest data in the warehouse", newest_day),
+                                                            ("today", today)) if day is not None]
+    late = [(label, days) for label, days in behind if days > stale_after_days]
+    if not late:
+        return words, None
+    label, days = late[0]
+    return words, (f"This channel's data ends on {last.day} {last:%b %Y}, {days:,} days before {label}: the forecast "
+                   "is for the weeks after its own end, not for the coming weeks. Load a newer export to plan ahead.")
+
+
+def unforecast_channels(series: pd.DataFrame | None, summary: pd.DataFrame,
+                        channels: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(channel, why it has no forecast) for each channel with contacts but no forecast row (pure)."""
+    if series is None or series.empty:
+        return []
+    forecast = set(summary["channel"].astype(str)) if not summary.empty else set()
+    out = []
+    for channel, rows in series.groupby("channel", sort=True):
+        if str(channel) in forecast or (channels and str(channel) not in channels):
+            continue
+        first, last = min(rows["first_day"]), max(rows["last_day"])
+        if first == last:
+            why = (f"its contacts span a single day ({last.day} {last:%b %Y}), the day its source's data ends, which "
+                   "is left out as possibly incomplete: no complete day is left to forecast from")
+        else:
+            why = ("none of its contacts needed a person (bot-only, or outbound contacts the company started), so "
+                   "there is no demand to forecast")
+        out.append((str(channel), why))
+    return out
 
 
 def _choose_channel(ctx: PageContext, summary: pd.DataFrame) -> pd.Series | None:
@@ -160,6 +199,16 @@ def _forecast(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series) -> p
     st.subheader(f"Contacts coming · {word}")
     first, last = pd.Timestamp(row["first_forecast_day"]).date(), pd.Timestamp(row["last_forecast_day"]).date()
     horizon_days = int(row["forecast_days"])
+    anchor, late = forecast_anchor_words(row, ctx.last_day, dt.date.today())
+    st.markdown(anchor)
+    if late:
+        st.warning(late)
+    total = row.get("forecast_total")
+    if total is not None and pd.notna(total) and float(total) == 0:
+        st.info(f"Nothing is forecast for {word.lower()}: the last weeks of its history hold no contacts, so every "
+                "model repeats zero. No error is worth showing for it.")
+        return queries_capacity.daily_volumes(ctx.warehouse_url, ctx.version, channel, ctx.filters.start,
+                                              ctx.filters.end)
     ahead = queries_capacity.period_totals(ctx.warehouse_url, ctx.version, channel, first, last)
     before = queries_capacity.period_totals(ctx.warehouse_url, ctx.version, channel,
                                             first - dt.timedelta(days=horizon_days), first - dt.timedelta(days=1))
@@ -427,15 +476,17 @@ def render() -> None:
     try:
         summary = queries_capacity.channel_summary(ctx.warehouse_url, ctx.version)
         summary = summary[summary["first_forecast_day"].notna()]
+        for channel, why in unforecast_channels(ctx.series, summary, ctx.filters.channels):
+            st.info(f"{source_time.plain_label(channel_word(channel))}: not forecast — {why}.")
         if summary.empty:
-            st.info("No volume forecast has been made yet: it needs at least a few days of contacts. Run "
-                    "`cxpulse run` after loading data, then reload.")
-            return
-        _scope(ctx, summary)
-        row = _choose_channel(ctx, summary)
-        if row is None:
-            return
-        volumes = _forecast(ctx, catalog, row)
-        _staffing(ctx, catalog, row, volumes)
+            st.info("No volume forecast has been made: no channel has a complete day of contacts that needed a "
+                    "person.")
+        else:
+            _scope(ctx, summary)
+            row = _choose_channel(ctx, summary)
+            if row is not None:
+                volumes = _forecast(ctx, catalog, row)
+                _staffing(ctx, catalog, row, volumes)
+        service_operations.render_capacity_history(ctx)
     except queries.DataUnavailable as error:
         st.warning(str(error))

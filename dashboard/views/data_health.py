@@ -1,54 +1,16 @@
-"""Data health: can the figures be trusted today? Freshness per source, the last runs, what was loaded and
-what was quarantined, with examples of each reason."""
+"""Data health: can the figures be trusted today? Freshness per source on data time (dashboard.views.freshness),
+the last runs, what was loaded and what was quarantined, with examples of each reason."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, ops_queries, queries
-from dashboard.views import context, page_header
+from dashboard.views import context, freshness, page_header
 
-# A daily export that has not arrived for more than a day and a bit is late.
-STALE_AFTER_HOURS = 26
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
                     "failed": "Failed", "running": "Running"}
-
-
-def freshness_table(streams: pd.DataFrame, now_utc: dt.datetime) -> pd.DataFrame:
-    """Per source and stream: the age of the newest load in hours and whether it is late (pure)."""
-    out = streams.copy()
-    loaded = pd.to_datetime(out["last_loaded_at"])
-    out["hours_since_load"] = ((pd.Timestamp(now_utc).tz_localize(None) - loaded).dt.total_seconds() / 3600).round(1)
-    out["state"] = ["late" if hours > STALE_AFTER_HOURS else "fresh" for hours in out["hours_since_load"]]
-    return out[["source_name", "stream", "state", "hours_since_load", "last_loaded_at", "watermark", "files_loaded",
-                "rows_loaded"]]
-
-
-def _freshness(url: str, version: str) -> None:
-    st.subheader("Freshness per source")
-    streams = ops_queries.source_freshness(url, version)
-    if streams.empty:
-        st.info("No source has loaded a file yet.")
-        return
-    table = freshness_table(streams, dt.datetime.now(dt.UTC))
-    late = table[table["state"] == "late"]
-    if late.empty:
-        st.success(f"Every stream received data within the last {STALE_AFTER_HOURS} hours.")
-    else:
-        st.warning(f"{len(late)} of {len(table)} streams have not received data for more than "
-                   f"{STALE_AFTER_HOURS} hours: " + ", ".join(f"{s}/{t}" for s, t in zip(late["source_name"],
-                                                                                         late["stream"], strict=True)))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "source_name": "Source", "stream": "Stream", "state": "State",
-        "hours_since_load": st.column_config.NumberColumn("Hours since last file", format="%.1f"),
-        "last_loaded_at": st.column_config.DatetimeColumn("Last file loaded (UTC)", format="D MMM YYYY, HH:mm"),
-        "watermark": st.column_config.DatetimeColumn("Newest record (UTC)", format="D MMM YYYY, HH:mm"),
-        "files_loaded": st.column_config.NumberColumn("Files", format="%d"),
-        "rows_loaded": st.column_config.NumberColumn("Rows", format="%d"),
-    })
 
 
 def _runs(url: str, version: str) -> None:
@@ -140,7 +102,7 @@ def render() -> None:
         st.warning(ctx.unavailable)
         return
     try:
-        _freshness(ctx.warehouse_url, ctx.version)
+        freshness.render(ctx.warehouse_url, ctx.version, ctx.settings)
         _runs(ctx.warehouse_url, ctx.version)
         _loads(ctx.warehouse_url, ctx.version)
         _rejects(ctx.warehouse_url, ctx.version)

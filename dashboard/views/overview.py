@@ -1,7 +1,10 @@
 """Overview: how is service doing, and is it getting better or worse?
 
-Six measures from the catalog, each as a tile (the figure for the chosen period, the change against the
-period of the same length before it, the target) and a weekly trend.
+Six contact measures and four handling measures from the catalog, each as a tile (the figure for the chosen
+period, the change against the comparison period, the target) and a weekly trend; then the backlog with its age
+and the queue interval reports (dashboard.views.service_operations). A figure the sources cannot support reads
+"not measured" with the reason (dashboard.measure_evidence); "widen the dates" is said only when the sources do
+hold such records outside them.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries
+from dashboard import charts, queries, queries_service_ops
 from dashboard import queries_conversations as conversation_queries
 from dashboard.download_buttons import chart_download_buttons, conversation_download_buttons, naming_for
 from dashboard.formatting import (
@@ -21,7 +24,8 @@ from dashboard.formatting import (
     target_status,
     target_text,
 )
-from dashboard.views import PageContext, context, page_header
+from dashboard.measure_evidence import NOT_MEASURED, Evidence, FigureState, figure_state
+from dashboard.views import PageContext, context, page_header, service_operations
 from etl.catalog import Metric, target_for
 
 METRICS = (
@@ -32,7 +36,10 @@ METRICS = (
     "csat",
     "customer_sentiment",
 )
+# handle time (talk + hold + after-contact work), hold, transfers and reopens: computed in marts.service_daily
+HANDLING_METRICS = ("handle_time", "hold_time", "transfers_per_contact", "reopen_rate")
 COLUMNS_PER_ROW = 3
+HANDLING_COLUMNS_PER_ROW = 2
 DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
 
 
@@ -63,9 +70,27 @@ def _explain(metric: Metric, target: float | None, currency: str) -> None:
         st.caption(f"Read from `{metric.mart}` · catalog version {metric.version} · `{metric.name}`")
 
 
+def _not_measured_block(metric: Metric, state: FigureState, ctx: PageContext) -> None:
+    """A tile the sources cannot support: "not measured" and the reason, or no records in the dates."""
+    words = state.words(metric.label, ctx.filters.start, ctx.filters.end)
+    if state.state == "not_measured":
+        st.metric(metric.label, NOT_MEASURED, border=False, help=words)
+        st.caption(f"{state.reason[0].upper()}{state.reason[1:]}.")
+    else:
+        st.metric(metric.label, "—", border=False, help=words)
+        st.caption(words)
+
+
 def _metric_block(
-    metric: Metric, periods: pd.DataFrame, weekly: pd.DataFrame, ctx: PageContext, compare: bool
+    metric: Metric, periods: pd.DataFrame, weekly: pd.DataFrame, ctx: PageContext, compare: bool,
+    evidence: Evidence | None = None,
 ) -> None:
+    if evidence is not None:
+        state = figure_state(metric.name, evidence, _figure(periods, metric.name, queries.CURRENT) is not None)
+        if not state.is_measured:
+            _not_measured_block(metric, state, ctx)
+            _explain(metric, target_for(metric, ctx.settings.targets), ctx.settings.currency)
+            return
     currency = ctx.settings.currency
     target = target_for(metric, ctx.settings.targets)
     current = _figure(periods, metric.name, queries.CURRENT)
@@ -104,7 +129,8 @@ def _metric_block(
 
     series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
     if current is None or series.empty or series["value"].notna().sum() == 0:
-        st.info(f"{metric.label}: no figures for these filters.")
+        st.info(f"{metric.label}: no weekly figures between {ctx.filters.start:%d %b %Y} and "
+                f"{ctx.filters.end:%d %b %Y}.")
     else:
         chart = charts.trend_chart(
             series, label=metric.label, unit=metric.unit, target=target, direction=metric.direction,
@@ -116,40 +142,61 @@ def _metric_block(
     _explain(metric, target, currency)
 
 
+def _tiles(names: tuple[str, ...], per_row: int, periods: pd.DataFrame, weekly: pd.DataFrame, ctx: PageContext,
+           compare: bool, evidence: Evidence) -> None:
+    catalog = queries.catalog_in_use()
+    for row_start in range(0, len(names), per_row):
+        columns = st.columns(per_row, gap="medium")
+        for column, name in zip(columns, names[row_start:row_start + per_row], strict=False):
+            with column, st.container(border=True):
+                _metric_block(catalog[name], periods, weekly, ctx, compare, evidence)
+
+
+def _no_contacts(ctx: PageContext, evidence: Evidence) -> None:
+    """No contact in the dates: say whether the filters hold contacts elsewhere (then widen the dates) or none."""
+    state = figure_state("interactions", evidence, has_value=False)
+    if state.state == "not_measured":
+        st.info("The data holds no contact for these filters (source, channel, intent, queue, team, segment): "
+                "clear a filter in the sidebar to see contacts.")
+        return
+    st.info(f"No contacts between {ctx.filters.start:%d %b %Y} and {ctx.filters.end:%d %b %Y}. These filters have "
+            f"contacts from {state.first_day:%d %b %Y} to {state.last_day:%d %b %Y}: widen the dates.")
+
+
 def render() -> None:
     ctx = context()
     page_header("Service trends", "How is service doing, and is it getting better or worse?", ctx)
     if ctx.unavailable:
         st.warning(ctx.unavailable)
         return
-    catalog = queries.catalog_in_use()
+    names = METRICS + HANDLING_METRICS
     try:
-        periods = queries.period_figures(ctx.warehouse_url, ctx.version, METRICS, ctx.filters)
-        weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, METRICS, ctx.filters)
+        periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+        weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+        evidence = queries_service_ops.evidence_for(ctx.warehouse_url, ctx.version, names, ctx.filters)
     except queries.DataUnavailable as error:
         st.warning(str(error))
         return
-    if periods.empty or not (periods["period"] == queries.CURRENT).any():
-        span = ""
-        if ctx.first_day and ctx.last_day:
-            span = f" The data covers {ctx.first_day:%d %b %Y} – {ctx.last_day:%d %b %Y}."
-        else:
-            span = " The warehouse holds no interactions yet."
-        st.info(
-            f"No interactions match these filters between {ctx.filters.start:%d %b %Y} and "
-            f"{ctx.filters.end:%d %b %Y}.{span} Widen the date range or clear a filter in the sidebar."
-        )
-        return
     previous_start, _ = ctx.filters.comparison
     compare = ctx.first_day is not None and previous_start >= ctx.first_day
-    for row_start in range(0, len(METRICS), COLUMNS_PER_ROW):
-        columns = st.columns(COLUMNS_PER_ROW, gap="medium")
-        for column, name in zip(columns, METRICS[row_start:row_start + COLUMNS_PER_ROW], strict=False):
-            with column, st.container(border=True):
-                _metric_block(catalog[name], periods, weekly, ctx, compare)
+    if periods.empty or not (periods["period"] == queries.CURRENT).any():
+        _no_contacts(ctx, evidence)
+    else:
+        _tiles(METRICS, COLUMNS_PER_ROW, periods, weekly, ctx, compare, evidence)
+        st.subheader("Handling: time, hold, transfers and reopens")
+        st.caption("Per contact handled by a person: talk (or chat) time + hold + after-contact work; hold over "
+                   "handled contacts; transfers over every contact; reopens over solved contacts.")
+        _tiles(HANDLING_METRICS, HANDLING_COLUMNS_PER_ROW, periods, weekly, ctx, compare, evidence)
+    try:
+        service_operations.render_backlog(ctx)
+        service_operations.render_interval_report(ctx)
+    except queries.DataUnavailable as error:
+        st.warning(str(error))
+    if periods.empty or not (periods["period"] == queries.CURRENT).any():
+        return
     st.subheader("Every conversation of these filters")
-    st.caption("One row per contact of the period and filters (channel, intent, queue, team, segment), with its "
-               "service measures: made page by page from the warehouse when you click.")
+    st.caption("One row per contact of the period and filters (source, channel, intent, queue, team, segment), "
+               "with its service measures: made page by page from the warehouse when you click.")
     conversation_download_buttons(
         lambda: conversation_queries.conversation_pages(ctx.warehouse_url, ctx.filters),
         subject="Conversations", naming=naming_for("Service trends", ctx), columns=conversation_queries.COLUMNS,

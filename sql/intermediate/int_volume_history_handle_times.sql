@@ -1,5 +1,5 @@
 -- One row per channel with contacts handled by a person in the profile window (the last [capacity]
--- profile_weeks weeks of complete days): average handle time (talk + hold + after-call work) and, for queued
+-- profile_weeks weeks of the channel's own complete days): average handle time (talk + hold + after-call work) and, for queued
 -- channels, the waiting that gives the customers' mean patience (total wait of offered contacts / abandons,
 -- the estimate under exponential patience of Gans, Koole & Mandelbaum 2003). Channels without handle times
 -- (e-mail and tickets in most exports) are absent: no staffing requirement is computed for them.
@@ -17,7 +17,7 @@ daily as (
 
 bounds as (
 
-    select max(date_day) as last_complete_day from daily
+    select channel, max(date_day) as last_complete_day from daily group by channel
 
 ),
 
@@ -25,7 +25,8 @@ recent as (
 
     select interactions.*
     from interactions
-    cross join bounds
+    inner join bounds
+        on bounds.channel = interactions.channel
     where interactions.date_day > bounds.last_complete_day - 7 * {{ var('capacity_profile_weeks') }}
         and interactions.date_day <= bounds.last_complete_day
 

@@ -1,6 +1,6 @@
 -- One row per channel x interval of the day (local time, [capacity] interval_minutes long) in which a contact
 -- needing a person arrived or was answered: the history the intraday profile, the handled workload and the
--- past staffing requirement are computed from. Arrivals are counted in the interval the contact joined the
+-- past staffing requirement are computed from, up to the channel's own last complete day. Arrivals are counted in the interval the contact joined the
 -- queue (voice and chat; else when it was created); handle time and the agents who answered in the interval
 -- in which the contact was answered. Demand as in int_volume_history_daily.
 with interactions as (
@@ -11,7 +11,7 @@ with interactions as (
 
 bounds as (
 
-    select max(date_day) - 1 as last_complete_day from interactions
+    select channel, max(date_day) as last_complete_day from {{ ref('int_volume_history_daily') }} group by channel
 
 ),
 
@@ -31,6 +31,7 @@ demand as (
             when interactions.channel in ('voice', 'chat') then interactions.is_offered
             else interactions.service_path <> 'bot_only'
         end
+        and coalesce(interactions.direction, 'inbound') <> 'outbound'
 
 ),
 
@@ -107,5 +108,6 @@ select
     cast(joined.sum_handle_seconds as double precision) as sum_handle_seconds,
     cast(joined.count_agents_active as bigint) as count_agents_active
 from joined
-cross join bounds
+inner join bounds
+    on bounds.channel = joined.channel
 where cast(joined.interval_start_local as date) <= bounds.last_complete_day

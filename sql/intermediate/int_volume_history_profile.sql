@@ -1,5 +1,5 @@
 -- One row per channel x ISO weekday x interval of the day that received contacts in the profile window (the
--- last [capacity] profile_weeks weeks of complete days): the share of that weekday's contacts arriving in that
+-- last [capacity] profile_weeks weeks of the channel's own complete days): the share of that weekday's contacts arriving in that
 -- interval. The volume forecast's daily figure is spread over the day by these shares; an interval absent
 -- here gets none (shares of a channel and weekday sum to 1).
 with intervals as (
@@ -16,7 +16,7 @@ daily as (
 
 bounds as (
 
-    select max(date_day) as last_complete_day from daily
+    select channel, max(date_day) as last_complete_day from daily group by channel
 
 ),
 
@@ -24,7 +24,8 @@ recent as (
 
     select intervals.*
     from intervals
-    cross join bounds
+    inner join bounds
+        on bounds.channel = intervals.channel
     where intervals.date_day > bounds.last_complete_day - 7 * {{ var('capacity_profile_weeks') }}
         and intervals.count_contacts_offered > 0
 

@@ -137,3 +137,11 @@ def test_compare_queue_and_segment_round_trip_through_the_url() -> None:
 
 def test_an_unknown_comparison_falls_back_to_the_previous_period() -> None:
     assert from_query_params({"compare": "yesterday"}, DEFAULTS, OPTIONS).compare == "previous"
+
+
+def test_the_source_filter_round_trips_through_the_url() -> None:
+    options = FilterOptions(sources=("canonical", "mapped"), channels=("voice",))
+    filters = from_query_params({"source": "mapped,zendesk", "channel": "voice"}, DEFAULTS, options)
+    assert filters.sources == ("mapped",)  # a source the warehouse does not hold is dropped
+    assert to_query_params(filters, DEFAULTS) == {"source": "mapped", "channel": "voice"}
+    assert dict(filters.lists)["sources"] == ("mapped",)

@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import queries
 from dashboard.filters import Filters, default_filters
 from dashboard.formatting import MISSING
-from dashboard.views import overview
+from dashboard.measure_evidence import NOT_MEASURED
+from dashboard.views import overview, service_operations
 from etl.catalog import load_catalog
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -40,25 +41,34 @@ def _texts(elements: object) -> str:
     return " ".join(str(element.value) for element in elements)  # type: ignore[attr-defined]
 
 
-def test_default_filters_show_six_tiles_and_six_trends(
+def test_default_filters_show_the_tiles_and_their_trends(
     monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
 ) -> None:
     at = _app(monkeypatch, demo_warehouse_url)
     assert not at.exception
     tiles = _tiles(at)
-    assert list(tiles) == LABELS
-    assert all(value and value != MISSING for value in tiles.values()), tiles
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 6
-    for chart in charts:
-        spec = json.loads(chart.proto.spec)
+    catalog = load_catalog()
+    handling = [catalog[name].label for name in overview.HANDLING_METRICS]
+    backlog = [catalog[name].label for name in service_operations.BACKLOG_TILES]
+    assert list(tiles) == LABELS + handling + backlog
+    # the demo carries talk, hold and after-call work, transfers and reopens: every tile is measured
+    assert all(value and value not in (MISSING, NOT_MEASURED) for value in list(tiles.values())[:10]), tiles
+    charts = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    trends = [spec for spec in charts if "layer" in spec]
+    assert len(trends) == 10
+    for spec in trends:
         marks = [layer["mark"]["type"] for layer in spec["layer"]]
         assert marks[:2] == ["line", "point"]
         assert spec["layer"][0]["encoding"]["x"]["field"] == "week_start"
-    with_target = [json.loads(c.proto.spec) for c in charts]
-    assert sum(any(layer["mark"]["type"] == "rule" for layer in spec["layer"]) for spec in with_target) == 5
+    # targets: first reply, service level, abandonment, CSAT, sentiment and reopen rate
+    assert sum(any(layer["mark"]["type"] == "rule" for layer in spec["layer"]) for spec in trends) == 6
+    # the backlog by age at each week's end
+    assert sum(spec.get("mark", {}).get("type") == "bar" for spec in charts) == 1
+    # the demo has no interval report: said as what the data lacks
+    assert "Interval report: not measured — the sources and channels chosen carry no queue interval report" in (
+        _texts(at.info))
     assert "As of" in _texts(at.caption)
-    assert len(at.expander) >= 6
+    assert len(at.expander) >= 10
     assert dict(at.query_params) == {}
 
 
@@ -101,13 +111,18 @@ def test_bad_url_values_fall_back_to_defaults(
     at = _app(monkeypatch, demo_warehouse_url, {"start": "not-a-date", "channel": "fax,voice"})
     assert not at.exception
     assert at.multiselect(key="filter_channel").value == ["voice"]
-    assert len(at.metric) == 6
+    assert [metric.label for metric in at.metric][:6] == LABELS
 
 
 def test_a_range_without_data_says_so(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
     at = _app(monkeypatch, demo_warehouse_url, {"start": "2020-01-01", "end": "2020-01-31"})
     assert not at.exception
-    assert "No interactions match these filters" in _texts(at.info)
+    first_day, last_day = queries.data_bounds(demo_warehouse_url, queries.data_version(demo_warehouse_url))
+    assert first_day is not None and last_day is not None
+    info = _texts(at.info)
+    assert (f"No contacts between 01 Jan 2020 and 31 Jan 2020. These filters have contacts from "
+            f"{first_day:%d %b %Y} to {last_day:%d %b %Y}: widen the dates") in info
+    assert "Backlog: no records between 1 Jan 2020 and 31 Jan 2020" in info
     assert len(at.metric) == 0
     assert len(at.get("vega_lite_chart")) == 0
 
@@ -139,8 +154,8 @@ def test_a_mart_without_rows_says_so(
     connection.close()
     at = _app(monkeypatch, f"duckdb:///{path}")
     assert not at.exception
-    assert "holds no interactions yet" in _texts(at.info)
-    assert len(at.metric) == 0
+    assert "The data holds no contact for these filters" in _texts(at.info)
+    assert not set(LABELS) & {metric.label for metric in at.metric}
 
 
 def _demo_filters(demo_warehouse_url: str, **lists: tuple[str, ...]) -> Filters:

@@ -13,7 +13,8 @@ from dashboard.filters import Filters
 from etl.warehouse import open_writer
 
 JUNE = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
-FILTER_COLUMNS = "channel varchar, queue_name varchar, team_name varchar, intent varchar, segment varchar"
+FILTER_COLUMNS = ("channel varchar, source_system varchar, queue_name varchar, team_name varchar, intent varchar,"
+                  " segment varchar")
 
 
 def _write(url: str, statements: list[tuple[str, list[dict[str, object]] | None]]) -> None:
@@ -27,7 +28,7 @@ def _write(url: str, statements: list[tuple[str, list[dict[str, object]] | None]
 
 def _cost_rows() -> list[dict[str, object]]:
     day = dt.date(2026, 6, 1)
-    base = {"queue_name": "Q1", "team_name": "T1", "intent": "billing", "segment": "smb"}
+    base = {"source_system": "canonical", "queue_name": "Q1", "team_name": "T1", "intent": "billing", "segment": "smb"}
     return [
         # June: bot only 2 resolved episodes costing 1.20 in all
         {**base, "date_day": day, "channel": "chat", "episode_path": "bot_only", "resolved": 2, "cost": 1.20,
@@ -51,7 +52,8 @@ def test_cost_per_resolution_by_path(warehouse_url: str) -> None:
         (f"create table marts.cost_episodes_daily (date_day date, {FILTER_COLUMNS}, episode_path varchar,"
          " count_resolved_episodes_costed bigint, sum_resolved_episode_cost_amount double precision,"
          " sum_sq_resolved_episode_cost_amount double precision)", None),
-        ("insert into marts.cost_episodes_daily values (:date_day, :channel, :queue_name, :team_name, :intent,"
+        ("insert into marts.cost_episodes_daily values (:date_day, :channel, :source_system, :queue_name, :team_name,"
+         " :intent,"
          " :segment, :episode_path, :resolved, :cost, :sq)", _cost_rows()),
     ])
     frame = queries_automation.cost_per_resolution_by_path(warehouse_url, "v1", JUNE).set_index("episode_path")
@@ -67,7 +69,8 @@ def test_cost_per_resolution_by_path(warehouse_url: str) -> None:
 
 
 def test_sentiment_before_and_after_the_handoff_by_intent(warehouse_url: str) -> None:
-    base = {"date_day": dt.date(2026, 6, 10), "queue_name": "Q1", "team_name": "T1", "segment": "smb"}
+    base = {"date_day": dt.date(2026, 6, 10), "source_system": "canonical", "queue_name": "Q1", "team_name": "T1",
+            "segment": "smb"}
     rows = [
         {**base, "channel": "chat", "intent": "billing", "sb": -1.0, "cb": 4, "sa": 1.2, "ca": 3},
         {**base, "channel": "voice", "intent": "billing", "sb": -0.5, "cb": 1, "sa": 0.0, "ca": 0},
@@ -77,7 +80,8 @@ def test_sentiment_before_and_after_the_handoff_by_intent(warehouse_url: str) ->
         (f"create table marts.automation_daily (date_day date, {FILTER_COLUMNS},"
          " sum_sentiment_before_handoff double precision, count_handoffs_sentiment_before bigint,"
          " sum_sentiment_after_handoff double precision, count_handoffs_sentiment_after bigint)", None),
-        ("insert into marts.automation_daily values (:date_day, :channel, :queue_name, :team_name, :intent,"
+        ("insert into marts.automation_daily values (:date_day, :channel, :source_system, :queue_name, :team_name,"
+         " :intent,"
          " :segment, :sb, :cb, :sa, :ca)", rows),
     ])
     frame = queries_automation.sentiment_before_after_by_intent(warehouse_url, "v1", JUNE).set_index("intent")

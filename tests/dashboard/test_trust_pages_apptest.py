@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views.data_health import STALE_AFTER_HOURS, freshness_table
+from dashboard.views.freshness import freshness_by_data_time
 from etl.catalog import load_catalog
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -29,18 +29,26 @@ def _texts(elements: object) -> str:
     return " ".join(str(element.value) for element in elements)  # type: ignore[attr-defined]
 
 
-def test_freshness_marks_a_stream_late_after_the_threshold() -> None:
+def test_freshness_is_judged_on_data_time_not_load_time() -> None:
     now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
-    streams = pd.DataFrame({
-        "source_name": ["zendesk", "connect"], "stream": ["tickets", "ctr"], "files_loaded": [3, 1],
-        "rows_loaded": [10, 20], "watermark": [pd.Timestamp("2026-11-22 06:00")] * 2,
-        # 2 h ago, and 27 h ago (over the 26 h threshold)
-        "last_loaded_at": [pd.Timestamp("2026-11-22 10:00"), pd.Timestamp("2026-11-21 09:00")],
+    times = pd.DataFrame({
+        "source_name": ["zendesk", "twitter", "callcenter"],
+        # newest records: 6 h ago; in December 2017; none (a report without times)
+        "newest_record_at": [pd.Timestamp("2026-11-22 06:00"), pd.Timestamp("2017-12-03 22:59:36"), pd.NaT],
+        # all three loaded 2 h ago
+        "last_loaded_at": [pd.Timestamp("2026-11-22 10:00")] * 3,
+        "streams": ["tickets", "interaction_rows", "interval_rows"], "rows_loaded": [10, 20, 30],
     })
-    table = freshness_table(streams, now)
-    assert table["hours_since_load"].tolist() == [2.0, 27.0]
-    assert table["state"].tolist() == ["fresh", "late"]
-    assert STALE_AFTER_HOURS == 26
+    table = freshness_by_data_time(times, now, stale_after_hours=48)
+    assert table["state"].tolist() == ["fresh", "stale", "no data time"]
+    assert table["data_age_hours"].iloc[0] == 6.0
+    assert table["load_gap_hours"].iloc[0] == 4.0
+    # 2017-12-03 22:59:36 to 2026-11-22 12:00: 3,275 days and 13 h 0 min 24 s
+    expected = (dt.datetime(2026, 11, 22, 12) - dt.datetime(2017, 12, 3, 22, 59, 36)).total_seconds() / 3600
+    assert table["data_age_hours"].iloc[1] == round(expected, 1)
+    assert table["data_age_hours"].iloc[1] > 3_275 * 24
+    assert pd.isna(table["data_age_hours"].iloc[2])
+    assert freshness_by_data_time(times, now, stale_after_hours=4)["state"].tolist()[0] == "stale"
 
 
 def test_data_health_on_the_demo_warehouse(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:

@@ -5,8 +5,11 @@
 -- bot handled alone. A contact is open at the end of a day (midnight in the reporting time zone) when it was
 -- created before then and neither solved nor closed by then; it stops being open at its last solve or its close,
 -- whichever comes first (the time between a first solve and a reopen counts as open: we keep only the first and
--- last solve). A contact marked solved or closed without the time it happened is never counted. Days run from
--- the first contact's day to the day of the data's end; that last day is read as of the data's end.
+-- last solve). A contact marked solved or closed without the time it happened is never counted. Each source
+-- system x channel keeps its own time: its days run from its first contact's day to the day its own data ends
+-- (its latest creation, update or close), and that last day is read as of then. A source whose export
+-- stopped years ago therefore shows no backlog after its end, instead of the contacts it left open ageing for
+-- ever.
 -- Ages run from creation to the end of the day (in hours and in seconds). A backlog is a stock: summing
 -- count_open over several days gives contact-days (the catalog's backlog metrics say how to read it).
 with interactions as (
@@ -21,9 +24,18 @@ queues as (
 
 ),
 
-horizon as (
+series_ends as (
 
-    select * from {{ ref('int_business_horizon') }}
+    select
+        source_system,
+        channel,
+        max(greatest(
+            created_at,
+            coalesce(updated_at, created_at),
+            coalesce(closed_at, created_at)
+        )) as data_ended_at
+    from {{ ref('int_interactions_unioned') }}
+    group by source_system, channel
 
 ),
 
@@ -53,13 +65,24 @@ work as (
 
 ),
 
-bounds as (
+series as (
 
     select
+        work.source_system,
+        work.channel,
         min(work.date_day) as first_day,
-        min({{ local_date('horizon.data_ended_at', var('reporting_timezone')) }}) as last_day
+        min({{ local_date('series_ends.data_ended_at', var('reporting_timezone')) }}) as last_day
     from work
-    cross join horizon
+    inner join series_ends
+        on series_ends.source_system = work.source_system
+        and series_ends.channel = work.channel
+    group by work.source_system, work.channel
+
+),
+
+bounds as (
+
+    select min(first_day) as first_day, max(last_day) as last_day from series
 
 ),
 
@@ -92,9 +115,13 @@ open_at_day_end as (
         work.service_path,
         {{ seconds_between('work.created_at', 'days.day_end_at') }} as age_seconds
     from work
+    inner join series
+        on series.source_system = work.source_system
+        and series.channel = work.channel
     inner join days
         on work.created_at < days.day_end_at
         and (work.open_until_at is null or work.open_until_at > days.day_end_at)
+        and days.date_day between series.first_day and series.last_day
 
 )
 
