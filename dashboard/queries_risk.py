@@ -121,6 +121,17 @@ def strongest_effects(url: str, version: str, run_id: int, model_version: str, m
     )
 
 
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def attribute_columns(url: str, version: str, run_id: int, model_version: str) -> pd.DataFrame:
+    """How the fit read each further column of the CRM export (core.enr_churn_attributes), in export order."""
+    return _query(
+        url,
+        "select attribute_name, treatment, reason, count_accounts_filled from core.enr_churn_attributes"
+        " where run_id = :run_id and model_version = :model_version",
+        {"run_id": int(run_id), "model_version": model_version},
+    )
+
+
 # ---------------------------------------------------------------- accounts
 
 
@@ -201,13 +212,15 @@ def _segment_params(lists: Lists) -> dict[str, Any]:
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, compare_start: dt.date,
                           compare_end: dt.date, lists: Lists) -> pd.DataFrame:
-    """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, and of them the
-    silent exodus (all, without a word, after bots only) with their ARR. Only the segment filter applies."""
+    """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, how many of them
+    churned inside the contact history (count_observed: only those can be judged), and of them the silent
+    exodus (all, without a word, after bots only) with their ARR. Only the segment filter applies."""
     sql = f"""
         select
             case when churned_on between :start and :end then 'current' else 'previous' end as period,
             count(*) as count_churned,
             coalesce(sum(arr_amount), 0) as churned_arr_amount,
+            count(case when is_observed then 1 end) as count_observed,
             count(case when is_silent_exodus then 1 end) as count_silent,
             coalesce(sum(case when is_silent_exodus then arr_amount end), 0) as silent_arr_amount,
             count(case when is_without_a_word then 1 end) as count_without_a_word,

@@ -169,9 +169,9 @@ def outcome_leak(values: pd.Series, is_categorical: bool, churned: np.ndarray, t
     if outcome.all() or not outcome.any():
         return None
     column = values.reset_index(drop=True)[training].reset_index(drop=True)
-    filled = column.notna().to_numpy()
+    filled = column.notna().to_numpy(bool, copy=True)
     if is_categorical:
-        filled &= column.map(lambda v: v != "missing").to_numpy()
+        filled &= column.map(lambda v: v != "missing").to_numpy(bool)
     split = abs(float(filled[outcome].mean()) - float(filled[~outcome].mean()))
     if split >= PRESENCE_SPLIT:
         return (f"filled for {filled[outcome].mean():.0%} of churned and {filled[~outcome].mean():.0%} of retained "
