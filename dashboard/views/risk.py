@@ -61,6 +61,16 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+def number_or_none(value: object) -> float | None:
+    """A figure from a query as a float, None when it is null (not measured, never 0)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def feature_set_words(fit: dict[str, Any]) -> str:
     """What the model read, in words, from the fit's feature set."""
     window = int(fit["feature_window_days"]) if fit.get("feature_window_days") else None
@@ -306,8 +316,7 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
     compare = ctx.first_day is not None and compare_start >= ctx.first_day
     periods = queries.period_figures(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters)
     if periods.empty or periods[periods["period"] == queries.CURRENT].empty:
-        st.info("No account risk for these filters: no account had a contact in its window within them. Widen the "
-                "dates or clear a filter in the sidebar.")
+        st.info(_no_risk_words(ctx, fit))
         return False
     rows: list[ScorecardRow] = scorecard_rows(metrics, periods, pd.DataFrame(), ctx.settings, compare=compare)
     currency = ctx.settings.currency
@@ -342,6 +351,23 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
     return True
 
 
+def _no_risk_words(ctx: PageContext, fit: dict[str, Any] | None) -> str:
+    """Why the filters hold no account risk: what the fit read, and the days its accounts are dated on."""
+    if fit is not None and fit["method"] == "none":
+        return "Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + "."
+    first, last = queries_risk.risk_days(ctx.warehouse_url, ctx.version)
+    if fit is None or first is None or last is None:
+        return ("No account risk for these filters: no account had a contact in its window within them. Widen the "
+                "dates or clear a filter in the sidebar.")
+    days = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
+    if fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
+        return (f"No account risk for these filters. The churn model read the account export alone ("
+                f"{fit.get('feature_set')}) and dates each account on the day its export describes: {days}. "
+                "Choose dates that include it, or clear a filter in the sidebar.")
+    return (f"No account risk for these filters: no account had a contact in its window within them (the accounts' "
+            f"windows end between {days}). Widen the dates or clear a filter in the sidebar.")
+
+
 def _fit_summary(ctx: PageContext, fit: dict[str, Any]) -> None:
     auc = fit.get("heldout_auc")
     ranking = auc_words(None if auc is None else float(auc))
@@ -371,11 +397,13 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
                           help=f"Band: low below {MEDIUM_RISK_FROM:.0%}, medium below {HIGH_RISK_FROM:.0%}, "
                                f"high from {HIGH_RISK_FROM:.0%}.")
         columns[1].metric("Band", band, border=True)
-        columns[2].metric("ARR", short_money(float(account["arr_amount"]), currency), border=True,
-                          help=format_value(float(account["arr_amount"]), "money", currency))
-        columns[3].metric("Revenue at risk", short_money(float(account["revenue_at_risk"]), currency), border=True,
+        arr, at_risk = number_or_none(account["arr_amount"]), number_or_none(account["revenue_at_risk"])
+        columns[2].metric("ARR", short_money(arr, currency), border=True,
+                          help=format_value(arr, "money", currency) if arr is not None
+                          else "Not measured: the account export gives no ARR for this account.")
+        columns[3].metric("Revenue at risk", short_money(at_risk, currency), border=True,
                           help="Churn risk × ARR: "
-                          + format_value(float(account["revenue_at_risk"]), "money", currency))
+                          + format_value(at_risk, "money", currency))
         reasons = [r for r in (account["reason_1"], account["reason_2"], account["reason_3"])
                    if r is not None and not pd.isna(r)]
         is_rule = str(account["risk_method"]) == "rule"
@@ -460,9 +488,13 @@ def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming
         },
     )
     _pager("Accounts", ACCOUNTS_PAGE_KEY, total)
+    scope = (f"{total:,} active accounts dated within the filters (each on the day its export describes: no "
+             "contact history)" if fit is not None and fit.get("feature_set") == FEATURE_SET_ATTRIBUTES else
+             f"{total:,} active accounts with a contact within the filters (accounts with none in their window count "
+             "when its last day is in the period)")
     st.caption(
-        f"{total:,} active accounts with a contact within the filters (accounts with none in their window count "
-        "when its last day is in the period), by revenue at risk = churn risk × ARR. The reasons are the model's. "
+        f"{scope}, by revenue at risk = churn risk × ARR (— where the export gives no ARR). The reasons are the "
+        "model's. "
         "**Select a row** (the box at its left) to see the account's reasons and contacts. "
         f"How is this computed? [Revenue at risk]({definition_link('revenue_at_risk')})"
     )
@@ -492,7 +524,8 @@ def _breakdowns(ctx: PageContext, naming: ExportNaming) -> None:
                 chart = charts_risk.revenue_bars(frame, category=breakdown.title(), unit=metric.unit,
                                                  currency=currency, colour=colour)
             except ValueError:
-                st.info(f"No revenue at risk by {breakdown} for these filters.")
+                st.info(f"No revenue at risk by {breakdown} for these filters (not measured for accounts whose "
+                        "export gives no ARR).")
                 continue
             st.altair_chart(chart, width="stretch", theme=None)
             with st.expander("Download"):
@@ -532,7 +565,8 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     def delta(column: str, unit: str) -> str | None:
         if not compare:
             return None
-        text = short_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
+        text = short_delta(number_or_none(now[column]),
+                           number_or_none(previous[column]) if previous is not None else 0.0, unit,
                            currency)
         return None if is_flat(text) else text
 
@@ -548,7 +582,8 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
         judged = field in ("count_churned", "churned_arr_amount") or count_observed > 0
         change = delta(field, unit) if judged else None
         with column:
-            st.metric(label, short_figure(float(now[field]), unit, currency) if judged else MISSING, delta=change,
+            figure = short_figure(number_or_none(now[field]), unit, currency) if judged else MISSING
+            st.metric(label, figure, delta=change,
                       delta_color="off" if change is None or is_flat(change) else "inverse",
                       help=help_text if judged else "Not measured: no contact history at these churn dates.",
                       border=True)
@@ -562,9 +597,10 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
         st.caption(f"{unobserved:,} of these churns fall outside the contact history and are not judged.")
     count_silent = int(now["count_silent"])
     words = (f"Without a word: {int(now['count_without_a_word'])} "
-             f"({short_money(float(now['without_a_word_arr_amount']), currency)} ARR); after bots only: "
+             f"({short_money(number_or_none(now['without_a_word_arr_amount']), currency)} ARR); after bots only: "
              f"{int(now['count_after_bots_only'])} "
-             f"({short_money(float(now['after_bots_only_arr_amount']), currency)} ARR); an account can be both.")
+             f"({short_money(number_or_none(now['after_bots_only_arr_amount']), currency)} ARR); an account can be "
+             "both.")
     if compare:
         words += f" Changes are against churns of {compare_start:%d %b %Y} – {compare_end:%d %b %Y}."
     st.caption(words)

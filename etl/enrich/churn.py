@@ -544,7 +544,7 @@ def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: 
         # the rule's warning signs are all read from contacts: without any, it would call every account silent
         model.update(n_test=0, n_test_churned=0)
         reason = (f"{fallback_reason}; and no contact history links to these accounts, so the points rule (which"
-                  " reads contacts) cannot score them either: churn risk is not measured")
+                  " reads contacts) cannot score them either")
         return ChurnResult("none", reason, model, pd.DataFrame(columns=["decile", "count_accounts", "mean_predicted",
                                                                         "observed_rate", "count_churned"]),
                            pd.DataFrame(columns=COEFFICIENT_COLUMNS),

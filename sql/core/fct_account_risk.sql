@@ -3,7 +3,8 @@
 -- and the revenue at risk (probability x ARR). A churned account keeps the risk it was scored with at its
 -- churn date, but its revenue is lost rather than at risk: revenue_at_risk is 0 and churned_arr_amount holds it.
 -- When no fit has run, or the latest scored nothing (method 'none': too few churned accounts and no contact
--- history for the rule), probability, band and revenue at risk are null: not measured, never 0.
+-- history for the rule), probability, band and revenue at risk are null: not measured, never 0. An account
+-- without ARR in the export has null ARR, revenue at risk and churned ARR (unknown money is not 0).
 with accounts as (
 
     select * from {{ ref('dim_accounts') }}
@@ -63,13 +64,18 @@ select
     risk.reason_1,
     risk.reason_2,
     risk.reason_3,
-    coalesce(accounts.arr_amount, 0) as arr_amount,
+    accounts.arr_amount,
     case
         when latest_fit.method is null or latest_fit.method = 'none' then null
+        when accounts.arr_amount is null then null
         when accounts.is_churned then 0.0
-        else coalesce(risk.churn_probability * accounts.arr_amount, 0.0)
+        else risk.churn_probability * accounts.arr_amount
     end as revenue_at_risk,
-    case when accounts.is_churned then coalesce(accounts.arr_amount, 0) else 0.0 end as churned_arr_amount
+    case
+        when accounts.arr_amount is null then null
+        when accounts.is_churned then accounts.arr_amount
+        else 0.0
+    end as churned_arr_amount
 from accounts
 left join features
     on features.account_id = accounts.account_id

@@ -308,7 +308,7 @@ def test_too_few_churned_accounts_and_no_contacts_is_not_measured(warehouse_url:
     model = _frame(warehouse_url, "select * from core.enr_churn_models").iloc[0]
     assert model["method"] == "none" and int(model["n_churned"]) == 8
     assert "only 8 churned account(s)" in model["fallback_reason"]
-    assert "churn risk is not measured" in model["fallback_reason"]
+    assert "no contact history links to these accounts" in model["fallback_reason"]
     assert model["heldout_auc"] is None or pd.isna(model["heldout_auc"])
     assert int(_frame(warehouse_url, "select count(*) as n from core.enr_account_churn_risk")["n"].iloc[0]) == 0
     risk = _frame(warehouse_url, "select * from core.fct_account_risk")

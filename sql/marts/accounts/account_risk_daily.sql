@@ -105,12 +105,13 @@ select
     case when max(case when risk_method in ('logit', 'rule') then 1 else 0 end) = 1 then
         coalesce(sum(case when not is_churned and risk_band = 'high' then account_share end), 0.0)
     end as sum_high_risk_account_share,
+    -- money sums skip accounts without ARR, and are null when no account of the row has one
     case when max(case when risk_method in ('logit', 'rule') then 1 else 0 end) = 1 then
-        coalesce(sum(account_share * revenue_at_risk), 0.0)
+        sum(account_share * revenue_at_risk)
     end as sum_revenue_at_risk,
-    coalesce(sum(case when not is_churned then account_share * arr_amount end), 0.0) as sum_active_arr_amount,
+    sum(case when not is_churned then account_share * arr_amount end) as sum_active_arr_amount,
     coalesce(sum(case when is_churned then account_share end), 0.0) as sum_churned_account_share,
-    coalesce(sum(account_share * churned_arr_amount), 0.0) as sum_churned_arr_amount
+    sum(account_share * churned_arr_amount) as sum_churned_arr_amount
 from attributed
 group by
     date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
