@@ -1,11 +1,15 @@
-"""Churn risk per account: a logistic regression on what the account's people went through (or, with too few
-churned accounts to learn from, a points rule), stored as tables the warehouse and `cxpulse status` explain.
+"""Churn risk per account: a logistic regression on the account's attributes and, when the accounts have contact
+history, what their people went through (or, with too few churned accounts to learn from, a points rule on
+those contacts; without contacts either, nothing: "not measured"), stored as tables the warehouse and
+`cxpulse status` explain.
 
 Inputs: `staging.int_account_churn_features` (one row per account: contacts, repeats, unresolved issues,
 negative messages, waits, abandons, transfers, escalations, restatements, survey answers in the window before
-the account's observation date, plus segment, industry, ARR, tenure) and the CRM's further attributes
-(`staging.stg_accounts__account_attributes`, pivoted here: numeric attributes as numbers, others as dummies
-against their most common level with rare levels pooled).
+the account's observation date, plus segment, industry, ARR, tenure, and whether the accounts have contact
+history at all) and the CRM's further attributes (`staging.stg_accounts__account_attributes`, read by the rules
+of etl.enrich.churn_attributes: numbers, yes/no flags, categories as dummies against their most common level
+with rare levels pooled; the outcome in disguise, identifiers, dates and free text left out). The fit stores its
+feature set: "account attributes only" or "account attributes + contact history".
 
 The logit is trained on accounts with a known outcome (churned, or customers through a whole window),
 evaluated on a stratified held-out share (`[churn] holdout_share`, `seed`), and scores every account. With

@@ -209,7 +209,8 @@ def _assert_recovers(coefficients: pd.DataFrame, name: str, truth: float) -> Non
     assert abs(fitted - truth) <= 3 * error, (name, fitted, error, truth)
 
 
-def test_account_export_alone_fits_the_known_model(warehouse_url: str, tmp_path: Path) -> None:
+def test_account_export_alone_fits_the_known_model(warehouse_url: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     export = telco_export()
     settings = make_settings(warehouse_url, tmp_path, sources=[_accounts_source(_write_export(export,
                                                                                               tmp_path / "crm"))])
@@ -291,6 +292,33 @@ def test_account_export_alone_fits_the_known_model(warehouse_url: str, tmp_path:
     output = _status(warehouse_url, tmp_path)
     assert "feature set: account attributes only" in output
     assert f"held-out AUC: {float(model['heldout_auc']):.3f}" in output
+    _check_risk_page(warehouse_url, export, monkeypatch)
+
+
+def _check_risk_page(url: str, export: TelcoExport, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Risk page on the account-only warehouse, dates set around the export day: it names the feature set,
+    shows churn risk and the high-risk count worked out here from the generator's outcomes and the stored
+    probabilities, and leaves revenue at risk and silence not measured (no ARR, no contact history)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
+    app.query_params["start"] = "2026-04-01"
+    app.query_params["end"] = AS_OF
+    app.run()
+    app.switch_page("page_scripts/risk.py")
+    app.run()
+    assert not app.exception
+    markdown = " ".join(str(element.value) for element in app.markdown)
+    assert "Feature set: account attributes only." in markdown
+    risk = _frame(url, "select account_id, churn_probability from core.enr_account_churn_risk")
+    churned = dict(zip(export.frame["customerID"], export.churned, strict=True))
+    active = risk[~risk["account_id"].map(churned)]
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles["Churn risk"] == f"{active['churn_probability'].mean():.1%}"
+    assert tiles["Accounts at high risk"] == f"{int((active['churn_probability'] >= 0.40).sum()):,}"
+    assert tiles["Revenue at risk"] == "—" and tiles["Churned ARR"] == "—"
+    assert tiles["Accounts churned"] == f"{int(export.churned.sum()):,}" and tiles["Of them, in silence"] == "—"
 
 
 def test_too_few_churned_accounts_and_no_contacts_is_not_measured(warehouse_url: str, tmp_path: Path) -> None:
