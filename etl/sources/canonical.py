@@ -8,6 +8,8 @@ from etl.streams import Field, Stream, flat_kinds
 
 FORMAT = "canonical"
 CHANNELS = ("voice", "chat", "email", "ticket", "social")
+DIRECTIONS = ("inbound", "outbound")
+"""Who started the contact: the customer (inbound) or the company (outbound: a brand's post, an outbound call)."""
 SEGMENTS = ("enterprise", "mid_market", "smb")
 EVENT_TYPES = (
     "created", "ivr_entered", "bot_started", "queued", "answered", "abandoned", "hold_started", "hold_ended",
@@ -104,6 +106,7 @@ STREAMS: tuple[Stream, ...] = (
             Field("updated_at", "timestamp", required=True),
             Field("closed_at", "timestamp"),
             Field("subject"),
+            Field("direction", "enum", choices=DIRECTIONS),
             _duration("talk_seconds"),
             _duration("hold_seconds"),
             _duration("acw_seconds"),

@@ -22,7 +22,7 @@ import orjson
 
 from etl.config import SourceConfig
 from etl.parsing import CHUNK_RECORDS, FileError, RecordChunk
-from etl.sources.canonical import CHANNELS, EVENT_TYPES
+from etl.sources.canonical import CHANNELS, DIRECTIONS, EVENT_TYPES
 from etl.sources.mapping_spec import (
     TWITTER_TIMESTAMP_FORMAT,
     MappingError,
@@ -71,6 +71,7 @@ STREAMS: tuple[Stream, ...] = (
             Field("updated_at", "timestamp"),
             Field("closed_at", "timestamp"),
             Field("subject"),
+            Field("direction", "enum", choices=DIRECTIONS),
             _duration("talk_seconds"),
             _duration("hold_seconds"),
             _duration("acw_seconds"),

@@ -29,7 +29,7 @@ DEFAULT_PATTERNS: dict[str, str] = {"csv": "*.csv", "xlsx": "*.xlsx", "jsonl": "
 MAPPABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "interactions": (
         "interaction_id*", "channel*", "created_at*", "customer_id", "queue_id", "agent_id", "intent", "priority",
-        "status", "updated_at", "closed_at", "subject", "talk_seconds", "hold_seconds", "acw_seconds",
+        "status", "updated_at", "closed_at", "subject", "direction", "talk_seconds", "hold_seconds", "acw_seconds",
         "message_id", "message_text", "author_role", "author_id", "sent_at",
     ),
     "events": (

@@ -55,6 +55,9 @@ joined as (
     select
         interactions.interaction_id,
         interactions.channel,
+        interactions.source_system,
+        -- a source that does not say who started the contact is taken as the customer (inbound)
+        coalesce(interactions.direction, 'inbound') as direction,
         interactions.customer_id,
         coalesce(identity.customer_key, interactions.customer_id) as customer_key,
         customers.account_id,
@@ -150,6 +153,8 @@ queue_outcomes as (
 select
     interaction_id,
     channel,
+    source_system,
+    direction,
     service_path,
     customer_id,
     customer_key,

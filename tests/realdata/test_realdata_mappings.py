@@ -72,6 +72,9 @@ def test_twitter_sample_reproduces_the_inbound_and_outbound_split(tmp_path: Path
     roles = _query(url, "select author_role, count(*) as n from core.fct_messages group by author_role")
     assert {r: int(n) for r, n in roles.itertuples(index=False)} == {"customer": 2_718, "agent": 2_282}
     assert _one(url, "select count(*) from core.fct_interactions where channel = 'social'") == 5_000
+    # SOURCE.md: 2,718 inbound and 2,282 outbound rows; the brand's own tweets are outbound, not contacts
+    directions = _query(url, "select direction, count(*) as n from core.fct_interactions group by direction")
+    assert {d: int(n) for d, n in directions.itertuples(index=False)} == {"inbound": 2_718, "outbound": 2_282}
     brands = _query(
         url,
         "select q.queue_name, count(*) as n from core.fct_interactions i join core.dim_queues q"

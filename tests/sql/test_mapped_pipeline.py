@@ -135,7 +135,8 @@ def test_tweets_become_social_contacts_with_one_message_each(warehouse_url: str)
     assert result.status == SUCCEEDED, result.problems
     assert _rejects(warehouse_url) == [("interaction_rows", 6, "created_at")]
     contacts = _query(
-        warehouse_url, "select interaction_id, channel, status, customer_id, queue_id from core.fct_interactions"
+        warehouse_url,
+        "select interaction_id, channel, status, customer_id, queue_id, direction from core.fct_interactions",
     ).set_index("interaction_id")
     assert sorted(contacts.index) == ["mapped:fixture:1", "mapped:fixture:2", "mapped:fixture:3"]
     assert set(contacts["channel"]) == {"social"}
@@ -143,6 +144,8 @@ def test_tweets_become_social_contacts_with_one_message_each(warehouse_url: str)
     assert contacts.loc["mapped:fixture:1", "customer_id"] == "mapped:fixture:cust_a"
     assert contacts.loc["mapped:fixture:2", "queue_id"] == "mapped:fixture:BrandCo"
     assert pd.isna(contacts.loc["mapped:fixture:2", "customer_id"])
+    assert contacts["direction"].to_dict() == {
+        "mapped:fixture:1": "inbound", "mapped:fixture:2": "outbound", "mapped:fixture:3": "inbound"}
     messages = _query(
         warehouse_url, "select message_id, sent_at, author_role, message_text from core.fct_messages"
     ).set_index("message_id")

@@ -121,6 +121,23 @@ def test_our_first_reply_agrees_with_zendesk_ticket_metrics(loaded: str) -> None
     assert answered["zendesk_seconds"].tolist() == answered["first_reply_calendar_seconds"].tolist()
 
 
+def test_zendesk_own_figures_are_kept_beside_ours(loaded: str) -> None:
+    """ticket_metrics.json, by hand: reply time on 35436/37/38/39 (30, 60, 2, 45 min) in both bases = 8 rows;
+    first and full resolution only on 35436 (60 min) = 2 + 2; on hold 0 min on all 5 tickets = 10; reopens and
+    replies on all 5 = 5 + 5; nulls are not figures. 32 rows, minutes x 60."""
+    figures = _query(loaded, "select * from staging.int_vendor_figures_unioned")
+    assert len(figures) == 32
+    assert set(figures["source_system"]) == {"zendesk"}
+    reply = figures[(figures["figure_name"] == "first_reply") & (figures["figure_basis"] == "business")]
+    assert dict(zip(reply["interaction_id"], reply["vendor_value"], strict=True)) == {
+        f"{T}35436": 1_800.0, f"{T}35437": 3_600.0, f"{T}35438": 120.0, f"{T}35439": 2_700.0}
+    reopens = figures[figures["figure_name"] == "reopens"].set_index("interaction_id")["vendor_value"]
+    assert reopens.to_dict() == {f"{T}35436": 0.0, f"{T}35437": 1.0, f"{T}35438": 0.0, f"{T}35439": 0.0,
+                                 f"{T}35440": 0.0}
+    assert figures.groupby("figure_name").size().to_dict() == {
+        "first_reply": 8, "first_resolution": 2, "full_resolution": 2, "on_hold": 10, "reopens": 5, "replies": 5}
+
+
 def test_audits_become_events(loaded: str) -> None:
     events = _query(
         loaded, "select interaction_id, event_type, agent_id, queue_id, from_value, to_value, reason"

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path: each account's churn
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path: each account's churn
 -- risk, revenue at risk and churned ARR, attributed to the contacts its people made in the account's feature
 -- window in proportion (every contact carries 1 / the account's window contacts of it), so that the sums
 -- re-aggregate under any dashboard filter and, unfiltered, add up to the account totals of fct_account_risk.
@@ -28,6 +28,7 @@ attributed_contacts as (
     select
         interactions.date_day,
         interactions.channel,
+        interactions.source_system,
         interactions.queue_id,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
@@ -57,6 +58,7 @@ silent_accounts as (
     select
         cast(risk.observation_at - interval '1 day' as date) as date_day,
         'none' as channel,
+        'none' as source_system,
         'unassigned' as queue_id,
         'unassigned' as queue_name,
         'unassigned' as team_name,
@@ -89,6 +91,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -114,4 +117,4 @@ select
     sum(account_share * churned_arr_amount) as sum_churned_arr_amount
 from attributed
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path, for contacts a bot
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path, for contacts a bot
 -- served or that were escalated: additive numerators and denominators of the automation measures of the
 -- catalog (sql/metrics/automation.yml). Means carry a sum, a count and a sum of squares.
 with interactions as (
@@ -30,6 +30,7 @@ contacts as (
     select
         interactions.date_day,
         interactions.channel,
+        interactions.source_system,
         interactions.queue_id,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
@@ -72,6 +73,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -134,4 +136,4 @@ select
     cast(count(case when is_escalation and is_complex then 1 end) as bigint) as count_escalations_complex
 from contacts
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path: what contacts cost to
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path: what contacts cost to
 -- serve ([unit_costs] per channel, bot and human, per contact: int_contact_costs), as additive sums.
 with interactions as (
 
@@ -22,6 +22,7 @@ select
     interactions.date_day,
     cast(date_trunc('week', cast(interactions.date_day as timestamp)) as date) as week_start,
     interactions.channel,
+    interactions.source_system,
     interactions.queue_id,
     coalesce(queues.queue_name, interactions.queue_id) as queue_name,
     interactions.team_name,
@@ -43,5 +44,5 @@ inner join costs
 left join queues
     on queues.queue_id = interactions.queue_id
 group by
-    interactions.date_day, interactions.channel, interactions.queue_id, coalesce(queues.queue_name, interactions.queue_id),
+    interactions.date_day, interactions.channel, interactions.source_system, interactions.queue_id, coalesce(queues.queue_name, interactions.queue_id),
     interactions.team_name, interactions.intent, interactions.segment, interactions.service_path

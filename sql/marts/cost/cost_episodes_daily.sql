@@ -1,4 +1,4 @@
--- One row per day of an episode's first contact x first channel x queue x team x intent x segment x episode
+-- One row per day of an episode's first contact x first channel x source system x queue x team x intent x segment x episode
 -- path: cost per resolved episode. An episode's path is 'bot_only' when a bot handled every contact alone,
 -- 'human_only' when no bot took part, 'bot_then_human' otherwise. Its cost is the sum of its contacts' costs
 -- (int_contact_costs). The episode's attributes are those of its first contact. Only resolved episodes
@@ -79,6 +79,7 @@ select
     first_contacts.date_day,
     cast(date_trunc('week', cast(first_contacts.date_day as timestamp)) as date) as week_start,
     first_contacts.channel,
+    first_contacts.source_system,
     first_contacts.queue_id,
     coalesce(queues.queue_name, first_contacts.queue_id) as queue_name,
     first_contacts.team_name,
@@ -98,6 +99,6 @@ inner join first_contacts
 left join queues
     on queues.queue_id = first_contacts.queue_id
 group by
-    first_contacts.date_day, first_contacts.channel, first_contacts.queue_id,
+    first_contacts.date_day, first_contacts.channel, first_contacts.source_system, first_contacts.queue_id,
     coalesce(queues.queue_name, first_contacts.queue_id), first_contacts.team_name, first_contacts.intent,
     first_contacts.segment, pathed.episode_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path:
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path:
 -- additive columns of the experience measures of the catalog (sql/metrics/experience.yml).
 with interactions as (
 
@@ -23,6 +23,7 @@ enriched as (
     select
         interactions.date_day,
         interactions.channel,
+        interactions.source_system,
         interactions.queue_id,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
@@ -53,6 +54,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -82,4 +84,4 @@ select
     coalesce(sum(inferred_effort_score * inferred_effort_score), 0) as sum_sq_inferred_effort
 from enriched
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path (the grain of
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path (the grain of
 -- marts.service_daily): additive numerators and denominators of the journey measures (sql/metrics/journeys.yml).
 -- Contact-level measures count each contact on its own day and attributes. Episode-level measures count each
 -- episode once, on the day and attributes of its FIRST contact (a chat that turns into a call counts under
@@ -33,6 +33,7 @@ contacts as (
         interactions.interaction_id,
         interactions.date_day,
         interactions.channel,
+        interactions.source_system,
         interactions.queue_id,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
@@ -67,6 +68,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -111,4 +113,4 @@ select
     cast(count(case when confidence_level = 'unconfirmed' then 1 end) as bigint) as count_episodes_unconfirmed
 from contacts
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

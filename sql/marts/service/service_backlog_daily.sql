@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path that has open work at
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path that has open work at
 -- the end of the day: the backlog and its age.
 --
 -- The backlog is the work waiting for people: contacts other than voice calls, abandoned contacts and contacts a
@@ -83,6 +83,7 @@ open_at_day_end as (
     select
         days.date_day,
         work.channel,
+        work.source_system,
         work.queue_id,
         work.queue_name,
         work.team_name,
@@ -101,6 +102,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -119,4 +121,4 @@ select
     cast(count(case when age_seconds >= 604800 then 1 end) as bigint) as count_open_age_over_7_days
 from open_at_day_end
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

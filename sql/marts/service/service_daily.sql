@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path:
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path:
 -- additive numerators, denominators and sums of squares for the service measures of the catalog
 -- (sql/metrics/service.yml). SLA events (core.fct_sla_events) count on the day of the contact they belong to.
 with interactions as (
@@ -85,6 +85,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -168,4 +169,4 @@ select
     coalesce(sum(customer_sentiment_mean), 0) as sum_customer_sentiment
 from enriched
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

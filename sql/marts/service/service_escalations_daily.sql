@@ -1,4 +1,4 @@
--- One row per reporting day x channel x queue x team x intent x segment x service path x escalation reason:
+-- One row per reporting day x channel x source system x queue x team x intent x segment x service path x escalation reason:
 -- escalated contacts by the reason of their first escalation ('unknown' when none was given). Kept apart from
 -- service_daily because reasons are open-ended text (one column per reason would change with the data); the
 -- sum of count_escalated over reasons equals service_daily.count_escalated under the same filter.
@@ -31,6 +31,7 @@ select
     date_day,
     cast(date_trunc('week', cast(date_day as timestamp)) as date) as week_start,
     channel,
+    source_system,
     queue_id,
     queue_name,
     team_name,
@@ -41,4 +42,4 @@ select
     cast(count(*) as bigint) as count_escalated
 from escalated
 group by
-    date_day, channel, queue_id, queue_name, team_name, intent, segment, service_path, escalation_reason_or_unknown
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path, escalation_reason_or_unknown

@@ -101,6 +101,7 @@ final as (
         case when journeys.count_ended_legs = journeys.count_legs then journeys.last_disconnected_at end
             as closed_at,
         cast(null as text) as subject,
+        cast(null as text) as direction,
         journeys.talk_seconds,
         journeys.hold_seconds,
         journeys.acw_seconds

@@ -32,6 +32,7 @@ renamed as (
         updated_at,
         closed_at,
         subject,
+        direction,
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds

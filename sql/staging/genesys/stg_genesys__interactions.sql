@@ -148,6 +148,7 @@ joined as (
         coalesce(conversations.conversation_end, conversations.conversation_start) as updated_at,
         conversations.conversation_end as closed_at,
         cast(null as text) as subject,
+        cast(null as text) as direction,
         cast(durations.talk_seconds as double precision) as talk_seconds,
         cast(
             coalesce(durations.hold_seconds, case when durations.talk_seconds is not null then 0 end)
@@ -191,6 +192,7 @@ select
     updated_at,
     closed_at,
     subject,
+    direction,
     talk_seconds,
     hold_seconds,
     acw_seconds

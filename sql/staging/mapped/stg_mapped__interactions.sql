@@ -35,6 +35,7 @@ from_rows as (
         coalesce(updated_at, created_at) as updated_at,
         closed_at,
         subject,
+        direction,
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds
@@ -164,6 +165,7 @@ from_events as (
         cases.updated_at,
         case when status_events.status_after = 'closed' then cases.last_closed_at end as closed_at,
         cases.subject,
+        cast(null as text) as direction,
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds

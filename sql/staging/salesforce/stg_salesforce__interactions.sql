@@ -68,6 +68,7 @@ renamed as (
         last_modified_date as updated_at,
         closed_date as closed_at,
         subject,
+        cast(null as text) as direction,
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds

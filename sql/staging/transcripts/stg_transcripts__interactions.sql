@@ -71,6 +71,8 @@ select
     conversations.closed_at as updated_at,
     conversations.closed_at,
     cast(null as text) as subject,
+    -- a transcript is a conversation the customer opened (a chat or a bot session)
+    'inbound' as direction,
     cast(null as double precision) as talk_seconds,
     cast(null as double precision) as hold_seconds,
     cast(null as double precision) as acw_seconds

@@ -46,6 +46,7 @@ renamed as (
         updated_at,
         case when status = 'closed' then updated_at end as closed_at,
         subject,
+        cast(null as text) as direction,
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds
