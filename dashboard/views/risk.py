@@ -243,7 +243,7 @@ def accounts_table(frame: pd.DataFrame) -> pd.DataFrame:
     the column 'In these filters' only when the filters keep part of some account's contacts)."""
     table = pd.DataFrame({
         "Account": frame["account_name"].fillna(frame["account_id"]).astype(str),
-        "Segment": frame["segment"].astype(str),
+        "Segment": frame["segment"].fillna(MISSING).astype(str),
         "ARR": pd.to_numeric(frame["arr_amount"]).round(0),
         "Churn risk": pd.to_numeric(frame["churn_probability"]),
         "Band": [BAND_WORDS.get(str(b), MISSING) for b in frame["risk_band"]],
@@ -722,7 +722,9 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
             st.info("The fit stored no odds ratios.")
             return
         st.altair_chart(chart, width="stretch", theme=None)
-        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in effects["sentence"].head(5)))
+        # the five strongest effects either way (furthest from 1 on the log scale), strongest first
+        strongest = effects.iloc[effects["odds_ratio"].map(lambda r: -abs(math.log(r))).argsort(kind="stable")]
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in strongest["sentence"].head(5)))
         st.caption("An odds ratio of 2 doubles the odds of churning; 0.5 halves them; 1 is no effect. Numbers are per "
                    "standard deviation (a typical difference between accounts) or against a reference level. "
                    f"How is this computed? [Churn risk]({definition_link('churn_risk')})")
