@@ -72,6 +72,26 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_database_url")
 
 
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
+def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh warehouse URL once per engine, shared by the tests of one module (build it once, assert many)."""
+    if request.param == "duckdb":
+        yield f"duckdb:///{tmp_path_factory.mktemp('module') / 'warehouse.duckdb'}"
+        return
+    server = pg_server_url()
+    assert server is not None
+    name = f"cxpulse_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+    try:
+        yield _with_database(server, name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
+
+
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",
                   **overrides: object) -> Settings:
     """Settings with one source; `sources=[...]` in overrides replaces it (several sources)."""

@@ -13,15 +13,24 @@ Schemas followed (AWS documentation):
   chat" (contact-lens-example-output-files-chat.html); the turn shape is the API type `Transcript`
   (https://docs.aws.amazon.com/connect/latest/APIReference/API_connect-contact-lens_Transcript.html):
   Id, ParticipantId, ParticipantRole, Content, BeginOffsetMillis, EndOffsetMillis, Sentiment; chat turns carry
-  AbsoluteTime. The contact is named by CustomerMetadata.ContactId, or else by the file name
-  `<ContactId>_analysis_<time>.json` that Contact Lens writes.
+  AbsoluteTime, ContentType and Type (MESSAGE, or EVENT for a participant joining or leaving, with no Content).
+  The contact is named by CustomerMetadata.ContactId, or else by the file name
+  `<ContactId>_analysis_<time>.json` that Contact Lens writes; the time in the name is the analysis time.
+  A voice turn carries its Sentiment (POSITIVE, NEGATIVE, NEUTRAL, MIXED); a chat analysis gives it per group of
+  turns (ConversationCharacteristics.Sentiment.DetailsByTranscriptItemGroup[].Sentiment over TranscriptItems[].Id),
+  which the reader puts on each turn of the group. Besides the turns, each analysis gives one `contact_analyses`
+  row (OverallSentiment of CUSTOMER and AGENT, -5..+5: `OverallSentiment.{ROLE}` for a call,
+  `OverallSentiment.DetailsByParticipantRole.{ROLE}` for a chat; TalkTime, NonTalkTime, Interruptions and
+  TotalConversationDurationMillis, calls only) and one `matched_categories` row per Categories.MatchedCategories
+  name.
 
 Files (the source path is a folder, or one file; the loader looks at file names only):
 - `*ctr*`: contact records, one JSON object per line or objects concatenated with no separator (`{...}{...}`),
   as Firehose writes them (point the source at the Firehose `ctr/` folder; the delivery stream's name usually
   carries `ctr`, and Firehose files have no extension).
 - `*analysis*.json`: Contact Lens output, one analysis document per file (`<ContactId>_analysis_...json`,
-  also the redacted `..._analysis_redacted_...json`).
+  also the redacted `..._analysis_redacted_...json`), feeding transcript_turns, contact_analyses and
+  matched_categories.
 
 Files are streamed with a buffered `json.JSONDecoder.raw_decode` loop in constant memory (an object may be at
 most MAX_OBJECT_CHARS long). An object that does not decode (a truncated last object, a corrupt line) goes to
@@ -53,6 +62,8 @@ _NEXT_TOP_LEVEL_OBJECT = re.compile(r"(?:(?<=\n)|(?<=\}))[ \t\r\n]*(?=\{)")
 """Where reading resumes after a bad object: a `{` opening a line, or right after a `}` (`}{`)."""
 _BLANK = re.compile(r"[ \t\r\n]*")
 _CONTACT_ID_IN_FILE_NAME = re.compile(r"^([0-9A-Za-z-]+)_analysis")
+_ANALYSIS_TIME_IN_FILE_NAME = re.compile(r"_analysis_(?:redacted_)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)")
+ROLES = ("CUSTOMER", "AGENT")
 
 
 def _seconds(name: str, source: str) -> Field:
@@ -109,8 +120,10 @@ def _turn_time_reasons(frame: Any) -> Any:
     return unplaced.map(lambda missing: "neither AbsoluteTime nor BeginOffsetMillis" if missing else None)
 
 
+ANALYSIS_PATTERN = "*analysis*.json"
+
 TRANSCRIPT_TURNS = Stream(
-    FORMAT, "transcript_turns", "*analysis*.json", "jsonl",
+    FORMAT, "transcript_turns", ANALYSIS_PATTERN, "jsonl",
     (
         Field("turn_key", required=True),
         Field("contact_id", required=True, source="ContactId"),
@@ -118,7 +131,9 @@ TRANSCRIPT_TURNS = Stream(
         Field("turn_id", source="Id"),
         Field("participant_id", source="ParticipantId"),
         Field("participant_role", source="ParticipantRole"),
-        Field("content", required=True, source="Content"),
+        Field("turn_type", source="Type"),
+        Field("content_type", source="ContentType"),
+        Field("content", source="Content"),
         Field("begin_offset_millis", "int", min_value=0, source="BeginOffsetMillis"),
         Field("end_offset_millis", "int", min_value=0, source="EndOffsetMillis"),
         Field("absolute_time", "timestamp", source="AbsoluteTime"),
@@ -128,9 +143,57 @@ TRANSCRIPT_TURNS = Stream(
     key_from=("contact_id", "turn_id", "participant_id", "begin_offset_millis", "absolute_time", "content"),
     row_checks=(("begin_offset_millis", _turn_time_reasons),),
 )
-"""One row per Contact Lens transcript turn; `sentiment` is Contact Lens's own label, kept as the vendor's."""
+"""One row per Contact Lens transcript item (a message, or a chat EVENT with no Content); `sentiment` is
+Contact Lens's own label, kept as the vendor's."""
 
-STREAMS: tuple[Stream, ...] = (CONTACTS, TRANSCRIPT_TURNS)
+
+def _millis(name: str, source: str) -> Field:
+    return Field(name, "int", min_value=0, max_value=int(ONE_DAY_SECONDS * 1000), source=source)
+
+
+def _sentiment_score(name: str, source: str) -> Field:
+    return Field(name, "float", min_value=-5.0, max_value=5.0, source=source)
+
+
+CONTACT_ANALYSES = Stream(
+    FORMAT, "contact_analyses", ANALYSIS_PATTERN, "jsonl",
+    (
+        Field("contact_id", required=True, source="ContactId"),
+        Field("analyzed_at", "timestamp", source="AnalyzedAt"),
+        Field("channel", source="Channel"),
+        Field("output", source="ContentMetadata.Output"),
+        Field("job_status", source="JobStatus"),
+        Field("language_code", source="LanguageCode"),
+        _sentiment_score("customer_sentiment_score", "OverallSentiment.CUSTOMER"),
+        _sentiment_score("agent_sentiment_score", "OverallSentiment.AGENT"),
+        _millis("talk_time_millis", "TalkTime.TotalTimeMillis"),
+        _millis("customer_talk_time_millis", "TalkTime.CUSTOMER.TotalTimeMillis"),
+        _millis("agent_talk_time_millis", "TalkTime.AGENT.TotalTimeMillis"),
+        _millis("non_talk_time_millis", "NonTalkTime.TotalTimeMillis"),
+        Field("interruptions_count", "int", min_value=0, source="Interruptions.TotalCount"),
+        _millis("total_conversation_duration_millis", "TotalConversationDurationMillis"),
+        Field("count_matched_categories", "int", min_value=0, source="MatchedCategoryCount"),
+    ),
+    primary_key="contact_id", cursor="analyzed_at", write_mode="merge",
+)
+"""One row per Contact Lens analysis file: the contact's overall figures (a raw and a redacted file of the
+same contact give two rows; staging keeps one)."""
+
+MATCHED_CATEGORIES = Stream(
+    FORMAT, "matched_categories", ANALYSIS_PATTERN, "jsonl",
+    (
+        Field("category_key", required=True),
+        Field("contact_id", required=True, source="ContactId"),
+        Field("analyzed_at", "timestamp", source="AnalyzedAt"),
+        Field("category_name", required=True, source="Category"),
+        Field("count_points_of_interest", "int", min_value=0, source="PointsOfInterestCount"),
+    ),
+    primary_key="category_key", cursor="analyzed_at", write_mode="append",
+    key_from=("contact_id", "analyzed_at", "category_name"),
+)
+"""One row per category a Contact Lens analysis matched (Categories.MatchedCategories)."""
+
+STREAMS: tuple[Stream, ...] = (CONTACTS, TRANSCRIPT_TURNS, CONTACT_ANALYSES, MATCHED_CATEGORIES)
 
 
 # ---------------------------------------------------------------- decoding a stream of JSON objects
@@ -219,19 +282,116 @@ def contact_id_of_analysis(document: dict[str, Any], file_name: str) -> str | No
     return match.group(1) if match else None
 
 
+def analysis_time_of(file_name: str) -> str | None:
+    """The analysis time Contact Lens writes in the file name (`..._analysis_2026-05-04T09:08:00Z.json`)."""
+    match = _ANALYSIS_TIME_IN_FILE_NAME.search(file_name)
+    return match.group(1) if match else None
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    """value[keys[0]][keys[1]]... or None when a level is missing or not an object."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def group_sentiments(document: dict[str, Any]) -> dict[str, Any]:
+    """Turn id -> Contact Lens sentiment label, from a chat analysis's DetailsByTranscriptItemGroup."""
+    by_turn: dict[str, Any] = {}
+    groups = _dig(document, "ConversationCharacteristics", "Sentiment", "DetailsByTranscriptItemGroup")
+    for group in groups if isinstance(groups, list) else []:
+        if not isinstance(group, dict):
+            continue
+        for item in group.get("TranscriptItems") or []:
+            if isinstance(item, dict) and item.get("Id") is not None:
+                by_turn[str(item["Id"])] = group.get("Sentiment")
+    return by_turn
+
+
 def transcript_turns(document: dict[str, Any], contact_id: str | None) -> list[tuple[dict[str, Any], str]]:
-    """(flat record, payload text) per transcript turn of one analysis; the payload names contact and channel."""
+    """(flat record, payload text) per transcript turn of one analysis; the payload names contact and channel.
+
+    A chat turn's sentiment comes from the group of turns Contact Lens scored it with (the payload then carries
+    it as GroupSentiment, so that it says where the value came from)."""
     channel = document.get("Channel")
+    from_groups = group_sentiments(document)
     turns: list[tuple[dict[str, Any], str]] = []
     for turn in document.get("Transcript") or []:
         if not isinstance(turn, dict):
             turn = {"Content": turn}
         record = {**flatten(turn), "ContactId": contact_id, "Channel": channel}
+        extra: dict[str, Any] = {}
+        if record.get("Sentiment") is None and str(turn.get("Id")) in from_groups:
+            record["Sentiment"] = extra["GroupSentiment"] = from_groups[str(turn.get("Id"))]
         if contact_id and turn.get("Id"):
             record["turn_key"] = f"{contact_id}:{turn['Id']}"
-        payload = orjson.dumps({"ContactId": contact_id, "Channel": channel, "Turn": turn}).decode()
+        payload = orjson.dumps({"ContactId": contact_id, "Channel": channel, "Turn": turn, **extra}).decode()
         turns.append((record, payload))
     return turns
+
+
+def _overall_sentiment(document: dict[str, Any], role: str) -> Any:
+    """A role's overall sentiment: `OverallSentiment.{ROLE}` (call) or `...DetailsByParticipantRole.{ROLE}` (chat)."""
+    overall = _dig(document, "ConversationCharacteristics", "Sentiment", "OverallSentiment")
+    if not isinstance(overall, dict):
+        return None
+    if isinstance(overall.get("DetailsByParticipantRole"), dict):
+        return overall["DetailsByParticipantRole"].get(role)
+    return overall.get(role)
+
+
+def matched_categories(document: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(category name, its MatchedDetails entry) per Categories.MatchedCategories name, in order, once each."""
+    categories = document.get("Categories")
+    names = categories.get("MatchedCategories") if isinstance(categories, dict) else None
+    details = categories.get("MatchedDetails") if isinstance(categories, dict) else None
+    seen: dict[str, Any] = {}
+    for name in names if isinstance(names, list) else []:
+        if isinstance(name, str) and name and name not in seen:
+            seen[name] = details.get(name) if isinstance(details, dict) else None
+    return list(seen.items())
+
+
+def analysis_rows(document: dict[str, Any], contact_id: str | None,
+                  analyzed_at: str | None) -> tuple[tuple[dict[str, Any], str], list[tuple[dict[str, Any], str]]]:
+    """The contact_analyses row and the matched_categories rows of one analysis, each with its payload."""
+    characteristics = document.get("ConversationCharacteristics")
+    characteristics = characteristics if isinstance(characteristics, dict) else {}
+    categories = matched_categories(document)
+    record = {
+        "ContactId": contact_id,
+        "AnalyzedAt": analyzed_at,
+        "Channel": document.get("Channel"),
+        "ContentMetadata.Output": _dig(document, "ContentMetadata", "Output"),
+        "JobStatus": document.get("JobStatus"),
+        "LanguageCode": document.get("LanguageCode"),
+        "OverallSentiment.CUSTOMER": _overall_sentiment(document, "CUSTOMER"),
+        "OverallSentiment.AGENT": _overall_sentiment(document, "AGENT"),
+        "TalkTime.TotalTimeMillis": _dig(characteristics, "TalkTime", "TotalTimeMillis"),
+        "TalkTime.CUSTOMER.TotalTimeMillis": _dig(characteristics, "TalkTime", "DetailsByParticipant", "CUSTOMER",
+                                                  "TotalTimeMillis"),
+        "TalkTime.AGENT.TotalTimeMillis": _dig(characteristics, "TalkTime", "DetailsByParticipant", "AGENT",
+                                               "TotalTimeMillis"),
+        "NonTalkTime.TotalTimeMillis": _dig(characteristics, "NonTalkTime", "TotalTimeMillis"),
+        "Interruptions.TotalCount": _dig(characteristics, "Interruptions", "TotalCount"),
+        "TotalConversationDurationMillis": characteristics.get("TotalConversationDurationMillis"),
+        "MatchedCategoryCount": len(categories),
+    }
+    own = {key: value for key, value in document.items() if key != "Transcript"}
+    analysis = (record, orjson.dumps({"ContactId": contact_id, "AnalyzedAt": analyzed_at, **own}).decode())
+    category_rows = []
+    for name, details in categories:
+        points = details.get("PointsOfInterest") if isinstance(details, dict) else None
+        category_rows.append((
+            {"ContactId": contact_id, "AnalyzedAt": analyzed_at, "Category": name,
+             "PointsOfInterestCount": len(points) if isinstance(points, list) else None,
+             **({"category_key": f"{contact_id}:{analyzed_at or ''}:{name}"} if contact_id else {})},
+            orjson.dumps({"ContactId": contact_id, "AnalyzedAt": analyzed_at, "Category": name,
+                          "MatchedDetails": details}).decode(),
+        ))
+    return analysis, category_rows
 
 
 # ---------------------------------------------------------------- readers
@@ -261,30 +421,55 @@ def read_contact_records(path: Path, kind: FileKind) -> Iterator[tuple[Stream, R
         yield CONTACTS, chunk
 
 
+class _LensChunks:
+    """Per-stream chunks of Contact Lens rows being filled; hands back the full ones."""
+
+    def __init__(self) -> None:
+        self.chunks = {stream.name: RecordChunk() for stream in LENS_STREAMS}
+
+    def add(self, stream: Stream, line: int, rows: list[tuple[dict[str, Any], str]]) -> None:
+        chunk = self.chunks[stream.name]
+        for record, payload in rows:
+            chunk.lines.append(line)
+            chunk.values.append(record)
+            chunk.payloads.append(payload)
+
+    def unreadable(self, line: int, reason: str, text: str) -> None:
+        self.chunks[CONTACT_ANALYSES.name].unreadable.append((line, reason, text))
+
+    def take(self, everything: bool = False) -> Iterator[tuple[Stream, RecordChunk]]:
+        for stream in LENS_STREAMS:
+            chunk = self.chunks[stream.name]
+            if len(chunk) and (everything or len(chunk) >= CHUNK_RECORDS):
+                yield stream, chunk
+                self.chunks[stream.name] = RecordChunk()
+
+
+LENS_STREAMS: tuple[Stream, ...] = (CONTACT_ANALYSES, MATCHED_CATEGORIES, TRANSCRIPT_TURNS)
+
+
 def read_contact_lens(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]]:
-    """Transcript turns of a Contact Lens analysis file, in chunks of about CHUNK_RECORDS."""
-    chunk = RecordChunk()
+    """A Contact Lens analysis file: its analysis row, its matched categories and its transcript turns, in
+    chunks of about CHUNK_RECORDS. An undecodable document is unreadable in contact_analyses."""
+    chunks = _LensChunks()
+    analyzed_at = analysis_time_of(path.name)
     for decoded in _decoded_objects(path):
         if decoded.failure is not None:
-            chunk.unreadable.append((decoded.line, decoded.failure, decoded.text))
+            chunks.unreadable(decoded.line, decoded.failure, decoded.text)
         elif not isinstance(decoded.value, dict) or not isinstance(decoded.value.get("Transcript", []), list):
-            chunk.unreadable.append(
-                (decoded.line, "an analysis must be a JSON object whose Transcript is a list", decoded.text)
-            )
+            chunks.unreadable(decoded.line, "an analysis must be a JSON object whose Transcript is a list",
+                              decoded.text)
         else:
             contact_id = contact_id_of_analysis(decoded.value, path.name)
-            for record, payload in transcript_turns(decoded.value, contact_id):
-                chunk.lines.append(decoded.line)
-                chunk.values.append(record)
-                chunk.payloads.append(payload)
-        if len(chunk) >= CHUNK_RECORDS:
-            yield TRANSCRIPT_TURNS, chunk
-            chunk = RecordChunk()
-    if len(chunk):
-        yield TRANSCRIPT_TURNS, chunk
+            analysis, categories = analysis_rows(decoded.value, contact_id, analyzed_at)
+            chunks.add(CONTACT_ANALYSES, decoded.line, [analysis])
+            chunks.add(MATCHED_CATEGORIES, decoded.line, categories)
+            chunks.add(TRANSCRIPT_TURNS, decoded.line, transcript_turns(decoded.value, contact_id))
+        yield from chunks.take()
+    yield from chunks.take(everything=True)
 
 
 KINDS: tuple[FileKind, ...] = (
     FileKind("contact_records", CONTACTS.file_pattern, (CONTACTS,), read_contact_records),
-    FileKind("contact_lens", TRANSCRIPT_TURNS.file_pattern, (TRANSCRIPT_TURNS,), read_contact_lens),
+    FileKind("contact_lens", ANALYSIS_PATTERN, LENS_STREAMS, read_contact_lens),
 )

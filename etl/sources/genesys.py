@@ -2,11 +2,18 @@
 
 Reads what `POST /api/v2/analytics/conversations/details/query` returns, saved either as page files (one
 response body per file, `{"conversations": [...], "totalHits": n}`, matched by `*.json`) or as JSONL with one
-conversation per line (`*.jsonl`). The record shape follows the documented analytics models of the Genesys
-Cloud Platform API, as published in MyPureCloud's client SDKs:
+conversation per line (`*.jsonl`), and the wrap-up code list `GET /api/v2/routing/wrapupcodes` returns, saved
+as page files named `wrapupcodes*.json` (WrapupCodeEntityListing: `{"entities": [{"id", "name", "division",
+"description", "dateCreated", "dateModified", "createdBy", "modifiedBy", "selfUri"}], "pageSize", "pageNumber",
+"total", "pageCount", "firstUri", "nextUri", "lastUri", "selfUri"}`; platform-client-sdk-python
+`docs/WrapupCode.md`), which names the wrap-up codes that the conversation segments carry only as ids.
+The record shape follows the documented analytics models of the Genesys Cloud Platform API, as published in
+MyPureCloud's client SDKs:
 AnalyticsConversationQueryResponse (conversations, totalHits), AnalyticsConversation (conversationId,
 conversationStart, conversationEnd, originatingDirection, divisionIds, mediaStatsMinConversationMos,
-participants; platform-client-sdk-go `analyticsconversation.go`), AnalyticsParticipant (participantId,
+participants, surveys; platform-client-sdk-go `analyticsconversation.go`), AnalyticsSurvey (surveyId,
+surveyFormId, surveyFormName, surveyFormContextId, eventTime, userId, queueId, surveyStatus, surveyPromoterScore,
+surveyCompletedDate, oSurveyTotalScore; `analyticssurvey.go`), AnalyticsParticipant (participantId,
 participantName, purpose, userId, externalContactId, externalOrganizationId, teamId, sessions;
 platform-client-sdk-python `docs/AnalyticsParticipantWithoutAttributes.md`), AnalyticsSession (mediaType,
 sessionId, direction, ani, dnis, addressFrom, addressTo, addressSelf, addressOther, peerId, flow, metrics,
@@ -22,18 +29,21 @@ The reader flattens each conversation into five raw streams, one row per node of
   sessions       one row per session, with its participant and conversation ids and `flow.*` flattened
   segments       one row per segment, with its session, participant and conversation ids
   metrics        one row per session metric, with its session, participant and conversation ids
+  surveys        one row per survey of the conversation (its `surveys` list), with the conversation id
 
 Each row keeps as payload its own part of the original JSON (children left out) together with the ids of
 its ancestors, so that two identical segments of different conversations remain two records. Every row
 carries its conversation's `conversationStart` as cursor: a conversation without one is quarantined in every
 stream, and no orphan rows are left behind. In a page file a record's line is its conversation's position
-in the page (1, 2, ...); in a JSONL file it is the line number.
+in the page (1, 2, ...); in a JSONL file it is the line number. A wrap-up code page gives one `wrapup_codes`
+row per entity, its line being the entity's position in the page.
 
 The staging models in sql/staging/genesys/ turn these streams into the canonical entities.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +59,8 @@ CONVERSATION_KEY = "conversationId"
 PARTICIPANT_KEY = "participantId"
 SESSION_KEY = "sessionId"
 CURSOR_KEY = "conversationStart"
-CHILD_LISTS = ("participants", "sessions", "segments", "metrics")
+CHILD_LISTS = ("participants", "sessions", "segments", "metrics", "surveys")
+WRAPUP_CODES_PATTERN = "wrapupcodes*.json"
 
 Flattened = dict[str, list[tuple[dict[str, Any], str]]]
 """Stream name -> (flat values, payload text) of each row one conversation yields."""
@@ -156,9 +167,49 @@ STREAMS: tuple[Stream, ...] = (
         primary_key="metric_key", cursor="conversation_start", write_mode="append",
         key_from=("session_id", "name", "emit_date"),
     ),
+    Stream(
+        FORMAT, "surveys", "*.json", "jsonl",
+        (
+            _id("survey_id", "surveyId"),
+            _id("conversation_id", CONVERSATION_KEY),
+            _cursor(),
+            Field("survey_seq", "int", required=True, min_value=1),
+            Field("survey_form_id", source="surveyFormId"),
+            Field("survey_form_name", source="surveyFormName"),
+            Field("survey_form_context_id", source="surveyFormContextId"),
+            Field("survey_status", source="surveyStatus"),
+            Field("survey_type", source="surveyType"),
+            Field("survey_promoter_score", "int", min_value=0, max_value=10, source="surveyPromoterScore"),
+            Field("o_survey_total_score", "float", min_value=0.0, max_value=100.0, source="oSurveyTotalScore"),
+            Field("survey_partial_response", "bool", source="surveyPartialResponse"),
+            Field("survey_completed_date", "timestamp", source="surveyCompletedDate"),
+            Field("event_time", "timestamp", source="eventTime"),
+            Field("user_id", source="userId"),
+            Field("queue_id", source="queueId"),
+        ),
+        primary_key="survey_id", cursor="conversation_start", write_mode="merge",
+    ),
 )
 
-STREAM_BY_NAME: dict[str, Stream] = {stream.name: stream for stream in STREAMS}
+WRAPUP_CODES = Stream(
+    FORMAT, "wrapup_codes", WRAPUP_CODES_PATTERN, "jsonl",
+    (
+        Field("wrapup_code_id", required=True, source="id"),
+        Field("wrapup_code_name", required=True, source="name"),
+        Field("description", source="description"),
+        Field("division__id", source="division.id"),
+        Field("division__name", source="division.name"),
+        Field("date_created", "timestamp", source="dateCreated"),
+        Field("date_modified", "timestamp", source="dateModified"),
+    ),
+    primary_key="wrapup_code_id", cursor="date_modified", write_mode="merge",
+)
+"""One row per wrap-up code of a `GET /api/v2/routing/wrapupcodes` page (its id and its name)."""
+
+CONVERSATION_STREAMS = STREAMS
+STREAMS = (*CONVERSATION_STREAMS, WRAPUP_CODES)
+
+STREAM_BY_NAME: dict[str, Stream] = {stream.name: stream for stream in CONVERSATION_STREAMS}
 CONVERSATIONS_STREAM = STREAM_BY_NAME["conversations"]
 
 
@@ -194,6 +245,10 @@ def flatten_conversation(conversation: dict[str, Any]) -> Flattened:
     conversation_id = conversation.get(CONVERSATION_KEY)
     cursor = {CURSOR_KEY: conversation.get(CURSOR_KEY)}
     rows["conversations"].append(_row(_without(conversation, CHILD_LISTS), {}))
+    for survey_seq, survey in enumerate(_dicts(conversation.get("surveys")), start=1):
+        rows["surveys"].append(
+            _row(survey, {CONVERSATION_KEY: conversation_id}, {**cursor, "survey_seq": survey_seq})
+        )
     for participant_seq, participant in enumerate(_dicts(conversation.get("participants")), start=1):
         in_conversation = {CONVERSATION_KEY: conversation_id}
         rows["participants"].append(
@@ -298,7 +353,47 @@ def read_lines(path: Path, kind: FileKind, chunk_records: int = CHUNK_RECORDS) -
     yield from chunks.take(everything=True)
 
 
+def _flatten_wrap_up_code(entity: dict[str, Any]) -> dict[str, Any]:
+    division = entity.get("division")
+    flat = {key: value for key, value in entity.items() if key != "division"}
+    if isinstance(division, dict):
+        flat["division.id"], flat["division.name"] = division.get("id"), division.get("name")
+    return flat
+
+
+def read_wrap_up_codes(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]]:
+    """A saved `GET /api/v2/routing/wrapupcodes` page: one wrap-up code row per entity (line = its position)."""
+    chunk = RecordChunk()
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        page = orjson.loads(text) if text.strip() else {"entities": []}
+    except orjson.JSONDecodeError as error:
+        page, chunk.unreadable = None, [(1, f"invalid JSON: {error}", text)]
+    if page is not None and (not isinstance(page, dict) or not isinstance(page.get("entities"), list)):
+        chunk.unreadable.append((1, "a wrap-up code page must be one JSON object with an entities list", text))
+    elif page is not None:
+        for position, entity in enumerate(page["entities"], start=1):
+            if not isinstance(entity, dict):
+                reason = "a wrap-up code must be a JSON object"
+                chunk.unreadable.append((position, reason, orjson.dumps(entity).decode()))
+                continue
+            chunk.lines.append(position)
+            chunk.values.append(_flatten_wrap_up_code(entity))
+            chunk.payloads.append(orjson.dumps(entity).decode())
+    if len(chunk):
+        yield WRAPUP_CODES, chunk
+
+
+def read_json_file(path: Path, kind: FileKind,
+                   chunk_records: int = CHUNK_RECORDS) -> Iterator[tuple[Stream, RecordChunk]]:
+    """A saved API response page: a wrap-up code list when its name is `wrapupcodes*.json`, else a page of
+    conversation details. (One file kind reads both, so that no file is read twice under two patterns.)"""
+    if fnmatch.fnmatch(path.name, WRAPUP_CODES_PATTERN):
+        return read_wrap_up_codes(path, kind)
+    return read_pages(path, kind, chunk_records)
+
+
 KINDS: tuple[FileKind, ...] = (
-    FileKind("pages", "*.json", STREAMS, read_pages),
-    FileKind("lines", "*.jsonl", STREAMS, read_lines),
+    FileKind("pages", "*.json", STREAMS, read_json_file),
+    FileKind("lines", "*.jsonl", CONVERSATION_STREAMS, read_lines),
 )

@@ -2,6 +2,7 @@
 -- Customer messages carry the customer-service scorer (VADER + our lexicon, var('customer_sentiment_version'),
 -- the one every customer sentiment figure uses); agent, bot and system messages the stock analyzer
 -- (var('sentiment_analyzer_version')). A message not scored under its version (text changed since) is absent.
+-- vendor_sentiment_label is the source's own label for the same message (Contact Lens), when it has one.
 with messages as (
 
     select * from {{ ref('fct_messages') }}
@@ -22,7 +23,8 @@ select
     messages.author_role,
     scores.compound,
     scores.sentiment_label,
-    scores.analyzer_version
+    scores.analyzer_version,
+    messages.vendor_sentiment as vendor_sentiment_label
 from messages
 inner join scores
     on scores.message_id = messages.message_id

@@ -11,6 +11,12 @@ connect-ctr-stream-1-2026-05-04-12-00-00 (no extension, as Firehose names files)
   one line: 2222...02 (second leg), 4444... (chat), 5555... (IVR only), 1111... again (re-delivered).
 1111..._analysis_2026-05-04T09:08:00Z.json: voice analysis without CustomerMetadata, three turns.
 4444..._analysis_2026-05-04T12:06:00Z.json: chat analysis with CustomerMetadata.ContactId, four turns.
+
+tests/fixtures/amazon_connect_journeys (see tests/sql/test_amazon_connect_pipeline.py for its journeys):
+connect-ctr-journeys-2026-05-05.jsonl, six records one per line (T1, T2, O, A, C, X);
+connect-ctr-journeys-2026-05-05-11-00-00, two records concatenated (K1, K2);
+a1...02_analysis_2026-05-05T09:13:00Z.json and its _analysis_redacted_ twin: T2's call, 4 turns, 2 categories;
+e5...01_analysis_2026-05-05T15:08:00Z.json: C's chat, 7 transcript items (3 EVENTs), 1 category.
 """
 
 from __future__ import annotations
@@ -35,6 +41,15 @@ CONTACT_KIND, LENS_KIND = ac.KINDS
 
 def _contact_chunks(path: Path) -> list:
     return [chunk for _, chunk in ac.read_contact_records(path, CONTACT_KIND)]
+
+
+def _lens_chunks(path: Path) -> dict[str, object]:
+    """The one chunk of each stream a small analysis file gives, by stream name."""
+    chunks: dict[str, object] = {}
+    for stream, chunk in ac.read_contact_lens(path, LENS_KIND):
+        assert stream.name not in chunks
+        chunks[stream.name] = chunk
+    return chunks
 
 
 def test_the_connector_is_discovered_by_its_format_name() -> None:
@@ -125,9 +140,8 @@ def test_a_record_that_is_not_an_object_is_unreadable(tmp_path: Path) -> None:
 
 
 def test_voice_analysis_names_its_contact_by_file_name_and_keeps_contact_lens_sentiment() -> None:
-    ((stream, chunk),) = list(ac.read_contact_lens(VOICE_ANALYSIS, LENS_KIND))
-    assert stream is ac.TRANSCRIPT_TURNS
-    parsed = parse_chunk(stream, chunk)
+    chunk = _lens_chunks(VOICE_ANALYSIS)["transcript_turns"]
+    parsed = parse_chunk(ac.TRANSCRIPT_TURNS, chunk)
     rows = parsed.rows
     assert list(rows["turn_key"]) == [f"11111111-1111-4111-8111-111111111111:v-t{n}" for n in (1, 2, 3)]
     assert list(rows["participant_id"]) == ["AGENT", "CUSTOMER", "AGENT"]
@@ -138,8 +152,7 @@ def test_voice_analysis_names_its_contact_by_file_name_and_keeps_contact_lens_se
 
 
 def test_chat_analysis_names_its_contact_from_customer_metadata_and_keeps_absolute_times() -> None:
-    ((stream, chunk),) = list(ac.read_contact_lens(CHAT_ANALYSIS, LENS_KIND))
-    rows = parse_chunk(stream, chunk).rows
+    rows = parse_chunk(ac.TRANSCRIPT_TURNS, _lens_chunks(CHAT_ANALYSIS)["transcript_turns"]).rows
     assert set(rows["contact_id"]) == {"44444444-4444-4444-8444-444444444444"}
     assert list(rows["participant_role"]) == ["CUSTOMER", "SYSTEM", "AGENT", "CUSTOMER"]
     assert [str(t) for t in rows["absolute_time"]] == [
@@ -158,8 +171,7 @@ def test_the_same_turn_in_two_contacts_is_two_records() -> None:
 def test_a_turn_without_any_time_is_quarantined(tmp_path: Path) -> None:
     path = tmp_path / "c-9_analysis_x.json"
     path.write_text('{"Channel": "VOICE", "Transcript": [{"Id": "t1", "ParticipantId": "AGENT", "Content": "Hi"}]}')
-    ((stream, chunk),) = list(ac.read_contact_lens(path, LENS_KIND))
-    parsed = parse_chunk(stream, chunk)
+    parsed = parse_chunk(ac.TRANSCRIPT_TURNS, _lens_chunks(path)["transcript_turns"])
     assert parsed.rows.empty
     assert parsed.rejects.iloc[0]["field_name"] == "begin_offset_millis"
     assert parsed.rejects.iloc[0]["reason"] == "neither AbsoluteTime nor BeginOffsetMillis"
@@ -170,3 +182,94 @@ def test_contact_id_of_analysis_prefers_customer_metadata() -> None:
     assert ac.contact_id_of_analysis(document, "from-name_analysis_x.json") == "from-metadata"
     assert ac.contact_id_of_analysis({}, "from-name_analysis_x.json") == "from-name"
     assert ac.contact_id_of_analysis({}, "unrelated.json") is None
+
+
+JOURNEYS = FIXTURES / "amazon_connect_journeys"
+T2_CALL = JOURNEYS / "a1000000-0000-4000-8000-000000000002_analysis_2026-05-05T09:13:00Z.json"
+T2_CALL_REDACTED = JOURNEYS / "a1000000-0000-4000-8000-000000000002_analysis_redacted_2026-05-05T09:13:00Z.json"
+C_CHAT = JOURNEYS / "e5000000-0000-4000-8000-000000000001_analysis_2026-05-05T15:08:00Z.json"
+
+
+def test_both_contact_record_shapes_of_the_journeys_read_whole() -> None:
+    """Six records one per line, two concatenated on one line: 8 records, 0 unreadable."""
+    (lines,) = _contact_chunks(JOURNEYS / "connect-ctr-journeys-2026-05-05.jsonl")
+    (concatenated,) = _contact_chunks(JOURNEYS / "connect-ctr-journeys-2026-05-05-11-00-00")
+    assert (lines.lines, lines.unreadable) == ([1, 2, 3, 4, 5, 6], [])
+    assert (concatenated.lines, concatenated.unreadable) == ([1, 1], [])
+    methods = [v["InitiationMethod"] for v in lines.values + concatenated.values]
+    assert methods == ["INBOUND", "TRANSFER", "OUTBOUND", "API", "API", "EXTERNAL_OUTBOUND", "INBOUND", "CALLBACK"]
+    callback = parse_chunk(ac.CONTACTS, concatenated).rows.iloc[1]
+    # the documented example: created 11:37:00, queued after a 99 s initial delay, Duration 120 = 99 + 21
+    assert str(callback["queue__enqueue_timestamp"]) == "2026-05-05 11:38:39"
+    assert callback["queue__duration_seconds"] == 120
+
+
+def test_a_call_analysis_gives_its_overall_figures_and_categories() -> None:
+    """OverallSentiment AGENT 2.5 / CUSTOMER -0.8; TalkTime 284000 ms (AGENT 150000, CUSTOMER 134000);
+    NonTalkTime 61000 ms; Interruptions 2; TotalConversationDurationMillis 345000; the analysis time comes from
+    the file name (09:13:00); categories Cancellation (1 point of interest) and Retention offer (2)."""
+    chunks = _lens_chunks(T2_CALL)
+    analysis = parse_chunk(ac.CONTACT_ANALYSES, chunks["contact_analyses"])
+    assert len(analysis.rejects) == 0
+    row = analysis.rows.iloc[0]
+    assert row["contact_id"] == "a1000000-0000-4000-8000-000000000002"
+    assert str(row["analyzed_at"]) == "2026-05-05 09:13:00"
+    assert (row["customer_sentiment_score"], row["agent_sentiment_score"]) == (-0.8, 2.5)
+    assert (row["talk_time_millis"], row["agent_talk_time_millis"], row["customer_talk_time_millis"]) == (
+        284000, 150000, 134000)
+    assert (row["non_talk_time_millis"], row["interruptions_count"]) == (61000, 2)
+    assert (row["total_conversation_duration_millis"], row["count_matched_categories"], row["output"]) == (
+        345000, 2, "Raw")
+    assert '"Transcript"' not in row["_payload"] and '"ConversationCharacteristics"' in row["_payload"]
+    categories = parse_chunk(ac.MATCHED_CATEGORIES, chunks["matched_categories"]).rows
+    assert list(zip(categories["category_name"], categories["count_points_of_interest"], strict=True)) == [
+        ("Cancellation", 1), ("Retention offer", 2)]
+    turns = parse_chunk(ac.TRANSCRIPT_TURNS, chunks["transcript_turns"]).rows
+    assert list(turns["sentiment"]) == ["NEUTRAL", "NEGATIVE", "POSITIVE", "MIXED"]
+
+
+def test_a_redacted_twin_repeats_the_categories_and_differs_only_where_it_redacts() -> None:
+    """Same analysis time and categories: the category records are identical (the loader keeps one copy); the
+    analysis records differ by ContentMetadata.Output, the first turn by its [PII] text."""
+    raw, redacted = _lens_chunks(T2_CALL), _lens_chunks(T2_CALL_REDACTED)
+    assert raw["matched_categories"].payloads == redacted["matched_categories"].payloads
+    assert raw["contact_analyses"].payloads != redacted["contact_analyses"].payloads
+    raw_turns, redacted_turns = raw["transcript_turns"].payloads, redacted["transcript_turns"].payloads
+    assert raw_turns[0] != redacted_turns[0] and raw_turns[1:] == redacted_turns[1:]
+
+
+def test_a_chat_analysis_puts_each_groups_sentiment_on_its_turns_and_keeps_event_items() -> None:
+    """7 transcript items: 3 EVENTs with no Content load as turns (not messages); the 4 messages' sentiments come
+    from DetailsByTranscriptItemGroup (c-m1 NEGATIVE, c-m3 NEUTRAL, c-m4 POSITIVE; the system message c-m2 is in no
+    group). Overall sentiment from DetailsByParticipantRole: CUSTOMER 0.6, AGENT 1.2; a chat has no talk time."""
+    chunks = _lens_chunks(C_CHAT)
+    turns = parse_chunk(ac.TRANSCRIPT_TURNS, chunks["transcript_turns"])
+    assert len(turns.rejects) == 0
+    rows = turns.rows
+    assert list(rows["turn_type"]) == ["EVENT", "MESSAGE", "MESSAGE", "EVENT", "MESSAGE", "MESSAGE", "EVENT"]
+    assert rows.loc[rows["turn_type"] == "EVENT", "content"].isna().all()
+    sentiments = {turn: None if pd.isna(label) else label
+                  for turn, label in zip(rows["turn_id"], rows["sentiment"], strict=True)}
+    assert {k: sentiments[k] for k in ("c-m1", "c-m2", "c-m3", "c-m4")} == {
+        "c-m1": "NEGATIVE", "c-m2": None, "c-m3": "NEUTRAL", "c-m4": "POSITIVE"}
+    assert '"GroupSentiment":"NEGATIVE"' in rows.loc[rows["turn_id"] == "c-m1", "_payload"].iloc[0]
+    analysis = parse_chunk(ac.CONTACT_ANALYSES, chunks["contact_analyses"]).rows.iloc[0]
+    assert (analysis["customer_sentiment_score"], analysis["agent_sentiment_score"]) == (0.6, 1.2)
+    assert pd.isna(analysis["talk_time_millis"]) and pd.isna(analysis["non_talk_time_millis"])
+    categories = parse_chunk(ac.MATCHED_CATEGORIES, chunks["matched_categories"]).rows
+    assert list(categories["category_name"]) == ["Damaged item"]
+
+
+def test_an_undecodable_analysis_is_unreadable_in_the_analysis_stream(tmp_path: Path) -> None:
+    path = tmp_path / "c-1_analysis_2026-05-05T10:00:00Z.json"
+    path.write_text('{"Channel": "VOICE", "Transcript": {"not": "a list"}}', encoding="utf-8")
+    chunks = _lens_chunks(path)
+    assert list(chunks) == ["contact_analyses"]
+    ((line, reason, _),) = chunks["contact_analyses"].unreadable
+    assert line == 1 and "Transcript is a list" in reason
+
+
+def test_the_analysis_time_is_read_from_the_file_name_only_when_it_is_there() -> None:
+    assert ac.analysis_time_of("x_analysis_2020-02-04T21:14:16Z.json") == "2020-02-04T21:14:16Z"
+    assert ac.analysis_time_of("x_analysis_redacted_2020-02-04T21:14:16Z.json") == "2020-02-04T21:14:16Z"
+    assert ac.analysis_time_of("x_analysis_x.json") is None

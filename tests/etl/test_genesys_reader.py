@@ -13,6 +13,11 @@ conversations-2026-06-02.jsonl: line 1 = D, line 2 = a truncated record, line 3 
   participants  D: customer, ivr, acd, agent, acd, agent = 6; E: customer, bot workflow, acd, agent = 4 -> 10
   segments      D: 3 + 1 + 1 + 3 + 1 + 3 = 12; E: 2 + 1 + 1 + 3 = 7 -> 19
   metrics       D: ivr 1 + acd 2 + agent 7 + acd 2 + agent 5 = 17; E: bot 4 + acd 2 + agent 5 = 11 -> 28
+
+tests/fixtures/genesys_surveys (see tests/sql/test_genesys_pipeline.py for each conversation):
+conversations-2026-06-04.jsonl: G1 (1 survey, Finished), G2 (1 survey, OptOut); conversations-page-1.json: G3
+(2 surveys: Finished, Sent); wrapupcodes-page-1.json: 2 wrap-up codes (pageNumber 1 of pageCount 2),
+wrapupcodes-page-2.json: 1.
 """
 
 from __future__ import annotations
@@ -127,7 +132,8 @@ def test_a_conversation_without_a_start_is_rejected_in_every_stream() -> None:
     record = {"conversationId": "c9", "participants": [{"participantId": "p9", "purpose": "customer",
               "sessions": [{"sessionId": "s9", "mediaType": "voice",
                             "metrics": [{"name": "nConnected", "value": 1, "emitDate": "2026-06-02T09:00:00Z"}],
-                            "segments": [{"segmentType": "interact", "segmentStart": "2026-06-02T09:00:00Z"}]}]}]}
+                            "segments": [{"segmentType": "interact", "segmentStart": "2026-06-02T09:00:00Z"}]}]}],
+              "surveys": [{"surveyId": "v9", "surveyStatus": "Sent"}]}
     for name, rows in genesys.flatten_conversation(record).items():
         chunk = RecordChunk(lines=[1] * len(rows), values=[v for v, _ in rows], payloads=[p for _, p in rows])
         parsed = parse_chunk(genesys.STREAM_BY_NAME[name], chunk)
@@ -166,3 +172,71 @@ def test_large_files_are_streamed_in_chunks() -> None:
     chunks = list(genesys.read_lines(FIXTURE / "conversations-2026-06-02.jsonl", LINES, chunk_records=10))
     metric_chunks = [len(chunk.values) for stream, chunk in chunks if stream.name == "metrics"]
     assert metric_chunks == [17, 11]
+
+
+SURVEYED = FIXTURES / "genesys_surveys"
+
+
+def test_the_surveys_of_a_conversation_are_read_in_both_file_shapes() -> None:
+    """JSON lines: G1's Finished survey (promoter 9, total 80) on line 1, G2's OptOut on line 2. Page: G3's two
+    surveys (Finished with total 45, Sent), both at position 1. The conversation row leaves its surveys out."""
+    lines = _collect(genesys.read_lines(SURVEYED / "conversations-2026-06-04.jsonl", LINES))
+    page = _collect(genesys.read_json_file(SURVEYED / "conversations-page-1.json", PAGES))
+    assert (lines["surveys"].lines, page["surveys"].lines) == ([1, 2], [1, 1])
+    surveys = parse_chunk(genesys.STREAM_BY_NAME["surveys"], lines["surveys"])
+    assert len(surveys.rejects) == 0
+    g1 = surveys.rows.iloc[0]
+    assert (g1["survey_status"], g1["survey_promoter_score"], g1["o_survey_total_score"]) == ("Finished", 9, 80.0)
+    assert (g1["survey_form_name"], str(g1["survey_completed_date"])) == ("Post-call survey", "2026-06-04 09:20:00")
+    assert surveys.rows.iloc[1]["survey_status"] == "OptOut"
+    g3 = parse_chunk(genesys.STREAM_BY_NAME["surveys"], page["surveys"]).rows
+    assert list(g3["survey_status"]) == ["Finished", "Sent"] and list(g3["survey_seq"]) == [1, 2]
+    assert "surveys" not in orjson.loads(page["conversations"].payloads[0])
+
+
+def test_wrap_up_code_pages_are_read_as_the_list_the_api_returns() -> None:
+    """GET /api/v2/routing/wrapupcodes pages through the `*.json` kind: page 1 names ...a1 and ...c3, page 2
+    ...d9; the line of each code is its position in its page; the division is flattened."""
+    first = _collect(genesys.read_json_file(SURVEYED / "wrapupcodes-page-1.json", PAGES))
+    second = _collect(genesys.read_json_file(SURVEYED / "wrapupcodes-page-2.json", PAGES))
+    assert set(first) == set(second) == {"wrapup_codes"}
+    rows = parse_chunk(genesys.WRAPUP_CODES, first["wrapup_codes"]).rows
+    assert list(zip(rows["wrapup_code_id"], rows["wrapup_code_name"], strict=True)) == [
+        ("7c0d0000-0000-4000-8000-0000000000a1", "Billing - Refund"),
+        ("7c0d0000-0000-4000-8000-0000000000c3", "Delivery - Damaged item"),
+    ]
+    assert first["wrapup_codes"].lines == [1, 2]
+    assert list(rows["division__name"]) == ["Home", "Home"]
+    assert str(rows.iloc[0]["date_modified"]) == "2025-03-02 09:30:00"
+    assert parse_chunk(genesys.WRAPUP_CODES, second["wrapup_codes"]).rows["wrapup_code_name"].tolist() == [
+        "Sales - Upgrade"]
+
+
+def test_a_wrap_up_code_file_is_claimed_once_and_a_conversation_page_is_not_taken_for_one() -> None:
+    import fnmatch
+
+    names = sorted(p.name for p in SURVEYED.iterdir())
+    by_kind = {kind.name: [n for n in names if fnmatch.fnmatch(n, kind.pattern)] for kind in genesys.KINDS}
+    assert by_kind == {
+        "pages": ["conversations-page-1.json", "wrapupcodes-page-1.json", "wrapupcodes-page-2.json"],
+        "lines": ["conversations-2026-06-04.jsonl"],
+    }
+    page = _collect(genesys.read_json_file(SURVEYED / "conversations-page-1.json", PAGES))
+    assert "wrapup_codes" not in page and len(page["conversations"].values) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_start", "line"),
+    [
+        ('{"entities": [', "invalid JSON", 1),
+        ('{"entities": {"id": "w1"}}', "a wrap-up code page must be one JSON object with an entities list", 1),
+        ('{"entities": [{"id": "w1", "name": "One"}, "w2"]}', "a wrap-up code must be a JSON object", 2),
+    ],
+)
+def test_an_unreadable_wrap_up_code_page_or_entry_is_set_aside(tmp_path: Path, text: str, reason_start: str,
+                                                                 line: int) -> None:
+    path = tmp_path / "wrapupcodes-1.json"
+    path.write_text(text, encoding="utf-8")
+    merged = _collect(genesys.read_json_file(path, PAGES))
+    ((at, reason, _),) = merged["wrapup_codes"].unreadable
+    assert (at, reason.startswith(reason_start)) == (line, True)

@@ -15,8 +15,9 @@ C  voice, Support queue. acd interact 11:00:05-11:00:08, tAbandon 3000 at 11:00:
    abandon, left out of offered.
 D  voice. Billing: acd 12:00:10-12:00:25, Alice tAnswered at 12:00:25, talks 240 s, nTransferred 1 (with
    nBlindTransferred) at 12:04:25, tAcw 20 s. Support: acd 12:04:25-12:04:55, Carol tAnswered at 12:04:55,
-   talks 330 s, tAcw 15 s. queued = first queue entry 12:00:10, answered = first answer 12:00:25 -> 15 s
-   (within 20 s). One transfer. talk 240 + 330 = 570; hold 0 (no tHeldComplete); acw 20 + 15 = 35;
+   talks 330 s, tAcw 15 s. Queue wait = both acd interact segments: 12:00:10-12:00:25 (15 s) + 12:04:25-12:04:55
+   (30 s) = 45 s; speed of answer = first queue entry 12:00:10 -> first answer 12:00:25 = 15 s (within 20 s).
+   One transfer. talk 240 + 330 = 570; hold 0 (no tHeldComplete); acw 20 + 15 = 35;
    handle 605. Last queue Support, last agent Carol, intent = Carol's wrap-up code.
 E  web messaging (mediaType message -> chat). The Order Assistant bot (purpose workflow, flow DIGITALBOT)
    13:00:00-13:03:00, then Chat Support acd 13:03:00-13:03:45, Dan tAnswered at 13:03:45: wait 45 s
@@ -88,7 +89,7 @@ def test_interactions_carry_the_hand_worked_queue_outcomes_and_durations(warehou
         A: (12.0, True, False, False, True, True, 0, 1),
         B: (40.0, False, True, False, True, False, 0, 0),
         C: (3.0, False, True, True, False, False, 0, 0),
-        D: (15.0, True, False, False, True, True, 1, 0),
+        D: (45.0, True, False, False, True, True, 1, 0),
         E: (45.0, True, False, False, True, False, 0, 0),
     }
     for interaction_id, values in expected.items():
@@ -278,3 +279,116 @@ def test_a_callback_queued_only_on_the_customer_segments(warehouse_url: str, tmp
     assert (row["queue_id"], row["agent_id"]) == (SUPPORT, "genesys:eve-0001")
     assert tuple(float(row[c]) for c in ("talk_seconds", "hold_seconds", "acw_seconds", "handle_seconds")) \
         == (210.0, 0.0, 60.0, 270.0)
+
+
+# ---------------------------------------------------------------- direction, surveys, wrap-up code names, queue
+# time and Genesys's own figures (tests/fixtures/genesys_surveys, 2026-06-04 UTC, built once per engine)
+#
+# conversations-2026-06-04.jsonl (one conversation per line) and conversations-page-1.json (an analytics query
+# response page), following AnalyticsConversation / AnalyticsSurvey; wrapupcodes-page-1.json and -page-2.json,
+# two pages of GET /api/v2/routing/wrapupcodes (WrapupCodeEntityListing: 2 + 1 entities, pageCount 2):
+#   ...a1 "Billing - Refund", ...c3 "Delivery - Damaged item", ...d9 "Sales - Upgrade". Code ...b2 is in no list.
+#   G1 inbound voice, Billing: acd interact 09:00:10-09:00:28 (tAcd 18000), Alice tAnswered at 09:00:28; tTalk
+#      120000 + 120000, tTalkComplete 240000, tHeld = tHeldComplete 40000, tAcw 30000, tHandle 310000; wrap-up
+#      ...a1. Survey Finished: surveyPromoterScore 9, oSurveyTotalScore 80, completed 09:20:00.
+#   G2 outbound voice (originatingDirection outbound), Bob dialled an external party: tTalk = tTalkComplete
+#      150000, tAcw 20000, tHandle 170000; no acd; wrap-up ...b2. Survey OptOut (not an answer).
+#   G3 inbound web messaging: Chat Support acd 13:00:05-13:00:25 (tAcd 20000), Carol tAnswered 13:00:25, tTalk
+#      180000, nTransferred 1 (blind), tAcw 15000, tHandle 195000, wrap-up ...d9; Returns acd 13:03:25-13:04:00
+#      (tAcd 35000), Dan tAnswered 13:04:00, tTalk 240000, tAcw 25000, tHandle 265000, wrap-up ...c3 (the
+#      latest). Surveys: Finished with oSurveyTotalScore 45 and no promoter score, completed 13:30:00; Sent.
+
+SURVEYED = FIXTURES / "genesys_surveys"
+G1 = "genesys:9b1e0000-0000-4000-8000-000000000001"
+G2 = "genesys:9b1e0000-0000-4000-8000-000000000002"
+G3 = "genesys:9b1e0000-0000-4000-8000-000000000003"
+UNNAMED_WRAP_UP = "7c0d0000-0000-4000-8000-0000000000b2"
+
+
+@pytest.fixture(scope="module")
+def surveyed(module_warehouse_url: str) -> str:
+    result = run_pipeline(make_settings(module_warehouse_url, SURVEYED, "genesys"), "run")
+    assert result.status == SUCCEEDED, result.problems
+    return module_warehouse_url
+
+
+def test_direction_and_wrap_up_names_reach_the_interactions(surveyed: str) -> None:
+    """originatingDirection: G1 and G3 inbound, G2 outbound. Intent = the latest wrap-up segment's code, named by
+    the wrap-up code list: G1 ...a1 -> "Billing - Refund"; G3's latest wrap-up (Dan, 13:08:00) ...c3 ->
+    "Delivery - Damaged item" (Carol's earlier ...d9 is not the intent); G2's ...b2 is in no list: its id stays
+    (was: every intent a GUID, no direction)."""
+    contacts = _query(surveyed, "select interaction_id, direction, intent, channel from core.fct_interactions")
+    contacts = contacts.set_index("interaction_id")
+    assert contacts["direction"].to_dict() == {G1: "inbound", G2: "outbound", G3: "inbound"}
+    assert contacts["intent"].to_dict() == {G1: "Billing - Refund", G2: UNNAMED_WRAP_UP, G3: "Delivery - Damaged item"}
+    assert contacts.loc[G3, "channel"] == "chat"
+
+
+def test_wrap_up_codes_no_list_names_are_listed_for_the_lead(surveyed: str) -> None:
+    """Codes on wrap-up segments: ...a1 (G1), ...b2 (G2), ...d9 and ...c3 (G3); the two pages name a1, c3, d9:
+    only ...b2 is unnamed, on 1 conversation, its wrap-up segment starting 11:02:45."""
+    unnamed = _query(surveyed, "select wrap_up_code, count_conversations, first_seen_at"
+                               " from ops.genesys_unmapped_wrap_up_codes")
+    assert unnamed["wrap_up_code"].tolist() == [UNNAMED_WRAP_UP]
+    assert int(unnamed["count_conversations"].iloc[0]) == 1
+    assert pd.Timestamp(unnamed["first_seen_at"].iloc[0]) == pd.Timestamp("2026-06-04 11:02:45")
+
+
+def test_finished_surveys_become_nps_and_csat_answers(surveyed: str) -> None:
+    """Only Finished surveys are answers (G2's OptOut and G3's Sent are not). G1: surveyPromoterScore 9 -> NPS 9;
+    oSurveyTotalScore 80 % -> CSAT 1 + 4 x 80 / 100 = 4.2 (satisfied, >= 4). G3: 45 % -> CSAT 1 + 4 x 45 / 100 =
+    2.8 (not satisfied), no NPS. Dated by surveyCompletedDate; the customer is the conversation's (G1 the
+    caller +13175550201, G3 the external contact)."""
+    surveys = _query(
+        surveyed,
+        "select interaction_id, survey_type, score, responded_at, is_csat_satisfied, customer_id from core.fct_surveys",
+    )
+    got = sorted((r.interaction_id, r.survey_type, round(float(r.score), 9), bool(r.is_csat_satisfied))
+                 for r in surveys.itertuples())
+    assert got == [(G1, "csat", 4.2, True), (G1, "nps", 9.0, False), (G3, "csat", 2.8, False)]
+    g1 = surveys[surveys.interaction_id == G1]
+    assert {pd.Timestamp(t) for t in g1.responded_at} == {pd.Timestamp("2026-06-04 09:20:00")}
+    assert set(g1.customer_id) == {"genesys:+13175550201"}
+    assert set(surveys.loc[surveys.interaction_id == G3, "customer_id"]) == {
+        "genesys:6a7b0000-0000-4000-8000-000000000003"}
+
+
+def test_queue_time_counts_every_acd_queue_and_speed_of_answer_the_first(surveyed: str) -> None:
+    """G3 waited in Chat Support 13:00:05-13:00:25 (20 s) and in Returns 13:03:25-13:04:00 (35 s): queue wait
+    20 + 35 = 55 s; speed of answer = first queue entry 13:00:05 -> Carol's answer 13:00:25 = 20 s (within 20 s).
+    G1: 09:00:10 -> 09:00:28 = 18 s both. G2 never queued. Durations (ours, from tTalkComplete, tHeldComplete,
+    tAcw): G1 talk 240 + hold 40 + ACW 30 = 310; G3 talk 180 + 240 = 420, hold 0, ACW 15 + 25 = 40, handle 460,
+    one transfer."""
+    rows = _query(
+        surveyed,
+        "select interaction_id, queue_wait_seconds, speed_of_answer_seconds, is_answered_within_threshold,"
+        " talk_seconds, hold_seconds, acw_seconds, handle_seconds, count_transfers from core.fct_interactions",
+    ).set_index("interaction_id")
+    assert (float(rows.loc[G3, "queue_wait_seconds"]), float(rows.loc[G3, "speed_of_answer_seconds"])) == (55, 20)
+    assert bool(rows.loc[G3, "is_answered_within_threshold"])
+    assert (float(rows.loc[G1, "queue_wait_seconds"]), float(rows.loc[G1, "speed_of_answer_seconds"])) == (18, 18)
+    assert pd.isna(rows.loc[G2, "queue_wait_seconds"])
+    durations = ("talk_seconds", "hold_seconds", "acw_seconds", "handle_seconds")
+    assert [float(rows.loc[G1, c]) for c in durations] == [240, 40, 30, 310]
+    assert [float(rows.loc[G3, c]) for c in durations] == [420, 0, 40, 460]
+    assert int(rows.loc[G3, "count_transfers"]) == 1
+
+
+def test_vendor_figures_are_the_conversations_own_metrics_summed(surveyed: str) -> None:
+    """Per conversation, each metric summed over its sessions (ms -> s): G1 tAcd 18, tTalk 120 + 120 = 240,
+    tHeld 40, tAcw 30, tHandle 310 (no nTransferred: no transfers figure); G2 tTalk 150, tAcw 20, tHandle 170;
+    G3 tAcd 20 + 35 = 55, tTalk 180 + 240 = 420, tAcw 15 + 25 = 40, tHandle 195 + 265 = 460, nTransferred 1."""
+    figures = _query(
+        surveyed,
+        "select interaction_id, figure_name, figure_basis, vendor_value, figure_unit"
+        " from staging.int_vendor_figures_unioned where source_system = 'genesys'",
+    )
+    got = {(r.interaction_id, r.figure_name): (float(r.vendor_value), r.figure_unit) for r in figures.itertuples()}
+    assert set(figures["figure_basis"]) == {"none"}
+    expected = {
+        G1: {"queue_wait": 18, "talk": 240, "hold": 40, "acw": 30, "handle": 310},
+        G2: {"talk": 150, "acw": 20, "handle": 170},
+        G3: {"queue_wait": 55, "talk": 420, "acw": 40, "handle": 460, "transfers": 1},
+    }
+    assert got == {(conversation, name): (float(value), "count" if name == "transfers" else "seconds")
+                   for conversation, values in expected.items() for name, value in values.items()}

@@ -2,6 +2,11 @@
 -- Unlike a pure staging model this one aggregates: Connect splits one journey into several contact records,
 -- and the canonical grain is the journey. Durations are summed over legs; queue and agent are the last leg's
 -- that has one; the customer is the first leg's that names one.
+-- queue_wait_seconds is the time the customer waited in queues over the whole journey: the sum of each queued
+-- leg's wait (stg_amazon_connect__contact_legs: enqueue to dequeue, or a callback's creation to dequeue), so a
+-- call queued 48 s, answered, transferred and queued 95 s more waited 143 s. The wait before the first answer
+-- (speed of answer) is read off the events in core.
+-- direction is the first leg's that says one (the initial contact's InitiationMethod; transfer legs inherit).
 with legs as (
 
     select * from {{ ref('stg_amazon_connect__contact_legs') }}
@@ -21,7 +26,8 @@ journeys as (
         count(case when is_abandoned_in_queue then 1 end) as count_abandoned_legs,
         sum(talk_seconds) as talk_seconds,
         sum(hold_seconds) as hold_seconds,
-        sum(acw_seconds) as acw_seconds
+        sum(acw_seconds) as acw_seconds,
+        sum(queue_wait_seconds) as queue_wait_seconds
     from legs
     group by interaction_id
 
@@ -34,6 +40,17 @@ first_leg as (
         channel,
         row_number() over (partition by interaction_id order by initiated_at, contact_id) as leg_rank
     from legs
+
+),
+
+first_direction as (
+
+    select
+        interaction_id,
+        direction,
+        row_number() over (partition by interaction_id order by initiated_at, contact_id) as leg_rank
+    from legs
+    where direction is not null
 
 ),
 
@@ -101,15 +118,18 @@ final as (
         case when journeys.count_ended_legs = journeys.count_legs then journeys.last_disconnected_at end
             as closed_at,
         cast(null as text) as subject,
-        cast(null as text) as direction,
+        first_direction.direction,
         journeys.talk_seconds,
         journeys.hold_seconds,
-        journeys.acw_seconds
+        journeys.acw_seconds,
+        journeys.queue_wait_seconds
     from journeys
     inner join first_leg
         on first_leg.interaction_id = journeys.interaction_id and first_leg.leg_rank = 1
     left join first_customer
         on first_customer.interaction_id = journeys.interaction_id and first_customer.leg_rank = 1
+    left join first_direction
+        on first_direction.interaction_id = journeys.interaction_id and first_direction.leg_rank = 1
     left join last_queue
         on last_queue.interaction_id = journeys.interaction_id and last_queue.leg_rank = 1
     left join last_agent

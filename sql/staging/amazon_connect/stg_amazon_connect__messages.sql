@@ -3,7 +3,8 @@
 -- moment the agent joins (ConnectedToAgentTimestamp), falling back to the contact's InitiationTimestamp.
 -- A voice turn whose contact record has not arrived yet has no time and waits for it.
 -- Voice turns name the speaker in ParticipantId (CUSTOMER, AGENT); chat turns in ParticipantRole.
--- Contact Lens's own sentiment label stays in raw.amazon_connect__transcript_turns (a vendor score, not ours).
+-- Chat EVENT items (a participant joining or leaving) have no Content and are not messages.
+-- Contact Lens's own sentiment label of each turn is stg_amazon_connect__vendor_message_sentiments.
 with source as (
 
     select * from {{ source('amazon_connect', 'transcript_turns') }}
@@ -56,4 +57,4 @@ placed as (
 )
 
 select * from placed
-where sent_at is not null
+where sent_at is not null and message_text is not null

@@ -35,7 +35,8 @@ renamed as (
         direction,
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
-        cast(acw_seconds as double precision) as acw_seconds
+        cast(acw_seconds as double precision) as acw_seconds,
+        cast(null as double precision) as queue_wait_seconds
     from ranked
     where version_rank = 1
 

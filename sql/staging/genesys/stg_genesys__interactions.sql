@@ -4,7 +4,12 @@
 --   channel       from the customer's first session (voice/callback -> voice, chat/message -> chat, email)
 --   queue_id      the queue of the conversation's latest segment that names one (the last after transfers)
 --   agent_id      the last agent who answered (tAnswered)
---   intent        the wrap-up code of the latest wrap-up segment
+--   intent        the name of the latest wrap-up segment's wrap-up code, from a saved wrap-up code list
+--                 (wrapupcodes*.json); the code's id itself when the list does not name it
+--                 (ops.genesys_unmapped_wrap_up_codes lists those)
+--   direction     originatingDirection (inbound: the customer called or wrote; outbound: the company did)
+--   queue wait    the time spent in every ACD queue: the acd participants' interact segments, start to end
+--                 (a conversation transferred from one queue to another waited in both)
 --   status        abandoned (an acd session has tAbandon and no agent answered), closed (ended), open
 --   talk/hold/acw sums of tTalkComplete, tHeldComplete, tAcw (ms -> s); null when absent, except that hold
 --                 and after-contact work are 0 on a conversation with talk time
@@ -86,6 +91,27 @@ last_queues as (
 
 ),
 
+wrap_up_names as (
+
+    select wrapup_code_id, wrapup_code_name from {{ ref('stg_genesys__wrapup_codes') }}
+
+),
+
+queue_waits as (
+
+    select
+        sessions.conversation_id,
+        sum({{ seconds_between('segments.segment_start', 'segments.segment_end') }}) as queue_wait_seconds
+    from segments
+    inner join sessions
+        on sessions.session_id = segments.session_id
+    where sessions.participant_role = 'queue'
+        and segments.segment_type = 'interact'
+        and segments.segment_end >= segments.segment_start
+    group by sessions.conversation_id
+
+),
+
 last_wrap_ups as (
 
     select
@@ -136,7 +162,7 @@ joined as (
         customer_sessions.customer_id,
         'genesys:' || last_queues.queue_id as queue_id,
         answers.agent_id,
-        last_wrap_ups.wrap_up_code as intent,
+        coalesce(wrap_up_names.wrapup_code_name, last_wrap_ups.wrap_up_code) as intent,
         cast(null as text) as priority,
         case
             when coalesce(durations.count_queue_abandons, 0) > 0 and coalesce(durations.count_answers, 0) = 0
@@ -148,7 +174,7 @@ joined as (
         coalesce(conversations.conversation_end, conversations.conversation_start) as updated_at,
         conversations.conversation_end as closed_at,
         cast(null as text) as subject,
-        cast(null as text) as direction,
+        lower(conversations.originating_direction) as direction,
         cast(durations.talk_seconds as double precision) as talk_seconds,
         cast(
             coalesce(durations.hold_seconds, case when durations.talk_seconds is not null then 0 end)
@@ -157,7 +183,8 @@ joined as (
         cast(
             coalesce(durations.acw_seconds, case when durations.talk_seconds is not null then 0 end)
             as double precision
-        ) as acw_seconds
+        ) as acw_seconds,
+        cast(queue_waits.queue_wait_seconds as double precision) as queue_wait_seconds
     from conversations
     left join customer_sessions
         on customer_sessions.conversation_id = conversations.conversation_id
@@ -176,6 +203,10 @@ joined as (
         and answers.answer_rank = 1
     left join durations
         on durations.conversation_id = conversations.conversation_id
+    left join wrap_up_names
+        on wrap_up_names.wrapup_code_id = last_wrap_ups.wrap_up_code
+    left join queue_waits
+        on queue_waits.conversation_id = conversations.conversation_id
 
 )
 
@@ -195,5 +226,6 @@ select
     direction,
     talk_seconds,
     hold_seconds,
-    acw_seconds
+    acw_seconds,
+    queue_wait_seconds
 from joined

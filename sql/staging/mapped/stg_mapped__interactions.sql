@@ -38,7 +38,8 @@ from_rows as (
         direction,
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
-        cast(acw_seconds as double precision) as acw_seconds
+        cast(acw_seconds as double precision) as acw_seconds,
+        cast(null as double precision) as queue_wait_seconds
     from ranked_rows
     where version_rank = 1
 
@@ -168,7 +169,8 @@ from_events as (
         cast(null as text) as direction,
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
-        cast(null as double precision) as acw_seconds
+        cast(null as double precision) as acw_seconds,
+        cast(null as double precision) as queue_wait_seconds
     from cases
     left join status_events
         on status_events._source_name = cases._source_name

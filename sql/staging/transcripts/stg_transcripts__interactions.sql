@@ -75,7 +75,8 @@ select
     'inbound' as direction,
     cast(null as double precision) as talk_seconds,
     cast(null as double precision) as hold_seconds,
-    cast(null as double precision) as acw_seconds
+    cast(null as double precision) as acw_seconds,
+    cast(null as double precision) as queue_wait_seconds
 from conversations
 inner join first_turn
     on first_turn.interaction_id = conversations.interaction_id

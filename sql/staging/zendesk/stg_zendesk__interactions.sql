@@ -49,7 +49,8 @@ renamed as (
         cast(null as text) as direction,
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
-        cast(null as double precision) as acw_seconds
+        cast(null as double precision) as acw_seconds,
+        cast(null as double precision) as queue_wait_seconds
     from ranked
     where version_rank = 1
 
