@@ -123,6 +123,26 @@ def strongest_effects(url: str, version: str, run_id: int, model_version: str, m
     )
 
 
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def risk_days(url: str, version: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of marts.account_risk_daily: the days the scored accounts are attributed to."""
+    frame = _query(url, "select min(date_day) as first_day, max(date_day) as last_day from marts.account_risk_daily")
+    if frame.empty or pd.isna(frame.iat[0, 0]):
+        return None, None
+    return pd.Timestamp(frame.iat[0, 0]).date(), pd.Timestamp(frame.iat[0, 1]).date()
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def attribute_columns(url: str, version: str, run_id: int, model_version: str) -> pd.DataFrame:
+    """How the fit read each further column of the CRM export (core.enr_churn_attributes), in export order."""
+    return _query(
+        url,
+        "select attribute_name, treatment, reason, count_accounts_filled from core.enr_churn_attributes"
+        " where run_id = :run_id and model_version = :model_version",
+        {"run_id": int(run_id), "model_version": model_version},
+    )
+
+
 # ---------------------------------------------------------------- accounts
 
 
@@ -203,19 +223,22 @@ def _segment_params(lists: Lists) -> dict[str, Any]:
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, compare_start: dt.date,
                           compare_end: dt.date, lists: Lists) -> pd.DataFrame:
-    """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, and of them the
-    silent exodus (all, without a word, after bots only) with their ARR. Only the segment filter applies."""
+    """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, how many of them
+    churned inside the contact history (count_observed: only those can be judged), and of them the silent
+    exodus (all, without a word, after bots only) with their ARR (null when no account of the group has one).
+    Only the segment filter applies."""
     sql = f"""
         select
             case when churned_on between :start and :end then 'current' else 'previous' end as period,
             count(*) as count_churned,
-            coalesce(sum(arr_amount), 0) as churned_arr_amount,
+            sum(arr_amount) as churned_arr_amount,
+            count(case when is_observed then 1 end) as count_observed,
             count(case when is_silent_exodus then 1 end) as count_silent,
-            coalesce(sum(case when is_silent_exodus then arr_amount end), 0) as silent_arr_amount,
+            sum(case when is_silent_exodus then arr_amount end) as silent_arr_amount,
             count(case when is_without_a_word then 1 end) as count_without_a_word,
-            coalesce(sum(case when is_without_a_word then arr_amount end), 0) as without_a_word_arr_amount,
+            sum(case when is_without_a_word then arr_amount end) as without_a_word_arr_amount,
             count(case when is_after_bots_only then 1 end) as count_after_bots_only,
-            coalesce(sum(case when is_after_bots_only then arr_amount end), 0) as after_bots_only_arr_amount
+            sum(case when is_after_bots_only then arr_amount end) as after_bots_only_arr_amount
         from marts.signal_silent_exodus_accounts
         where (churned_on between :start and :end or churned_on between :compare_start and :compare_end)
             and {_SEGMENT_FILTER}

@@ -61,6 +61,7 @@ def silent_exodus(url: str, version: str, start: dt.date, end: dt.date) -> pd.Da
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def churned_accounts_count(url: str, version: str, start: dt.date, end: dt.date) -> int:
+    """Churned accounts of the period whose silence can be judged (their churn lies inside the contact history)."""
     frame = _query(url, "select count(*) as accounts from marts.signal_silent_exodus_accounts"
-                        " where churned_on between :start and :end", {"start": start, "end": end})
+                        " where churned_on between :start and :end and is_observed", {"start": start, "end": end})
     return int(frame.iat[0, 0]) if not frame.empty else 0

@@ -62,6 +62,14 @@ def _sums(figures: pd.DataFrame, metric: str, period: str) -> PeriodSums | None:
     return PeriodSums(number("numerator") or 0.0, number("denominator"), number("sum_of_squares"))
 
 
+def _numerator_missing(figures: pd.DataFrame, metric: str) -> bool:
+    """Whether the current period's numerator of the metric is null in the mart."""
+    if figures.empty or "numerator" not in figures.columns:
+        return False
+    rows = figures[(figures["metric"] == metric) & (figures["period"] == "current")]
+    return not rows.empty and pd.isna(rows.iloc[0]["numerator"])
+
+
 def interval_text(change: Change, unit: str, currency: str) -> str:
     """"95% CI −0.5 to +4.7 pp" in the metric's unit."""
     if change.interval is None:
@@ -131,6 +139,9 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
         if change is None and current is not None:
             value = (current.numerator / current.denominator if metric.is_ratio and current.denominator
                      else (current.numerator if not metric.is_ratio else None))
+        if not metric.is_ratio and _numerator_missing(periods, metric.name):
+            # a sum the mart leaves null (e.g. revenue at risk when no account has an ARR) is not measured, not 0
+            value = None
         target = target_for(metric, settings.targets)
         cases = 0.0
         if current is not None:

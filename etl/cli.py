@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from etl.build import BuildError
 from etl.config import ConfigError, Settings, SourceConfig, load_settings
@@ -389,7 +390,8 @@ def _table(title: str, frame: object) -> Table:
     for column in frame.columns:
         table.add_column(str(column))
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if value is None or (isinstance(value, float) and value != value) else str(value)
+        # as plain text: values from an export are never read as rich markup
+        table.add_row(*[Text("" if value is None or (isinstance(value, float) and value != value) else str(value))
                         for value in row])
     return table
 
@@ -421,11 +423,17 @@ def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
         out.print("churn model: not fitted yet (it is fitted by `cxpulse run` or `cxpulse build` with enrichment)")
         return
     summary = model.summary
-    method = "logistic regression" if summary["method"] == "logit" else "rule fallback (points per warning sign)"
+    method = {"logit": "logistic regression", "rule": "rule fallback (points per warning sign)",
+              "none": "not measured (no account scored)"}.get(str(summary["method"]), str(summary["method"]))
     out.print(f"churn model: {method}, fitted {summary['fitted_at']:%Y-%m-%d %H:%M} UTC (run {summary['run_id']},"
-              f" {summary['model_version']})")
+              f" {summary['model_version']})", markup=False)
+    if summary.get("feature_set"):
+        out.print(f"  feature set: {summary['feature_set']}", markup=False)
+    if summary.get("observation_basis"):
+        out.print(f"  accounts dated by: {summary['observation_basis']}", markup=False)
     if summary.get("fallback_reason"):
-        out.print(f"  why the rule: {summary['fallback_reason']}", markup=False)
+        why = "why the rule" if summary["method"] == "rule" else "why"
+        out.print(f"  {why}: {summary['fallback_reason']}", markup=False)
     if summary.get("fit_note"):
         out.print(f"  note: {summary['fit_note']}", markup=False)
     out.print(f"  accounts: {summary['n_accounts']} scored, {summary['n_known_outcome']} with a known outcome,"
@@ -438,9 +446,12 @@ def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
     out.print(f"  held-out AUC: {_maybe(auc, '.3f')}; Brier score: {_maybe(brier, '.4f')};"
               f" Hosmer-Lemeshow p: {_maybe(hl_p, '.3f')}")
     out.print(_table("Churn model calibration (held-out accounts by decile of predicted risk)", model.calibration))
-    title = "Strongest odds ratios (per SD or vs the reference level)" if summary["method"] == "logit" else (
-        "Rule points")
-    out.print(_table(title, model.strongest))
+    if summary["method"] != "none":
+        title = "Strongest odds ratios (per SD or vs the reference level)" if summary["method"] == "logit" else (
+            "Rule points")
+        out.print(_table(title, model.strongest))
+    if model.attributes is not None and not model.attributes.empty:
+        out.print(_table("Further columns of the account export (how the churn model read them)", model.attributes))
 
 
 def _maybe(value: object, spec: str) -> str:

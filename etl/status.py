@@ -22,6 +22,8 @@ class ChurnModelStatus:
     summary: dict[str, object]
     calibration: pd.DataFrame
     strongest: pd.DataFrame
+    # what became of each further column of the CRM export (numeric, flag, categorical, left out and why)
+    attributes: pd.DataFrame | None = None
 
 
 @dataclass
@@ -88,6 +90,12 @@ def read_churn_model(reader: Reader) -> ChurnModelStatus | None:
         " and feature_name <> 'intercept'",
         key,
     )
+    attributes = reader.query_df(
+        "select attribute_name, treatment, reason, count_accounts_filled from core.enr_churn_attributes"
+        " where run_id = :run and model_version = :version",
+        key,
+    ) if reader.scalar("select count(*) from information_schema.tables where table_schema = 'core'"
+                       " and table_name = 'enr_churn_attributes'") else None
     if summary["method"] == "logit":
         strength = coefficients["coefficient"].abs()
         columns = ["feature_label", "odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high", "p_value"]
@@ -97,4 +105,5 @@ def read_churn_model(reader: Reader) -> ChurnModelStatus | None:
         columns = ["feature_label", "points"]
     strongest = coefficients.loc[strength.sort_values(ascending=False, kind="stable").index, columns]
     return ChurnModelStatus(summary=summary, calibration=calibration.round(3),
-                            strongest=strongest.head(STRONGEST_ODDS_RATIOS).reset_index(drop=True).round(3))
+                            strongest=strongest.head(STRONGEST_ODDS_RATIOS).reset_index(drop=True).round(3),
+                            attributes=attributes)

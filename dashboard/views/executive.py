@@ -260,7 +260,7 @@ def _signals(ctx: PageContext) -> None:
         churned = signals_queries.churned_accounts_count(ctx.warehouse_url, ctx.version, start, end)
         if silent.empty:
             st.markdown(f"None of the {churned} accounts that churned in the period left in silence."
-                        if churned else "No account churned in the period.")
+                        if churned else "No account churned in the period inside the contact history.")
         else:
             arr = format_value(float(silent["arr_amount"].fillna(0).sum()), "money", ctx.settings.currency)
             st.markdown(f"**{len(silent)} of {churned}** accounts that churned left in silence, {arr} of ARR.")

@@ -26,7 +26,7 @@ from dashboard.scorecard import ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import URL_PATH as DEFINITIONS_PATH
 from dashboard.views.definitions import definition_link
-from etl.enrich.churn import HIGH_RISK_FROM, MEDIUM_RISK_FROM, RULE_BANDS
+from etl.enrich.churn import FEATURE_SET_ATTRIBUTES, HIGH_RISK_FROM, MEDIUM_RISK_FROM, RULE_BANDS
 
 PAGE = "risk"
 TITLE = "Churn and revenue risk"
@@ -50,6 +50,37 @@ _PER_SD_LOG = " (per SD of log(1 + value))"
 _PER_SD = " (per SD)"
 _YES_NO = " (yes vs no)"
 _VERSUS = re.compile(r"^(?P<subject>.*) \(vs (?P<reference>[^()]*)\)$")
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an export (a CRM column's name or value in a reason or an effect) as literal Markdown: every
+    character Markdown or Streamlit would read as syntax is escaped."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def number_or_none(value: object) -> float | None:
+    """A figure from a query as a float, None when it is null (not measured, never 0)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def feature_set_words(fit: dict[str, Any]) -> str:
+    """What the model read, in words, from the fit's feature set."""
+    window = int(fit["feature_window_days"]) if fit.get("feature_window_days") else None
+    if fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
+        return ("the account export's attributes alone (no contact history links to these accounts): its "
+                "segment, industry, size, tenure and every further column the model could read")
+    return (f"what each account's people went through in the {window} days before its observation date "
+            "(repeats, unresolved issues, negative messages, waits, abandons, transfers, escalations, restatements "
+            "after a bot, low survey answers, silence) and the account's attributes (segment, industry, size, tenure "
+            "and the further columns of the CRM export)")
 
 
 def _capitalised(text: str) -> str:
@@ -212,7 +243,7 @@ def accounts_table(frame: pd.DataFrame) -> pd.DataFrame:
     the column 'In these filters' only when the filters keep part of some account's contacts)."""
     table = pd.DataFrame({
         "Account": frame["account_name"].fillna(frame["account_id"]).astype(str),
-        "Segment": frame["segment"].astype(str),
+        "Segment": frame["segment"].fillna(MISSING).astype(str),
         "ARR": pd.to_numeric(frame["arr_amount"]).round(0),
         "Churn risk": pd.to_numeric(frame["churn_probability"]),
         "Band": [BAND_WORDS.get(str(b), MISSING) for b in frame["risk_band"]],
@@ -285,8 +316,7 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
     compare = ctx.first_day is not None and compare_start >= ctx.first_day
     periods = queries.period_figures(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters)
     if periods.empty or periods[periods["period"] == queries.CURRENT].empty:
-        st.info("No account risk for these filters: no account had a contact in its window within them. Widen the "
-                "dates or clear a filter in the sidebar.")
+        st.info(_no_risk_words(ctx, fit))
         return False
     rows: list[ScorecardRow] = scorecard_rows(metrics, periods, pd.DataFrame(), ctx.settings, compare=compare)
     currency = ctx.settings.currency
@@ -301,23 +331,53 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
                       help=catalog[row.metric].description, border=True)
     links = " · ".join(f"[{catalog[m].label}]({definition_link(m)})" for m in HEADLINE_METRICS if m in catalog)
     window = int(fit["feature_window_days"]) if fit and fit.get("feature_window_days") else None
-    snapshot = (f"Risk figures are a snapshot: the latest fit ({local_time_text(fit['fitted_at'], ctx.timezone)}) "
-                f"scored each active account once, on its contacts of the last {window} days. They count the "
-                "accounts whose contacts fall within the filters, split by share of contacts."
-                if fit else "No churn model has scored the accounts yet.")
+    if fit is None:
+        snapshot = "No churn model has scored the accounts yet."
+    elif fit["method"] == "none":
+        snapshot = ("Churn risk is not measured: too few churned accounts to fit a model, and no contact history "
+                    "for the points rule (see How far to trust the scores).")
+    elif fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
+        snapshot = (f"Risk figures are a snapshot: the latest fit ({local_time_text(fit['fitted_at'], ctx.timezone)}) "
+                    "scored each active account once, from the account export's attributes alone (no contact "
+                    "history). Each account counts on the day its export describes.")
+    else:
+        snapshot = (f"Risk figures are a snapshot: the latest fit ({local_time_text(fit['fitted_at'], ctx.timezone)}) "
+                    f"scored each active account once, on its contacts of the last {window} days and its "
+                    "attributes. They count the accounts whose contacts fall within the filters, split by share of "
+                    "contacts.")
     change = (f" Churned ARR is compared with {compare_start:%d %b %Y} – {compare_end:%d %b %Y}."
               if compare else "")
     st.caption(f"{snapshot}{change} How is this computed? {links}")
     return True
 
 
+def _no_risk_words(ctx: PageContext, fit: dict[str, Any] | None) -> str:
+    """Why the filters hold no account risk: what the fit read, and the days its accounts are dated on."""
+    if fit is not None and fit["method"] == "none":
+        return "Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + "."
+    first, last = queries_risk.risk_days(ctx.warehouse_url, ctx.version)
+    if fit is None or first is None or last is None:
+        return ("No account risk for these filters: no account had a contact in its window within them. Widen the "
+                "dates or clear a filter in the sidebar.")
+    days = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
+    if fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
+        return (f"No account risk for these filters. The churn model read the account export alone ("
+                f"{fit.get('feature_set')}) and dates each account on the day its export describes: {days}. "
+                "Choose dates that include it, or clear a filter in the sidebar.")
+    return (f"No account risk for these filters: no account had a contact in its window within them (the accounts' "
+            f"windows end between {days}). Widen the dates or clear a filter in the sidebar.")
+
+
 def _fit_summary(ctx: PageContext, fit: dict[str, Any]) -> None:
     auc = fit.get("heldout_auc")
     ranking = auc_words(None if auc is None else float(auc))
     when = local_time_text(fit["fitted_at"], ctx.timezone)
+    if fit["method"] == "none":
+        st.info("Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + ".")
+        return
     if fit["method"] == "logit":
-        text = (f"Scored by a logistic regression fitted {when}. On {int(fit['n_test'] or 0)} accounts it was not "
-                f"fitted on, {ranking}.")
+        text = (f"Scored by a logistic regression fitted {when} on {fit.get('feature_set') or 'account attributes'}. "
+                f"On {int(fit['n_test'] or 0)} accounts it was not fitted on, {ranking}.")
     else:
         text = (f"Scored by a simple points rule ({when}), used while too few accounts have churned to fit a model. "
                 f"On the {int(fit['n_test'] or 0)} accounts whose outcome is known, {ranking}.")
@@ -329,7 +389,7 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
     currency = ctx.settings.currency
     name = str(account["account_name"] if pd.notna(account["account_name"]) else account["account_id"])
     with st.container(border=True):
-        st.subheader(f"{name} ({account['segment']}, {account['industry']})")
+        st.subheader(escape_markdown(f"{name} ({account['segment']}, {account['industry']})"))
         probability = None if pd.isna(account["churn_probability"]) else float(account["churn_probability"])
         band = BAND_WORDS.get(str(account["risk_band"]), MISSING)
         columns = st.columns(4)
@@ -337,18 +397,20 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
                           help=f"Band: low below {MEDIUM_RISK_FROM:.0%}, medium below {HIGH_RISK_FROM:.0%}, "
                                f"high from {HIGH_RISK_FROM:.0%}.")
         columns[1].metric("Band", band, border=True)
-        columns[2].metric("ARR", short_money(float(account["arr_amount"]), currency), border=True,
-                          help=format_value(float(account["arr_amount"]), "money", currency))
-        columns[3].metric("Revenue at risk", short_money(float(account["revenue_at_risk"]), currency), border=True,
+        arr, at_risk = number_or_none(account["arr_amount"]), number_or_none(account["revenue_at_risk"])
+        columns[2].metric("ARR", short_money(arr, currency), border=True,
+                          help=format_value(arr, "money", currency) if arr is not None
+                          else "Not measured: the account export gives no ARR for this account.")
+        columns[3].metric("Revenue at risk", short_money(at_risk, currency), border=True,
                           help="Churn risk × ARR: "
-                          + format_value(float(account["revenue_at_risk"]), "money", currency))
+                          + format_value(at_risk, "money", currency))
         reasons = [r for r in (account["reason_1"], account["reason_2"], account["reason_3"])
                    if r is not None and not pd.isna(r)]
         is_rule = str(account["risk_method"]) == "rule"
         st.markdown("**Why**" + (" (the warning signs that fired, with their points)" if is_rule else
                                  " (what raises its odds most above the average account's, strongest first)"))
         if reasons:
-            st.markdown("\n".join(f"{i}. {reason_text(r)}" for i, r in enumerate(reasons, start=1)))
+            st.markdown("\n".join(f"{i}. {escape_markdown(reason_text(r))}" for i, r in enumerate(reasons, start=1)))
         else:
             st.markdown("Nothing stands out: no warning sign fired." if is_rule else
                         "Nothing raises its odds above the average account's.")
@@ -367,6 +429,9 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
                 with st.expander("Download"):
                     chart_download_buttons(chart, subject=f"Churn risk history {name}", naming=naming)
 
+        if fit is not None and fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
+            st.caption("No contact history is loaded for these accounts: the model read the account export alone.")
+            return
         start, end = account["window_start_at"], account["observation_at"]
         window = (f"{pd.Timestamp(start):%d %b %Y} – {pd.Timestamp(end) - pd.Timedelta(days=1):%d %b %Y}"
                   if pd.notna(start) and pd.notna(end) else "its window")
@@ -423,9 +488,13 @@ def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming
         },
     )
     _pager("Accounts", ACCOUNTS_PAGE_KEY, total)
+    scope = (f"{total:,} active accounts dated within the filters (each on the day its export describes: no "
+             "contact history)" if fit is not None and fit.get("feature_set") == FEATURE_SET_ATTRIBUTES else
+             f"{total:,} active accounts with a contact within the filters (accounts with none in their window count "
+             "when its last day is in the period)")
     st.caption(
-        f"{total:,} active accounts with a contact within the filters (accounts with none in their window count "
-        "when its last day is in the period), by revenue at risk = churn risk × ARR. The reasons are the model's. "
+        f"{scope}, by revenue at risk = churn risk × ARR (— where the export gives no ARR). The reasons are the "
+        "model's. "
         "**Select a row** (the box at its left) to see the account's reasons and contacts. "
         f"How is this computed? [Revenue at risk]({definition_link('revenue_at_risk')})"
     )
@@ -455,7 +524,8 @@ def _breakdowns(ctx: PageContext, naming: ExportNaming) -> None:
                 chart = charts_risk.revenue_bars(frame, category=breakdown.title(), unit=metric.unit,
                                                  currency=currency, colour=colour)
             except ValueError:
-                st.info(f"No revenue at risk by {breakdown} for these filters.")
+                st.info(f"No revenue at risk by {breakdown} for these filters (not measured for accounts whose "
+                        "export gives no ARR).")
                 continue
             st.altair_chart(chart, width="stretch", theme=None)
             with st.expander("Download"):
@@ -495,7 +565,8 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     def delta(column: str, unit: str) -> str | None:
         if not compare:
             return None
-        text = short_delta(float(now[column]), float(previous[column]) if previous is not None else 0.0, unit,
+        text = short_delta(number_or_none(now[column]),
+                           number_or_none(previous[column]) if previous is not None else 0.0, unit,
                            currency)
         return None if is_flat(text) else text
 
@@ -506,17 +577,30 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
                                                           "bots only."),
         ("ARR lost in silence", "silent_arr_amount", "money", "ARR of the silent-exodus accounts."),
     )
+    count_observed = int(now["count_observed"])
     for column, (label, field, unit, help_text) in zip(st.columns(len(figures)), figures, strict=True):
-        change = delta(field, unit)
+        judged = field in ("count_churned", "churned_arr_amount") or count_observed > 0
+        change = delta(field, unit) if judged else None
         with column:
-            st.metric(label, short_figure(float(now[field]), unit, currency), delta=change,
-                      delta_color="off" if change is None or is_flat(change) else "inverse", help=help_text,
+            figure = short_figure(number_or_none(now[field]), unit, currency) if judged else MISSING
+            st.metric(label, figure, delta=change,
+                      delta_color="off" if change is None or is_flat(change) else "inverse",
+                      help=help_text if judged else "Not measured: no contact history at these churn dates.",
                       border=True)
+    unobserved = int(now["count_churned"]) - count_observed
+    if count_observed == 0:
+        st.info("Silence is not measured for these churns: the warehouse holds no contacts of these accounts' "
+                "people around their churn dates (an account export alone, or contacts from another period), so "
+                "leaving without a word cannot be told from missing data.")
+        return
+    if unobserved > 0:
+        st.caption(f"{unobserved:,} of these churns fall outside the contact history and are not judged.")
     count_silent = int(now["count_silent"])
     words = (f"Without a word: {int(now['count_without_a_word'])} "
-             f"({short_money(float(now['without_a_word_arr_amount']), currency)} ARR); after bots only: "
+             f"({short_money(number_or_none(now['without_a_word_arr_amount']), currency)} ARR); after bots only: "
              f"{int(now['count_after_bots_only'])} "
-             f"({short_money(float(now['after_bots_only_arr_amount']), currency)} ARR); an account can be both.")
+             f"({short_money(number_or_none(now['after_bots_only_arr_amount']), currency)} ARR); an account can be "
+             "both.")
     if compare:
         words += f" Changes are against churns of {compare_start:%d %b %Y} – {compare_end:%d %b %Y}."
     st.caption(words)
@@ -561,6 +645,15 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         st.info("The churn model has not scored any account yet: run `cxpulse run` (the model is fitted in the "
                 "enrichment step).")
         return
+    if fit["method"] == "none":
+        st.markdown(f"**Feature set: {fit.get('feature_set') or 'account attributes only'}.** "
+                    f"{int(fit['n_accounts'] or 0):,} accounts, {int(fit['n_churned'] or 0):,} churned with a known "
+                    "outcome.")
+        st.info("Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + ". "
+                "No probability, no AUC and no revenue at risk are shown rather than figures the data cannot "
+                "support.")
+        _attribute_columns(ctx, fit)
+        return
     is_logit = fit["method"] == "logit"
     n_test, n_test_churned = int(fit["n_test"] or 0), int(fit["n_test_churned"] or 0)
     left, right = st.columns([3, 2])
@@ -569,10 +662,9 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         window = int(fit["feature_window_days"])
         if is_logit:
             st.markdown(
-                f"**Method: logistic regression**, fitted {when} on what each account's people went through in the "
-                f"{window} days before its observation date (repeats, unresolved issues, negative messages, waits, "
-                "abandons, transfers, escalations, restatements after a bot, low survey answers, silence) and its "
-                f"segment, industry, size and tenure. Trained on {int(fit['n_train'] or 0)} accounts "
+                f"**Method: logistic regression**, fitted {when} on {feature_set_words(fit)}. "
+                f"**Feature set: {fit.get('feature_set') or 'account attributes + contact history'}.** "
+                f"Trained on {int(fit['n_train'] or 0)} accounts "
                 f"({int(fit['n_train_churned'] or 0)} churned), tested on {n_test} it had not seen "
                 f"({n_test_churned} churned).")
             if fit.get("is_regularised"):
@@ -630,7 +722,9 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
             st.info("The fit stored no odds ratios.")
             return
         st.altair_chart(chart, width="stretch", theme=None)
-        st.markdown("\n".join(f"- {s}" for s in effects["sentence"].head(5)))
+        # the five strongest effects either way (furthest from 1 on the log scale), strongest first
+        strongest = effects.iloc[effects["odds_ratio"].map(lambda r: -abs(math.log(r))).argsort(kind="stable")]
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in strongest["sentence"].head(5)))
         st.caption("An odds ratio of 2 doubles the odds of churning; 0.5 halves them; 1 is no effect. Numbers are per "
                    "standard deviation (a typical difference between accounts) or against a reference level. "
                    f"How is this computed? [Churn risk]({definition_link('churn_risk')})")
@@ -653,6 +747,25 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
                    f"How is this computed? [Churn risk]({definition_link('churn_risk')})")
         with st.expander("Download"):
             chart_download_buttons(chart, subject="Churn rule points", naming=naming)
+    _attribute_columns(ctx, fit)
+
+
+def _attribute_columns(ctx: PageContext, fit: dict[str, Any]) -> None:
+    """How the model read each further column of the CRM export (numeric, flag, categorical, left out and why)."""
+    frame = queries_risk.attribute_columns(ctx.warehouse_url, ctx.version, int(fit["run_id"]),
+                                           str(fit["model_version"]))
+    if frame.empty:
+        return
+    with st.expander(f"The account export's further columns ({len(frame)}): how the model read them"):
+        st.dataframe(pd.DataFrame({
+            "Column": frame["attribute_name"].astype(str),
+            "Read as": frame["treatment"].astype(str),
+            "Why": frame["reason"].astype(str),
+            "Accounts that fill it": pd.to_numeric(frame["count_accounts_filled"]).astype(int),
+        }), hide_index=True, width="stretch")
+        st.caption("Numbers are standardised (odds ratios per standard deviation); categories are compared with "
+                   "their most common value; a column that names the outcome, marks an identifier or separates "
+                   "churned from retained accounts on its own is left out so that the answer cannot leak in.")
 
 
 def render() -> None:

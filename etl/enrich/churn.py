@@ -1,11 +1,15 @@
-"""Churn risk per account: a logistic regression on what the account's people went through (or, with too few
-churned accounts to learn from, a points rule), stored as tables the warehouse and `cxpulse status` explain.
+"""Churn risk per account: a logistic regression on the account's attributes and, when the accounts have contact
+history, what their people went through (or, with too few churned accounts to learn from, a points rule on
+those contacts; without contacts either, nothing: "not measured"), stored as tables the warehouse and
+`cxpulse status` explain.
 
 Inputs: `staging.int_account_churn_features` (one row per account: contacts, repeats, unresolved issues,
 negative messages, waits, abandons, transfers, escalations, restatements, survey answers in the window before
-the account's observation date, plus segment, industry, ARR, tenure) and the CRM's further attributes
-(`staging.stg_accounts__account_attributes`, pivoted here: numeric attributes as numbers, others as dummies
-against their most common level with rare levels pooled).
+the account's observation date, plus segment, industry, ARR, tenure, and whether the accounts have contact
+history at all) and the CRM's further attributes (`staging.stg_accounts__account_attributes`, read by the rules
+of etl.enrich.churn_attributes: numbers, yes/no flags, categories as dummies against their most common level
+with rare levels pooled; the outcome in disguise, identifiers, dates and free text left out). The fit stores its
+feature set: "account attributes only" or "account attributes + contact history".
 
 The logit is trained on accounts with a known outcome (churned, or customers through a whole window),
 evaluated on a stratified held-out share (`[churn] holdout_share`, `seed`), and scores every account. With
@@ -27,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import ChurnSettings
+from etl.enrich.churn_attributes import outcome_leak, read_attribute_columns
 from etl.enrich.churn_stats import (
     LogitFit,
     brier_score,
@@ -39,13 +44,18 @@ from etl.enrich.churn_stats import (
 from etl.enrich.steps import EnrichmentStep, StepContext
 from etl.warehouse import Warehouse, check_identifier
 
-CHURN_MODEL_VERSION = "churn-1/logit-or-rule"
+CHURN_MODEL_VERSION = "churn-2/logit-or-rule"
+FEATURE_SET_CONTACTS = "account attributes + contact history"
+FEATURE_SET_ATTRIBUTES = "account attributes only"
 HIGH_RISK_FROM = 0.40
 MEDIUM_RISK_FROM = 0.15
 # a categorical level held by fewer accounts than this (or this share) is pooled into "other"
 RARE_LEVEL_ACCOUNTS = 5
 RARE_LEVEL_SHARE = 0.05
 MAX_LEVELS = 8
+# a numeric account attribute missing for at least this share of accounts (and RARE_LEVEL_ACCOUNTS) also gets a
+# 0/1 "is missing" column; rarer gaps only take the training mean
+MISSING_INDICATOR_SHARE = 0.01
 REASON_COUNT = 3
 # per-contact rates are smoothed towards the book's rate as if each account had this many more contacts at it:
 # an account with one contact and one restatement is not "100% restatements"
@@ -61,6 +71,10 @@ class NumericFeature:
     is_flag: bool = False
     # divided by the account's window contacts (0 without contacts)
     per_contact: bool = False
+    # read from the contact history (left out of the model when the accounts have none)
+    is_contact: bool = True
+    # a flag's words when it is 0
+    no_label: str = ""
 
     def values(self, features: pd.DataFrame) -> np.ndarray:
         """The feature per account; a per-contact rate is (count + k x book rate) / (contacts + k), k =
@@ -97,10 +111,12 @@ NUMERIC_FEATURES: tuple[NumericFeature, ...] = (
     _rate("count_low_csat_answers", "CSAT answers of 1-2"),
     _rate("count_low_ces_answers", "CES answers of 1-3 (hard)"),
     NumericFeature("bot_only_contact_share", "contacts the bot handled alone", log_scale=False, unit="share"),
-    NumericFeature("has_no_contacts", "no contact at all in the window", log_scale=False, is_flag=True),
-    NumericFeature("has_no_survey_answers", "no survey answer in the window", log_scale=False, is_flag=True),
-    NumericFeature("tenure_days", "tenure in days"),
-    NumericFeature("arr_amount", "annual recurring revenue", unit="money"),
+    NumericFeature("has_no_contacts", "no contact at all in the window", log_scale=False, is_flag=True,
+                   no_label="contacted service in the window"),
+    NumericFeature("has_no_survey_answers", "no survey answer in the window", log_scale=False, is_flag=True,
+                   no_label="answered a survey in the window"),
+    NumericFeature("tenure_days", "tenure in days", is_contact=False),
+    NumericFeature("arr_amount", "annual recurring revenue", unit="money", is_contact=False),
 )
 CATEGORICAL_COLUMNS = {"segment": "segment", "industry": "industry"}
 
@@ -185,45 +201,28 @@ def score_by_rules(features: pd.DataFrame) -> pd.DataFrame:
 
 # --- the design matrix ---------------------------------------------------------------------------------------
 
-_NUMBER_NOISE = str.maketrans("", "", " $€£,_%")
-
-
-def _as_number(text: object) -> float | None:
-    try:
-        return float(str(text).translate(_NUMBER_NOISE))
-    except ValueError:
-        return None
-
-
 def pivot_attributes(attributes: pd.DataFrame, account_ids: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The CRM's further columns as (numeric frame, categorical frame), one row per account in `account_ids`.
-    A column is numeric when every non-empty value reads as a number ($, commas, % and spaces ignored)."""
+    """The CRM's further columns the model uses, as (numeric frame, categorical frame), one row per account in
+    `account_ids` (rules in etl.enrich.churn_attributes; flags are numeric)."""
     index = pd.Index(account_ids.astype(str), name="account_id")
     numeric = pd.DataFrame(index=index)
     categorical = pd.DataFrame(index=index)
-    if attributes.empty:
-        return numeric, categorical
-    wide = attributes.pivot_table(index="account_id", columns="attribute_name", values="attribute_value",
-                                  aggfunc="last").reindex(index)
-    for name in sorted(wide.columns):
-        values = wide[name]
-        present = values.dropna().astype(str).str.strip()
-        present = present[present != ""]
-        if present.empty:
+    for column in read_attribute_columns(attributes, account_ids):
+        if not column.is_used:
             continue
-        numbers = present.map(_as_number)
-        if numbers.notna().all():
-            numeric[str(name)] = values.map(lambda v: _as_number(v) if pd.notna(v) else None).astype(float)
-        else:
-            categorical[str(name)] = values.astype(object)
+        target = categorical if column.treatment == "categorical" else numeric
+        target[column.name] = column.values.to_numpy()
     return numeric, categorical
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
 def pooled_levels(values: pd.Series) -> tuple[pd.Series, str | None]:
     """Levels with missing read as 'missing', rare ones (RARE_LEVEL_*) and those past MAX_LEVELS pooled into
     'other'; returns the pooled values and the reference level (the most common), None if only one level."""
-    text = values.map(lambda v: "missing" if v is None or (isinstance(v, float) and math.isnan(v)) or str(v) == ""
-                      else str(v).strip())
+    text = values.map(lambda v: "missing" if _is_missing(v) else str(v).strip())
     counts = text.value_counts()
     floor = max(RARE_LEVEL_ACCOUNTS, RARE_LEVEL_SHARE * len(text))
     kept = [level for level, n in counts.items() if n >= floor][:MAX_LEVELS - 1]
@@ -236,69 +235,143 @@ def pooled_levels(values: pd.Series) -> tuple[pd.Series, str | None]:
 
 
 @dataclass
+class DesignGroup:
+    """One input as a person names it (a feature, a CRM column) and the design columns it became: a numeric
+    column (with its missing-value indicator), a flag, or a categorical column's dummies."""
+
+    key: str
+    label: str
+    kind: str  # numeric | flag | categorical
+    unit: str = ""
+    raw: np.ndarray | None = None
+    raw_mean: float = float("nan")
+    levels: np.ndarray | None = None
+    yes_words: str = ""
+    no_words: str = ""
+
+
+@dataclass
 class Design:
-    """The model's matrix: standardised numeric columns and 0/1 dummies, with a label per column."""
+    """The model's matrix: standardised numeric columns and 0/1 flags and dummies, with a label per column, the
+    input (group) each column comes from, and what became of every further CRM column (`attribute_report`:
+    name, treatment, reason, accounts that fill it)."""
 
     matrix: np.ndarray
     names: list[str]
     labels: dict[str, str]
-    raw: dict[str, np.ndarray]
-    raw_mean: dict[str, float]
     center: np.ndarray
-    units: dict[str, str] = field(default_factory=dict)
+    group_of: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, DesignGroup] = field(default_factory=dict)
+    attribute_report: list[tuple[str, str, str, int]] = field(default_factory=list)
 
 
-def build_design(features: pd.DataFrame, attributes: pd.DataFrame, training: np.ndarray) -> Design:
-    """Columns for every account; standardisation and imputation use the training rows only."""
-    columns: list[np.ndarray] = []
-    names: list[str] = []
-    labels: dict[str, str] = {}
-    raw: dict[str, np.ndarray] = {}
-    raw_mean: dict[str, float] = {}
-    units: dict[str, str] = {}
-    extra_numeric, extra_categorical = pivot_attributes(attributes, features["account_id"])
-    numeric_inputs = [(f.column, f.label, f.log_scale, f.unit, f.is_flag, f.values(features))
-                      for f in NUMERIC_FEATURES]
-    for name in extra_numeric.columns:
-        column = extra_numeric[name].to_numpy(float)
-        log_scale = bool(np.nanmin(column) >= 0) if np.isfinite(column).any() else False
-        numeric_inputs.append((f"crm__{name}", f"{name} (CRM)", log_scale, "", False, column))
-    for name, label, log_scale, unit, is_flag, values in numeric_inputs:
+class _DesignBuilder:
+    def __init__(self, size: int, training: np.ndarray) -> None:
+        self.size = size
+        self.training = training
+        self.columns: list[np.ndarray] = []
+        self.names: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.group_of: dict[str, str] = {}
+        self.groups: dict[str, DesignGroup] = {}
+
+    def _add(self, name: str, column: np.ndarray, label: str, group: str) -> None:
+        self.columns.append(column)
+        self.names.append(name)
+        self.labels[name] = label
+        self.group_of[name] = group
+
+    def numeric(self, name: str, label: str, values: np.ndarray, *, log_scale: bool, unit: str = "",
+                is_flag: bool = False, yes_words: str = "", no_words: str = "", missing_indicator: bool = False,
+                ) -> bool:
+        """A numeric input, standardised on the training rows (a flag stays 0/1); missing values take the
+        training mean, and, when `missing_indicator` and enough accounts miss it, a 0/1 'is missing' column."""
         values = np.asarray(values, float)
         transformed = np.log1p(np.clip(values, 0, None)) if log_scale else values.copy()
-        train_values = transformed[training & np.isfinite(transformed)]
+        finite = np.isfinite(transformed)
+        train_values = transformed[self.training & finite]
         if len(train_values) == 0:
-            continue
+            return False
         mean = float(train_values.mean())
         sd = float(train_values.std())
-        transformed = np.where(np.isfinite(transformed), transformed, mean)
+        transformed = np.where(finite, transformed, mean)
         if is_flag:
-            columns.append(transformed)
-            labels[name] = label + " (yes vs no)"
+            self._add(name, transformed, label + " (yes vs no)", name)
         else:
-            columns.append((transformed - mean) / sd if sd > 0 else transformed - mean)
-            labels[name] = label + (" (per SD of log(1 + value))" if log_scale else " (per SD)")
-        names.append(name)
-        raw[name] = values
-        finite_train = values[training & np.isfinite(values)]
-        raw_mean[name] = float(finite_train.mean()) if len(finite_train) else float("nan")
-        units[name] = unit
-    categorical_inputs = [(c, label, features[c]) for c, label in CATEGORICAL_COLUMNS.items()]
-    categorical_inputs += [(f"crm__{n}", f"{n} (CRM)", extra_categorical[n].reset_index(drop=True))
-                           for n in extra_categorical.columns]
-    for name, label, values in categorical_inputs:
+            self._add(name, (transformed - mean) / sd if sd > 0 else transformed - mean,
+                      label + (" (per SD of log(1 + value))" if log_scale else " (per SD)"), name)
+        missing = int((~finite).sum())
+        if missing_indicator and missing >= max(RARE_LEVEL_ACCOUNTS, MISSING_INDICATOR_SHARE * self.size):
+            self._add(f"{name}__missing", (~finite).astype(float), f"{label} is missing (yes vs no)", name)
+        finite_train = values[self.training & np.isfinite(values)]
+        self.groups[name] = DesignGroup(
+            name, label, "flag" if is_flag else "numeric", unit, values,
+            float(finite_train.mean()) if len(finite_train) else float("nan"), yes_words=yes_words or label,
+            no_words=no_words or f"not {label}")
+        return True
+
+    def categorical(self, name: str, label: str, values: pd.Series) -> bool:
+        """Dummies against the most common level (rare levels pooled); False when one level is left."""
         pooled, reference = pooled_levels(pd.Series(list(values)))
         if reference is None:
-            continue
+            return False
         for level in sorted(set(pooled) - {reference}):
-            dummy = (pooled == level).to_numpy(float)
-            column_name = f"{name}={level}"
-            columns.append(dummy)
-            names.append(column_name)
-            labels[column_name] = f"{label} is {level} (vs {reference})"
-    matrix = np.column_stack(columns) if columns else np.zeros((len(features), 0))
-    center = matrix[training].mean(axis=0) if training.any() else np.zeros(matrix.shape[1])
-    return Design(matrix, names, labels, raw, raw_mean, center, units)
+            self._add(f"{name}={level}", (pooled == level).to_numpy(float), f"{label} is {level} (vs {reference})",
+                      name)
+        self.groups[name] = DesignGroup(name, label, "categorical", levels=pooled.to_numpy(object))
+        return True
+
+    def design(self, attribute_report: list[tuple[str, str, str, int]]) -> Design:
+        matrix = np.column_stack(self.columns) if self.columns else np.zeros((self.size, 0))
+        center = matrix[self.training].mean(axis=0) if self.training.any() else np.zeros(matrix.shape[1])
+        return Design(matrix, self.names, self.labels, center, self.group_of, self.groups, attribute_report)
+
+
+def build_design(features: pd.DataFrame, attributes: pd.DataFrame, training: np.ndarray,
+                 churned: np.ndarray | None = None, use_contacts: bool = True) -> Design:
+    """Columns for every account: the contact features (when `use_contacts`), the account's own fields, then
+    the CRM's further columns in the export's order (so that of two columns saying the same thing, the first
+    is kept when the fit drops collinear ones). Standardisation, imputation and the outcome-leak rules use the
+    training rows only."""
+    builder = _DesignBuilder(len(features), training)
+    for feature in NUMERIC_FEATURES:
+        if feature.is_contact and not use_contacts:
+            continue
+        builder.numeric(feature.column, feature.label, feature.values(features), log_scale=feature.log_scale,
+                        unit=feature.unit, is_flag=feature.is_flag, yes_words=feature.label,
+                        no_words=feature.no_label, missing_indicator=not feature.is_contact)
+    report: list[tuple[str, str, str, int]] = []
+    crm_columns = read_attribute_columns(attributes, features["account_id"])
+    for column in crm_columns:
+        if column.treatment in ("numeric", "numeric (log)", "flag") and column.values is not None:
+            reason = column.reason
+            leak = outcome_leak(column.values, False, churned, training) if churned is not None else None
+            if leak is not None:
+                report.append((column.name, "left out", leak, column.count_filled))
+                continue
+            used = builder.numeric(f"crm__{column.name}", f"{column.name} (CRM)", column.values.to_numpy(float),
+                                   log_scale=column.treatment == "numeric (log)", is_flag=column.treatment == "flag",
+                                   yes_words=f"{column.name} (CRM): yes", no_words=f"{column.name} (CRM): no",
+                                   missing_indicator=True)
+            report.append((column.name, column.treatment if used else "left out",
+                           reason if used else "no value in the training accounts", column.count_filled))
+    for name, label in CATEGORICAL_COLUMNS.items():
+        builder.categorical(name, label, features[name])
+    for column in crm_columns:
+        if column.treatment == "categorical" and column.values is not None:
+            pooled, _ = pooled_levels(column.values)
+            leak = outcome_leak(pooled, True, churned, training) if churned is not None else None
+            if leak is not None:
+                report.append((column.name, "left out", leak, column.count_filled))
+                continue
+            used = builder.categorical(f"crm__{column.name}", f"{column.name} (CRM)", column.values)
+            report.append((column.name, "categorical" if used else "left out",
+                           column.reason if used else "one level once rare levels are pooled", column.count_filled))
+        elif not column.is_used:
+            report.append((column.name, column.treatment, column.reason, column.count_filled))
+    order = {column.name: position for position, column in enumerate(crm_columns)}
+    report.sort(key=lambda row: order.get(row[0], len(order)))
+    return builder.design(report)
 
 
 def _format_value(value: float, unit: str) -> str:
@@ -315,44 +388,65 @@ def _format_value(value: float, unit: str) -> str:
     return f"{value:,.2f}"
 
 
+def _group_words(group: DesignGroup, row: int) -> str:
+    if group.kind == "categorical" and group.levels is not None:
+        level = str(group.levels[row])
+        if level == "missing":
+            return f"{group.label}: not given"
+        if level == "other":
+            return f"{group.label}: a less common value"
+        return f"{group.label} is {level}"
+    value = float(group.raw[row]) if group.raw is not None else float("nan")
+    if group.kind == "flag":
+        if not np.isfinite(value):
+            return f"{group.label}: not given"
+        return group.yes_words if value >= 0.5 else group.no_words
+    return f"{group.label}: {_format_value(value, group.unit)} (average {_format_value(group.raw_mean, group.unit)})"
+
+
 def reasons_in_words(fit: LogitFit, design: Design) -> list[list[str]]:
-    """Per account, the (up to) three features that raise its log-odds most above the average training
-    account: coefficient x (value - training mean), positive contributions only, in words."""
+    """Per account, the (up to) three inputs that raise its log-odds most above the average training
+    account: coefficient x (value - training mean), summed over the columns of one input (a categorical
+    column's dummies, a number and its missing indicator), positive contributions only, in words that name
+    the account's own value or level."""
     kept = fit.names[1:]
     index = [design.names.index(n) for n in kept]
     contributions = (design.matrix[:, index] - design.center[index]) * fit.coefficients[1:]
+    group_keys = list(dict.fromkeys(design.group_of[n] for n in kept))
+    by_group = np.zeros((design.matrix.shape[0], len(group_keys)))
+    for position, name in enumerate(kept):
+        by_group[:, group_keys.index(design.group_of[name])] += contributions[:, position]
     out = []
     for row in range(design.matrix.shape[0]):
-        order = np.argsort(-contributions[row], kind="stable")
+        order = np.argsort(-by_group[row], kind="stable")
         words = []
         for position in order[:REASON_COUNT]:
-            if contributions[row, position] <= 1e-9:
+            if by_group[row, position] <= 1e-9:
                 break
-            name = kept[position]
-            if name in design.raw and design.labels[name].endswith("(yes vs no)"):
-                words.append(design.labels[name].removesuffix(" (yes vs no)"))
-            elif name in design.raw:
-                label = design.labels[name].split(" (per SD")[0]
-                unit = design.units.get(name, "")
-                value = _format_value(float(design.raw[name][row]), unit)
-                average = _format_value(design.raw_mean[name], unit)
-                words.append(f"{label}: {value} (average {average})")
-            else:
-                words.append(design.labels[name].split(" (vs ")[0])
+            words.append(_group_words(design.groups[group_keys[position]], row))
         out.append(words)
     return out
 
 
 # --- the step ------------------------------------------------------------------------------------------------
 
+COEFFICIENT_COLUMNS = ["feature_name", "feature_label", "coefficient", "std_error", "odds_ratio", "odds_ratio_ci_low",
+                       "odds_ratio_ci_high", "p_value"]
+ATTRIBUTE_COLUMNS = ["attribute_name", "treatment", "reason", "count_accounts_filled"]
+
+
 @dataclass
 class ChurnResult:
+    """A fit: `method` logit | rule | none (nothing could score: no contact history for the rule and too few
+    churned accounts for a model)."""
+
     method: str
     fallback_reason: str | None
     model: dict[str, object]
     calibration: pd.DataFrame
     coefficients: pd.DataFrame
     risk: pd.DataFrame
+    attributes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ATTRIBUTE_COLUMNS))
 
 
 def _coefficient_rows(fit: LogitFit, design: Design) -> pd.DataFrame:
@@ -365,8 +459,7 @@ def _coefficient_rows(fit: LogitFit, design: Design) -> pd.DataFrame:
         high = math.exp(coefficient + 1.959964 * error) if error is not None else None
         label = "intercept (the average account's log-odds)" if name == "intercept" else design.labels[name]
         rows.append((name, label, coefficient, error, math.exp(coefficient), low, high, p_value))
-    return pd.DataFrame(rows, columns=["feature_name", "feature_label", "coefficient", "std_error", "odds_ratio",
-                                       "odds_ratio_ci_low", "odds_ratio_ci_high", "p_value"])
+    return pd.DataFrame(rows, columns=COEFFICIENT_COLUMNS)
 
 
 def _evaluation(outcome: np.ndarray, probability: np.ndarray) -> tuple[dict[str, object], pd.DataFrame]:
@@ -376,28 +469,60 @@ def _evaluation(outcome: np.ndarray, probability: np.ndarray) -> tuple[dict[str,
             "hosmer_lemeshow_chi2": statistic, "hosmer_lemeshow_p": p_value}, table
 
 
+def has_contact_history(features: pd.DataFrame) -> bool:
+    """Whether the accounts' people have contacts in the warehouse (int_account_churn_features says so; a
+    frame without the column, as built by hand, is taken as having them)."""
+    if "has_contact_history" not in features.columns:
+        return True
+    return bool(features["has_contact_history"].fillna(False).astype(bool).any())
+
+
+def observation_summary(features: pd.DataFrame) -> str | None:
+    """How the accounts were dated, e.g. 'churn date 1,869; export date 5,174'."""
+    if "observation_basis" not in features.columns:
+        return None
+    counts = features["observation_basis"].fillna("no date").value_counts()
+    return "; ".join(f"{basis} {count:,}" for basis, count in counts.items()) or None
+
+
+def _attribute_frame(design: Design) -> pd.DataFrame:
+    return pd.DataFrame(design.attribute_report, columns=ATTRIBUTE_COLUMNS)
+
+
+def _fallback_reason(churned_known: int, retained_known: int, settings: ChurnSettings) -> str | None:
+    if churned_known == 0:
+        return ("no account with a known outcome is marked churned: the export carries no churn date or churn flag"
+                " (map its column to churned_on or churn_flag), or none is set")
+    if churned_known < settings.min_churned_accounts:
+        return (f"only {churned_known} churned account(s) with a known outcome, fewer than"
+                f" [churn] min_churned_accounts = {settings.min_churned_accounts}")
+    if retained_known < 2:
+        return "fewer than two retained accounts with a known outcome"
+    return None
+
+
 def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: ChurnSettings) -> ChurnResult:
-    """Fit (or fall back to the rule) and score every account of `features`."""
+    """Fit (or fall back to the rule, or to nothing without contact history) and score every account."""
     features = features.reset_index(drop=True)
     # a null (e.g. an account whose dates cannot be placed in the data) is not a known outcome
     known = features["has_known_outcome"].fillna(False).astype(bool).to_numpy()
     churned = features["is_churned"].fillna(False).astype(bool).to_numpy()
     churned_known = int((known & churned).sum())
+    use_contacts = has_contact_history(features)
     model: dict[str, object] = {"n_accounts": len(features), "n_known_outcome": int(known.sum()),
                                 "n_churned": churned_known, "feature_window_days": settings.feature_window_days,
-                                "is_regularised": False, "dropped_features": None, "fit_note": None}
-    fallback_reason = None
-    if churned_known < settings.min_churned_accounts:
-        fallback_reason = (f"only {churned_known} churned account(s) with a known outcome, fewer than"
-                           f" [churn] min_churned_accounts = {settings.min_churned_accounts}")
-    elif int((known & ~churned).sum()) < 2:
-        fallback_reason = "fewer than two retained accounts with a known outcome"
+                                "is_regularised": False, "dropped_features": None, "fit_note": None,
+                                "feature_set": FEATURE_SET_CONTACTS if use_contacts else FEATURE_SET_ATTRIBUTES,
+                                "observation_basis": observation_summary(features)}
+    fallback_reason = _fallback_reason(churned_known, int((known & ~churned).sum()), settings)
     if fallback_reason is None:
         held_out = np.zeros(len(features), bool)
         held_out[np.flatnonzero(known)] = stratified_holdout(churned[known], settings.holdout_share, settings.seed)
         training = known & ~held_out
-        design = build_design(features, attributes, training)
+        design = build_design(features, attributes, training, churned, use_contacts)
         try:
+            if not design.names:
+                raise ValueError("no usable column")
             fit = fit_logit(design.matrix[training], churned[training], design.names)
         except Exception as error:  # a model that cannot be fitted must not stop the pipeline
             fallback_reason = f"the logistic fit failed ({type(error).__name__}: {error})"
@@ -414,19 +539,32 @@ def fit_churn_model(features: pd.DataFrame, attributes: pd.DataFrame, settings: 
                                  "risk_points": None, "is_held_out": held_out})
             for position in range(REASON_COUNT):
                 risk[f"reason_{position + 1}"] = [r[position] if len(r) > position else None for r in reasons]
-            return ChurnResult("logit", None, model, calibration, _coefficient_rows(fit, design), risk)
+            return ChurnResult("logit", None, model, calibration, _coefficient_rows(fit, design), risk,
+                               _attribute_frame(design))
+    # what the account attributes would give the model, for the record (no outcome rule without a fit)
+    attribute_report = _attribute_frame(build_design(features, attributes, known, None, use_contacts))
+    model.update(n_train=0, n_train_churned=0)
+    if not use_contacts:
+        # the rule's warning signs are all read from contacts: without any, it would call every account silent
+        model.update(n_test=0, n_test_churned=0)
+        reason = (f"{fallback_reason}; and no contact history links to these accounts, so the points rule (which"
+                  " reads contacts) cannot score them either")
+        return ChurnResult("none", reason, model, pd.DataFrame(columns=["decile", "count_accounts", "mean_predicted",
+                                                                        "observed_rate", "count_churned"]),
+                           pd.DataFrame(columns=COEFFICIENT_COLUMNS),
+                           pd.DataFrame(columns=["account_id", "churn_probability", "risk_points", "is_held_out",
+                                                 "reason_1", "reason_2", "reason_3"]), attribute_report)
     risk = score_by_rules(features)
     risk["is_held_out"] = known
     probability = risk["churn_probability"].to_numpy(float)
     evaluation, calibration = _evaluation(churned[known], probability[known])
     model.update(evaluation)
     # the rule learns nothing from the data: every account with a known outcome is out of sample
-    model.update(n_train=0, n_test=int(known.sum()), n_train_churned=0, n_test_churned=churned_known)
+    model.update(n_test=int(known.sum()), n_test_churned=churned_known)
     coefficients = pd.DataFrame(
         [(f"rule:{r.name}", r.reason, float(r.points), None, None, None, None, None) for r in RULES],
-        columns=["feature_name", "feature_label", "coefficient", "std_error", "odds_ratio", "odds_ratio_ci_low",
-                 "odds_ratio_ci_high", "p_value"])
-    return ChurnResult("rule", fallback_reason, model, calibration, coefficients, risk)
+        columns=COEFFICIENT_COLUMNS)
+    return ChurnResult("rule", fallback_reason, model, calibration, coefficients, risk, attribute_report)
 
 
 def input_fingerprint(features: pd.DataFrame, attributes: pd.DataFrame, settings: ChurnSettings) -> str:
@@ -438,6 +576,14 @@ def input_fingerprint(features: pd.DataFrame, attributes: pd.DataFrame, settings
     return digest.hexdigest()
 
 
+MODEL_COLUMNS = ("n_accounts", "n_known_outcome", "n_churned", "n_train", "n_test", "n_train_churned",
+                 "n_test_churned", "heldout_auc", "brier_score", "hosmer_lemeshow_chi2", "hosmer_lemeshow_p",
+                 "is_regularised", "dropped_features", "fit_note", "feature_window_days", "feature_set",
+                 "observation_basis")
+_TABLES = ("enr_churn_models", "enr_churn_calibration", "enr_churn_coefficients", "enr_account_churn_risk",
+           "enr_churn_attributes")
+
+
 def store(warehouse: Warehouse, result: ChurnResult, run_id: int, input_hash: str = "") -> None:
     fitted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     stamp = {"model_version": CHURN_MODEL_VERSION, "run_id": run_id, "fitted_at": fitted_at}
@@ -445,11 +591,11 @@ def store(warehouse: Warehouse, result: ChurnResult, run_id: int, input_hash: st
                            "input_hash": input_hash, **{k: result.model.get(k) for k in MODEL_COLUMNS}}])
     calibration = result.calibration.assign(**stamp)
     coefficients = result.coefficients.assign(**stamp)
+    attributes = result.attributes.assign(**stamp)
     risk = result.risk.assign(**stamp, method=result.method)
     risk["risk_band"] = risk["churn_probability"].map(risk_band)
     with warehouse.transaction():
-        for table in ("enr_churn_models", "enr_churn_calibration", "enr_churn_coefficients",
-                      "enr_account_churn_risk"):
+        for table in _TABLES:
             warehouse.execute(f"delete from core.{table} where run_id = :run and model_version = :version",
                               {"run": run_id, "version": CHURN_MODEL_VERSION})
         warehouse.bulk_insert("core.enr_churn_models", model[["model_version", "run_id", "fitted_at", "method",
@@ -458,18 +604,16 @@ def store(warehouse: Warehouse, result: ChurnResult, run_id: int, input_hash: st
             warehouse.bulk_insert("core.enr_churn_calibration", calibration[[
                 "model_version", "run_id", "fitted_at", "decile", "count_accounts", "mean_predicted",
                 "observed_rate", "count_churned"]])
-        warehouse.bulk_insert("core.enr_churn_coefficients", coefficients[[
-            "model_version", "run_id", "fitted_at", "feature_name", "feature_label", "coefficient", "std_error",
-            "odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high", "p_value"]])
+        if not coefficients.empty:
+            warehouse.bulk_insert("core.enr_churn_coefficients", coefficients[[
+                "model_version", "run_id", "fitted_at", *COEFFICIENT_COLUMNS]])
+        if not attributes.empty:
+            warehouse.bulk_insert("core.enr_churn_attributes", attributes[[
+                "model_version", "run_id", "fitted_at", *ATTRIBUTE_COLUMNS]])
         if not risk.empty:
             warehouse.bulk_insert("core.enr_account_churn_risk", risk[[
                 "model_version", "run_id", "fitted_at", "account_id", "method", "is_held_out", "churn_probability",
                 "risk_band", "risk_points", "reason_1", "reason_2", "reason_3"]])
-
-
-MODEL_COLUMNS = ("n_accounts", "n_known_outcome", "n_churned", "n_train", "n_test", "n_train_churned",
-                 "n_test_churned", "heldout_auc", "brier_score", "hosmer_lemeshow_chi2", "hosmer_lemeshow_p",
-                 "is_regularised", "dropped_features", "fit_note", "feature_window_days")
 
 
 def run_churn_step(context: StepContext) -> dict[str, object]:
@@ -477,21 +621,23 @@ def run_churn_step(context: StepContext) -> dict[str, object]:
     attributes_table = check_identifier(context.table_of("stg_accounts__account_attributes"))
     features = context.warehouse.query_df(f"select * from {features_table} order by account_id")
     attributes = context.warehouse.query_df(
-        f"select account_id, attribute_name, attribute_value from {attributes_table}"
+        f"select account_id, attribute_name, attribute_position, attribute_value from {attributes_table}"
         " order by account_id, attribute_name")
     fingerprint = input_fingerprint(features, attributes, context.settings.churn)
     latest = context.warehouse.query_df(
-        "select method, input_hash, heldout_auc from core.enr_churn_models where model_version = :version"
-        " order by run_id desc, fitted_at desc limit 1",
+        "select method, input_hash, heldout_auc, feature_set from core.enr_churn_models"
+        " where model_version = :version order by run_id desc, fitted_at desc limit 1",
         {"version": CHURN_MODEL_VERSION},
     )
     if not latest.empty and latest["input_hash"].iloc[0] == fingerprint:
         # the same features and settings as the latest fit: keep it (a rerun on the same data changes nothing)
-        return {"method": latest["method"].iloc[0], "reused": True, "heldout_auc": latest["heldout_auc"].iloc[0]}
+        return {"method": latest["method"].iloc[0], "reused": True, "heldout_auc": latest["heldout_auc"].iloc[0],
+                "feature_set": latest["feature_set"].iloc[0]}
     result = fit_churn_model(features, attributes, context.settings.churn)
     store(context.warehouse, result, context.run_id, fingerprint)
     return {"method": result.method, "fallback_reason": result.fallback_reason,
-            "heldout_auc": result.model.get("heldout_auc"), "accounts_scored": len(result.risk), "reused": False}
+            "heldout_auc": result.model.get("heldout_auc"), "accounts_scored": len(result.risk), "reused": False,
+            "feature_set": result.model.get("feature_set")}
 
 
 _STAMP_COLUMNS = """    model_version text not null,
@@ -505,10 +651,12 @@ STEPS = [
         reads=("int_account_churn_features", "stg_accounts__account_attributes"),
         writes={"account_churn_risk": "core.enr_account_churn_risk", "churn_models": "core.enr_churn_models",
                 "churn_calibration": "core.enr_churn_calibration",
-                "churn_coefficients": "core.enr_churn_coefficients"},
+                "churn_coefficients": "core.enr_churn_coefficients",
+                "churn_attributes": "core.enr_churn_attributes"},
         ddl=(
             f"""create table if not exists core.enr_churn_models (
 {_STAMP_COLUMNS}
+    -- logit | rule | none (not measured: too few churned accounts and no contact history for the rule)
     method text not null,
     fallback_reason text,
     -- digest of the features and settings fitted on: an unchanged input is not fitted again
@@ -527,8 +675,15 @@ STEPS = [
     is_regularised boolean not null,
     dropped_features text,
     fit_note text,
-    feature_window_days integer not null
+    feature_window_days integer not null,
+    -- 'account attributes only' | 'account attributes + contact history'
+    feature_set text,
+    -- how the accounts were dated, with counts: 'churn date 12; export date 300'
+    observation_basis text
 )""",
+            # warehouses made before the feature set was stored
+            "alter table core.enr_churn_models add column if not exists feature_set text",
+            "alter table core.enr_churn_models add column if not exists observation_basis text",
             f"""create table if not exists core.enr_churn_calibration (
 {_STAMP_COLUMNS}
     decile integer not null,
@@ -547,6 +702,15 @@ STEPS = [
     odds_ratio_ci_low double precision,
     odds_ratio_ci_high double precision,
     p_value double precision
+)""",
+            f"""create table if not exists core.enr_churn_attributes (
+{_STAMP_COLUMNS}
+    -- a further column of the CRM export and how the model read it (etl/enrich/churn_attributes.py)
+    attribute_name text not null,
+    -- numeric | numeric (log) | flag | categorical | left out
+    treatment text not null,
+    reason text not null,
+    count_accounts_filled integer not null
 )""",
             f"""create table if not exists core.enr_account_churn_risk (
 {_STAMP_COLUMNS}

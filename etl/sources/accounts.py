@@ -7,13 +7,23 @@
     columns = { account_id = "Account ID", arr_amount = "ARR", segment = "Tier", churned_on = "Churn Date" }
 
 `columns` (`source.options["columns"]`) maps canonical account fields (`account_id`, `account_name`,
-`segment`, `industry`, `arr_amount`, `started_on`, `churned_on`, `updated_at`) to the export's headers; a
-field left out of the map is read from a header spelled like the field (`ARR Amount` or `arr_amount` for
-`arr_amount`, case-insensitive, spaces and dashes read as `_`). `account_id` must be found.
+`segment`, `industry`, `arr_amount`, `started_on`, `churned_on`, `churn_flag`, `updated_at`) to the export's
+headers; a field left out of the map is read from a header spelled like the field (`ARR Amount` or
+`arr_amount` for `arr_amount`, case-insensitive, spaces and dashes read as `_`). `account_id` must be found.
+
+The churn outcome is a churn date (`churned_on`) or a churn flag (`churn_flag`; found without a map under
+the headers `Churn Flag`, `Is Churned`, `Churned`, `Churn`, `Has Churned`, `Churn Label`, `Churn Value` or
+`Exited`, the first of them in that order), read as yes/no (`Yes`, `true`, `1`, `Churned`, `Cancelled`,
+`Lost` are yes; `No`, `false`, `0`, `Active`, `Retained`, `Stayed`, `Existing` are no; anything else is
+quarantined). A flagged account without a churn date is dated (staging.stg_accounts__accounts) by its
+`updated_at` day, else by the export's date `exported_on`: the source option `as_of` (`YYYY-MM-DD`, the day
+the export describes) or, without it, the day the file was last modified (UTC). A churn date wins over a
+flag saying no. Neither the flag nor the date is ever an attribute for the churn model.
 
 Every other column is kept twice: in each account's raw payload (the whole row), and as one row per
 (account, column) in `raw.accounts__account_attributes` (`account_id`, `attribute_name` = the header as
-written, `attribute_value` = the text, `updated_at`; its payload is that attribute record, so that the
+written, `attribute_position` = its place in the header from 0, `attribute_value` = the text, `updated_at`;
+its payload is that attribute record, so that the
 attributes of one row are not taken for copies of each other), so that the churn model can use any CRM
 field without a code change; `staging.stg_accounts__account_attributes` holds the latest value of each.
 Empty cells are not attributes, and the attributes of a row whose account is quarantined (an unknown tier)
@@ -30,6 +40,7 @@ them); the option `account_id_prefix` puts a prefix before them when another sou
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -44,8 +55,18 @@ from etl.streams import Field, FileKind, Stream
 
 FORMAT = "accounts"
 ACCOUNT_FIELDS = (
-    "account_id", "account_name", "segment", "industry", "arr_amount", "started_on", "churned_on", "updated_at",
+    "account_id", "account_name", "segment", "industry", "arr_amount", "started_on", "churned_on", "churn_flag",
+    "updated_at",
 )
+# headers read as the churn flag without a column map, first found wins (as header_key spells them)
+CHURN_FLAG_HEADERS = (
+    "churn_flag", "is_churned", "churned", "churn", "has_churned", "churn_label", "churn_value", "exited",
+)
+# churn-flag words beyond the yes/no spellings etl.parsing reads as booleans
+CHURN_FLAG_WORDS: dict[str, str] = {
+    "churned": "true", "cancelled": "true", "canceled": "true", "lost": "true",
+    "active": "false", "retained": "false", "stayed": "false", "existing": "false",
+}
 SEGMENT_SPELLINGS: dict[str, str] = {
     "enterprise": "enterprise", "ent": "enterprise", "large": "enterprise",
     "mid_market": "mid_market", "midmarket": "mid_market", "mid": "mid_market",
@@ -63,7 +84,10 @@ ACCOUNTS = Stream(
         Field("arr_amount", "float", min_value=0.0, max_value=1e12),
         Field("started_on", "date"),
         Field("churned_on", "date"),
+        Field("churn_flag", "bool"),
         Field("updated_at", "timestamp"),
+        # the day the export describes: the source option `as_of`, else the file's modification day (UTC)
+        Field("exported_on", "date"),
     ),
     primary_key="account_id", cursor="updated_at", write_mode="merge",
 )
@@ -74,6 +98,7 @@ ATTRIBUTES = Stream(
         Field("account_id", required=True),
         Field("attribute_name", required=True),
         Field("attribute_value", required=True),
+        Field("attribute_position", "int"),
         Field("updated_at", "timestamp"),
     ),
     primary_key="attribute_id", cursor="updated_at", write_mode="append",
@@ -94,7 +119,32 @@ def column_map(header: list[str], configured: dict[str, str]) -> dict[str, str]:
     for name in ACCOUNT_FIELDS:
         if name not in found and name in by_key and by_key[name] not in found.values():
             found[name] = by_key[name]
+    if "churn_flag" not in found:
+        for spelling in CHURN_FLAG_HEADERS:
+            if spelling in by_key and by_key[spelling] not in found.values():
+                found["churn_flag"] = by_key[spelling]
+                break
     return found
+
+
+def churn_flag_text(value: str | None) -> str | None:
+    """`Churned` -> `true`, `Active` -> `false`; yes/no spellings are left to the boolean parser."""
+    if value is None or not value.strip():
+        return None
+    return CHURN_FLAG_WORDS.get(header_key(value), value)
+
+
+def export_date(path: Path, options: dict[str, Any]) -> str:
+    """The day the export describes: the option `as_of` (YYYY-MM-DD), else the file's modification day in UTC."""
+    as_of = options.get("as_of")
+    if as_of is not None:
+        text = str(as_of).strip()
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise FileError(path, f"the source option as_of = {text!r} is not a YYYY-MM-DD date") from None
+        return text
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat()
 
 
 def canonical_segment(spelling: str | None) -> str | None:
@@ -111,21 +161,26 @@ def amount_text(value: str | None) -> str | None:
     return value.translate(AMOUNT_NOISE) or None
 
 
-def account_from_row(row: dict[str, str], columns: dict[str, str], prefix: str) -> dict[str, Any]:
+def account_from_row(row: dict[str, str], columns: dict[str, str], prefix: str,
+                     exported_on: str | None = None) -> dict[str, Any]:
     account: dict[str, Any] = {name: row.get(header) for name, header in columns.items()}
     account_id = (account.get("account_id") or "").strip()
     account["account_id"] = f"{prefix}{account_id}" if account_id else None
     account["segment"] = canonical_segment(account.get("segment"))
     account["arr_amount"] = amount_text(account.get("arr_amount"))
+    account["churn_flag"] = churn_flag_text(account.get("churn_flag"))
+    account["exported_on"] = exported_on
     return account
 
 
-def attributes_from_row(row: dict[str, str], account: dict[str, Any], columns: dict[str, str]) -> list[dict[str, Any]]:
-    """One record per further, non-empty column of an account row."""
+def attributes_from_row(row: dict[str, str], account: dict[str, Any], columns: dict[str, str],
+                        positions: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """One record per further, non-empty column of an account row, with the column's place in the header."""
     mapped = set(columns.values())
+    places = positions if positions is not None else {header: index for index, header in enumerate(row)}
     return [
-        {"account_id": account["account_id"], "attribute_name": header, "attribute_value": value,
-         "updated_at": account.get("updated_at")}
+        {"account_id": account["account_id"], "attribute_name": header, "attribute_position": places.get(header),
+         "attribute_value": value, "updated_at": account.get("updated_at")}
         for header, value in row.items()
         if header not in mapped and value is not None and value.strip()
     ]
@@ -140,17 +195,19 @@ def read_accounts(path: Path, kind: FileKind, options: dict[str, Any]) -> Iterat
         if header and "account_id" not in columns:
             raise FileError(path, f"no column for account_id (header: {', '.join(header)}; see `columns`)")
         prefix = str(options.get("account_id_prefix", ""))
+        exported_on = export_date(path, options)
+        positions = {name: index for index, name in reversed(list(enumerate(header)))}
         accounts, attributes = RecordChunk(), RecordChunk()
         for line_start, record, payload in csv_rows(reader, header):
             if record is None:
                 accounts.unreadable.append((line_start, width_reason(header, payload), payload))
                 continue
-            account = account_from_row(record, columns, prefix)
+            account = account_from_row(record, columns, prefix, exported_on)
             accounts.lines.append(line_start)
             accounts.values.append(account)
             accounts.payloads.append(payload)
             if account["account_id"]:
-                for attribute in attributes_from_row(record, account, columns):
+                for attribute in attributes_from_row(record, account, columns, positions):
                     attributes.lines.append(line_start)
                     attributes.values.append(attribute)
                     attributes.payloads.append(orjson.dumps(attribute).decode())

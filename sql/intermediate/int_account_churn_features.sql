@@ -1,11 +1,17 @@
 -- One row per customer account: what its people went through in the feature window before the account's
 -- observation date, and the account's CRM attributes (the churn model's inputs, docs/churn_model.md).
 --
--- Observation date: the day a churned account churned (only contacts BEFORE it count), and for an active
--- account the end of the data (midnight after the last contact day in the warehouse). The window is the
--- `churn_feature_window_days` (default 90) days before it. Only contacts, messages and surveys inside the
--- window count. Further CRM attributes (stg_accounts__account_attributes) are long rows (one per account and
--- column), pivoted by the churn step in Python because their columns are only known at run time.
+-- Contact history: the warehouse holds contacts of the accounts' people (interactions whose customer belongs
+-- to one of the accounts). Without it, the model works from the accounts' attributes alone.
+--
+-- Observation date: the day a churned account churned (only contacts BEFORE it count). For an active account,
+-- with contact history, the end of that history (midnight after the last day with a contact of any account);
+-- without it, midnight after the day the account export describes: the `accounts` source's as_of option or
+-- its file's modification day (stg_accounts__account_export_dates), else the day of the account's latest
+-- updated_at. observation_basis says which. The window is the `churn_feature_window_days` (default 90) days
+-- before the observation date. Only contacts, messages and surveys inside the window count. Further CRM
+-- attributes (stg_accounts__account_attributes) are long rows (one per account and column), pivoted by the
+-- churn step in Python because their columns are only known at run time.
 with accounts as (
 
     select * from {{ ref('dim_accounts') }}
@@ -24,12 +30,29 @@ episodes as (
 
 ),
 
+account_dates as (
+
+    select
+        unioned.account_id,
+        max(unioned.updated_at) as updated_at,
+        max(export_dates.exported_on) as exported_on
+    from {{ ref('int_accounts_unioned') }} as unioned
+    left join {{ ref('stg_accounts__account_export_dates') }} as export_dates
+        on export_dates.account_id = unioned.account_id
+    group by unioned.account_id
+
+),
+
+-- the contact history of the accounts: their people's interactions, from the first day to the last
 data_range as (
 
     select
-        cast(cast(min(created_at) as date) as timestamp) as data_start_at,
-        cast(cast(max(created_at) as date) as timestamp) + interval '1 day' as data_end_at
+        count(*) > 0 as has_contact_history,
+        cast(cast(min(interactions.created_at) as date) as timestamp) as data_start_at,
+        cast(cast(max(interactions.created_at) as date) as timestamp) + interval '1 day' as data_end_at
     from interactions
+    inner join accounts
+        on accounts.account_id = interactions.account_id
 
 ),
 
@@ -43,11 +66,25 @@ observed as (
         accounts.started_on,
         accounts.churned_on,
         accounts.is_churned,
-        coalesce(cast(accounts.churned_on as timestamp), data_range.data_end_at) as observation_at,
+        data_range.has_contact_history,
+        case
+            when accounts.churned_on is not null then cast(accounts.churned_on as timestamp)
+            when data_range.has_contact_history then data_range.data_end_at
+            else cast(coalesce(account_dates.exported_on, cast(account_dates.updated_at as date)) as timestamp)
+                + interval '1 day'
+        end as observation_at,
+        case
+            when accounts.churned_on is not null then 'churn date'
+            when data_range.has_contact_history then 'end of the contact history'
+            when account_dates.exported_on is not null then 'export date'
+            when account_dates.updated_at is not null then 'last modified'
+        end as observation_basis,
         data_range.data_start_at,
         data_range.data_end_at
     from accounts
     cross join data_range
+    left join account_dates
+        on account_dates.account_id = accounts.account_id
 
 ),
 
@@ -164,14 +201,21 @@ select
     windows.arr_amount,
     windows.is_churned,
     windows.churned_on,
+    windows.has_contact_history,
     windows.observation_at,
+    windows.observation_basis,
     windows.window_start_at,
     cast({{ seconds_between('cast(windows.started_on as timestamp)', 'windows.observation_at') }} / 86400.0
         as double precision) as tenure_days,
-    -- trained on: churned accounts, and active accounts that were customers through a whole window; and the
-    -- window must lie inside the data (an early churner's window would otherwise look falsely quiet)
-    (windows.is_churned or windows.started_on <= cast(windows.window_start_at as date))
-        and windows.window_start_at >= windows.data_start_at as has_known_outcome,
+    -- trained on: churned accounts, and active accounts that were customers through a whole window (an account
+    -- without a start date is taken as one); with contact history the window must also lie inside it (an early
+    -- churner's window would otherwise look falsely quiet); an account that cannot be dated is not trained on
+    coalesce(
+        (windows.is_churned or coalesce(windows.started_on <= cast(windows.window_start_at as date), true))
+        and (not windows.has_contact_history or windows.window_start_at >= windows.data_start_at)
+        and windows.observation_at is not null,
+        false
+    ) as has_known_outcome,
     coalesce(contact_features.count_contacts, 0) as count_contacts,
     coalesce(contact_features.count_contacting_people, 0) as count_contacting_people,
     coalesce(contact_features.count_repeat_contacts, 0) as count_repeat_contacts,

@@ -107,11 +107,12 @@ def test_logit_on_a_synthetic_book_of_accounts_scores_and_explains() -> None:
 def test_crm_attributes_numeric_and_categorical() -> None:
     attributes = pd.DataFrame([
         ("A1", "Seats", "1,200"), ("A2", "Seats", "$12"), ("A1", "Owner", "Dana"), ("A2", "Owner", "Eve"),
-        ("A3", "Plan", "gold"),
+        ("A3", "Plan", "gold"), ("A1", "Region", "north"),
     ], columns=["account_id", "attribute_name", "attribute_value"])
     numeric, categorical = pivot_attributes(attributes, pd.Series(["A1", "A2", "A3"]))
     assert numeric["Seats"].tolist()[:2] == [1200.0, 12.0] and np.isnan(numeric["Seats"].iloc[2])
-    assert sorted(categorical.columns) == ["Owner", "Plan"]
+    # Plan and Region hold one value each: nothing to compare, left out
+    assert sorted(categorical.columns) == ["Owner"]
     # 12 accounts: 'gold' 6, 'silver' 4, 'bronze' 1, 'tin' 1 -> with the 5-account floor, bronze, tin and
     # silver (4 < 5) are pooled into 'other' (6); the reference is gold (the most common named level)
     pooled, reference = pooled_levels(pd.Series(["gold"] * 6 + ["silver"] * 4 + ["bronze", "tin"]))

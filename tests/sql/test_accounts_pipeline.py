@@ -12,6 +12,10 @@ Worked by hand from crm-accounts-2026-05.csv with the column map below:
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import FIXTURES, make_settings
@@ -49,3 +53,46 @@ def test_crm_accounts_and_their_attributes(warehouse_url: str) -> None:
     assert latest[("CRM-4", "Seats")] == "3"
     assert ("CRM-2", "Seats") not in latest
     assert raw_attributes == 3 + 2 + 2 + 3 + 2
+
+
+FLAG_EXPORT = """Account ID,Churned,Churn Date,Last Modified,Plan
+K1,Yes,,2026-05-20T10:00:00Z,gold
+K2,Yes,,,silver
+K3,No,2026-04-15,,gold
+K4,No,,,silver
+K5,,,2026-05-10T00:00:00Z,gold
+"""
+
+
+def test_a_churn_flag_without_a_date_and_the_export_date(warehouse_url: str, tmp_path: Path) -> None:
+    """Worked by hand from FLAG_EXPORT (as_of 2026-05-31, no contact history):
+    K1 Yes, modified 05-20 -> churned on 2026-05-20 (its updated_at day); K2 Yes, no date -> 2026-05-31 (as_of);
+    K3 No but a churn date 04-15 -> churned on 2026-04-15 (the date wins); K4 No and K5 (no flag) are active.
+    Without contact history an active account is observed at midnight after the export day (2026-06-01), a
+    churned one on its churn day; no start date, so every account has a known outcome."""
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(FLAG_EXPORT, encoding="utf-8")
+    settings = make_settings(warehouse_url, tmp_path, sources=[
+        {"name": "crm", "format": "accounts", "path": str(folder), "as_of": "2026-05-31",
+         "columns": {"account_id": "Account ID", "churned_on": "Churn Date", "updated_at": "Last Modified"}},
+    ])
+    result = run_pipeline(settings, "run")
+    assert result.status == SUCCEEDED, result.problems
+    reader = open_reader(warehouse_url)
+    try:
+        accounts = reader.query_df("select account_id, is_churned, churned_on from core.dim_accounts")
+        features = reader.query_df("select account_id, observation_at, observation_basis, has_known_outcome,"
+                                   " has_contact_history from staging.int_account_churn_features")
+    finally:
+        reader.close()
+    churned = {r.account_id: (bool(r.is_churned), None if r.churned_on is None or pd.isna(r.churned_on)
+                              else str(r.churned_on)[:10]) for r in accounts.itertuples()}
+    assert churned == {"K1": (True, "2026-05-20"), "K2": (True, "2026-05-31"), "K3": (True, "2026-04-15"),
+                       "K4": (False, None), "K5": (False, None)}
+    observed = {r.account_id: (str(r.observation_at)[:10], r.observation_basis) for r in features.itertuples()}
+    assert observed == {"K1": ("2026-05-20", "churn date"), "K2": ("2026-05-31", "churn date"),
+                        "K3": ("2026-04-15", "churn date"), "K4": ("2026-06-01", "export date"),
+                        "K5": ("2026-06-01", "export date")}
+    assert features["has_known_outcome"].astype(bool).all()
+    assert not features["has_contact_history"].astype(bool).any()

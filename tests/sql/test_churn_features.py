@@ -71,6 +71,10 @@ def test_features_count_only_contacts_in_the_window_before_churn(built_url: str)
     assert a2["tenure_days"] == pytest.approx(546.0)
     assert bool(a2["has_known_outcome"]) and not bool(a2["is_churned"])
     assert a3["count_contacts"] == 0 and bool(a3["has_no_contacts"]) and not bool(a3["has_known_outcome"])
+    # the accounts' people have contacts: every account is dated by them (or by its churn)
+    assert features["has_contact_history"].astype(bool).all()
+    assert [a1["observation_basis"], a2["observation_basis"], a3["observation_basis"]] == [
+        "churn date", "end of the contact history", "end of the contact history"]
 
 
 def test_rule_fallback_risk_and_revenue_at_risk(built_url: str) -> None:
@@ -85,8 +89,9 @@ def test_rule_fallback_risk_and_revenue_at_risk(built_url: str) -> None:
     assert rows["A2"]["revenue_at_risk"] == pytest.approx(1_250.0)
     assert rows["A3"]["revenue_at_risk"] == pytest.approx(2_000.0)
     assert rows["A3"]["reason_1"].startswith("no contact at all in the window")
-    model = _frame(built_url, "select method, fallback_reason, n_churned from core.enr_churn_models")
+    model = _frame(built_url, "select method, fallback_reason, n_churned, feature_set from core.enr_churn_models")
     assert list(model["method"]) == ["rule"] and int(model["n_churned"].iloc[0]) == 1
+    assert model["feature_set"].iloc[0] == "account attributes + contact history"
     assert "fewer than [churn] min_churned_accounts = 20" in model["fallback_reason"].iloc[0]
 
 
@@ -120,6 +125,9 @@ def test_status_shows_the_rule_fallback(built_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # 3 accounts scored, A1 and A2 with a known outcome, A1 churned; the rule trains on nothing and tests on 2
     assert "churn model: rule fallback" in result.output
+    assert "feature set: account attributes + contact history" in result.output
+    # A1 by its churn date, A2 and A3 by the end of the contact history
+    assert "accounts dated by: end of the contact history 2; churn date 1" in result.output
     assert "accounts: 3 scored, 2 with a known outcome, 1 churned; training 0 (0 churned), test 2 (1 churned)" in (
         result.output)
     # held out: A1 (churned) 0.10 and A2 (retained) 0.25: the churned account ranks lower -> AUC 0

@@ -3,7 +3,8 @@
 -- window in proportion (every contact carries 1 / the account's window contacts of it), so that the sums
 -- re-aggregate under any dashboard filter and, unfiltered, add up to the account totals of fct_account_risk.
 -- An account with no contact in its window is one row on the window's last day with channel 'none', intent
--- 'no_contact' and service path 'no_contact' (queue and team 'unassigned').
+-- 'no_contact' and service path 'no_contact' (queue and team 'unassigned'). When the churn model scored no
+-- account (no fit, or method 'none'), the risk sums are null: not measured, never 0.
 with risk as (
 
     select * from {{ ref('fct_account_risk') }}
@@ -35,6 +36,7 @@ attributed_contacts as (
         risk.segment,
         interactions.service_path,
         risk.is_churned,
+        risk.risk_method,
         risk.risk_band,
         risk.churn_probability,
         risk.revenue_at_risk,
@@ -64,6 +66,7 @@ silent_accounts as (
         risk.segment,
         'no_contact' as service_path,
         risk.is_churned,
+        risk.risk_method,
         risk.risk_band,
         risk.churn_probability,
         risk.revenue_at_risk,
@@ -99,14 +102,19 @@ select
     coalesce(sum(case when not is_churned then account_share end), 0.0) as sum_active_account_share,
     coalesce(sum(case when not is_churned and churn_probability is not null then account_share end), 0.0)
         as sum_scored_account_share,
-    coalesce(sum(case when not is_churned then account_share * churn_probability end), 0.0)
-        as sum_attributed_churn_probability,
-    coalesce(sum(case when not is_churned and risk_band = 'high' then account_share end), 0.0)
-        as sum_high_risk_account_share,
-    coalesce(sum(account_share * revenue_at_risk), 0.0) as sum_revenue_at_risk,
-    coalesce(sum(case when not is_churned then account_share * arr_amount end), 0.0) as sum_active_arr_amount,
+    case when max(case when risk_method in ('logit', 'rule') then 1 else 0 end) = 1 then
+        coalesce(sum(case when not is_churned then account_share * churn_probability end), 0.0)
+    end as sum_attributed_churn_probability,
+    case when max(case when risk_method in ('logit', 'rule') then 1 else 0 end) = 1 then
+        coalesce(sum(case when not is_churned and risk_band = 'high' then account_share end), 0.0)
+    end as sum_high_risk_account_share,
+    -- money sums skip accounts without ARR, and are null when no account of the row has one
+    case when max(case when risk_method in ('logit', 'rule') then 1 else 0 end) = 1 then
+        sum(account_share * revenue_at_risk)
+    end as sum_revenue_at_risk,
+    sum(case when not is_churned then account_share * arr_amount end) as sum_active_arr_amount,
     coalesce(sum(case when is_churned then account_share end), 0.0) as sum_churned_account_share,
-    coalesce(sum(account_share * churned_arr_amount), 0.0) as sum_churned_arr_amount
+    sum(account_share * churned_arr_amount) as sum_churned_arr_amount
 from attributed
 group by
     date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path

@@ -6,6 +6,12 @@
 --                      and answered no survey at all (contacts or not: going quiet is part of it); or
 --   after bots only    when they did contact service, but every contact was handled by a bot alone.
 -- Either makes it a silent exodus: the people who run service never heard this customer was unhappy.
+--
+-- Only a churn whose window meets the accounts' contact history can be judged (is_observed: the warehouse
+-- holds contacts of the accounts' people from on or before the churn day, and its last contact day is not
+-- before the window's start): with no contact history at all (an account export alone) or contacts from
+-- another period, silence cannot be told from missing data, and the flags are null with silence_kind
+-- 'not observed (no contact history at the churn date)'.
 with accounts as (
 
     select account_id, account_name, segment, industry, arr_amount, churned_on
@@ -27,6 +33,15 @@ contacts as (
     left join {{ ref('int_customer_sentiment_rolled_up_to_interactions') }} as sentiment
         on sentiment.interaction_id = interactions.interaction_id
     where interactions.account_id is not null
+
+),
+
+history as (
+
+    select
+        cast(min(created_at) as date) as first_contact_on,
+        cast(max(created_at) as date) as last_contact_on
+    from contacts
 
 ),
 
@@ -84,6 +99,12 @@ tallied as (
 
     select
         accounts.*,
+        coalesce(
+            accounts.churned_on >= history.first_contact_on
+            and cast(accounts.churned_on as timestamp) - interval '1 day' * {{ var('silent_exodus_days') }}
+                <= cast(history.last_contact_on as timestamp),
+            false
+        ) as is_observed,
         window_contacts.count_contacts,
         window_contacts.count_bot_only_contacts,
         window_contacts.count_escalated_contacts + window_contacts.count_negative_contacts
@@ -95,6 +116,7 @@ tallied as (
         on window_contacts.account_id = accounts.account_id
     inner join window_answers
         on window_answers.account_id = accounts.account_id
+    cross join history
 
 )
 
@@ -111,11 +133,14 @@ select
     count_complaints,
     count_survey_answers,
     last_contact_at,
-    count_complaints = 0 and count_survey_answers = 0 as is_without_a_word,
-    count_contacts > 0 and count_bot_only_contacts = count_contacts as is_after_bots_only,
-    (count_complaints = 0 and count_survey_answers = 0)
-        or (count_contacts > 0 and count_bot_only_contacts = count_contacts) as is_silent_exodus,
+    is_observed,
+    case when is_observed then count_complaints = 0 and count_survey_answers = 0 end as is_without_a_word,
+    case when is_observed then count_contacts > 0 and count_bot_only_contacts = count_contacts end
+        as is_after_bots_only,
+    case when is_observed then (count_complaints = 0 and count_survey_answers = 0)
+        or (count_contacts > 0 and count_bot_only_contacts = count_contacts) end as is_silent_exodus,
     case
+        when not is_observed then 'not observed (no contact history at the churn date)'
         when count_contacts > 0 and count_bot_only_contacts = count_contacts then 'contacted bots only'
         when count_complaints = 0 and count_survey_answers = 0 and count_contacts = 0 then 'went quiet'
         when count_complaints = 0 and count_survey_answers = 0 then 'no complaint, no survey'

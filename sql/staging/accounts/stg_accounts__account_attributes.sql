@@ -1,5 +1,6 @@
 -- One row per CRM account and further export column (beyond the mapped canonical fields): its latest value,
--- as text. Not a canonical entity: the churn model reads it as (account_id, attribute_name, attribute_value).
+-- as text, and the column's place in the export's header (attribute_position, from 0). Not a canonical entity:
+-- the churn model reads it as (account_id, attribute_name, attribute_position, attribute_value).
 with source as (
 
     select * from {{ source('accounts', 'account_attributes') }}
@@ -23,6 +24,7 @@ renamed as (
     select
         account_id,
         attribute_name,
+        attribute_position,
         attribute_value,
         updated_at
     from ranked

@@ -1,4 +1,7 @@
 -- One row per CRM account: the latest version by updated_at (or, without one, the latest file and line).
+-- churned_on: the export's churn date; for an account marked churned only by a churn flag, the day of its
+-- updated_at, else the day the export describes (exported_on: the source option as_of or the file's
+-- modification day). A churn date wins over a flag saying no (etl/sources/accounts.py).
 with source as (
 
     select * from {{ source('accounts', 'accounts') }}
@@ -26,7 +29,10 @@ renamed as (
         industry,
         cast(arr_amount as double precision) as arr_amount,
         started_on,
-        churned_on,
+        coalesce(
+            churned_on,
+            case when churn_flag then coalesce(cast(updated_at as date), exported_on) end
+        ) as churned_on,
         updated_at
     from ranked
     where version_rank = 1
