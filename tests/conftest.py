@@ -7,6 +7,7 @@ variable is unset, unless `CXPULSE_REQUIRE_PG` is set, in which case they fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -47,9 +48,9 @@ def _with_database(url: str, database: str) -> str:
     return sa.make_url(postgres_url(url)).set(database=database).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_database_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+@contextlib.contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the test server, dropped on exit (skips when there is no server)."""
     server = pg_server_url()
     assert server is not None
     name = f"cxpulse_test_{uuid.uuid4().hex[:12]}"
@@ -62,6 +63,13 @@ def pg_database_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
@@ -78,18 +86,8 @@ def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytes
     if request.param == "duckdb":
         yield f"duckdb:///{tmp_path_factory.mktemp('module') / 'warehouse.duckdb'}"
         return
-    server = pg_server_url()
-    assert server is not None
-    name = f"cxpulse_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-    try:
-        yield _with_database(server, name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-        admin.dispose()
+    with fresh_pg_database() as url:
+        yield url
 
 
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",

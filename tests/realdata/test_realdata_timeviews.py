@@ -1,4 +1,5 @@
-"""Time per source and the missing views on the real public data sets, through AppTest (DuckDB, built once).
+"""Time per source and the missing views on the real public data sets, through AppTest, on DuckDB and PostgreSQL
+(the session warehouse of tests/realdata/conftest.py).
 
 The warehouse holds the four data sets of ../shared/data as a new user would load them: the help-desk event log
 (helpdesk_italian/finale.csv, 2010-2014), the Twitter sample (twcs_small.csv, 2015-2017), the call-centre interval
@@ -13,52 +14,23 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import format_count, format_rate, format_seconds
 from dashboard.measure_evidence import NOT_MEASURED
-from etl.pipeline import SUCCEEDED, run_pipeline
-from tests.conftest import REPO_ROOT, SHARED_DATA, make_settings
+from tests.realdata.conftest import app_on, texts
+from tests.realdata.datasets import CALLCENTER, HELPDESK, TWITTER
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
-APP = REPO_ROOT / "dashboard" / "app.py"
-MAPPINGS = REPO_ROOT / "mappings"
-HELPDESK = SHARED_DATA / "helpdesk_italian" / "finale.csv"
-TWITTER = SHARED_DATA / "twcs_random5000" / "twcs_small.csv"
-CALLCENTER = SHARED_DATA / "callcenter_interval_kaggle" / "call_center_data_raw.csv"
-ABCD = SHARED_DATA / "abcd_sample" / "abcd_sample.json"
 # the ABCD connector's stated convention (etl/sources/transcripts.py ABCD_STARTED_AT)
 ABCD_DAY = dt.date(2021, 1, 1)
 
 
-@pytest.fixture(scope="module")
-def real_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"duckdb:///{tmp_path_factory.mktemp('real_timeviews') / 'real.duckdb'}"
-    sources = [
-        {"name": "helpdesk", "format": "mapped", "path": str(HELPDESK),
-         "mapping": str(MAPPINGS / "helpdesk_italian.yml")},
-        {"name": "twitter", "format": "mapped", "path": str(TWITTER), "mapping": str(MAPPINGS / "twcs.yml")},
-        {"name": "callcenter", "format": "mapped", "path": str(CALLCENTER),
-         "mapping": str(MAPPINGS / "callcenter_interval.yml")},
-        {"name": "abcd", "format": "transcripts", "path": str(ABCD)},
-    ]
-    result = run_pipeline(make_settings(url, HELPDESK, sources=sources), "run")
-    assert result.status == SUCCEEDED, result.problems
-    return url
+@pytest.fixture
+def real_url(real_warehouse_url: str) -> str:
+    """The four data sets in one warehouse (tests/realdata/conftest.py), on each engine."""
+    return real_warehouse_url
 
 
-def _app(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"page_scripts/{page}.py")
-    return at.run()
-
-
-def _texts(elements: object) -> str:
-    return " ".join(str(element.value) for element in elements)  # type: ignore[attr-defined]
 
 
 def _helpdesk_cases() -> pd.DataFrame:
@@ -74,7 +46,7 @@ def _own_period(last: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def test_default_period_and_the_notice_of_the_older_sources(monkeypatch: pytest.MonkeyPatch, real_url: str) -> None:
-    at = _app(monkeypatch, real_url, "overview")
+    at = app_on(monkeypatch, real_url, "overview")
     assert not at.exception
     # the newest data is ABCD's: the last 90 days end on 1 Jan 2021
     assert at.date_input(key="filter_dates").value == _own_period(ABCD_DAY)
@@ -95,7 +67,7 @@ def test_default_period_and_the_notice_of_the_older_sources(monkeypatch: pytest.
     assert len(links) == 2  # ABCD's chats are in the dates; the interval report has no dates to be outside of
 
     # the link opens the help desk at its own last 90 days, with its own tickets
-    at = _app(monkeypatch, real_url, "overview", {"source": "mapped", "channel": "ticket", "start": str(start),
+    at = app_on(monkeypatch, real_url, "overview", {"source": "mapped", "channel": "ticket", "start": str(start),
                                                   "end": str(end)})
     assert not at.exception
     in_period = cases["created_at"].dt.date.between(start, end).sum()
@@ -103,7 +75,7 @@ def test_default_period_and_the_notice_of_the_older_sources(monkeypatch: pytest.
 
 
 def test_the_helpdesk_forecast_starts_from_its_own_end(monkeypatch: pytest.MonkeyPatch, real_url: str) -> None:
-    at = _app(monkeypatch, real_url, "capacity", {"channel": "ticket"})
+    at = app_on(monkeypatch, real_url, "capacity", {"channel": "ticket"})
     assert not at.exception
     # the log's events go on after its last new ticket (to January 2014), so the day of that ticket is complete:
     # the forecast starts the day after it
@@ -113,17 +85,17 @@ def test_the_helpdesk_forecast_starts_from_its_own_end(monkeypatch: pytest.Monke
     last_event = pd.to_datetime(log["Complete Timestamp"], format="%Y/%m/%d %H:%M:%S.%f").max().date()
     last_complete = min(last_created, last_event - dt.timedelta(days=1))
     first_forecast = last_complete + dt.timedelta(days=1)
-    text = _texts(at.markdown)
+    text = texts(at.markdown)
     assert (f"Forecast from {last_complete.day} {last_complete:%b %Y}, this channel's last complete day of data: "
             f"{first_forecast:%a %d %b %Y}") in text
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Forecast contacts, next 28 days"] not in ("0", "—")
     assert tiles["Error on the days held out"] != "MASE 0.00"
-    assert f"This channel's data ends on {last_complete.day} {last_complete:%b %Y}" in _texts(at.warning)
+    assert f"This channel's data ends on {last_complete.day} {last_complete:%b %Y}" in texts(at.warning)
     # ABCD's chats span one day: not forecast, and said why (with every channel chosen)
-    at = _app(monkeypatch, real_url, "capacity")
+    at = app_on(monkeypatch, real_url, "capacity")
     assert not at.exception
-    assert "Chat: not forecast — its contacts span a single day (1 Jan 2021)" in _texts(at.info)
+    assert "Chat: not forecast — its contacts span a single day (1 Jan 2021)" in texts(at.info)
 
 
 def _interval_report() -> dict[str, float]:
@@ -142,7 +114,7 @@ def test_the_interval_report_on_service_trends_and_capacity(
 ) -> None:
     expected = _interval_report()
     # whatever the dates: the report's intervals carry no date
-    at = _app(monkeypatch, real_url, page, {"start": "2012-01-01", "end": "2012-03-31"})
+    at = app_on(monkeypatch, real_url, page, {"start": "2012-01-01", "end": "2012-03-31"})
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric if "interval report" in m.label}
     assert tiles == {
@@ -152,10 +124,10 @@ def test_the_interval_report_on_service_trends_and_capacity(
         "Average speed of answer (interval report)": format_seconds(expected["asa"]),
         "Service level (interval report)": format_rate(expected["service_level"]),
     }
-    assert f"{format_count(1_251)} intervals" in _texts(at.markdown)
-    assert "service level stated at 20 s" in _texts(at.caption)
+    assert f"{format_count(1_251)} intervals" in texts(at.markdown)
+    assert "service level stated at 20 s" in texts(at.caption)
     if page == "capacity":
-        assert "Weekday and time-of-day profile: not measured" in _texts(at.info)
+        assert "Weekday and time-of-day profile: not measured" in texts(at.info)
 
 
 def test_handling_figures_the_sources_cannot_support_are_not_measured(
@@ -164,14 +136,14 @@ def test_handling_figures_the_sources_cannot_support_are_not_measured(
     cases = _helpdesk_cases()
     last = cases["created_at"].max().date()
     start, end = _own_period(last)
-    at = _app(monkeypatch, real_url, "overview", {"source": "mapped", "channel": "ticket"})
+    at = app_on(monkeypatch, real_url, "overview", {"source": "mapped", "channel": "ticket"})
     assert not at.exception
     assert at.date_input(key="filter_dates").value == (start, end)
     tiles = {m.label: m.value for m in at.metric}
     # the log has no talk or hold times, no transfers and no reopen events (its 14 activities, SOURCE.md)
     for label in ("Average handle time", "Average hold time", "Transfers per contact", "Reopen rate"):
         assert tiles[label] == NOT_MEASURED
-    assert "widen the dates" not in _texts(at.caption).lower()
+    assert "widen the dates" not in texts(at.caption).lower()
     # the backlog at the end of the period's last day, by a pandas walk of the log: a case is created at its first
     # event; its status is that of its last Resolve/RESOLVED (solved) or Closed/INVALID/DUPLICATE (closed) event;
     # it stays open until its last solve, or its last close when it ends closed, whichever comes first
@@ -195,7 +167,7 @@ def test_handling_figures_the_sources_cannot_support_are_not_measured(
 
 
 def test_data_health_calls_the_2017_data_stale(monkeypatch: pytest.MonkeyPatch, real_url: str) -> None:
-    at = _app(monkeypatch, real_url, "data_health")
+    at = app_on(monkeypatch, real_url, "data_health")
     assert not at.exception
     table = next(frame.value for frame in at.dataframe if "data_age" in frame.value.columns)
     table = table.set_index("source_name")
@@ -205,4 +177,4 @@ def test_data_health_calls_the_2017_data_stale(monkeypatch: pytest.MonkeyPatch, 
     assert pd.Timestamp(table.loc["twitter", "newest_record_at"]) == newest_tweet.tz_convert("UTC").tz_localize(None)
     assert table.loc["helpdesk", "state"] == "stale"
     assert table.loc["callcenter", "state"] == "no data time"
-    assert "stale" in _texts(at.warning)
+    assert "stale" in texts(at.warning)
