@@ -7,6 +7,9 @@
 #   bash .ci/browser_smoke.sh --reuse-demo    keep the demo in ~/.cache/cxpulse and reuse it while etl/ and
 #                                             sql/ are unchanged (make screenshots)
 #   bash .ci/browser_smoke.sh --docs docs/screenshots   also copy the key screenshots there when all passed
+#   bash .ci/browser_smoke.sh --dataset helpdesk  a warehouse of one real export of ../shared/data instead of the
+#                                             demo (helpdesk, twitter, callcenter, abcd; tests/realdata/datasets.py),
+#                                             built by `cxpulse run`; screenshots in artifacts/browser-<dataset>/
 #
 # Environment: BROWSER_SCALE (demo size, default 20000), BROWSER_PORT (default: a free port),
 # CXPULSE_BROWSER_REQUIRE_DOWNLOADS (default 1: fail when no page offers a CSV, PNG or PDF download).
@@ -19,10 +22,12 @@ python="$root/.venv/bin/python"
 scale=${BROWSER_SCALE:-20000}
 reuse=0
 docs=""
+dataset=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reuse-demo) reuse=1 ;;
     --docs) docs="$2"; shift ;;
+    --dataset) dataset="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -47,7 +52,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -f "$work/cxpulse.toml" ] && [ -f "$work/data/cxpulse.duckdb" ]; then
+suite_options=()
+out=artifacts/browser
+if [ -n "$dataset" ]; then
+  if [ "$reuse" = 1 ]; then reuse=0; work=$(mktemp -d); fi
+  out="artifacts/browser-$dataset"
+  suite_options=(--real-data)
+  # the Twitter sample has no escalation events to follow
+  if [ "$dataset" = twitter ] || [ "$dataset" = abcd ]; then suite_options+=(--no-escalation-flow); fi
+  echo "== real-data warehouse: $dataset in $work"
+  "$python" -m tests.realdata.datasets "$work" "$dataset" >/dev/null
+  "$python" -m etl.cli run --config "$work/cxpulse.toml" --quiet
+elif [ -f "$work/cxpulse.toml" ] && [ -f "$work/data/cxpulse.duckdb" ]; then
   echo "== demo warehouse: reusing $work"
 else
   echo "== demo warehouse: building at scale $scale in $work"
@@ -70,8 +86,8 @@ curl -fs "http://127.0.0.1:$port/_stcore/health" >/dev/null || { echo "the dashb
 
 echo "== browser suite on http://127.0.0.1:$port"
 status=0
-"$python" -m tests.browser.suite --url "http://127.0.0.1:$port" --out artifacts/browser ${docs:+--docs "$docs"} \
-  || status=$?
+"$python" -m tests.browser.suite --url "http://127.0.0.1:$port" --out "$out" ${docs:+--docs "$docs"} \
+  "${suite_options[@]}" || status=$?
 if [ "$status" != 0 ] && grep -q "Traceback" "$logs/serve.log"; then
   echo "== the server's log shows errors:" >&2
   tail -n 60 "$logs/serve.log" >&2

@@ -24,7 +24,16 @@ from tests.browser.chromium import CHROMIUM, chromium_browser
 from tests.browser.download_checks import DownloadLedger, check_downloads_on_page
 from tests.browser.escalation_flow import URL_PATH as ESCALATIONS
 from tests.browser.escalation_flow import EscalationFlowFailure, follow_escalation
-from tests.browser.page_checks import PageResult, check_page, check_root, screenshot_name, spec_url
+from tests.browser.page_checks import (
+    EXPECTATIONS,
+    REAL_DATA_EXPECTATIONS,
+    Expectation,
+    PageResult,
+    check_page,
+    check_root,
+    screenshot_name,
+    spec_url,
+)
 from tests.browser.page_discovery import APP_PATH, PageSpec, app_pages, landing_page, menu_pages
 from tests.browser.streamlit_page import warm_up
 
@@ -55,13 +64,14 @@ def _report_page(result: PageResult, label: str = "") -> None:
 
 
 def run_pages(browser, base_url: str, pages: list[PageSpec], out: Path, timeout_ms: float,
-              ledger: DownloadLedger) -> list[PageResult]:
+              ledger: DownloadLedger, expectations: dict[str, Expectation] = EXPECTATIONS) -> list[PageResult]:
     results = []
     width, height = VIEWPORT
     for spec in pages:
         page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
         try:
-            result = check_page(page, base_url, spec, out / screenshot_name(spec.url_path), width, height, timeout_ms)
+            result = check_page(page, base_url, spec, out / screenshot_name(spec.url_path), width, height, timeout_ms,
+                                expectations)
             if result.ok and ledger.missing():
                 check_downloads_on_page(page, spec.url_path, ledger, out / "downloads", timeout_ms)
         finally:
@@ -73,7 +83,7 @@ def run_pages(browser, base_url: str, pages: list[PageSpec], out: Path, timeout_
         page = browser.new_page(viewport={"width": width, "height": height})
         try:
             shot = out / screenshot_name(spec.url_path, WIDE_SUFFIX)
-            result = check_page(page, base_url, spec, shot, width, height, timeout_ms)
+            result = check_page(page, base_url, spec, shot, width, height, timeout_ms, expectations)
         finally:
             page.close()
         _report_page(result, f" at {width} wide")
@@ -158,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, help="copy the key screenshots here when every check passed")
     parser.add_argument("--app", type=Path, default=APP_PATH, help="the app whose st.Page calls list the pages")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for each step")
+    parser.add_argument("--real-data", action="store_true",
+                        help="a warehouse of a real export: figures it cannot support are 'not measured', so fewer "
+                             "charts are required")
+    parser.add_argument("--no-escalation-flow", action="store_true",
+                        help="the data has no escalations to follow (the page must still draw)")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"FAIL: no Chromium at {CHROMIUM} (apt-get install -y chromium)", file=sys.stderr)
@@ -175,11 +190,15 @@ def main(argv: list[str] | None = None) -> int:
         warm = browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
         warm_up(warm, spec_url(args.url, landing), timeout_ms)
         warm.close()
-        results = run_pages(browser, args.url, pages, args.out, timeout_ms, ledger)
+        expectations = REAL_DATA_EXPECTATIONS if args.real_data else EXPECTATIONS
+        results = run_pages(browser, args.url, pages, args.out, timeout_ms, ledger, expectations)
         failures = [f"page {r.spec.url_path}: {p}" for r in results for p in r.problems]
         failures += run_root(browser, args.url, landing, timeout_ms)
         failures += report_downloads(ledger, os.environ.get(REQUIRE_DOWNLOADS) == "1")
-        failures += run_escalation(browser, args.url, pages, args.out, timeout_ms)
+        if args.no_escalation_flow:
+            print("SKIP escalation flow: --no-escalation-flow (the data has no escalations)")
+        else:
+            failures += run_escalation(browser, args.url, pages, args.out, timeout_ms)
     seconds = time.monotonic() - started
     if failures:
         print(f"FAILED: {len(failures)} problem(s) in {seconds:.0f} s:", file=sys.stderr)
