@@ -29,8 +29,9 @@ A JSON list of conversations `{convo_id, scenario: {personal, flow, subflow}, or
 Speakers `agent`, `customer` and `action`; an `action` (the agent's tool step, "Account has been pulled up")
 becomes a `system` message, not public. The intent is `<flow>/<subflow>`; the customer is the scenario's
 `username`, `email` and `phone`. ABCD has no timestamps: every conversation is taken to start at
-`ABCD_STARTED_AT` (2021-01-01 00:00 UTC) and turn n (from 0) at that time plus n minutes, so durations
-computed from ABCD data are synthetic. The record number within the file stands in for the line.
+`ABCD_STARTED_AT` (2021-01-01 00:00 UTC) and turn n (from 0) at that time plus n minutes, so that turns keep
+their order and conversations a day; those turns carry `times_are_synthetic`, and no duration (first reply,
+handle time...) is measured from them. The record number within the file stands in for the line.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ TURNS = Stream(
         Field("customer_email"),
         Field("customer_phone"),
         Field("channel", "enum", choices=CHANNELS),
+        # true when the connector made the time up (ABCD states turn order only): durations are then not measured
+        Field("times_are_synthetic", "bool"),
     ),
     primary_key="turn_id", cursor="sent_at", write_mode="append",
     key_from=("conversation_id", "sent_at", "author_role", "text", "event_type"),
@@ -190,6 +193,7 @@ def abcd_turns(conversation: dict[str, Any]) -> list[dict[str, Any]]:
             "turn_id": f"{conversation.get('convo_id')}:{position}",
             "conversation_id": conversation.get("convo_id"),
             "sent_at": sent_at.isoformat(),
+            "times_are_synthetic": True,
             "author_role": canonical_role(speaker),
             "author_id": None,
             "text": text,

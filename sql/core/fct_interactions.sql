@@ -7,6 +7,8 @@
 -- (first queued to first answered or abandoned). speed_of_answer_seconds is the wait before the first answer
 -- (first queue entry to the first agent answer), the ICMI / COPC speed of answer; the service level is
 -- measured on it. For a contact queued once the two are the same.
+-- times_are_synthetic: the export states no times and the connector made them up to keep the turns in order
+-- (ABCD): the contact counts on its day, but its reply and business-time durations are null (not measured).
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
@@ -102,10 +104,15 @@ joined as (
         interactions.queue_wait_seconds as stated_queue_wait_seconds,
         business_durations.calendar_name,
         business_durations.bot_last_turn_at,
-        business_durations.first_reply_business_seconds,
-        business_durations.first_reply_from_bot_seconds,
-        business_durations.resolution_business_seconds,
-        business_durations.full_resolution_business_seconds
+        interactions.times_are_synthetic,
+        case when not interactions.times_are_synthetic
+            then business_durations.first_reply_business_seconds end as first_reply_business_seconds,
+        case when not interactions.times_are_synthetic
+            then business_durations.first_reply_from_bot_seconds end as first_reply_from_bot_seconds,
+        case when not interactions.times_are_synthetic
+            then business_durations.resolution_business_seconds end as resolution_business_seconds,
+        case when not interactions.times_are_synthetic
+            then business_durations.full_resolution_business_seconds end as full_resolution_business_seconds
     from interactions
     left join event_milestones
         on event_milestones.interaction_id = interactions.interaction_id
@@ -134,7 +141,8 @@ paths as (
             else 'bot_only'
         end as service_path,
         case
-            when channel <> 'voice' and first_human_reply_at >= created_at then first_human_reply_at
+            when channel <> 'voice' and not times_are_synthetic and first_human_reply_at >= created_at
+                then first_human_reply_at
         end as first_reply_at,
         case
             when queued_at is not null and coalesce(answered_at, abandoned_at) >= queued_at
@@ -204,16 +212,17 @@ select
     count_bot_messages,
     calendar_name,
     bot_last_turn_at,
+    times_are_synthetic,
     case when first_reply_at is not null
         then {{ seconds_between('created_at', 'first_reply_at') }}
     end as first_reply_calendar_seconds,
     first_reply_business_seconds,
     first_reply_from_bot_seconds,
-    case when first_solved_at >= created_at
+    case when first_solved_at >= created_at and not times_are_synthetic
         then {{ seconds_between('created_at', 'first_solved_at') }}
     end as resolution_calendar_seconds,
     resolution_business_seconds,
-    case when last_solved_at >= created_at
+    case when last_solved_at >= created_at and not times_are_synthetic
         then {{ seconds_between('created_at', 'last_solved_at') }}
     end as full_resolution_calendar_seconds,
     full_resolution_business_seconds,

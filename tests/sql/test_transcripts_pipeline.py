@@ -16,6 +16,11 @@ neither text nor event, a line cut short):
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
@@ -82,3 +87,34 @@ def test_a_second_run_adds_nothing(warehouse_url: str) -> None:
         assert reader.scalar("select count(*) from core.fct_messages") == 10
     finally:
         reader.close()
+
+
+def test_abcd_turn_order_gives_no_durations(warehouse_url: str, tmp_path: Path) -> None:
+    """ABCD states the order of the turns, not their times: the connector places turn n at 2021-01-01 00:00 UTC
+    + n minutes so that the conversation keeps its order and its day, and marks those times as made up. Made-up
+    times would give this conversation a first reply of 60 s (customer at turn 0, agent at turn 1): it must have
+    none, while the timed conversations of the JSONL file keep theirs (conv-1: 120 s)."""
+    shutil.copy(TRANSCRIPTS / "chats-2026-05.jsonl", tmp_path / "chats-2026-05.jsonl")
+    conversation = {"convo_id": 901, "scenario": {"personal": {"username": "kim1"}, "flow": "shipping",
+                                                   "subflow": "status"},
+                    "original": [["customer", "Hi, my order is late"], ["agent", "Sorry, let me check"],
+                                 ["customer", "Thanks"]]}
+    (tmp_path / "abcd_sample.json").write_text(json.dumps([conversation]), encoding="utf-8")
+    result = run_pipeline(make_settings(warehouse_url, tmp_path, "transcripts"), "run")
+    assert result.status == SUCCEEDED, result.problems
+    reader = open_reader(warehouse_url)
+    try:
+        contacts = reader.query_df(
+            "select interaction_id, date_day, times_are_synthetic, first_reply_calendar_seconds,"
+            " first_reply_business_seconds, count_customer_messages from core.fct_interactions"
+        ).set_index("interaction_id")
+    finally:
+        reader.close()
+    abcd = contacts.loc["transcripts:901"]
+    assert bool(abcd.times_are_synthetic) is True
+    assert pd.isna(abcd.first_reply_calendar_seconds) and pd.isna(abcd.first_reply_business_seconds)
+    assert str(abcd.date_day)[:10] == "2021-01-01"
+    assert abcd.count_customer_messages == 2
+    timed = contacts.loc["transcripts:conv-1"]
+    assert bool(timed.times_are_synthetic) is False
+    assert timed.first_reply_calendar_seconds == pytest.approx(120)

@@ -227,5 +227,6 @@ select
     talk_seconds,
     hold_seconds,
     acw_seconds,
-    queue_wait_seconds
+    queue_wait_seconds,
+    false as times_are_synthetic
 from joined

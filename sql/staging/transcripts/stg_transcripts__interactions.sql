@@ -13,7 +13,9 @@ conversations as (
     select
         interaction_id,
         min(sent_at) as created_at,
-        max(sent_at) as closed_at
+        max(sent_at) as closed_at,
+        -- one made-up time makes every duration of the conversation made up
+        max(case when times_are_synthetic then 1 else 0 end) = 1 as times_are_synthetic
     from turns
     group by interaction_id
 
@@ -76,7 +78,8 @@ select
     cast(null as double precision) as talk_seconds,
     cast(null as double precision) as hold_seconds,
     cast(null as double precision) as acw_seconds,
-    cast(null as double precision) as queue_wait_seconds
+    cast(null as double precision) as queue_wait_seconds,
+    conversations.times_are_synthetic
 from conversations
 inner join first_turn
     on first_turn.interaction_id = conversations.interaction_id

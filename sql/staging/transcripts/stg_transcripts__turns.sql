@@ -34,6 +34,7 @@ renamed as (
         customer_email,
         customer_phone,
         coalesce(channel, 'chat') as channel,
+        coalesce(times_are_synthetic, false) as times_are_synthetic,
         row_number() over (
             partition by conversation_id
             order by sent_at, _batch_id, _source_line

@@ -50,7 +50,8 @@ renamed as (
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
-        cast(null as double precision) as queue_wait_seconds
+        cast(null as double precision) as queue_wait_seconds,
+        false as times_are_synthetic
     from ranked
     where version_rank = 1
 
