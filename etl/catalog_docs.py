@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.catalog import CATALOG_DIR, Metric, load_catalog
+from etl.catalog import CATALOG_DIR, Metric, load_catalog, load_evidence_rules
 
 DOCS_PATH = CATALOG_DIR.parent.parent / "docs" / "metrics.md"
 KIND_ORDER = ("sla", "xla", "volume", "cost", "risk")
@@ -118,6 +118,13 @@ def _variant_lines(metric: Metric) -> list[str]:
     return lines
 
 
+def evidence_text(metric: Metric) -> str:
+    """What the metric needs from a source's records, and what is shown without it."""
+    rule = load_evidence_rules()[metric.evidence]
+    return (f"{rule.needs} (rule `{rule.name}`, per source and week in `marts.metric_evidence_coverage`); "
+            f"without it: not measured — {rule.reason}")
+
+
 def render_metric(metric: Metric) -> str:
     """One metric's card."""
     rows = [
@@ -131,6 +138,7 @@ def render_metric(metric: Metric) -> str:
         ("Minimum cases", str(metric.min_cases) if metric.min_cases is not None
          else "the `[metrics] min_cases` setting (default 30)"),
         ("Source", metric.source),
+        ("Evidence needed", evidence_text(metric)),
         ("Version", str(metric.version)),
     ]
     if metric.sum_of_squares:
