@@ -133,8 +133,10 @@ paths as (
             when handoff_at is not null or answered_at is not null or count_agent_messages > 0 then 'bot_to_human'
             else 'bot_only'
         end as service_path,
+        -- a reply answers a customer: the brand's own outbound post or call has no first reply
         case
-            when channel <> 'voice' and first_human_reply_at >= created_at then first_human_reply_at
+            when channel <> 'voice' and direction <> 'outbound' and first_human_reply_at >= created_at
+                then first_human_reply_at
         end as first_reply_at,
         case
             when queued_at is not null and coalesce(answered_at, abandoned_at) >= queued_at
