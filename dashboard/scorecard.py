@@ -71,6 +71,17 @@ class ScorecardRow:
     def status_words(self) -> str:
         return STATUS_WORDS.get(self.status or "", "—")
 
+    @property
+    def tile_text(self) -> str:
+        """What a tile shows as its figure: "not measured" (the reason goes below it), else the figure."""
+        return NOT_MEASURED if self.status == NOT_MEASURED else self.value_text
+
+    @property
+    def reason_caption(self) -> str:
+        """The sentence under a tile that is not measured ("" otherwise)."""
+        reason = self.not_measured_reason
+        return f"Not measured — {reason}." if reason else ""
+
 
 def _sums(figures: pd.DataFrame, metric: str, period: str) -> PeriodSums | None:
     rows = figures[(figures["metric"] == metric) & (figures["period"] == period)]

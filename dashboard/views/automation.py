@@ -201,14 +201,15 @@ def _tile(row: ScorecardRow, metric: Metric, ctx: PageContext, compare: bool) ->
         help_lines.append(f"Comparison period: {format_value(change.previous, metric.unit, currency)}.")
     st.metric(
         metric.label + (" (few cases)" if row.is_thin and row.value is not None else ""),
-        row.value_text,
+        row.tile_text,
         delta=delta,
         delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),  # type: ignore[arg-type]
         delta_arrow="off" if is_flat(delta) else "auto",
         help="\n\n".join(help_lines),
     )
     status = {"met": "met", "missed": "missed"}.get(row.status or "")
-    parts = [f"{row.target_text} ({status})" if status else row.target_text]
+    parts = [p for p in (row.reason_caption,) if p]
+    parts.append(f"{row.target_text} ({status})" if status else row.target_text)
     if delta is not None:
         interval = row.change_interval_text
         noise = "**beyond noise**" if row.noise == NOISE_REAL else row.noise
@@ -244,6 +245,7 @@ def headline_table(rows: list[ScorecardRow]) -> pd.DataFrame:
         "Shown as": [r.value_text for r in rows],
         "Target": [r.target_text for r in rows],
         "Status": [r.status or "" for r in rows],
+        "Not measured because": [r.not_measured_reason for r in rows],
         "Change": [r.change_text for r in rows],
         "Real or noise": [r.noise for r in rows],
         "Cases": [r.cases for r in rows],

@@ -168,9 +168,9 @@ def _headline(ctx: PageContext) -> None:
                           ctx.settings, compare=compare)
     for column, row, metric in zip(st.columns(len(rows)), rows, metrics, strict=True):
         with column, st.container(border=True):
-            st.metric(row.label, row.value_text, help=metric.description)
-            st.caption(f"Change: {row.change_text} · {row.noise}  \n[How is this computed?]"
-                       f"({definition_link(row.metric)})")
+            st.metric(row.label, row.tile_text, help=metric.description)
+            lead = f"{row.reason_caption}  \n" if row.reason_caption else f"Change: {row.change_text} · {row.noise}  \n"
+            st.caption(f"{lead}[How is this computed?]({definition_link(row.metric)})")
     st.caption("*Escalations* count every escalated contact: an escalation event (higher tier, specialist, priority "
                "raise) or a bot handing over to a person. The *escalation rate* counts escalation events only, over "
                "all contacts.")

@@ -169,6 +169,14 @@ def _verdict(rows: list[ScorecardRow]) -> None:
     st.markdown("  \n".join(parts))
 
 
+def _unmeasured_note(attainment: pd.DataFrame) -> None:
+    """Name the figures each member cannot have (member names come from the data: plain text only)."""
+    unmeasured = attainment[attainment["not_measured"] != ""] if not attainment.empty else attainment
+    if not unmeasured.empty:
+        st.text("Not measured for these sources, so left out of attainment (a member with such a figure is never "
+                "called a watermelon): " + "; ".join(f"{m.member}: {m.not_measured}" for m in unmeasured.itertuples()))
+
+
 def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, object]:
     st.subheader("Efficiency × Empathy")
     breakdown = st.segmented_control("Compare", list(BREAKDOWN_LABELS), format_func=BREAKDOWN_LABELS.get,
@@ -176,6 +184,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters,
                                         breakdown)
     attainment = attainment_by_member(figures, metrics, ctx.settings)
+    _unmeasured_note(attainment)
     signals = ctx.settings.signals
     try:
         chart = charts.quadrant_chart(attainment, breakdown_label=BREAKDOWN_LABELS[breakdown],
@@ -195,11 +204,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
     )
     if not melons.empty:
         st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
-    unmeasured = attainment[attainment["not_measured"] != ""] if "not_measured" in attainment else attainment[:0]
-    if not unmeasured.empty:
-        # the figures' names come from the catalog, the reasons from marts.metric_evidence_coverage
-        st.text("Not measured for these sources (left out of attainment, so none of these can be a watermelon): "
-                + "; ".join(f"{m.member}: {m.not_measured}" for m in unmeasured.itertuples()))
+
     with st.expander("Download"):
         chart_download_buttons(chart, subject="Efficiency x Empathy", naming=naming_for("Executive review", ctx))
     return attainment, chart

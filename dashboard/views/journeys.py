@@ -99,7 +99,7 @@ def _headline(row: ScorecardRow, metric: Metric, ctx: PageContext) -> None:
     if row.change is not None:
         help_lines.append(f"Change: {row.change_text} ({row.noise}).")
     st.metric(
-        row.label + (" (thin)" if row.is_thin else ""), row.value_text, delta=delta,
+        row.label + (" (thin)" if row.is_thin else ""), row.tile_text, delta=delta,
         delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),
         delta_arrow="off" if is_flat(delta) else "auto", help="\n\n".join(help_lines), border=True,
     )
@@ -107,7 +107,7 @@ def _headline(row: ScorecardRow, metric: Metric, ctx: PageContext) -> None:
     target = row.target_text + (f" ({status})" if status else "")
     interval = interval_text(row.change, row.unit, currency) if row.change else ""
     noise = ("**real change**" if row.noise == NOISE_REAL else row.noise) if row.change else "no comparison"
-    parts = [target, f"{noise}" + (f" · {interval}" if interval else ""),
+    parts = [p for p in (row.reason_caption,) if p] + [target, f"{noise}" + (f" · {interval}" if interval else ""),
              f"{format_count(row.cases)} cases · [how?]({definition_link(row.metric)})"]
     st.caption("  \n".join(parts))
 
