@@ -22,6 +22,7 @@ from dashboard.formatting import direction_words, format_delta, format_value, is
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric
 
 PAGE = "automation"
@@ -528,7 +529,8 @@ def render() -> None:
     try:
         sessions = _headline(ctx, catalog, compare, naming)
         if not sessions:
-            st.info("No bot sessions match these filters. Widen the dates or clear a filter in the sidebar.")
+            st.info(empty_text(ctx, "bot_sessions", "No bot sessions match these filters. Widen the dates or clear a "
+                               "filter in the sidebar."))
             return
         by_intent = queries.period_figures_by(ctx.warehouse_url, ctx.version, INTENT_METRICS, ctx.filters, "intent")
         _at_a_glance(ctx, by_intent)

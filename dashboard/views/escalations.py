@@ -27,6 +27,7 @@ from dashboard.formatting import format_value
 from dashboard.scorecard import scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 
 PAGE = "escalations"
 HEADLINE_METRICS = ("escalations", "escalation_rate")
@@ -435,7 +436,8 @@ def render() -> None:
                                          default=breakdown_from_params(_url_params()), key=BREAKDOWN_KEY) or "reason"
         lumped, top, drill = _chart(ctx, breakdown)
         if lumped.empty:
-            st.info("No escalation for these filters. Widen the dates or clear a filter in the sidebar.")
+            st.info(empty_text(ctx, "escalations", "No escalation for these filters. Widen the dates or clear a "
+                               "filter in the sidebar."))
             return
         selected = _conversations(ctx, breakdown, lumped, top, drill)
         if selected:

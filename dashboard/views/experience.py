@@ -17,6 +17,7 @@ from dashboard.formatting import format_delta, format_value, is_flat, target_tex
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric, target_for
 from etl.change import PeriodSums, is_thin
 from etl.enrich.effort import MIN_CES_ANSWERS
@@ -153,7 +154,8 @@ def _feel(ctx: PageContext, catalog: dict[str, Metric]) -> bool:
     st.header("How customers feel")
     counts = queries_experience.end_tone_counts(ctx.warehouse_url, ctx.version, ctx.filters)
     if counts.empty:
-        st.info("No contact with a customer message in these filters, so there is no tone to show.")
+        st.info(empty_text(ctx, "customer_sentiment_end", "No contact with a customer message in these filters, "
+                           "so there is no tone to show."))
         return False
     left, right = st.columns([2, 3])
     with left:
@@ -187,7 +189,7 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters, "team")
     teams = member_rates(figures, metric, min_cases) if not figures.empty else pd.DataFrame()
     if teams.empty or teams["value"].notna().sum() == 0:
-        st.info("No contact started negative in these filters.")
+        st.info(empty_text(ctx, RECOVERY, "No contact started negative in these filters."))
         return
     left, right = st.columns(2)
     with left:
@@ -320,7 +322,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, list(EFFORT_METRICS), ctx.filters, "intent")
     frame = effort_frame(figures, ces, ctx.settings.metrics.min_cases) if not figures.empty else pd.DataFrame()
     if frame.empty or frame[["survey", "inferred"]].notna().sum().sum() == 0:
-        st.info("No CES answer and no inferred effort for these filters.")
+        st.info(empty_text(ctx, "inferred_effort_score", "No CES answer and no inferred effort for these filters."))
         return
     chart = charts_experience.effort_by_intent_chart(frame, target=target_for(ces, ctx.settings.targets))
     st.altair_chart(chart, width="stretch", theme=None)

@@ -21,6 +21,7 @@ from dashboard.formatting import format_count, format_delta, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric, target_for
 
 PAGE = "journeys"
@@ -217,7 +218,7 @@ def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
     first = queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, 0)
     frame = charts_journeys.paths_frame(first)
     if frame.empty:
-        st.info("No episode starts within these filters.")
+        st.info(empty_text(ctx, "episodes", "No episode starts within these filters."))
         return first
     chart = charts_journeys.paths_chart(frame, top=TOP_PATHS)
     st.altair_chart(chart, width="stretch", theme=None)
@@ -265,7 +266,7 @@ def _ladder(ctx: PageContext, catalog: dict[str, Metric], everyone: pd.DataFrame
     try:
         chart = charts_journeys.ladder_chart(frame, {rung: metric.label for rung, metric in rungs.items()})
     except ValueError:
-        st.info("No episode whose outcome is known within these filters.")
+        st.info(empty_text(ctx, "episode_resolution_rate", "No episode whose outcome is known within these filters."))
         return
     st.altair_chart(chart, width="stretch", theme=None)
     links = " · ".join(f"[{m.label}]({definition_link(m.name)})" for m in rungs.values())
