@@ -64,6 +64,12 @@ whatever filter is applied and divides (never an average of daily ratios), so an
 exactly. Counts have no denominator. A figure with fewer cases (its denominator, or the count itself) than
 `min_cases` is marked as thin.
 
+Every metric also names the evidence it needs (its "Evidence needed" row, one of the rules of
+`sql/metrics/evidence/rules.yml`). `marts.metric_evidence_coverage` counts, per source system, week and metric,
+the records in scope and those carrying that evidence; where no chosen source carries it, the figure is
+"not measured — <reason>" on every page, scorecard, signal and export: never 0 and never "met". The brand's
+own outbound posts and calls are never customer contacts.
+
 Period-over-period changes carry a confidence interval (config `[metrics] confidence_level`, default 0.95);
 a change whose interval contains 0 is within noise. The interval method of each metric is its CI method:
 """
