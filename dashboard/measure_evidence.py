@@ -107,8 +107,12 @@ def evidence_columns(metrics: list[str] | tuple[str, ...]) -> list[str]:
     return columns
 
 
-def figure_state(metric: str, evidence: Evidence, has_value: bool) -> FigureState:
-    """Measured, outside the dates, or not measured with the reason (pure)."""
+def figure_state(metric: str, evidence: Evidence, has_value: bool, coverage_reason: str | None = None) -> FigureState:
+    """Measured, outside the dates, or not measured with the reason (pure). `coverage_reason`: the reason of
+    marts.metric_evidence_coverage for the sources and weeks chosen (dashboard.scorecard.reason_of), which
+    decides first: the catalog's evidence rule of the metric found no record carrying its evidence."""
+    if coverage_reason:
+        return FigureState(NOT_MEASURED_STATE, coverage_reason)
     checks = EVIDENCE.get(metric, ())
     for column, reason in checks:
         if not evidence.sums.get(column):

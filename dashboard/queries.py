@@ -31,6 +31,7 @@ from etl.warehouse import WarehouseMissing, check_identifier
 RUNS_TTL_SECONDS = 60
 DATA_TTL_SECONDS = 600
 SERVICE_MART = "marts.service_daily"
+COVERAGE_MART = "marts.metric_evidence_coverage"
 # Filters field -> column of the marts the global filters apply to.
 FILTER_COLUMNS = {"sources": "source_system", "channels": "channel", "intents": "intent", "queues": "queue_name",
                   "teams": "team_name", "segments": "segment"}
@@ -222,6 +223,46 @@ def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> p
     return pd.DataFrame(rows, columns=[*keys, "metric", "numerator", "denominator", "sum_of_squares", "value"])
 
 
+# ---------------------------------------------------------------- evidence coverage
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def _not_measured(url: str, version: str, start: dt.date, end: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+    params = {"week_from": start - dt.timedelta(days=6), "end": end, "all_sources": not sources,
+              "sources": list(sources)}
+    try:
+        frame = _query(
+            url,
+            "select metric_name, sum(count_with_evidence) as with_evidence,"
+            " max(not_measured_reason) as reason"
+            f" from {check_identifier(COVERAGE_MART)}"
+            " where week_start between :week_from and :end and (:all_sources or source_system = any(:sources))"
+            " group by metric_name",
+            params,
+        )
+    except DataUnavailable:
+        return {}  # a warehouse built before the coverage mart: nothing is known to be unmeasured
+    return {str(r.metric_name): str(r.reason) for r in frame.itertuples(index=False)
+            if not r.with_evidence and isinstance(r.reason, str)}
+
+
+def not_measured_reasons(url: str, version: str, filters: Filters) -> dict[str, str]:
+    """Metric -> why it is not measured for the sources and weeks the filters choose (marts.
+    metric_evidence_coverage: no record in scope carries the evidence its catalog entry needs). A metric
+    measured in any chosen source-week, or without coverage rows in the dates, is absent."""
+    return _not_measured(url, version, filters.start, filters.end, filters.sources)
+
+
+def with_coverage(frame: pd.DataFrame, reasons: Mapping[str, str]) -> pd.DataFrame:
+    """The figures with a `not_measured_reason` column; a metric not measured has no value (never 0)."""
+    if frame.empty:
+        return frame.assign(not_measured_reason=pd.Series(dtype=object))
+    out = frame.copy()
+    out["not_measured_reason"] = out["metric"].map(lambda name: reasons.get(str(name)))
+    out.loc[out["not_measured_reason"].notna(), "value"] = None
+    return out
+
+
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _period_sums(
     url: str, version: str, names: tuple[str, ...], start: dt.date, end: dt.date,
@@ -245,13 +286,14 @@ def _period_sums(
 
 def period_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
     """Per metric and period ('current'; 'previous': the comparison period the filters choose): numerator,
-    denominator, value.
+    denominator, value, and not_measured_reason (with_coverage: a figure the data cannot support has no value).
 
     A period without any row for the filters is absent from the result.
     """
     compare_start, compare_end = filters.comparison
-    return _period_sums(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
-                        filters.lists, variants_in_use())
+    figures = _period_sums(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
+                           filters.lists, variants_in_use())
+    return with_coverage(figures, not_measured_reasons(url, version, filters))
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -324,5 +366,6 @@ def period_figures_by(url: str, version: str, names: Iterable[str], filters: Fil
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
     compare_start, compare_end = filters.comparison
-    return _period_sums_by(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
-                           filters.lists, breakdown, variants_in_use())
+    figures = _period_sums_by(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
+                              filters.lists, breakdown, variants_in_use())
+    return with_coverage(figures, not_measured_reasons(url, version, filters))

@@ -9,6 +9,10 @@ and the same for XLA metrics, counting only figures with enough cases (thin figu
 failed). A member is a **watermelon** (green outside, red inside) when its SLA attainment is at least
 [signals] watermelon_sla_attainment and its XLA attainment is below watermelon_xla_attainment. The same rule
 scores the monthly attainment mart (sql/marts/signals/metric_attainment_monthly.sql).
+
+A figure the chosen sources cannot support (`not_measured_reason` of dashboard.queries.period_figures, from
+marts.metric_evidence_coverage) is "not measured — <reason>" with the status NOT_MEASURED: never 0, never met
+or missed, never counted in attainment, and a member with such a figure is not a watermelon.
 """
 
 from __future__ import annotations
@@ -23,6 +27,22 @@ from etl.change import Change, PeriodSums, compute_change, is_thin
 from etl.config import Settings
 
 NOISE_WITHIN, NOISE_REAL, NOISE_UNKNOWN = "within noise", "beyond noise", "no interval"
+NOT_MEASURED = "not measured"  # a status beside "met" and "missed"
+STATUS_WORDS = {"met": "Met", "missed": "Missed", NOT_MEASURED: "Not measured"}
+
+
+def not_measured_text(reason: str) -> str:
+    """What is shown in place of a figure the data cannot support."""
+    return f"{NOT_MEASURED} — {reason}"
+
+
+def reason_of(figures: pd.DataFrame, metric: str, period: str = "current") -> str | None:
+    """Why the metric is not measured in the figures (queries.with_coverage), None when it is measured."""
+    if figures.empty or "not_measured_reason" not in figures.columns:
+        return None
+    rows = figures[(figures["metric"] == metric) & (figures["period"] == period)]
+    reasons = [r for r in rows["not_measured_reason"] if isinstance(r, str) and r]
+    return reasons[0] if reasons else None
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,22 @@ class ScorecardRow:
     version_text: str
     delta_text: str = "—"  # the delta alone
     change_interval_text: str = ""  # its interval alone ("" without one)
+    not_measured_reason: str = ""  # why the data cannot support the figure ("" when it is measured)
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS.get(self.status or "", "—")
+
+    @property
+    def tile_text(self) -> str:
+        """What a tile shows as its figure: "not measured" (the reason goes below it), else the figure."""
+        return NOT_MEASURED if self.status == NOT_MEASURED else self.value_text
+
+    @property
+    def reason_caption(self) -> str:
+        """The sentence under a tile that is not measured ("" otherwise)."""
+        reason = self.not_measured_reason
+        return f"Not measured — {reason}." if reason else ""
 
 
 def _sums(figures: pd.DataFrame, metric: str, period: str) -> PeriodSums | None:
@@ -152,6 +188,10 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
         delta_text = SNAPSHOT_TEXT if metric.kind in SNAPSHOT_KINDS else (delta or "—")
         series = weekly[weekly["metric"] == metric.name] if not weekly.empty else weekly
         trend = weekly_trend(series, metric.unit)
+        reason = reason_of(periods, metric.name)
+        if reason:
+            rows.append(_not_measured_row(metric, reason, target, settings))
+            continue
         rows.append(ScorecardRow(
             metric=metric.name, label=metric.label, kind=metric.kind, unit=metric.unit, value=value,
             value_text=format_value(value, metric.unit, settings.currency), target=target,
@@ -165,12 +205,24 @@ def scorecard_rows(metrics: list[Metric], periods: pd.DataFrame, weekly: pd.Data
     return rows
 
 
+def _not_measured_row(metric: Metric, reason: str, target: float | None, settings: Settings) -> ScorecardRow:
+    """A row for a figure the data cannot support: no value, no change, no trend, status NOT_MEASURED."""
+    return ScorecardRow(
+        metric=metric.name, label=metric.label, kind=metric.kind, unit=metric.unit, value=None,
+        value_text=not_measured_text(reason),
+        target=target,
+        target_text=target_text(target, metric.unit, metric.direction, settings.currency) or "no target",
+        status=NOT_MEASURED, change=None, change_text="—", noise=NOISE_UNKNOWN, cases=0.0, is_thin=False, trend=(),
+        version_text=metric.qualified_version, not_measured_reason=reason,
+    )
+
+
 def attainment_by_member(figures: pd.DataFrame, metrics: list[Metric], settings: Settings) -> pd.DataFrame:
     """Per member of a breakdown (current period of `figures` from queries.period_figures_by): how many SLA
     and XLA metrics were measured with enough cases and met their target, the attainment shares, the metrics
     missed, and the watermelon flag."""
     columns = ["member", "sla_measured", "sla_met", "xla_measured", "xla_met", "sla_attainment", "xla_attainment",
-               "is_watermelon", "missed", "cases"]
+               "is_watermelon", "missed", "cases", "not_measured"]
     if figures.empty:
         return pd.DataFrame(columns=columns)
     current = figures[figures["period"] == "current"]
@@ -180,9 +232,13 @@ def attainment_by_member(figures: pd.DataFrame, metrics: list[Metric], settings:
         tally = {"sla": [0, 0], "xla": [0, 0]}
         missed = []
         cases = 0.0
+        not_measured = []
         for record in group.itertuples():
             metric = by_name.get(str(record.metric))
             if metric is None:
+                continue
+            if isinstance(getattr(record, "not_measured_reason", None), str):
+                not_measured.append(metric.label)
                 continue
             sums = PeriodSums(float(record.numerator or 0), None if pd.isna(record.denominator)
                               else float(record.denominator))
@@ -200,9 +256,10 @@ def attainment_by_member(figures: pd.DataFrame, metrics: list[Metric], settings:
                 cases = float(record.numerator or 0)
         sla_share = tally["sla"][1] / tally["sla"][0] if tally["sla"][0] else None
         xla_share = tally["xla"][1] / tally["xla"][0] if tally["xla"][0] else None
-        watermelon = (sla_share is not None and xla_share is not None
+        # a member with a figure the data cannot support is not called a watermelon on the figures it has
+        watermelon = (not not_measured and sla_share is not None and xla_share is not None
                       and sla_share >= settings.signals.watermelon_sla_attainment
                       and xla_share < settings.signals.watermelon_xla_attainment)
         out.append((member, tally["sla"][0], tally["sla"][1], tally["xla"][0], tally["xla"][1], sla_share, xla_share,
-                    watermelon, ", ".join(missed), cases))
+                    watermelon, ", ".join(missed), cases, ", ".join(not_measured)))
     return pd.DataFrame(out, columns=columns)

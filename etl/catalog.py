@@ -3,6 +3,10 @@
 Every metric has one entry. A metric is shown in one of its named variants: the variant chosen in the
 settings (`[metrics.variants] <metric> = "<variant>"`), else the catalog's `default_variant`. A variant may
 name its own numerator, denominator and sum-of-squares columns; the figure carries the variant's name.
+
+Every metric names the **evidence** it needs (`evidence: <rule>`), one of the rules of
+sql/metrics/evidence/rules.yml: what a source's records must hold for the figure to be measured at all, and the
+reason given in its place when they do not ("not measured — <reason>", never 0 and never "met").
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import yaml
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CATALOG_DIR = SQL_DIR / "metrics"
+EVIDENCE_RULES_PATH = CATALOG_DIR / "evidence" / "rules.yml"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _QUALIFIED = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 UNITS = {"count", "rate", "seconds", "score", "money", "per_contact", "ces"}
@@ -25,12 +30,43 @@ CI_METHODS = {"wilson", "welch_t", "poisson", "none"}
 DIRECTIONS = {"higher_is_better", "lower_is_better", "neutral"}
 FIELDS = {"name", "label", "kind", "description", "formula", "mart", "numerator", "denominator", "sum_of_squares",
           "grain", "unit", "direction", "target", "ci_method", "min_cases", "source", "variants", "default_variant",
-          "version"}
+          "version", "evidence"}
+EVIDENCE_RULE_FIELDS = {"needs", "scope", "reason"}
 VARIANT_FIELDS = {"name", "description", "numerator", "denominator", "sum_of_squares"}
 
 
 class CatalogError(ValueError):
     """The catalog file breaks its own rules."""
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """What a source's records must hold for a metric to be measured, and why it is not when they do not."""
+
+    name: str
+    needs: str
+    scope: str
+    reason: str
+
+
+def parse_evidence_rules(text: str) -> dict[str, EvidenceRule]:
+    """The evidence rules of a rules file (sql/metrics/evidence/rules.yml), keyed by name, in file order."""
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
+        raise CatalogError("an evidence rules file is a mapping with a `rules:` mapping")
+    rules = {}
+    for name, raw in data["rules"].items():
+        if not _IDENTIFIER.match(str(name)):
+            raise CatalogError(f"evidence rule {name!r} is not a plain identifier")
+        if not isinstance(raw, dict) or set(raw) != EVIDENCE_RULE_FIELDS or not all(raw.values()):
+            raise CatalogError(f"evidence rule {name}: needs exactly {', '.join(sorted(EVIDENCE_RULE_FIELDS))}")
+        rules[name] = EvidenceRule(name, *(" ".join(str(raw[key]).split()) for key in ("needs", "scope", "reason")))
+    return rules
+
+
+@lru_cache(maxsize=1)
+def load_evidence_rules(path: Path = EVIDENCE_RULES_PATH) -> dict[str, EvidenceRule]:
+    return parse_evidence_rules(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -56,6 +92,7 @@ class Metric:
     target: float | None
     source: str
     version: int
+    evidence: str = ""
     variants: tuple[Variant, ...] = field(default_factory=tuple)
     kind: str = "sla"
     ci_method: str = "none"
@@ -155,10 +192,14 @@ def _metric_from_entry(entry: object) -> Metric:
     if unknown:
         raise CatalogError(f"metric {name}: unknown field(s) {', '.join(unknown)} (see the list in service.yml)")
     required = ("name", "label", "description", "mart", "numerator", "grain", "unit", "direction",
-                "source", "version")
+                "source", "version", "evidence")
     missing = [key for key in required if entry.get(key) in (None, "")]
     if missing:
         raise CatalogError(f"metric {name}: missing {', '.join(missing)}")
+    rules = load_evidence_rules()
+    if entry["evidence"] not in rules:
+        raise CatalogError(f"metric {name}: evidence {entry['evidence']!r} is not a rule of "
+                           f"{EVIDENCE_RULES_PATH.name} (known: {', '.join(rules)})")
     for key in ("name", "numerator"):
         if not _IDENTIFIER.match(str(entry[key])):
             raise CatalogError(f"metric {name}: {key} {entry[key]!r} is not a plain identifier")
@@ -207,6 +248,7 @@ def _metric_from_entry(entry: object) -> Metric:
         target=target,
         source=" ".join(str(entry["source"]).split()),
         version=version,
+        evidence=entry["evidence"],
         variants=tuple(variants),
         kind=entry.get("kind", "sla"),
         ci_method=entry.get("ci_method", "none"),

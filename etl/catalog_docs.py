@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.catalog import CATALOG_DIR, Metric, load_catalog
+from etl.catalog import CATALOG_DIR, Metric, load_catalog, load_evidence_rules
 
 DOCS_PATH = CATALOG_DIR.parent.parent / "docs" / "metrics.md"
 KIND_ORDER = ("sla", "xla", "volume", "cost", "risk")
@@ -64,6 +64,12 @@ whatever filter is applied and divides (never an average of daily ratios), so an
 exactly. Counts have no denominator. A figure with fewer cases (its denominator, or the count itself) than
 `min_cases` is marked as thin.
 
+Every metric also names the evidence it needs (its "Evidence needed" row, one of the rules of
+`sql/metrics/evidence/rules.yml`). `marts.metric_evidence_coverage` counts, per source system, week and metric,
+the records in scope and those carrying that evidence; where no chosen source carries it, the figure is
+"not measured — <reason>" on every page, scorecard, signal and export: never 0 and never "met". The brand's
+own outbound posts and calls are never customer contacts.
+
 Period-over-period changes carry a confidence interval (config `[metrics] confidence_level`, default 0.95);
 a change whose interval contains 0 is within noise. The interval method of each metric is its CI method:
 """
@@ -118,6 +124,13 @@ def _variant_lines(metric: Metric) -> list[str]:
     return lines
 
 
+def evidence_text(metric: Metric) -> str:
+    """What the metric needs from a source's records, and what is shown without it."""
+    rule = load_evidence_rules()[metric.evidence]
+    return (f"{rule.needs} (rule `{rule.name}`, per source and week in `marts.metric_evidence_coverage`); "
+            f"without it: not measured — {rule.reason}")
+
+
 def render_metric(metric: Metric) -> str:
     """One metric's card."""
     rows = [
@@ -131,6 +144,7 @@ def render_metric(metric: Metric) -> str:
         ("Minimum cases", str(metric.min_cases) if metric.min_cases is not None
          else "the `[metrics] min_cases` setting (default 30)"),
         ("Source", metric.source),
+        ("Evidence needed", evidence_text(metric)),
         ("Version", str(metric.version)),
     ]
     if metric.sum_of_squares:

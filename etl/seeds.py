@@ -76,6 +76,15 @@ def _unit_costs(settings: Settings) -> list[tuple]:
             for handler, cost in sorted(costs.items())]
 
 
+def _metric_evidence(settings: Settings) -> list[tuple]:
+    """Each catalog metric with its evidence rule and the reason it is not measured without that evidence."""
+    from etl.catalog import load_catalog, load_evidence_rules
+
+    rules = load_evidence_rules()
+    return [(metric.name, metric.evidence, rules[metric.evidence].needs, rules[metric.evidence].reason)
+            for metric in load_catalog().values()]
+
+
 SEEDS: tuple[Seed, ...] = (
     Seed("calendar_hours", (("calendar_name", "text"), ("timezone", "text"), ("is_default", "boolean"),
                             ("iso_weekday", "integer"), ("opens_local", "text"), ("closes_local", "text")),
@@ -90,6 +99,8 @@ SEEDS: tuple[Seed, ...] = (
          _sla_policies),
     Seed("unit_costs", (("channel", "text"), ("handler", "text"), ("cost_per_contact", "double precision")),
          _unit_costs),
+    Seed("metric_evidence", (("metric_name", "text"), ("evidence_rule", "text"), ("evidence_needed", "text"),
+                             ("not_measured_reason", "text")), _metric_evidence),
 )
 
 

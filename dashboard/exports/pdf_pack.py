@@ -58,7 +58,7 @@ class ScorecardRow:
     change: str
     interval: str
     within_noise: bool
-    status: str | None  # "met", "missed", or None when the metric has no target
+    status: str | None  # "met", "missed", "not measured", or None when the metric has no target
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.exports.xlsx_files import Sheet, change_unit
-from dashboard.scorecard import ScorecardRow
+from dashboard.scorecard import NOT_MEASURED, STATUS_WORDS, ScorecardRow
 
 # the catalog unit in words, for the Unit column (the cells' formats say it too)
 UNIT_WORDS = {"count": "count", "rate": "share (%)", "seconds": "duration (h:mm:ss)", "score": "score (-1 to +1)",
               "money": "money", "ces": "CES (1 to 7)", "per_contact": "per contact"}
 RELATIONS = {"higher_is_better": "at least", "lower_is_better": "at most"}
-STATUS_WORDS = {"met": "Met", "missed": "Missed"}
 CHANGE_FACTORS = {"rate": 100.0}  # a change of a rate is written in percentage points
 
 
@@ -30,6 +29,8 @@ def scorecard_sheet(rows: Sequence[ScorecardRow], *, name: str = "Scorecard", ca
                     cases_of: Sequence[str] = (), directions: Sequence[str] = ()) -> Sheet:
     """One row per figure: Measure, Now, Unit, Target (with "at least"/"at most"), Status, Change and its
     interval (a rate's in percentage points), Real or noise, Previous, Cases and what they count, Definition.
+    A figure the data cannot support has an empty Now cell (never 0), the Status "Not measured" and its reason
+    in "Not measured because".
 
     `cases` and `cases_of` (one per row, optional) replace a row's cases and name what they count ("contacts",
     "accounts"); `directions` (the catalog's, one per row) word the target."""
@@ -48,6 +49,7 @@ def scorecard_sheet(rows: Sequence[ScorecardRow], *, name: str = "Scorecard", ca
         "Target is": [RELATIONS.get(direction) if row.target is not None else None
                       for row, direction in zip(rows, given_directions, strict=True)],
         "Status": [STATUS_WORDS.get(row.status or "") for row in rows],
+        "Not measured because": [row.not_measured_reason or None for row in rows],
         "Change": pd.array([_number(row.change.delta if row.change else None, CHANGE_FACTORS.get(row.unit, 1.0))
                             for row in rows], dtype="Float64"),
         "Change from": pd.array([_number(row.change.interval.low if row.change and row.change.interval else None,
@@ -58,9 +60,8 @@ def scorecard_sheet(rows: Sequence[ScorecardRow], *, name: str = "Scorecard", ca
                                             else None) for row in rows], dtype="Float64"),
         "Real or noise": [row.noise for row in rows],
         "Previous": pd.array([_number(row.change.previous if row.change else None) for row in rows], dtype="Float64"),
-        "Cases": pd.array([_number(c if c is not None else row.cases) for row, c in zip(rows, given_cases,
-                                                                                         strict=True)],
-                          dtype="Float64"),
+        "Cases": pd.array([None if row.status == NOT_MEASURED else _number(c if c is not None else row.cases)
+                           for row, c in zip(rows, given_cases, strict=True)], dtype="Float64"),
         "Cases are": given_of,
         "Definition": [row.version_text for row in rows],
     })

@@ -22,6 +22,7 @@ from dashboard.formatting import direction_words, format_delta, format_value, is
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric
 
 PAGE = "automation"
@@ -201,14 +202,15 @@ def _tile(row: ScorecardRow, metric: Metric, ctx: PageContext, compare: bool) ->
         help_lines.append(f"Comparison period: {format_value(change.previous, metric.unit, currency)}.")
     st.metric(
         metric.label + (" (few cases)" if row.is_thin and row.value is not None else ""),
-        row.value_text,
+        row.tile_text,
         delta=delta,
         delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),  # type: ignore[arg-type]
         delta_arrow="off" if is_flat(delta) else "auto",
         help="\n\n".join(help_lines),
     )
     status = {"met": "met", "missed": "missed"}.get(row.status or "")
-    parts = [f"{row.target_text} ({status})" if status else row.target_text]
+    parts = [p for p in (row.reason_caption,) if p]
+    parts.append(f"{row.target_text} ({status})" if status else row.target_text)
     if delta is not None:
         interval = row.change_interval_text
         noise = "**beyond noise**" if row.noise == NOISE_REAL else row.noise
@@ -244,6 +246,7 @@ def headline_table(rows: list[ScorecardRow]) -> pd.DataFrame:
         "Shown as": [r.value_text for r in rows],
         "Target": [r.target_text for r in rows],
         "Status": [r.status or "" for r in rows],
+        "Not measured because": [r.not_measured_reason for r in rows],
         "Change": [r.change_text for r in rows],
         "Real or noise": [r.noise for r in rows],
         "Cases": [r.cases for r in rows],
@@ -526,7 +529,8 @@ def render() -> None:
     try:
         sessions = _headline(ctx, catalog, compare, naming)
         if not sessions:
-            st.info("No bot sessions match these filters. Widen the dates or clear a filter in the sidebar.")
+            st.info(empty_text(ctx, "bot_sessions", "No bot sessions match these filters. Widen the dates or clear a "
+                               "filter in the sidebar."))
             return
         by_intent = queries.period_figures_by(ctx.warehouse_url, ctx.version, INTENT_METRICS, ctx.filters, "intent")
         _at_a_glance(ctx, by_intent)

@@ -27,6 +27,7 @@ from dashboard.formatting import format_value
 from dashboard.scorecard import scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 
 PAGE = "escalations"
 HEADLINE_METRICS = ("escalations", "escalation_rate")
@@ -168,9 +169,9 @@ def _headline(ctx: PageContext) -> None:
                           ctx.settings, compare=compare)
     for column, row, metric in zip(st.columns(len(rows)), rows, metrics, strict=True):
         with column, st.container(border=True):
-            st.metric(row.label, row.value_text, help=metric.description)
-            st.caption(f"Change: {row.change_text} · {row.noise}  \n[How is this computed?]"
-                       f"({definition_link(row.metric)})")
+            st.metric(row.label, row.tile_text, help=metric.description)
+            lead = f"{row.reason_caption}  \n" if row.reason_caption else f"Change: {row.change_text} · {row.noise}  \n"
+            st.caption(f"{lead}[How is this computed?]({definition_link(row.metric)})")
     st.caption("*Escalations* count every escalated contact: an escalation event (higher tier, specialist, priority "
                "raise) or a bot handing over to a person. The *escalation rate* counts escalation events only, over "
                "all contacts.")
@@ -435,7 +436,8 @@ def render() -> None:
                                          default=breakdown_from_params(_url_params()), key=BREAKDOWN_KEY) or "reason"
         lumped, top, drill = _chart(ctx, breakdown)
         if lumped.empty:
-            st.info("No escalation for these filters. Widen the dates or clear a filter in the sidebar.")
+            st.info(empty_text(ctx, "escalations", "No escalation for these filters. Widen the dates or clear a "
+                               "filter in the sidebar."))
             return
         selected = _conversations(ctx, breakdown, lumped, top, drill)
         if selected:

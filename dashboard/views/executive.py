@@ -29,6 +29,7 @@ from dashboard.formatting import format_as_of, format_value
 from dashboard.scorecard import (
     NOISE_REAL,
     NOISE_WITHIN,
+    NOT_MEASURED,
     SNAPSHOT_KINDS,
     ScorecardRow,
     attainment_by_member,
@@ -67,6 +68,8 @@ _INTERVAL_PREFIX = re.compile(r"^\d+(?:\.\d+)?% CI\s+")
 def cases_text(row: ScorecardRow, accounts: float | None) -> str:
     """What a figure is counted over (pure): contacts, answers or surveys as a number; for a risk row, the
     active accounts scored ("812 accounts"), never its own numerator (money for revenue at risk)."""
+    if row.status == NOT_MEASURED:
+        return "—"
     if row.kind in SNAPSHOT_KINDS:
         return "—" if accounts is None else f"{format_value(accounts, 'count')} accounts"
     return format_value(row.cases, "count")
@@ -78,7 +81,7 @@ def scorecard_frame(rows: list[ScorecardRow], accounts: float | None = None) -> 
         "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
         "Now": [r.value_text for r in rows],
         "Target": [_TARGET_PREFIX.sub("", r.target_text) for r in rows],
-        "Status": [{"met": "Met", "missed": "Missed"}.get(r.status or "", "—") for r in rows],
+        "Status": [r.status_words for r in rows],
         "Change": [SNAPSHOT_CHANGE if r.kind in SNAPSHOT_KINDS else r.delta_text for r in rows],
         "Interval": [_INTERVAL_PREFIX.sub("", r.change_interval_text) or "—" for r in rows],
         "Real or noise": [r.noise for r in rows],
@@ -120,7 +123,7 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> tuple[
         group = [r for r in rows if r.kind == kind]
         if not group:
             continue
-        measured = [r for r in group if r.status is not None and not r.is_thin]
+        measured = [r for r in group if r.status in {"met", "missed"} and not r.is_thin]
         met = sum(r.status == "met" for r in measured)
         title = KIND_TITLES[kind]
         if measured:
@@ -166,6 +169,14 @@ def _verdict(rows: list[ScorecardRow]) -> None:
     st.markdown("  \n".join(parts))
 
 
+def _unmeasured_note(attainment: pd.DataFrame) -> None:
+    """Name the figures each member cannot have (member names come from the data: plain text only)."""
+    unmeasured = attainment[attainment["not_measured"] != ""] if not attainment.empty else attainment
+    if not unmeasured.empty:
+        st.text("Not measured for these sources, so left out of attainment (a member with such a figure is never "
+                "called a watermelon): " + "; ".join(f"{m.member}: {m.not_measured}" for m in unmeasured.itertuples()))
+
+
 def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, object]:
     st.subheader("Efficiency × Empathy")
     breakdown = st.segmented_control("Compare", list(BREAKDOWN_LABELS), format_func=BREAKDOWN_LABELS.get,
@@ -173,6 +184,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters,
                                         breakdown)
     attainment = attainment_by_member(figures, metrics, ctx.settings)
+    _unmeasured_note(attainment)
     signals = ctx.settings.signals
     try:
         chart = charts.quadrant_chart(attainment, breakdown_label=BREAKDOWN_LABELS[breakdown],
@@ -192,6 +204,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
     )
     if not melons.empty:
         st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
+
     with st.expander("Download"):
         chart_download_buttons(chart, subject="Efficiency x Empathy", naming=naming_for("Executive review", ctx))
     return attainment, chart
@@ -315,7 +328,7 @@ ATTAINMENT_HEADERS = {
     "member": "Member", "sla_measured": "SLA targets measured", "sla_met": "SLA targets met",
     "xla_measured": "XLA targets measured", "xla_met": "XLA targets met", "sla_attainment": "SLA targets met (share)",
     "xla_attainment": "XLA targets met (share)", "is_watermelon": "Watermelon", "missed": "Targets missed",
-    "cases": "Contacts",
+    "cases": "Contacts", "not_measured": "Not measured (left out of attainment)",
 }
 ATTAINMENT_UNITS = {"SLA targets measured": "count", "SLA targets met": "count", "XLA targets measured": "count",
                     "XLA targets met": "count", "SLA targets met (share)": "rate", "XLA targets met (share)": "rate",

@@ -17,6 +17,7 @@ from dashboard.formatting import format_delta, format_value, is_flat, target_tex
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric, target_for
 from etl.change import PeriodSums, is_thin
 from etl.enrich.effort import MIN_CES_ANSWERS
@@ -110,7 +111,7 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
     periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
     weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
     rows = scorecard_rows(metrics, periods, weekly, ctx.settings, compare=compare)
-    if all(r.value is None for r in rows):
+    if all(r.value is None and not r.not_measured_reason for r in rows):
         return rows
     by_name = {m.name: m for m in metrics}
     columns = [column for _ in range(-(-len(rows) // TILES_PER_ROW)) for column in st.columns(TILES_PER_ROW)]
@@ -122,13 +123,13 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
         if row.target_text != "no target":
             help_text += f"\n\n{row.target_text}."
         with column:
-            st.metric(row.label + (" (thin)" if row.is_thin and row.value is not None else ""), row.value_text,
+            st.metric(row.label + (" (thin)" if row.is_thin and row.value is not None else ""), row.tile_text,
                       delta=delta, delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),
                       help=help_text, border=True, chart_data=[v for v in row.trend if v is not None] or None,
                       chart_type="line")
             status = {"met": ":green[**met**]", "missed": ":red[**missed**]"}.get(row.status or "", "")
             noise = {NOISE_REAL: "beyond noise", NOISE_WITHIN: "within noise"}.get(row.noise, "")
-            parts = [p for p in (row.target_text if row.target_text != "no target" else "",
+            parts = [p for p in (row.reason_caption, row.target_text if row.target_text != "no target" else "",
                                  status, noise) if p]
             st.caption(" · ".join(parts) + f"  \n[How is this computed?]({definition_link(row.metric)})")
     with st.expander("The figures in a table: change, interval and cases"):
@@ -136,7 +137,8 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
             "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
             "Now": [r.value_text for r in rows], "Target": [r.target_text for r in rows],
             "Change vs comparison": [r.change_text for r in rows], "Real?": [r.noise for r in rows],
-            "Cases": [int(r.cases) for r in rows], "Definition": [definition_link(r.metric) for r in rows],
+            "Cases": [None if r.not_measured_reason else int(r.cases) for r in rows],
+            "Definition": [definition_link(r.metric) for r in rows],
         })
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             "Definition": st.column_config.LinkColumn("Defined", display_text="how?", width="small"),
@@ -152,7 +154,8 @@ def _feel(ctx: PageContext, catalog: dict[str, Metric]) -> bool:
     st.header("How customers feel")
     counts = queries_experience.end_tone_counts(ctx.warehouse_url, ctx.version, ctx.filters)
     if counts.empty:
-        st.info("No contact with a customer message in these filters, so there is no tone to show.")
+        st.info(empty_text(ctx, "customer_sentiment_end", "No contact with a customer message in these filters, "
+                           "so there is no tone to show."))
         return False
     left, right = st.columns([2, 3])
     with left:
@@ -186,7 +189,7 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters, "team")
     teams = member_rates(figures, metric, min_cases) if not figures.empty else pd.DataFrame()
     if teams.empty or teams["value"].notna().sum() == 0:
-        st.info("No contact started negative in these filters.")
+        st.info(empty_text(ctx, RECOVERY, "No contact started negative in these filters."))
         return
     left, right = st.columns(2)
     with left:
@@ -319,7 +322,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     figures = queries.period_figures_by(ctx.warehouse_url, ctx.version, list(EFFORT_METRICS), ctx.filters, "intent")
     frame = effort_frame(figures, ces, ctx.settings.metrics.min_cases) if not figures.empty else pd.DataFrame()
     if frame.empty or frame[["survey", "inferred"]].notna().sum().sum() == 0:
-        st.info("No CES answer and no inferred effort for these filters.")
+        st.info(empty_text(ctx, "inferred_effort_score", "No CES answer and no inferred effort for these filters."))
         return
     chart = charts_experience.effort_by_intent_chart(frame, target=target_for(ces, ctx.settings.targets))
     st.altair_chart(chart, width="stretch", theme=None)

@@ -21,6 +21,7 @@ from dashboard.formatting import format_count, format_delta, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from etl.catalog import Metric, target_for
 
 PAGE = "journeys"
@@ -99,7 +100,7 @@ def _headline(row: ScorecardRow, metric: Metric, ctx: PageContext) -> None:
     if row.change is not None:
         help_lines.append(f"Change: {row.change_text} ({row.noise}).")
     st.metric(
-        row.label + (" (thin)" if row.is_thin else ""), row.value_text, delta=delta,
+        row.label + (" (thin)" if row.is_thin else ""), row.tile_text, delta=delta,
         delta_color="off" if is_flat(delta) else DELTA_COLOURS.get(metric.direction, "off"),
         delta_arrow="off" if is_flat(delta) else "auto", help="\n\n".join(help_lines), border=True,
     )
@@ -107,7 +108,7 @@ def _headline(row: ScorecardRow, metric: Metric, ctx: PageContext) -> None:
     target = row.target_text + (f" ({status})" if status else "")
     interval = interval_text(row.change, row.unit, currency) if row.change else ""
     noise = ("**real change**" if row.noise == NOISE_REAL else row.noise) if row.change else "no comparison"
-    parts = [target, f"{noise}" + (f" · {interval}" if interval else ""),
+    parts = [p for p in (row.reason_caption,) if p] + [target, f"{noise}" + (f" · {interval}" if interval else ""),
              f"{format_count(row.cases)} cases · [how?]({definition_link(row.metric)})"]
     st.caption("  \n".join(parts))
 
@@ -217,7 +218,7 @@ def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
     first = queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, 0)
     frame = charts_journeys.paths_frame(first)
     if frame.empty:
-        st.info("No episode starts within these filters.")
+        st.info(empty_text(ctx, "episodes", "No episode starts within these filters."))
         return first
     chart = charts_journeys.paths_chart(frame, top=TOP_PATHS)
     st.altair_chart(chart, width="stretch", theme=None)
@@ -265,7 +266,7 @@ def _ladder(ctx: PageContext, catalog: dict[str, Metric], everyone: pd.DataFrame
     try:
         chart = charts_journeys.ladder_chart(frame, {rung: metric.label for rung, metric in rungs.items()})
     except ValueError:
-        st.info("No episode whose outcome is known within these filters.")
+        st.info(empty_text(ctx, "episode_resolution_rate", "No episode whose outcome is known within these filters."))
         return
     st.altair_chart(chart, width="stretch", theme=None)
     links = " · ".join(f"[{m.label}]({definition_link(m.name)})" for m in rungs.values())

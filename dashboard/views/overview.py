@@ -25,6 +25,7 @@ from dashboard.formatting import (
     target_text,
 )
 from dashboard.measure_evidence import NOT_MEASURED, Evidence, FigureState, figure_state
+from dashboard.scorecard import reason_of
 from dashboard.views import PageContext, context, page_header, service_operations
 from etl.catalog import Metric, target_for
 
@@ -86,7 +87,8 @@ def _metric_block(
     evidence: Evidence | None = None,
 ) -> None:
     if evidence is not None:
-        state = figure_state(metric.name, evidence, _figure(periods, metric.name, queries.CURRENT) is not None)
+        state = figure_state(metric.name, evidence, _figure(periods, metric.name, queries.CURRENT) is not None,
+                             reason_of(periods, metric.name))
         if not state.is_measured:
             _not_measured_block(metric, state, ctx)
             _explain(metric, target_for(metric, ctx.settings.targets), ctx.settings.currency)

@@ -140,8 +140,10 @@ paths as (
             when handoff_at is not null or answered_at is not null or count_agent_messages > 0 then 'bot_to_human'
             else 'bot_only'
         end as service_path,
+        -- a reply answers a customer: the brand's own outbound post or call has no first reply
         case
-            when channel <> 'voice' and not times_are_synthetic and first_human_reply_at >= created_at
+            when channel <> 'voice' and direction <> 'outbound' and not times_are_synthetic
+                and first_human_reply_at >= created_at
                 then first_human_reply_at
         end as first_reply_at,
         case

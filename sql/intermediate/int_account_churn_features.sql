@@ -21,6 +21,8 @@ with accounts as (
 interactions as (
 
     select * from {{ ref('fct_interactions') }}
+    -- the brand's own outbound posts and calls are not customer contacts
+    where direction <> 'outbound'
 
 ),
 

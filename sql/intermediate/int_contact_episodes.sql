@@ -49,6 +49,8 @@ with recursive contacts as (
     from {{ ref('fct_interactions') }}
     where intent <> 'unknown'
         and customer_key is not null
+        -- the brand's own outbound posts and calls are not customer contacts
+        and direction <> 'outbound'
 
 ),
 
@@ -154,8 +156,8 @@ undetermined as (
 
     select interaction_id, created_at
     from {{ ref('fct_interactions') }}
-    where intent = 'unknown'
-        or customer_key is null
+    where direction <> 'outbound'
+        and (intent = 'unknown' or customer_key is null)
 
 )
 

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
-from etl.catalog import CatalogError, catalog_for, load_catalog, parse_catalog, target_for
+from etl.catalog import (
+    CatalogError,
+    catalog_for,
+    load_catalog,
+    load_evidence_rules,
+    parse_catalog,
+    parse_evidence_rules,
+    target_for,
+)
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import FIXTURES, make_settings
@@ -31,6 +39,7 @@ ENTRY: dict[str, Any] = {
     "ci_method": "wilson",
     "min_cases": 50,
     "source": "Our own.",
+    "evidence": "bot_sessions",
     "variants": [
         {"name": "any_handoff", "description": "every hand-off"},
         {"name": "requested", "description": "only when the customer asked", "numerator": "count_requested"},
@@ -128,6 +137,8 @@ def test_defaults_of_optional_fields() -> None:
     ({"version": 0}, "version must be"),
     ({"target": "80%"}, "target '80%' is not a number"),
     ({"min_cases": True}, "min_cases True is not a number"),
+    ({"evidence": ""}, "missing evidence"),
+    ({"evidence": "vibes"}, "evidence 'vibes' is not a rule of rules.yml"),
 ])
 def test_validation_rules(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(CatalogError, match=re.escape(message)):
@@ -262,3 +273,25 @@ def test_every_catalog_column_exists_in_its_mart_after_a_build(warehouse_url: st
     finally:
         reader.close()
     assert not missing, missing
+
+
+def test_every_metric_declares_a_known_evidence_rule_and_every_rule_is_used() -> None:
+    rules = load_evidence_rules()
+    used = {metric.evidence for metric in load_catalog().values()}
+    assert used == set(rules)  # no metric without a rule, no rule that no metric uses
+    assert load_catalog()["first_reply_time"].evidence == "agent_reply"
+    assert load_catalog()["cost_per_contact"].evidence == "unit_costs"
+    assert load_catalog()["escalation_rate"].evidence == "escalation_events"
+    assert load_catalog()["negative_start_recovery_rate"].evidence == "two_customer_messages"
+    assert load_catalog()["csat"].evidence == "csat_survey"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("rules: []", "a `rules:` mapping"),
+    ("rules: {bad name: {needs: a, scope: b, reason: c}}", "not a plain identifier"),
+    ("rules: {ok: {needs: a, scope: b}}", "needs exactly needs, reason, scope"),
+    ("rules: {ok: {needs: a, scope: b, reason: ''}}", "needs exactly"),
+])
+def test_evidence_rules_file_is_validated(text: str, message: str) -> None:
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        parse_evidence_rules(text)

@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 
 from etl import catalog_docs
 from etl.catalog import CatalogError, load_catalog
-from etl.catalog_docs import DOCS_PATH, catalog_markdown, format_target, formula_of, is_stale, render_catalog
+from etl.catalog_docs import (
+    DOCS_PATH,
+    catalog_markdown,
+    format_target,
+    formula_of,
+    is_stale,
+    render_catalog,
+    render_metric,
+)
 from etl.cli import app
 
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -21,7 +29,7 @@ runner = CliRunner(env={"COLUMNS": "250"})
 def _entry(name: str, kind: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "label": name.replace("_", " ").capitalize(), "kind": kind, "description": f"About {name}.",
             "mart": "marts.test_daily", "numerator": f"count_{name}", "grain": "day", "unit": "count",
-            "direction": "neutral", "source": "Our own.", "version": 1, **extra}
+            "direction": "neutral", "source": "Our own.", "version": 1, "evidence": "accounts", **extra}
 
 
 def _write_catalog(folder: Path) -> Path:
@@ -164,3 +172,10 @@ def test_a_broken_catalog_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     result = runner.invoke(app, ["catalog"])
     assert result.exit_code == 2
     assert "unit 'percent'" in result.output
+
+
+def test_a_card_says_which_evidence_the_metric_needs() -> None:
+    card = render_metric(load_catalog()["negative_start_recovery_rate"])
+    assert "| Evidence needed | contacts with at least two customer messages" in card
+    assert "rule `two_customer_messages`" in card
+    assert "not measured — every contact holds a single customer message" in card

@@ -14,6 +14,8 @@ with risk as (
 interactions as (
 
     select * from {{ ref('fct_interactions') }}
+    -- the brand's own outbound posts and calls are not customer contacts
+    where direction <> 'outbound'
 
 ),
 

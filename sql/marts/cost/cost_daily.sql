@@ -3,6 +3,8 @@
 with interactions as (
 
     select * from {{ ref('fct_interactions') }}
+    -- the brand's own outbound posts and calls are not customer contacts
+    where direction <> 'outbound'
 
 ),
 

@@ -19,6 +19,7 @@ costs as (
 interactions as (
 
     select interaction_id, service_path from {{ ref('fct_interactions') }}
+    where direction <> 'outbound'
 
 ),
 
@@ -31,6 +32,8 @@ episodes as (
 first_contacts as (
 
     select * from {{ ref('fct_interactions') }}
+    -- the brand's own outbound posts and calls are not customer contacts
+    where direction <> 'outbound'
 
 ),
 

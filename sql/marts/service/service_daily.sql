@@ -1,9 +1,12 @@
 -- One row per reporting day x channel x source system x queue x team x intent x segment x service path:
 -- additive numerators, denominators and sums of squares for the service measures of the catalog
 -- (sql/metrics/service.yml). SLA events (core.fct_sla_events) count on the day of the contact they belong to.
+-- Inbound customer contacts only: the brand's own outbound posts and calls are not contacts.
 with interactions as (
 
     select * from {{ ref('fct_interactions') }}
+    -- the brand's own outbound posts and calls are not customer contacts
+    where direction <> 'outbound'
 
 ),
 

@@ -2,6 +2,8 @@
 -- has a target: the metric re-aggregated from its mart's additive columns (a ratio of sums), its target
 -- (settings [targets], else the catalog's), and whether it met it. Generated from the metric catalog
 -- (sql/metrics/*.yml), so a metric is defined once and every target-bearing metric is scored here.
+-- A metric whose evidence no source carries in the month (marts.metric_evidence_coverage, weeks by the month of
+-- their Monday) is not measured: no value, no verdict (is_target_met null), and its reason; never 0, never met.
 {%- set metrics = catalog_metrics(with_target=True) %}
 {%- set marts = metrics | map(attribute='mart_model') | unique | list %}
 with
@@ -41,6 +43,18 @@ with
 ),
 {%- endfor %}
 
+coverage_by_month as (
+
+    select
+        cast(date_trunc('month', cast(week_start as timestamp)) as date) as period_month,
+        metric_name,
+        sum(count_with_evidence) > 0 as is_measured,
+        max(not_measured_reason) as not_measured_reason
+    from {{ ref('metric_evidence_coverage') }}
+    group by cast(date_trunc('month', cast(week_start as timestamp)) as date), metric_name
+
+),
+
 scored as (
 {%- for metric in metrics %}
 
@@ -65,20 +79,27 @@ scored as (
 )
 
 select
-    period_month,
-    dimension,
-    member,
-    metric_name,
-    metric_kind,
-    direction,
-    numerator,
-    denominator,
-    metric_value,
-    target_value,
+    scored.period_month,
+    scored.dimension,
+    scored.member,
+    scored.metric_name,
+    scored.metric_kind,
+    scored.direction,
+    scored.numerator,
+    scored.denominator,
+    case when coalesce(coverage_by_month.is_measured, true) then scored.metric_value end as metric_value,
+    scored.target_value,
     case
-        when metric_value is null then null
-        when direction = 'lower_is_better' then metric_value <= target_value
-        else metric_value >= target_value
+        when not coalesce(coverage_by_month.is_measured, true) then null
+        when scored.metric_value is null then null
+        when scored.direction = 'lower_is_better' then scored.metric_value <= scored.target_value
+        else scored.metric_value >= scored.target_value
     end as is_target_met,
-    coalesce(denominator, numerator, 0) < min_cases as is_thin
+    coalesce(scored.denominator, scored.numerator, 0) < scored.min_cases as is_thin,
+    coalesce(coverage_by_month.is_measured, true) as is_measured,
+    case when not coalesce(coverage_by_month.is_measured, true) then coverage_by_month.not_measured_reason end
+        as not_measured_reason
 from scored
+left join coverage_by_month
+    on coverage_by_month.period_month = scored.period_month
+    and coverage_by_month.metric_name = scored.metric_name

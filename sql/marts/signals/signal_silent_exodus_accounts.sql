@@ -33,6 +33,7 @@ contacts as (
     left join {{ ref('int_customer_sentiment_rolled_up_to_interactions') }} as sentiment
         on sentiment.interaction_id = interactions.interaction_id
     where interactions.account_id is not null
+        and interactions.direction <> 'outbound'
 
 ),
 
