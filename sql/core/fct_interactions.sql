@@ -7,6 +7,9 @@
 -- (first queued to first answered or abandoned). speed_of_answer_seconds is the wait before the first answer
 -- (first queue entry to the first agent answer), the ICMI / COPC speed of answer; the service level is
 -- measured on it. For a contact queued once the two are the same.
+-- Reopens: the reopened events counted, else the count the source states when it exported no status trail
+-- (stated_count_reopens). A first solve hidden by such a reopen (stated reopens, no reopened event) is unknown:
+-- the exported solve is the last one, so first resolution is left null rather than taken for the full one.
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
@@ -88,7 +91,9 @@ joined as (
         coalesce(event_milestones.is_escalated, false) as is_escalated,
         event_milestones.escalation_reason,
         coalesce(event_milestones.count_transfers, 0) as count_transfers,
-        coalesce(event_milestones.count_reopens, 0) as count_reopens,
+        coalesce(interactions.stated_count_reopens, event_milestones.count_reopens, 0) as count_reopens,
+        coalesce(interactions.stated_count_reopens > 0 and coalesce(event_milestones.count_reopens, 0) = 0, false)
+            as is_first_solve_unseen,
         coalesce(event_milestones.count_holds, 0) as count_holds,
         message_rollup.first_customer_message_at,
         message_rollup.first_human_reply_at,
@@ -209,10 +214,10 @@ select
     end as first_reply_calendar_seconds,
     first_reply_business_seconds,
     first_reply_from_bot_seconds,
-    case when first_solved_at >= created_at
+    case when first_solved_at >= created_at and not is_first_solve_unseen
         then {{ seconds_between('created_at', 'first_solved_at') }}
     end as resolution_calendar_seconds,
-    resolution_business_seconds,
+    case when not is_first_solve_unseen then resolution_business_seconds end as resolution_business_seconds,
     case when last_solved_at >= created_at
         then {{ seconds_between('created_at', 'last_solved_at') }}
     end as full_resolution_calendar_seconds,

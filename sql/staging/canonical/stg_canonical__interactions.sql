@@ -36,7 +36,8 @@ renamed as (
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds,
-        cast(null as double precision) as queue_wait_seconds
+        cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens
     from ranked
     where version_rank = 1
 

@@ -227,5 +227,6 @@ select
     talk_seconds,
     hold_seconds,
     acw_seconds,
-    queue_wait_seconds
+    queue_wait_seconds,
+    cast(null as bigint) as stated_count_reopens
 from joined

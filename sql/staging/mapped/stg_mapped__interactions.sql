@@ -39,7 +39,8 @@ from_rows as (
         cast(talk_seconds as double precision) as talk_seconds,
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds,
-        cast(null as double precision) as queue_wait_seconds
+        cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens
     from ranked_rows
     where version_rank = 1
 
@@ -170,7 +171,8 @@ from_events as (
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
-        cast(null as double precision) as queue_wait_seconds
+        cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens
     from cases
     left join status_events
         on status_events._source_name = cases._source_name

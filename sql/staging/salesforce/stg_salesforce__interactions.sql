@@ -72,7 +72,8 @@ renamed as (
         cast(null as double precision) as talk_seconds,
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
-        cast(null as double precision) as queue_wait_seconds
+        cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens
     from latest
 
 )
