@@ -1,5 +1,6 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
--- customer_key is the person across sources (docs/identity.md); the account is the person's.
+-- customer_key is the person across sources (docs/identity.md); the account is the one the source links the
+-- contact to (Salesforce Case.AccountId), else the person's.
 -- Business calendar and business-time durations come from int_interaction_business_durations
 -- (docs/business_time.md).
 -- Queue time: queue_wait_seconds is the time the customer waited in queues in all (every queue of a transfer
@@ -68,7 +69,7 @@ joined as (
         coalesce(interactions.direction, 'inbound') as direction,
         interactions.customer_id,
         coalesce(identity.customer_key, interactions.customer_id) as customer_key,
-        customers.account_id,
+        coalesce(interactions.account_id, customers.account_id) as account_id,
         coalesce(accounts.segment, 'unknown') as segment,
         coalesce(interactions.queue_id, 'unassigned') as queue_id,
         coalesce(queues.team_name, 'unassigned') as team_name,
@@ -121,7 +122,7 @@ joined as (
     left join customers
         on customers.customer_key = coalesce(identity.customer_key, interactions.customer_id)
     left join accounts
-        on accounts.account_id = customers.account_id
+        on accounts.account_id = coalesce(interactions.account_id, customers.account_id)
     left join queues
         on queues.queue_id = interactions.queue_id
     left join business_durations

@@ -123,7 +123,8 @@ final as (
         journeys.hold_seconds,
         journeys.acw_seconds,
         journeys.queue_wait_seconds,
-        cast(null as bigint) as stated_count_reopens
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id
     from journeys
     inner join first_leg
         on first_leg.interaction_id = journeys.interaction_id and first_leg.leg_rank = 1

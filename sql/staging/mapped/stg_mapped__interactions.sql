@@ -40,7 +40,8 @@ from_rows as (
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
-        cast(null as bigint) as stated_count_reopens
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id
     from ranked_rows
     where version_rank = 1
 
@@ -172,7 +173,8 @@ from_events as (
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
-        cast(null as bigint) as stated_count_reopens
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id
     from cases
     left join status_events
         on status_events._source_name = cases._source_name

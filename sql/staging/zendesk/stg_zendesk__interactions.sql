@@ -71,7 +71,8 @@ renamed as (
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
-        cast(case when audit_events.ticket_id is null then metrics.reopens end as bigint) as stated_count_reopens
+        cast(case when audit_events.ticket_id is null then metrics.reopens end as bigint) as stated_count_reopens,
+        cast(null as text) as account_id
     from ranked
     left join metrics
         on metrics.ticket_id = ranked.ticket_id
