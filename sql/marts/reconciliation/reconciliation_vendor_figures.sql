@@ -9,7 +9,8 @@
 -- wait, replies) have no cxpulse counterpart: reconciliation_summary lists them as not compared.
 -- Tolerance: durations agree when they differ by at most 60 seconds or 1% of the vendor's value, whichever is
 -- larger (Zendesk reports whole minutes; Genesys and Connect round each leg or session); counts must be equal.
--- Cause, first that applies: missing vendor figure (cxpulse has one, the vendor none); a reopen (first
+-- A vendor figure absent where cxpulse counts zero agrees: vendors omit what did not happen (Genesys emits
+-- tHeld or nTransferred only for a conversation with a hold or a transfer). Cause, first that applies: missing vendor figure (cxpulse has one, the vendor none); a reopen (first
 -- resolution hidden by a reopen, or a resolution that differs on a reopened contact); a missing event (the
 -- vendor has a figure, cxpulse has none: the event or message it is measured from was not exported); different
 -- calendar (business figures differ while the calendar figures of the same record agree: the vendor's business
@@ -139,7 +140,10 @@ agreement as (
 
     select
         *,
-        coalesce(abs(cxpulse_value - vendor_value) <= tolerance_value, false) as is_agreeing
+        coalesce(
+            abs(cxpulse_value - vendor_value) <= tolerance_value or (vendor_value is null and cxpulse_value = 0),
+            false
+        ) as is_agreeing
     from judged
 
 ),
