@@ -3,7 +3,7 @@
 -- Zendesk's own names (new, open, pending, hold, solved, closed).
 -- A ticket exported without its audits (the API shape: incremental tickets, ticket metrics and comments) has
 -- no event trail; its solve is then read from its latest Ticket Metrics record: one solved event at solved_at
--- ("when the ticket was solved", the last solve), event_key 'metrics:<ticket_metric_id>:solved'. Earlier solves
+-- ("when the ticket was solved", the last solve), event_key 'metrics-<ticket_metric_id>-solved'. Earlier solves
 -- of a reopened ticket are not exported and are not invented (see stg_zendesk__interactions, stated reopens).
 with source as (
 
@@ -32,7 +32,7 @@ latest_metrics as (
 metric_solves as (
 
     select
-        'metrics:' || latest_metrics.ticket_metric_id || ':solved' as event_key,
+        'metrics-' || latest_metrics.ticket_metric_id || '-solved' as event_key,
         latest_metrics.ticket_id,
         latest_metrics.solved_at as occurred_at
     from latest_metrics
