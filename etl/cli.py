@@ -422,7 +422,7 @@ def status(config: ConfigOption = None) -> None:
 def reconcile(config: ConfigOption = None) -> None:
     """Vendor figures against cxpulse's own: agreement per source and figure, and every disagreement with its
     cause (docs/reconciliation.md)."""
-    from etl.reconcile import disagreements_view, read_reconciliation, summary_view
+    from etl.reconcile import disagreements_view, not_compared_lines, read_reconciliation, summary_view
 
     settings = _settings(config)
     reader = open_reader(settings.warehouse_url)
@@ -439,8 +439,11 @@ def reconcile(config: ConfigOption = None) -> None:
         out.print("No source reports figures of its own (Zendesk ticket metrics, Connect contact records, Genesys"
                   " metrics): nothing to reconcile.")
         return
+    compared = result.summary[result.summary["count_records"] > 0]
     out.print(_table("Reconciliation: vendor figures against cxpulse's (durations agree within 60 s or 1%,"
-                     " counts exactly)", summary_view(result.summary)))
+                     " counts exactly)", summary_view(compared).drop(columns=["Vendor figures"])))
+    for line in not_compared_lines(result.summary):
+        out.print(line, markup=False, soft_wrap=True)
     if result.disagreements.empty:
         out.print("No disagreement.")
     else:

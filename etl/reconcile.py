@@ -86,3 +86,14 @@ def disagreements_view(disagreements: pd.DataFrame) -> pd.DataFrame:
         "Difference": [_value_text(v, u) for v, u in zip(disagreements["difference_value"], units, strict=True)],
         "Cause": disagreements["disagreement_cause"],
     })
+
+
+def not_compared_lines(summary: pd.DataFrame) -> list[str]:
+    """One line per reason a reported figure was not compared: `not measured — <reason>: source figure (basis), ...`."""
+    lines = []
+    skipped = summary[summary["count_records"] == 0]
+    for reason, group in skipped.groupby(skipped["not_compared_reason"].fillna("no record to compare"), sort=True):
+        figures = ", ".join(f"{row.source_system} {row.figure_name} ({row.figure_basis})"
+                            for row in group.itertuples())
+        lines.append(f"{NOT_MEASURED} — {reason}: {figures}")
+    return lines

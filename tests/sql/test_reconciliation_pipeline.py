@@ -165,4 +165,5 @@ def test_cxpulse_reconcile_prints_the_summary_and_disagreements(reconciled: str,
     assert "Disagreements (8)" in result.output
     assert "75.0%" in result.output  # Zendesk first reply, calendar: 3 of 4
     assert "different calendar" in result.output and "a missing event" in result.output
-    assert "not measured — cxpulse computes no own figure for it" in result.output
+    assert "not measured — cxpulse computes no own figure for it: zendesk agent_wait (business)" in result.output
+    assert "zendesk replies (none)" in result.output
