@@ -40,8 +40,7 @@ from typer.testing import CliRunner
 
 from etl.cli import app
 from etl.pipeline import SUCCEEDED, run_pipeline
-from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, make_settings, query_frame
 
 CONNECT_D = "amazon_connect:d4000000-0000-4000-8000-000000000001"
 GENESYS_G1 = "genesys:9b1e0000-0000-4000-8000-000000000001"
@@ -81,16 +80,8 @@ def reconciled(module_warehouse_url: str, tmp_path_factory: pytest.TempPathFacto
     return module_warehouse_url
 
 
-def _query(url: str, sql: str) -> pd.DataFrame:
-    reader = open_reader(url)
-    try:
-        return reader.query_df(sql)
-    finally:
-        reader.close()
-
-
 def _summary(url: str) -> pd.DataFrame:
-    return _query(url, "select * from marts.reconciliation_summary").set_index(
+    return query_frame(url, "select * from marts.reconciliation_summary").set_index(
         ["source_system", "figure_name", "figure_basis"])
 
 
@@ -114,7 +105,7 @@ def test_zendesk_agreement_per_figure(reconciled: str) -> None:
 
 
 def test_every_disagreement_is_listed_with_its_cause(reconciled: str) -> None:
-    rows = _query(
+    rows = query_frame(
         reconciled,
         "select source_system, figure_name, figure_basis, interaction_id, disagreement_cause"
         " from marts.reconciliation_vendor_figures where not is_agreeing",
@@ -145,7 +136,7 @@ def test_connect_and_genesys_agreement_and_totals(reconciled: str) -> None:
         "genesys": {"count_records": 17, "count_agreeing": 16},
         "zendesk": {"count_records": 24, "count_agreeing": 18},
     }
-    differ = _query(
+    differ = query_frame(
         reconciled,
         "select interaction_id, vendor_value, cxpulse_value, difference_value, tolerance_value"
         " from marts.reconciliation_vendor_figures where disagreement_cause = 'values differ'",

@@ -23,8 +23,7 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.salesforce_ids import checksum, id_18
-from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, make_settings, query_frame
 
 ACME = "salesforce:001A0000006Vm9rIAC"
 UMBRELLA = "salesforce:001A0000007Pq2sIAC"
@@ -53,15 +52,12 @@ def linked(warehouse_url: str) -> str:
 
 
 def test_cases_find_their_accounts_across_15_and_18_character_ids(linked: str) -> None:
-    reader = open_reader(linked)
-    try:
-        cases = reader.query_df(
-            "select i.interaction_id, i.account_id, i.segment, a.arr_amount, a.account_type"
-            " from core.fct_interactions as i left join core.dim_accounts as a on a.account_id = i.account_id"
-        ).set_index("interaction_id")
-        accounts = reader.query_df("select account_id, account_type from core.dim_accounts").set_index("account_id")
-    finally:
-        reader.close()
+    cases = query_frame(
+        linked,
+        "select i.interaction_id, i.account_id, i.segment, a.arr_amount, a.account_type"
+        " from core.fct_interactions as i left join core.dim_accounts as a on a.account_id = i.account_id",
+    ).set_index("interaction_id")
+    accounts = query_frame(linked, "select account_id, account_type from core.dim_accounts").set_index("account_id")
     assert accounts["account_type"].to_dict() == {ACME: "Customer - Direct", UMBRELLA: "Customer - Channel"}
     assert cases.loc[_case("1"), ["account_id", "segment", "account_type"]].tolist() == [
         ACME, "enterprise", "Customer - Direct"]

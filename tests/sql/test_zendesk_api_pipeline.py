@@ -25,8 +25,7 @@ import pandas as pd
 import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
-from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, make_settings, query_frame
 
 ZENDESK_API = FIXTURES / "zendesk_api"
 T = "zendesk:ticket:"
@@ -39,20 +38,12 @@ def loaded(warehouse_url: str) -> str:
     return warehouse_url
 
 
-def _query(url: str, sql: str) -> pd.DataFrame:
-    reader = open_reader(url)
-    try:
-        return reader.query_df(sql)
-    finally:
-        reader.close()
-
-
 def _values(frame: pd.DataFrame, column: str) -> dict[str, float | None]:
     return {key: (None if pd.isna(value) else float(value)) for key, value in frame[column].items()}
 
 
 def test_first_reply_resolution_and_reopens_match_the_hand_worked_figures(loaded: str) -> None:
-    contacts = _query(
+    contacts = query_frame(
         loaded,
         "select interaction_id, first_reply_calendar_seconds, first_reply_business_seconds,"
         " resolution_calendar_seconds, full_resolution_calendar_seconds, count_reopens, last_solved_at"
@@ -73,7 +64,7 @@ def test_first_reply_resolution_and_reopens_match_the_hand_worked_figures(loaded
 
 
 def test_comments_take_their_ticket_from_the_file_name_and_roles_from_the_users(loaded: str) -> None:
-    messages = _query(
+    messages = query_frame(
         loaded, "select message_id, interaction_id, author_role, is_public from core.fct_messages"
     ).set_index("message_id")
     # 3 + 3 + 2 comments; 50004 has no comments file
@@ -90,7 +81,7 @@ def test_comments_take_their_ticket_from_the_file_name_and_roles_from_the_users(
 def test_the_vendor_figures_are_kept_in_core(loaded: str) -> None:
     """Ticket metrics' minutes x 60; nulls are no figure: 50003 has calendar reply 5 min but no business one and
     no resolution; requester wait, agent wait and on-hold time are kept too."""
-    figures = _query(
+    figures = query_frame(
         loaded,
         "select interaction_id, figure_name, figure_basis, vendor_value from core.fct_vendor_figures"
         " where source_system = 'zendesk'",
