@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries import DATA_TTL_SECONDS, RUNS_TTL_SECONDS, _query
+from etl.reconcile import DISAGREEMENTS_SQL, SUMMARY_SQL
 
 EXAMPLES_PER_PAGE = 20
 
@@ -87,3 +88,15 @@ def last_build(url: str, version: str) -> pd.DataFrame:
         "select model, row_count, build_seconds, built_at from ops.model_builds"
         " where run_id = (select max(run_id) from ops.model_builds) order by model",
     )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def reconciliation_summary(url: str, version: str) -> pd.DataFrame:
+    """Per source x figure x basis the vendor reports: records compared, agreeing, disagreements by cause."""
+    return _query(url, SUMMARY_SQL)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def reconciliation_disagreements(url: str, version: str) -> pd.DataFrame:
+    """Every record where the vendor's figure and cxpulse's disagree, with the cause."""
+    return _query(url, DISAGREEMENTS_SQL)

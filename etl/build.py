@@ -31,6 +31,7 @@ from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
+from etl.salesforce_ids import id_18_sql
 from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
 
@@ -162,7 +163,8 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         return out
 
     env.globals.update(ref=ref, source=source, seed=seed, enriched=enriched, var=var, union_sources=union_sources,
-                       catalog_metrics=catalog_metrics, **dialect.macros_for(dialect_name))
+                       catalog_metrics=catalog_metrics, salesforce_id_18=id_18_sql,
+                       **dialect.macros_for(dialect_name))
     return env
 
 

@@ -418,6 +418,38 @@ def status(config: ConfigOption = None) -> None:
     _print_churn_model(out, report.churn_model)
 
 
+@app.command()
+def reconcile(config: ConfigOption = None) -> None:
+    """Vendor figures against cxpulse's own: agreement per source and figure, and every disagreement with its
+    cause (docs/reconciliation.md)."""
+    from etl.reconcile import disagreements_view, not_compared_lines, read_reconciliation, summary_view
+
+    settings = _settings(config)
+    reader = open_reader(settings.warehouse_url)
+    try:
+        result = read_reconciliation(reader)
+    except WarehouseMissing as error:
+        raise _fail(str(error)) from None
+    except WarehouseError as error:
+        raise _fail(f"no reconciliation in the warehouse yet (run `cxpulse build`): {error}") from None
+    finally:
+        reader.close()
+    out = Console(width=200)
+    if result.summary.empty:
+        out.print("No source reports figures of its own (Zendesk ticket metrics, Connect contact records, Genesys"
+                  " metrics): nothing to reconcile.")
+        return
+    compared = result.summary[result.summary["count_records"] > 0]
+    out.print(_table("Reconciliation: vendor figures against cxpulse's (durations agree within 60 s or 1%,"
+                     " counts exactly)", summary_view(compared).drop(columns=["Vendor figures"])))
+    for line in not_compared_lines(result.summary):
+        out.print(line, markup=False, soft_wrap=True)
+    if result.disagreements.empty:
+        out.print("No disagreement.")
+    else:
+        out.print(_table(f"Disagreements ({len(result.disagreements)})", disagreements_view(result.disagreements)))
+
+
 def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
     if model is None:
         out.print("churn model: not fitted yet (it is fitted by `cxpulse run` or `cxpulse build` with enrichment)")

@@ -97,12 +97,17 @@ def file_digest(path: Path) -> str:
 
 
 def files_for_kind(source: SourceConfig, kind: FileKind) -> list[Path]:
-    """The source's files of a kind, in name order. A file path is taken when it matches the pattern."""
+    """The source's files of a kind, in name order. A file path is taken when it matches the pattern. A pattern
+    with a folder (`comments/*.json`) is matched against the files of that sub-folder, and a file path against
+    its folder's name and its own."""
     path = source.path
     if path.is_dir():
+        if "/" in kind.pattern:
+            return sorted(p for p in path.glob(kind.pattern) if p.is_file())
         return sorted(p for p in path.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, kind.pattern))
     if path.exists():
-        return [path] if fnmatch.fnmatch(path.name, kind.pattern) else []
+        name = f"{path.parent.name}/{path.name}" if "/" in kind.pattern else path.name
+        return [path] if fnmatch.fnmatch(name, kind.pattern) else []
     raise FileError(path, f"source {source.name!r}: path not found")
 
 

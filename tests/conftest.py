@@ -14,12 +14,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from etl.config import Settings, settings_from_mapping
-from etl.warehouse import postgres_url
+from etl.warehouse import open_reader, postgres_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
@@ -88,6 +89,15 @@ def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytes
         return
     with fresh_pg_database() as url:
         yield url
+
+
+def query_frame(url: str, sql: str) -> pd.DataFrame:
+    """One query on a built warehouse, through a reader opened and closed around it."""
+    reader = open_reader(url)
+    try:
+        return reader.query_df(sql)
+    finally:
+        reader.close()
 
 
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",

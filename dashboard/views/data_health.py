@@ -1,5 +1,6 @@
 """Data health: can the figures be trusted today? Freshness per source on data time (dashboard.views.freshness),
-the last runs, what was loaded and what was quarantined, with examples of each reason."""
+the last runs, what was loaded and what was quarantined, with examples of each reason, and the reconciliation
+of the vendors' own figures with cxpulse's (docs/reconciliation.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, ops_queries, queries
 from dashboard.views import context, freshness, page_header
+from etl.reconcile import disagreements_view, summary_view
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
                     "failed": "Failed", "running": "Running"}
@@ -83,6 +85,25 @@ def _unknown_fields(url: str, version: str) -> None:
         st.dataframe(unknown, hide_index=True, width="stretch")
 
 
+def _reconciliation(url: str, version: str) -> None:
+    st.subheader("Reconciliation with the vendors' own figures")
+    summary = ops_queries.reconciliation_summary(url, version)
+    if summary.empty:
+        st.info("No source reports figures of its own (Zendesk ticket metrics, Amazon Connect contact records,"
+                " Genesys conversation metrics), so there is nothing to reconcile.")
+        return
+    st.caption("Per source and figure, the share of records where the vendor's figure and cxpulse's agree: durations"
+               " within 60 seconds or 1% of the vendor's value (whichever is larger), counts exactly. A figure"
+               " cxpulse does not compute is not measured. Every disagreement is listed with its cause.")
+    st.dataframe(summary_view(summary), hide_index=True, width="stretch")
+    disagreements = ops_queries.reconciliation_disagreements(url, version)
+    if disagreements.empty:
+        st.success("Every compared figure agrees with the vendor's.")
+        return
+    st.caption(f"Disagreements ({len(disagreements):,})")
+    st.dataframe(disagreements_view(disagreements), hide_index=True, width="stretch")
+
+
 def _build(url: str, version: str) -> None:
     build = ops_queries.last_build(url, version)
     if build.empty:
@@ -107,6 +128,7 @@ def render() -> None:
         _loads(ctx.warehouse_url, ctx.version)
         _rejects(ctx.warehouse_url, ctx.version)
         _unknown_fields(ctx.warehouse_url, ctx.version)
+        _reconciliation(ctx.warehouse_url, ctx.version)
         _build(ctx.warehouse_url, ctx.version)
     except queries.DataUnavailable as error:
         st.warning(str(error))

@@ -13,6 +13,10 @@ The files follow Zendesk's published API schemas:
 - ticket metrics: the Ticket Metrics list (`{"ticket_metrics": [...]}`,
   https://developer.zendesk.com/rest_api/docs/core/ticket_metrics), durations as `{"calendar", "business"}`
   minutes;
+- comments: one List Comments response per ticket (`{"comments": [...], "next_page": ...}`,
+  https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments) saved as
+  `comments/<ticket_id>.json`; a comment carries no ticket id, so the ticket is the file's name (a file whose
+  name is not a ticket id has every record refused, with that reason);
 - users, groups, organizations: their list pages (`{"users": [...]}`, ...) per the Users, Groups and
   Organizations JSON formats (`role` end-user/agent/admin, `default_group_id`, `organization_fields`).
 
@@ -29,7 +33,8 @@ What the reader decides (the rest is in `sql/staging/zendesk/`):
   leaves solved for new/open/pending/hold (Zendesk's definition of a reopen); escalated when `priority` rises
   to urgent (reason `priority_urgent`) or when a tag of the source option `escalation_tags` (default
   `["escalated"]`) is added (reason `tag:<tag>`). Other event types are ignored, as Zendesk asks;
-- audit Comment events become messages, dated by their audit; their author's role is looked up in staging.
+- audit Comment events become messages, dated by their audit; their author's role is looked up in staging;
+  a List Comments comment becomes a message dated by its own created_at.
 
 A record derived from an audit keeps as payload the audit's header and the one event it came from, with the
 canonical event type it was derived as (so that two events derived from one Change stay two records).
@@ -367,6 +372,31 @@ def audit_rows(audit: dict[str, Any], text: str, options: ReaderOptions) -> list
     return rows
 
 
+def comment_rows(comment: dict[str, Any], text: str, ticket_id: str) -> list[Row]:
+    """One message row for a comment of a List Comments response; the ticket id comes from the file name."""
+    via = comment.get("via")
+    values = {
+        "comment_id": comment.get("id"),
+        "audit_id": comment.get("audit_id"),
+        "ticket_id": ticket_id,
+        "sent_at": comment.get("created_at"),
+        "author_id": comment.get("author_id"),
+        "body": comment.get("plain_body") or comment.get("body"),
+        "public": comment.get("public"),
+        "via__channel": via.get("channel") if isinstance(via, dict) else None,
+    }
+    return [("ticket_comments", {key: scalar_text(value) for key, value in values.items()}, text)]
+
+
+COMMENTS_NAME_REASON = "the file name is not a ticket id (comments/<ticket_id>.json)"
+
+
+def ticket_id_of_comments_file(path: Path) -> str | None:
+    """The ticket id a `comments/<ticket_id>.json` file is named after, or None when the name is not one."""
+    stem = path.name.split(".", 1)[0]
+    return stem if stem.isdigit() else None
+
+
 def _plain_rows(stream_name: str) -> Callable[[dict[str, Any], str, ReaderOptions], list[Row]]:
     def rows(record: dict[str, Any], text: str, options: ReaderOptions) -> list[Row]:
         return [(stream_name, flatten(record), text)]
@@ -541,6 +571,15 @@ def _records(path: Path, handle: IO[str], array_key: str) -> Iterator[tuple[str,
     return iter_page_records(handle, frozenset({array_key, *SIDE_LOAD_KEYS}))
 
 
+def _handlers_for(path: Path, array_key: str) -> dict[str, Callable[[dict[str, Any], str, ReaderOptions], list[Row]]]:
+    if array_key != "comments":
+        return RECORD_HANDLERS
+    ticket_id = ticket_id_of_comments_file(path)
+    if ticket_id is None:
+        return {}
+    return {**RECORD_HANDLERS, "comments": lambda record, text, _options: comment_rows(record, text, ticket_id)}
+
+
 def read_zendesk_file(path: Path, kind: FileKind, array_key: str,
                       options: ReaderOptions) -> Iterator[tuple[Stream, RecordChunk]]:
     """Chunks per stream from one Zendesk export file (page file or JSON Lines). A JSON Lines line that is not
@@ -548,6 +587,7 @@ def read_zendesk_file(path: Path, kind: FileKind, array_key: str,
     of it is reported unreadable from the line where it breaks."""
     chunks = _Chunks()
     first_stream = kind.streams[0].name
+    handlers = _handlers_for(path, array_key)
     with open(path, encoding="utf-8-sig") as handle:
         try:
             for key, line, record, text in _records(path, handle, array_key):
@@ -555,8 +595,10 @@ def read_zendesk_file(path: Path, kind: FileKind, array_key: str,
                     chunks.unreadable(first_stream, line, record.reason, text)
                 elif not isinstance(record, dict):
                     chunks.unreadable(first_stream, line, "a record must be a JSON object", text)
+                elif key not in handlers:
+                    chunks.unreadable(first_stream, line, COMMENTS_NAME_REASON, text)
                 else:
-                    for stream_name, values, payload in RECORD_HANDLERS[key](record, text, options):
+                    for stream_name, values, payload in handlers[key](record, text, options):
                         chunks.add(stream_name, line, values, payload)
                 yield from chunks.full()
         except BrokenJson as error:
@@ -573,9 +615,11 @@ KIND_LAYOUT: tuple[tuple[str, str, tuple[Stream, ...]], ...] = (
     ("tickets", "tickets*.json*", (BY_NAME["tickets"], *SIDE_LOADED)),
     ("audits", "ticket_audits*.json*", (BY_NAME["ticket_events"], BY_NAME["ticket_comments"], *SIDE_LOADED)),
     ("ticket_metrics", "ticket_metrics*.json*", (BY_NAME["ticket_metrics"],)),
+    ("comments", "comments/*.json*", (BY_NAME["ticket_comments"], *SIDE_LOADED)),
 )
 """(array key = kind name, file pattern, streams fed). `tickets*` does not match `ticket_audits*` or
-`ticket_metrics*` (the letter after `ticket` differs)."""
+`ticket_metrics*` (the letter after `ticket` differs). A pattern with a `/` is matched in that sub-folder of
+the source folder (`comments/<ticket_id>.json`)."""
 
 
 def kinds_for_options(options: ReaderOptions) -> tuple[FileKind, ...]:

@@ -13,5 +13,6 @@ select
     arr_amount,
     started_on,
     churned_on,
-    churned_on is not null as is_churned
+    churned_on is not null as is_churned,
+    account_type
 from accounts

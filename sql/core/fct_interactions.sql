@@ -1,5 +1,6 @@
 -- One row per customer contact: call, chat (with or without a bot), e-mail, ticket, social thread.
--- customer_key is the person across sources (docs/identity.md); the account is the person's.
+-- customer_key is the person across sources (docs/identity.md); the account is the one the source links the
+-- contact to (Salesforce Case.AccountId), else the person's.
 -- Business calendar and business-time durations come from int_interaction_business_durations
 -- (docs/business_time.md).
 -- Queue time: queue_wait_seconds is the time the customer waited in queues in all (every queue of a transfer
@@ -9,6 +10,9 @@
 -- measured on it. For a contact queued once the two are the same.
 -- times_are_synthetic: the export states no times and the connector made them up to keep the turns in order
 -- (ABCD): the contact counts on its day, but its reply and business-time durations are null (not measured).
+-- Reopens: the reopened events counted, else the count the source states when it exported no status trail
+-- (stated_count_reopens). A first solve hidden by such a reopen (stated reopens, no reopened event) is unknown:
+-- the exported solve is the last one, so first resolution is left null rather than taken for the full one.
 with interactions as (
 
     select * from {{ ref('int_interactions_unioned') }}
@@ -67,7 +71,7 @@ joined as (
         coalesce(interactions.direction, 'inbound') as direction,
         interactions.customer_id,
         coalesce(identity.customer_key, interactions.customer_id) as customer_key,
-        customers.account_id,
+        coalesce(interactions.account_id, customers.account_id) as account_id,
         coalesce(accounts.segment, 'unknown') as segment,
         coalesce(interactions.queue_id, 'unassigned') as queue_id,
         coalesce(queues.team_name, 'unassigned') as team_name,
@@ -90,7 +94,9 @@ joined as (
         coalesce(event_milestones.is_escalated, false) as is_escalated,
         event_milestones.escalation_reason,
         coalesce(event_milestones.count_transfers, 0) as count_transfers,
-        coalesce(event_milestones.count_reopens, 0) as count_reopens,
+        coalesce(interactions.stated_count_reopens, event_milestones.count_reopens, 0) as count_reopens,
+        coalesce(interactions.stated_count_reopens > 0 and coalesce(event_milestones.count_reopens, 0) = 0, false)
+            as is_first_solve_unseen,
         coalesce(event_milestones.count_holds, 0) as count_holds,
         message_rollup.first_customer_message_at,
         message_rollup.first_human_reply_at,
@@ -123,7 +129,7 @@ joined as (
     left join customers
         on customers.customer_key = coalesce(identity.customer_key, interactions.customer_id)
     left join accounts
-        on accounts.account_id = customers.account_id
+        on accounts.account_id = coalesce(interactions.account_id, customers.account_id)
     left join queues
         on queues.queue_id = interactions.queue_id
     left join business_durations
@@ -220,10 +226,10 @@ select
     end as first_reply_calendar_seconds,
     first_reply_business_seconds,
     first_reply_from_bot_seconds,
-    case when first_solved_at >= created_at and not times_are_synthetic
+    case when first_solved_at >= created_at and not is_first_solve_unseen and not times_are_synthetic
         then {{ seconds_between('created_at', 'first_solved_at') }}
     end as resolution_calendar_seconds,
-    resolution_business_seconds,
+    case when not is_first_solve_unseen then resolution_business_seconds end as resolution_business_seconds,
     case when last_solved_at >= created_at and not times_are_synthetic
         then {{ seconds_between('created_at', 'last_solved_at') }}
     end as full_resolution_calendar_seconds,

@@ -33,7 +33,8 @@ renamed as (
             churned_on,
             case when churn_flag then coalesce(cast(updated_at as date), exported_on) end
         ) as churned_on,
-        updated_at
+        updated_at,
+        cast(null as text) as account_type
     from ranked
     where version_rank = 1
 

@@ -123,6 +123,8 @@ final as (
         journeys.hold_seconds,
         journeys.acw_seconds,
         journeys.queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id,
         false as times_are_synthetic
     from journeys
     inner join first_leg

@@ -27,7 +27,8 @@ renamed as (
         cast(arr_amount as double precision) as arr_amount,
         started_on,
         churned_on,
-        updated_at
+        updated_at,
+        cast(null as text) as account_type
     from ranked
     where version_rank = 1
 

@@ -228,5 +228,7 @@ select
     hold_seconds,
     acw_seconds,
     queue_wait_seconds,
+    cast(null as bigint) as stated_count_reopens,
+    cast(null as text) as account_id,
     false as times_are_synthetic
 from joined

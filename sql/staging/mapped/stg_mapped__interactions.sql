@@ -40,6 +40,8 @@ from_rows as (
         cast(hold_seconds as double precision) as hold_seconds,
         cast(acw_seconds as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id,
         false as times_are_synthetic
     from ranked_rows
     where version_rank = 1
@@ -172,6 +174,8 @@ from_events as (
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens,
+        cast(null as text) as account_id,
         false as times_are_synthetic
     from cases
     left join status_events

@@ -3,7 +3,9 @@
 -- "MidMarket" -> mid_market; "SMB", "Small Business" -> smb; "Enterprise" -> enterprise); otherwise the
 -- AnnualRevenue band: at least 1,000,000,000 -> enterprise, at least 50,000,000 -> mid_market, below -> smb;
 -- null when neither is known. arr_amount: ARR__c, else null (AnnualRevenue is company revenue, not ARR).
--- churned_on: Churn_Date__c; when only Churned__c = true, the date of LastModifiedDate.
+-- churned_on: Churn_Date__c; when only Churned__c = true, the date of LastModifiedDate. The id in its
+-- 18-character form (a 15-character id gets its case checksum, etl/salesforce_ids.py). account_type: Account.Type
+-- as Salesforce names it ("Customer - Direct", "Customer - Channel", "Prospect"...).
 with source as (
 
     select * from {{ source('salesforce', 'accounts') }}
@@ -15,7 +17,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by account_id
+            partition by {{ salesforce_id_18('account_id') }}
             order by last_modified_date desc, _batch_id desc, _source_line desc
         ) as version_rank
     from source
@@ -35,7 +37,7 @@ latest as (
 renamed as (
 
     select
-        'salesforce:' || account_id as account_id,
+        'salesforce:' || {{ salesforce_id_18('account_id') }} as account_id,
         account_name,
         case
             when segment_key in ('enterprise', 'ent') then 'enterprise'
@@ -52,7 +54,8 @@ renamed as (
             churn_date__c,
             case when churned__c then cast(last_modified_date as date) end
         ) as churned_on,
-        last_modified_date as updated_at
+        last_modified_date as updated_at,
+        nullif(trim(account_type), '') as account_type
     from latest
 
 )

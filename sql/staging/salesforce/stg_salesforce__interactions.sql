@@ -5,6 +5,9 @@
 -- closed; any other status -> closed when IsClosed, else open. priority: Low -> low, Medium/Normal -> normal,
 -- High -> high, Critical/Urgent -> urgent. The owner is the agent when it is a User (Id prefix 005); a case
 -- owned by a queue (prefix 00G) has no agent, and no queue either since queues (Group) are not exported.
+-- account_id: the case's own AccountId (Salesforce fills it from the contact, and a case may have an account and
+-- no contact); ids in their 18-character form (etl/salesforce_ids.py), so a 15-character id from a report
+-- finds its account exported by the API.
 with source as (
 
     select * from {{ source('salesforce', 'cases') }}
@@ -46,7 +49,7 @@ renamed as (
             when origin_key in ('social', 'twitter', 'facebook') then 'social'
             else 'ticket'
         end as channel,
-        'salesforce:' || contact_id as customer_id,
+        'salesforce:' || {{ salesforce_id_18('contact_id') }} as customer_id,
         cast(null as text) as queue_id,
         case when owner_id like '005%' then 'salesforce:' || owner_id end as agent_id,
         replace(lower(trim(reason)), ' ', '_') as intent,
@@ -73,6 +76,8 @@ renamed as (
         cast(null as double precision) as hold_seconds,
         cast(null as double precision) as acw_seconds,
         cast(null as double precision) as queue_wait_seconds,
+        cast(null as bigint) as stated_count_reopens,
+        'salesforce:' || {{ salesforce_id_18('account_id') }} as account_id,
         false as times_are_synthetic
     from latest
 

@@ -79,6 +79,8 @@ select
     cast(null as double precision) as hold_seconds,
     cast(null as double precision) as acw_seconds,
     cast(null as double precision) as queue_wait_seconds,
+    cast(null as bigint) as stated_count_reopens,
+    cast(null as text) as account_id,
     conversations.times_are_synthetic
 from conversations
 inner join first_turn

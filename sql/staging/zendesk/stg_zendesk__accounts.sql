@@ -31,7 +31,8 @@ renamed as (
         cast(organization_fields__arr as double precision) as arr_amount,
         cast(created_at as date) as started_on,
         cast(null as date) as churned_on,
-        updated_at
+        updated_at,
+        cast(null as text) as account_type
     from ranked
     where version_rank = 1
         and canonical_segment in ('enterprise', 'mid_market', 'smb')
