@@ -146,6 +146,15 @@ def generate(
         console.print(", ".join(f"{name}: {rows:,}" for name, rows in counts.items()))
 
 
+def cli_source_name(source_format: str, mapping: Path | None) -> str:
+    """The source name of files given on the command line. It never depends on a file's name or folder: ids
+    of mapped sources carry the source name, so the same record in a later file must land in the same source
+    (one contact, updated), whichever file or folder it came in."""
+    if source_format == "mapped" and mapping is not None:
+        return f"cli:{mapping.stem}"
+    return f"cli:{source_format}"
+
+
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[
@@ -154,6 +163,9 @@ def ingest_command(
     source_format: Annotated[str, typer.Option("--format", help="Format of PATHS.")] = "canonical",
     timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset in PATHS.")] = "UTC",
     mapping: Annotated[Path | None, typer.Option(help="Mapping file (YAML) for --format mapped.")] = None,
+    source_name: Annotated[str | None, typer.Option(
+        "--source", help="Source name of PATHS (ids of mapped sources carry it); default cli:<mapping> for"
+        " --format mapped, else cli:<format>. Give a configured source's name to load into that source.")] = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -162,16 +174,23 @@ def ingest_command(
     sources = None
     if paths:
         options = {"mapping": str(mapping.resolve())} if mapping else {}
-        sources = [SourceConfig(name=f"cli:{p.name}", format=source_format, path=p.resolve(), timezone=timezone,
+        name = source_name or cli_source_name(source_format, mapping)
+        sources = [SourceConfig(name=name, format=source_format, path=p.resolve(), timezone=timezone,
                                 options=options) for p in paths]
     result = _run(settings, "ingest", quiet, do_build=False, sources=sources)
     raise typer.Exit(code=result.exit_code)
 
 
 @app.command("build")
-def build_command(config: ConfigOption = None, quiet: QuietOption = False) -> None:
-    """Rebuild the staging, core and mart models from the raw tables."""
-    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=False)
+def build_command(
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    enrich: Annotated[bool, typer.Option(
+        "--enrich/--no-enrich", help="Run the enrichment steps (sentiment, signals, effort, churn, forecast)"
+        " as `run` does; --no-enrich leaves their tables as they stand.")] = True,
+) -> None:
+    """Rebuild the staging, core and mart models from the raw tables, with the enrichment steps."""
+    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=enrich)
     raise typer.Exit(code=result.exit_code)
 
 
