@@ -166,9 +166,13 @@ class DuckDBWarehouse(Warehouse):
         view = "_cxpulse_bulk_frame"
         self._connection.register(view, frame)
         try:
-            self._connection.execute(
-                f"insert into {check_identifier(table)} ({columns}) select {columns} from {view}"
+            kinds = dict(self._connection.execute(f"select column_name, column_type from (describe {view})").fetchall())
+            # text as PostgreSQL stores it (dialect.storable_text), so both engines hold the same values
+            values = ", ".join(
+                dialect.storable_text_sql(check_identifier(c)) if kinds.get(c) == "VARCHAR" else check_identifier(c)
+                for c in frame.columns
             )
+            self._connection.execute(f"insert into {check_identifier(table)} ({columns}) select {values} from {view}")
         finally:
             self._connection.unregister(view)
         return len(frame)
@@ -235,18 +239,30 @@ class PostgresWarehouse(Warehouse):
         return _frame_from_decimals(frame)
 
     def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
-        """COPY ... FROM STDIN in CSV form, inside the open transaction."""
+        """COPY ... FROM STDIN, row by row through psycopg's own encoder (text format), inside the open
+        transaction. psycopg escapes every character COPY treats specially (carriage return, line feed, tab,
+        backslash) and sends None as NULL, so any text arrives as it was and an empty text stays empty (CSV
+        written by pandas quoted neither a lone carriage return nor an empty text).
+
+        PostgreSQL text cannot hold NUL: a chunk that has one is sent again, inside a savepoint, with each NUL
+        as U+FFFD (the DuckDB writer stores the same; the raw payload keeps the record as it came)."""
         if frame.empty:
             return 0
         columns = ", ".join(check_identifier(c) for c in frame.columns)
-        statement = f"copy {check_identifier(table)} ({columns}) from stdin with (format csv)"
+        statement = f"copy {check_identifier(table)} ({columns}) from stdin"
         with self.transaction():
             raw = self._connection.connection.driver_connection
             assert raw is not None
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for start in range(0, len(frame), 50_000):
-                    chunk = frame.iloc[start:start + 50_000]
-                    copy.write(chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f"))
+            for start in range(0, len(frame), 50_000):
+                rows = dialect.copy_rows(frame.iloc[start:start + 50_000])
+                try:
+                    with raw.transaction(), raw.cursor() as cursor, cursor.copy(statement) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                except psycopg.DataError:  # "text fields cannot contain NUL", from the encoder or the server
+                    with raw.transaction(), raw.cursor() as cursor, cursor.copy(statement) as copy:
+                        for row in rows:
+                            copy.write_row(tuple(dialect.storable_text(v) for v in row))
         return len(frame)
 
 
