@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from etl.build import BuildError
+from etl.child_process import run_child
 from etl.config import ConfigError, Settings, SourceConfig, load_settings
 from etl.parsing import FileError
 from etl.pipeline import RunResult, run_pipeline
@@ -371,7 +371,8 @@ def serve(
     command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     console.print(f"serving http://localhost:{port} on {settings.warehouse_url}")
-    raise typer.Exit(code=subprocess.call(command, env=env, cwd=REPO_ROOT))
+    # a SIGTERM or SIGINT to this process ends the Streamlit server too (it runs in its own process group)
+    raise typer.Exit(code=run_child(command, env=env, cwd=REPO_ROOT))
 
 
 @app.command("catalog")
