@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,9 +23,11 @@ from rich.text import Text
 from etl.build import BuildError
 from etl.child_process import run_child
 from etl.config import ConfigError, Settings, SourceConfig, load_settings
+from etl.interrupted_runs import WHY, Recovery, recover_interrupted_runs
 from etl.parsing import FileError
 from etl.pipeline import RunResult, run_pipeline
-from etl.warehouse import WarehouseError, WarehouseMissing, open_reader
+from etl.run_status import INTERRUPTED
+from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, open_reader
 
 if TYPE_CHECKING:
     from etl.status import ChurnModelStatus
@@ -363,6 +366,7 @@ def serve(
 ) -> None:
     """Serve the Streamlit dashboard on the configured warehouse."""
     settings = _settings(config)
+    _recover(settings)
     env = dict(os.environ)
     if settings.config_path:
         env["CXPULSE_CONFIG"] = str(settings.config_path)
@@ -422,6 +426,7 @@ def status(config: ConfigOption = None) -> None:
     from etl.status import read_status
 
     settings = _settings(config)
+    recovery = _recover(settings)
     reader = open_reader(settings.warehouse_url)
     try:
         report = read_status(reader, lookback_hours=settings.lookback_hours)
@@ -431,11 +436,44 @@ def status(config: ConfigOption = None) -> None:
         reader.close()
     out = Console()
     out.print(f"warehouse: {settings.warehouse_url}")
-    out.print(_table("Last runs", report.runs))
+    if recovery.writer_running:
+        out.print("a run is writing the warehouse now")
+    out.print(_table("Last runs", with_pending_runs(report.runs, recovery.pending)))
     out.print(_table("Stream state", report.streams))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
     _print_churn_model(out, report.churn_model)
+
+
+def _recover(settings: Settings) -> Recovery:
+    """Settle what killed runs left behind (when no run is writing now) and say what was done."""
+    try:
+        recovery = recover_interrupted_runs(settings.warehouse_url)
+    except (WarehouseError, OSError, sqlalchemy.exc.SQLAlchemyError) as error:
+        console.print(f"note: could not check for interrupted runs: {type(error).__name__}: {error}")
+        return Recovery()
+    if recovery.runs_marked or recovery.pending:
+        console.print(f"note: {recovery.runs_marked + len(recovery.pending)} run(s) found interrupted"
+                      " (their process ended before they finished)")
+    for leftover in [*recovery.files_removed, *recovery.tables_dropped]:
+        console.print(f"note: removed {leftover}, left behind by an interrupted run", markup=False)
+    return recovery
+
+
+def with_pending_runs(runs: object, pending: list[RunMarker]) -> object:
+    """The runs table of `status` with the DuckDB runs found interrupted that no session has recorded yet."""
+    import pandas as pd
+
+    assert isinstance(runs, pd.DataFrame)
+    if not pending:
+        return runs
+    rows = pd.DataFrame([
+        {"run_id": None, "command": marker.command, "status": INTERRUPTED, "started_at": marker.started_at,
+         "finished_at": None, "rows_loaded": None, "rows_rejected": None,
+         "message": f"{WHY} (pid {marker.pid} on {marker.host}); the next run records it"}
+        for marker in pending
+    ])
+    return pd.concat([rows, runs], ignore_index=True)
 
 
 def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:
