@@ -10,7 +10,8 @@ from dashboard import charts, ops_queries, queries
 from dashboard.views import context, freshness, page_header
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
-                    "failed": "Failed", "running": "Running"}
+                    "failed": "Failed", "running": "Running",
+                    "interrupted": "Interrupted (its process ended before it finished)"}
 
 
 def _runs(url: str, version: str) -> None:
