@@ -30,6 +30,8 @@ from etl.run_status import INTERRUPTED
 from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, open_reader
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from etl.status import ChurnModelStatus
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxpulse: SLA and XLA analytics for service.")
@@ -460,11 +462,10 @@ def _recover(settings: Settings) -> Recovery:
     return recovery
 
 
-def with_pending_runs(runs: object, pending: list[RunMarker]) -> object:
+def with_pending_runs(runs: pd.DataFrame, pending: list[RunMarker]) -> pd.DataFrame:
     """The runs table of `status` with the DuckDB runs found interrupted that no session has recorded yet."""
     import pandas as pd
 
-    assert isinstance(runs, pd.DataFrame)
     if not pending:
         return runs
     rows = pd.DataFrame([
