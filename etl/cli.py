@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,12 +21,17 @@ from rich.table import Table
 from rich.text import Text
 
 from etl.build import BuildError
+from etl.child_process import run_child
 from etl.config import ConfigError, Settings, SourceConfig, load_settings
+from etl.interrupted_runs import WHY, Recovery, recover_interrupted_runs
 from etl.parsing import FileError
 from etl.pipeline import RunResult, run_pipeline
-from etl.warehouse import WarehouseError, WarehouseMissing, open_reader
+from etl.run_status import INTERRUPTED
+from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, open_reader
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from etl.status import ChurnModelStatus
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxpulse: SLA and XLA analytics for service.")
@@ -146,6 +151,15 @@ def generate(
         console.print(", ".join(f"{name}: {rows:,}" for name, rows in counts.items()))
 
 
+def cli_source_name(source_format: str, mapping: Path | None) -> str:
+    """The source name of files given on the command line. It never depends on a file's name or folder: ids
+    of mapped sources carry the source name, so the same record in a later file must land in the same source
+    (one contact, updated), whichever file or folder it came in."""
+    if source_format == "mapped" and mapping is not None:
+        return f"cli:{mapping.stem}"
+    return f"cli:{source_format}"
+
+
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[
@@ -154,6 +168,9 @@ def ingest_command(
     source_format: Annotated[str, typer.Option("--format", help="Format of PATHS.")] = "canonical",
     timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset in PATHS.")] = "UTC",
     mapping: Annotated[Path | None, typer.Option(help="Mapping file (YAML) for --format mapped.")] = None,
+    source_name: Annotated[str | None, typer.Option(
+        "--source", help="Source name of PATHS (ids of mapped sources carry it); default cli:<mapping> for"
+        " --format mapped, else cli:<format>. Give a configured source's name to load into that source.")] = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -162,16 +179,23 @@ def ingest_command(
     sources = None
     if paths:
         options = {"mapping": str(mapping.resolve())} if mapping else {}
-        sources = [SourceConfig(name=f"cli:{p.name}", format=source_format, path=p.resolve(), timezone=timezone,
+        name = source_name or cli_source_name(source_format, mapping)
+        sources = [SourceConfig(name=name, format=source_format, path=p.resolve(), timezone=timezone,
                                 options=options) for p in paths]
     result = _run(settings, "ingest", quiet, do_build=False, sources=sources)
     raise typer.Exit(code=result.exit_code)
 
 
 @app.command("build")
-def build_command(config: ConfigOption = None, quiet: QuietOption = False) -> None:
-    """Rebuild the staging, core and mart models from the raw tables."""
-    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=False)
+def build_command(
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    enrich: Annotated[bool, typer.Option(
+        "--enrich/--no-enrich", help="Run the enrichment steps (sentiment, signals, effort, churn, forecast)"
+        " as `run` does; --no-enrich leaves their tables as they stand.")] = True,
+) -> None:
+    """Rebuild the staging, core and mart models from the raw tables, with the enrichment steps."""
+    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=enrich)
     raise typer.Exit(code=result.exit_code)
 
 
@@ -344,6 +368,7 @@ def serve(
 ) -> None:
     """Serve the Streamlit dashboard on the configured warehouse."""
     settings = _settings(config)
+    _recover(settings)
     env = dict(os.environ)
     if settings.config_path:
         env["CXPULSE_CONFIG"] = str(settings.config_path)
@@ -352,7 +377,8 @@ def serve(
     command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     console.print(f"serving http://localhost:{port} on {settings.warehouse_url}")
-    raise typer.Exit(code=subprocess.call(command, env=env, cwd=REPO_ROOT))
+    # a SIGTERM or SIGINT to this process ends the Streamlit server too (it runs in its own process group)
+    raise typer.Exit(code=run_child(command, env=env, cwd=REPO_ROOT))
 
 
 @app.command("catalog")
@@ -402,6 +428,7 @@ def status(config: ConfigOption = None) -> None:
     from etl.status import read_status
 
     settings = _settings(config)
+    recovery = _recover(settings)
     reader = open_reader(settings.warehouse_url)
     try:
         report = read_status(reader, lookback_hours=settings.lookback_hours)
@@ -411,7 +438,9 @@ def status(config: ConfigOption = None) -> None:
         reader.close()
     out = Console()
     out.print(f"warehouse: {settings.warehouse_url}")
-    out.print(_table("Last runs", report.runs))
+    if recovery.writer_running:
+        out.print("a run is writing the warehouse now")
+    out.print(_table("Last runs", with_pending_runs(report.runs, recovery.pending)))
     out.print(_table("Stream state", report.streams))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
@@ -448,6 +477,36 @@ def reconcile(config: ConfigOption = None) -> None:
         out.print("No disagreement.")
     else:
         out.print(_table(f"Disagreements ({len(result.disagreements)})", disagreements_view(result.disagreements)))
+
+
+def _recover(settings: Settings) -> Recovery:
+    """Settle what killed runs left behind (when no run is writing now) and say what was done."""
+    try:
+        recovery = recover_interrupted_runs(settings.warehouse_url)
+    except (WarehouseError, OSError, sqlalchemy.exc.SQLAlchemyError) as error:
+        console.print(f"note: could not check for interrupted runs: {type(error).__name__}: {error}")
+        return Recovery()
+    if recovery.runs_marked or recovery.pending:
+        console.print(f"note: {recovery.runs_marked + len(recovery.pending)} run(s) found interrupted"
+                      " (their process ended before they finished)")
+    for leftover in [*recovery.files_removed, *recovery.tables_dropped]:
+        console.print(f"note: removed {leftover}, left behind by an interrupted run", markup=False)
+    return recovery
+
+
+def with_pending_runs(runs: pd.DataFrame, pending: list[RunMarker]) -> pd.DataFrame:
+    """The runs table of `status` with the DuckDB runs found interrupted that no session has recorded yet."""
+    import pandas as pd
+
+    if not pending:
+        return runs
+    rows = pd.DataFrame([
+        {"run_id": None, "command": marker.command, "status": INTERRUPTED, "started_at": marker.started_at,
+         "finished_at": None, "rows_loaded": None, "rows_rejected": None,
+         "message": f"{WHY} (pid {marker.pid} on {marker.host}); the next run records it"}
+        for marker in pending
+    ])
+    return pd.concat([rows, runs], ignore_index=True)
 
 
 def _print_churn_model(out: Console, model: ChurnModelStatus | None) -> None:

@@ -6,8 +6,10 @@ functions, `filter (where ...)`, `percentile_cont ... within group`, `at time zo
 
 1. Bound parameters: statements are written with `:name`; DuckDB's Python API wants `$name`
    (`duckdb_params`). PostgreSQL goes through SQLAlchemy's `text()`, which takes `:name` as it is.
-2. Bulk loading: DuckDB inserts from a registered DataFrame; PostgreSQL uses `COPY ... FROM STDIN`
-   (see `etl.warehouse`).
+2. Bulk loading: DuckDB inserts from a registered DataFrame; PostgreSQL uses `COPY ... FROM STDIN` with
+   psycopg's row encoder (see `etl.warehouse`), which carries any text (carriage returns, tabs, backslashes,
+   quotes, empty texts) unchanged. PostgreSQL text cannot hold NUL: both engines store it as U+FFFD
+   (`storable_text`), so they hold the same values.
 3. Numbers: PostgreSQL's `sum()` of integers is `numeric`; readers turn decimals into floats.
 4. Physical tuning after a build: PostgreSQL gets BRIN indexes on time columns and `analyze`
    (`after_build_statements`); DuckDB needs none.
@@ -21,6 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
 
 _PARAM_OR_LITERAL = re.compile(r"'(?:[^']|'')*'|(?<![:\w]):([A-Za-z_]\w*)")
 _SAFE_TZ = re.compile(r"^[A-Za-z0-9_+\-/]+$")
@@ -29,6 +34,31 @@ _SAFE_TZ = re.compile(r"^[A-Za-z0-9_+\-/]+$")
 def duckdb_params(sql: str) -> str:
     """`:name` -> `$name`, leaving `::` casts and quoted literals (`'zendesk:ticket'`) alone."""
     return _PARAM_OR_LITERAL.sub(lambda m: f"${m.group(1)}" if m.group(1) else m.group(0), sql)
+
+
+NUL = "\x00"
+NUL_REPLACEMENT = "\ufffd"
+
+
+def storable_text(value: Any) -> Any:
+    """A text as both engines store it: NUL (which PostgreSQL text cannot hold) becomes U+FFFD."""
+    return value.replace(NUL, NUL_REPLACEMENT) if isinstance(value, str) and NUL in value else value
+
+
+def storable_text_sql(column: str) -> str:
+    """`storable_text` in DuckDB SQL, for a text column of a bulk insert (the identifier is checked by the caller)."""
+    return f"replace({column}, chr(0), chr(65533))"
+
+
+def copy_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """A frame's rows as Python values for PostgreSQL's COPY: missing values as None, times as naive UTC."""
+    frame = frame.copy()
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    values = frame.astype(object).where(frame.notna(), None)
+    return list(values.itertuples(index=False, name=None))
 
 
 def seconds_between(start: str, end: str) -> str:

@@ -7,6 +7,8 @@ on PostgreSQL each file's batch commits on its own and the models are swapped in
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -14,6 +16,7 @@ from typing import Protocol
 from etl.build import BuildReport, build
 from etl.config import Settings, SourceConfig
 from etl.enrich.steps import EnrichmentStep
+from etl.interrupted_runs import settle_interrupted_runs
 from etl.load import FileReport, bootstrap, ingest, next_id, utc_now
 from etl.run_status import COMPLETED_WITH_ERRORS, FAILED, SUCCEEDED
 from etl.warehouse import Warehouse, open_writer
@@ -61,10 +64,12 @@ def _problems(files: list[FileReport], max_rejected_share: float) -> list[str]:
 
 def _start_run(warehouse: Warehouse, command: str) -> int:
     bootstrap(warehouse)
+    settle_interrupted_runs(warehouse)  # runs killed before this one: marked interrupted, leftovers dropped
     run_id = next_id(warehouse, "ops.runs", "run_id")
     warehouse.execute(
-        "insert into ops.runs (run_id, command, started_at, status) values (:run, :command, :now, 'running')",
-        {"run": run_id, "command": command, "now": utc_now()},
+        "insert into ops.runs (run_id, command, started_at, status, pid, host)"
+        " values (:run, :command, :now, 'running', :pid, :host)",
+        {"run": run_id, "command": command, "now": utc_now(), "pid": os.getpid(), "host": socket.gethostname()},
     )
     return run_id
 
@@ -80,7 +85,7 @@ def _finish_run(warehouse: Warehouse, result: RunResult, message: str | None) ->
 
 def _record_failure(settings: Settings, command: str, error: BaseException) -> None:
     """After a failed DuckDB session its copy is discarded: note the failure in a session of its own."""
-    with contextlib.suppress(Exception), open_writer(settings.warehouse_url) as warehouse:
+    with contextlib.suppress(Exception), open_writer(settings.warehouse_url, command=command) as warehouse:
         run_id = _start_run(warehouse, command)
         failed = RunResult(run_id=run_id, command=command, status=FAILED)
         _finish_run(warehouse, failed, f"{type(error).__name__}: {error}")
@@ -92,7 +97,7 @@ def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do
                  hook: Callable[[str], None] | None = None) -> RunResult:
     """Run the chosen steps in one writing session. `hook(step)` is for tests that interrupt a run."""
     try:
-        with open_writer(settings.warehouse_url) as warehouse:
+        with open_writer(settings.warehouse_url, command=command) as warehouse:
             run_id = _start_run(warehouse, command)
             result = RunResult(run_id=run_id, command=command)
             if do_ingest:

@@ -7,3 +7,5 @@ COMPLETED_WITH_ERRORS = "completed_with_errors"
 FAILED = "failed"
 COMPLETED = (SUCCEEDED, COMPLETED_WITH_ERRORS)
 """Runs after which the warehouse holds a complete, built state."""
+INTERRUPTED = "interrupted"
+"""The run's process ended before it finished (killed, or its connection lost); found at the next start."""

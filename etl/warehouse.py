@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import datetime as dt
 import decimal
 import fcntl
+import json
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -143,9 +146,13 @@ class Warehouse(abc.ABC):
 class DuckDBWarehouse(Warehouse):
     dialect: Dialect = "duckdb"
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, interrupted: list[RunMarker] | None = None) -> None:
         self._connection = connection
         self._in_transaction = False
+        self.interrupted: list[RunMarker] = list(interrupted or [])
+        """Runs of killed writers found when this session started (their marker files); a session that records
+        them in ops.runs sets `interrupted_recorded`, and their markers go when it succeeds."""
+        self.interrupted_recorded = False
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._connection.execute(dialect.duckdb_params(sql), dict(params or {}))
@@ -166,9 +173,13 @@ class DuckDBWarehouse(Warehouse):
         view = "_cxpulse_bulk_frame"
         self._connection.register(view, frame)
         try:
-            self._connection.execute(
-                f"insert into {check_identifier(table)} ({columns}) select {columns} from {view}"
+            kinds = dict(self._connection.execute(f"select column_name, column_type from (describe {view})").fetchall())
+            # text as PostgreSQL stores it (dialect.storable_text), so both engines hold the same values
+            values = ", ".join(
+                dialect.storable_text_sql(check_identifier(c)) if kinds.get(c) == "VARCHAR" else check_identifier(c)
+                for c in frame.columns
             )
+            self._connection.execute(f"insert into {check_identifier(table)} ({columns}) select {values} from {view}")
         finally:
             self._connection.unregister(view)
         return len(frame)
@@ -235,22 +246,119 @@ class PostgresWarehouse(Warehouse):
         return _frame_from_decimals(frame)
 
     def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
-        """COPY ... FROM STDIN in CSV form, inside the open transaction."""
+        """COPY ... FROM STDIN, row by row through psycopg's own encoder (text format), inside the open
+        transaction. psycopg escapes every character COPY treats specially (carriage return, line feed, tab,
+        backslash) and sends None as NULL, so any text arrives as it was and an empty text stays empty (CSV
+        written by pandas quoted neither a lone carriage return nor an empty text).
+
+        PostgreSQL text cannot hold NUL: a chunk that has one is sent again, inside a savepoint, with each NUL
+        as U+FFFD (the DuckDB writer stores the same; the raw payload keeps the record as it came)."""
         if frame.empty:
             return 0
         columns = ", ".join(check_identifier(c) for c in frame.columns)
-        statement = f"copy {check_identifier(table)} ({columns}) from stdin with (format csv)"
+        statement = f"copy {check_identifier(table)} ({columns}) from stdin"
         with self.transaction():
             raw = self._connection.connection.driver_connection
             assert raw is not None
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for start in range(0, len(frame), 50_000):
-                    chunk = frame.iloc[start:start + 50_000]
-                    copy.write(chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d %H:%M:%S.%f"))
+            for start in range(0, len(frame), 50_000):
+                rows = dialect.copy_rows(frame.iloc[start:start + 50_000])
+                try:
+                    with raw.transaction(), raw.cursor() as cursor, cursor.copy(statement) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                except psycopg.DataError:  # "text fields cannot contain NUL", from the encoder or the server
+                    with raw.transaction(), raw.cursor() as cursor, cursor.copy(statement) as copy:
+                        for row in rows:
+                            copy.write_row(tuple(dialect.storable_text(v) for v in row))
         return len(frame)
 
 
 # ---------------------------------------------------------------- writer sessions
+
+
+@dataclass(frozen=True)
+class RunMarker:
+    """`<file>.run.<host>.<pid>`: written by a DuckDB writer when it starts, removed when it ends. One found while
+    the writer lock is free belongs to a writer that was killed."""
+
+    path: Path
+    pid: int
+    host: str
+    started_at: str
+    command: str
+
+
+def _marker_glob(path: Path) -> str:
+    return path.name + ".run.*"
+
+
+def write_run_marker(path: Path, command: str) -> Path:
+    host = socket.gethostname()
+    marker = path.with_name(f"{path.name}.run.{host}.{os.getpid()}")
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    marker.write_text(json.dumps({"pid": os.getpid(), "host": host, "started_at": started, "command": command}),
+                      encoding="utf-8")
+    return marker
+
+
+def read_run_markers(path: Path) -> list[RunMarker]:
+    markers = []
+    for marker in sorted(path.parent.glob(_marker_glob(path))):
+        try:
+            data = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        markers.append(RunMarker(marker, int(data.get("pid") or 0), str(data.get("host") or ""),
+                                 str(data.get("started_at") or ""), str(data.get("command") or "")))
+    return markers
+
+
+def leftover_files(path: Path) -> list[Path]:
+    """What a killed DuckDB writer leaves beside the warehouse file: its working copy and that copy's WAL."""
+    next_path = path.with_name(path.name + ".next")
+    return [p for p in (next_path, Path(str(next_path) + ".wal")) if p.exists()]
+
+
+@contextlib.contextmanager
+def duckdb_lock_if_free(path: Path) -> Iterator[bool]:
+    """Hold the DuckDB writer lock if no writer holds it now (yields True), without waiting (False)."""
+    lock_path = path.with_name(path.name + ".lock")
+    if not path.parent.is_dir():
+        yield True  # no warehouse folder: no writer, and nothing left behind
+        return
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def postgres_writer_if_free(url: str) -> Iterator[Warehouse | None]:
+    """A PostgreSQL writing session if no writer holds the advisory lock now (else None), without waiting."""
+    engine = sa.create_engine(postgres_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            got = connection.execute(sa.text("select pg_try_advisory_lock(:key)"), {"key": _PG_WRITER_LOCK_KEY})
+            free = bool(got.scalar())
+            connection.commit()
+            if not free:
+                yield None
+                return
+            try:
+                yield PostgresWarehouse(connection)
+            finally:
+                if connection.in_transaction():
+                    connection.rollback()
+                connection.execute(sa.text("select pg_advisory_unlock(:key)"), {"key": _PG_WRITER_LOCK_KEY})
+                connection.commit()
+    finally:
+        engine.dispose()
 
 
 @contextlib.contextmanager
@@ -281,29 +389,37 @@ def _remove_quietly(*paths: Path) -> None:
 
 
 @contextlib.contextmanager
-def _duckdb_writer(path: Path, lock_timeout_seconds: float) -> Iterator[Warehouse]:
+def _duckdb_writer(path: Path, lock_timeout_seconds: float, command: str) -> Iterator[Warehouse]:
     path = path.resolve()
     next_path = path.with_name(path.name + ".next")
     with _file_lock(path.with_name(path.name + ".lock"), lock_timeout_seconds):
         _remove_quietly(next_path, Path(str(next_path) + ".wal"))
-        if path.exists():
-            shutil.copyfile(path, next_path)
-        config = {"threads": os.cpu_count() or 2, "memory_limit": os.environ.get(MEMORY_LIMIT_ENV, "2GB")}
-        connection = duckdb.connect(str(next_path), config=config)
+        interrupted = read_run_markers(path)  # under the lock: every marker left is a killed writer's
+        own_marker = write_run_marker(path, command)
         try:
-            yield DuckDBWarehouse(connection)
-            connection.execute("checkpoint")
-            connection.close()
-        except BaseException:
-            connection.close()
-            _remove_quietly(next_path, Path(str(next_path) + ".wal"))
-            raise
-        os.replace(next_path, path)
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
+            if path.exists():
+                shutil.copyfile(path, next_path)
+            config = {"threads": os.cpu_count() or 2, "memory_limit": os.environ.get(MEMORY_LIMIT_ENV, "2GB")}
+            connection = duckdb.connect(str(next_path), config=config)
+            session = DuckDBWarehouse(connection, interrupted)
+            try:
+                yield session
+                connection.execute("checkpoint")
+                connection.close()
+            except BaseException:
+                connection.close()
+                _remove_quietly(next_path, Path(str(next_path) + ".wal"))
+                raise
+            os.replace(next_path, path)
+            directory = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+            if session.interrupted_recorded:
+                _remove_quietly(*(marker.path for marker in interrupted))
         finally:
-            os.close(directory)
+            _remove_quietly(own_marker)
 
 
 @contextlib.contextmanager
@@ -325,12 +441,13 @@ def _postgres_writer(url: str) -> Iterator[Warehouse]:
 
 
 @contextlib.contextmanager
-def open_writer(url: str, lock_timeout_seconds: float = WRITER_LOCK_TIMEOUT_SECONDS) -> Iterator[Warehouse]:
+def open_writer(url: str, lock_timeout_seconds: float = WRITER_LOCK_TIMEOUT_SECONDS,
+                command: str = "write") -> Iterator[Warehouse]:
     """A writing session. On DuckDB its changes become visible only when it ends without error."""
     if dialect_of(url) == "duckdb":
         path = duckdb_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _duckdb_writer(path, lock_timeout_seconds) as warehouse:
+        with _duckdb_writer(path, lock_timeout_seconds, command) as warehouse:
             yield warehouse
     else:
         with _postgres_writer(url) as warehouse:

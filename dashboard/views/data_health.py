@@ -12,7 +12,8 @@ from dashboard.views import context, freshness, page_header
 from etl.reconcile import disagreements_view, summary_view
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
-                    "failed": "Failed", "running": "Running"}
+                    "failed": "Failed", "running": "Running",
+                    "interrupted": "Interrupted (its process ended before it finished)"}
 
 
 def _runs(url: str, version: str) -> None:

@@ -7,7 +7,7 @@ calls `{{ enriched('<name>') }}` is built after the step that writes `<name>`. S
 every module of `etl.enrich` that defines `STEPS` contributes its steps.
 
 Every step's tables are created by its `ddl` at bootstrap, so models read them (empty) even when a build runs
-without enrichment (`cxpulse build`). Each written row carries the version of the code or model that wrote
+without enrichment (`cxpulse build --no-enrich`). Each written row carries the version of the code or model that wrote
 it, and the models read only the current version.
 """
 

@@ -265,6 +265,48 @@ def parse_mapping(data: Any, mapping_path: Path) -> MappingSpec:
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int, first_line: int) -> None:
+        super().__init__(f"{key!r} on line {line} repeats the key of line {first_line}")
+        self.key = key
+        self.line = line
+        self.first_line = first_line
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise DuplicateKey(str(key), line, seen[key])
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _key_path(text_lines: list[str], line: int, key: str) -> str:
+    """The dotted path of a block-style key on a 1-based line (`columns.channel`), from the indentation of the
+    lines above it."""
+    parents: list[tuple[int, str]] = []
+    for text in [*text_lines[:line - 1], text_lines[line - 1] if line <= len(text_lines) else ""]:
+        stripped = text.lstrip(" ")
+        indent = len(text) - len(stripped)
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        if stripped and not stripped.startswith("#") and ":" in stripped:
+            parents.append((indent, stripped.split(":", 1)[0].strip().strip("'\"")))
+    if parents and parents[-1][1] == key:
+        parents.pop()  # the key's own line (block style); in a flow mapping the line's key is its parent
+    return ".".join([name for _, name in parents] + [key])
+
+
 def load_mapping(mapping_path: Path) -> MappingSpec:
     """Read and check a mapping file."""
     try:
@@ -272,7 +314,11 @@ def load_mapping(mapping_path: Path) -> MappingSpec:
     except OSError as error:
         raise MappingError(mapping_path, "(file)", f"cannot be read ({error.strerror or error})") from error
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except DuplicateKey as error:
+        raise MappingError(mapping_path, _key_path(text.splitlines(), error.line, error.key),
+                           f"given twice: line {error.line} repeats the key of line {error.first_line}"
+                           " (YAML would keep only the last silently)") from error
     except yaml.YAMLError as error:
         raise MappingError(mapping_path, "(file)", f"not valid YAML: {error}") from error
     return parse_mapping(data, mapping_path)

@@ -71,3 +71,7 @@ create table if not exists ops.model_builds (
     built_at timestamp not null
 );
 
+
+-- added with interrupted-run recovery: which process ran a run (a killed run is marked "interrupted")
+alter table ops.runs add column if not exists pid bigint;
+alter table ops.runs add column if not exists host text;

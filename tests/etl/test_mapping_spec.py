@@ -217,3 +217,39 @@ def test_relative_mapping_paths_are_found_from_the_working_folder_or_above_the_d
     found = resolve_mapping_path("mappings/tool.yml", data / "export.csv", tmp_path / "elsewhere")
     assert found == tmp_path / "mappings" / "tool.yml"
     assert resolve_mapping_path(str(FIXTURES / "x.yml"), data, tmp_path) == FIXTURES / "x.yml"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "first_line"),
+    [
+        # a field mapped twice in block style: YAML alone would keep the second silently
+        ("shape: events\ncolumns:\n  interaction_id: Case ID\n  occurred_at: Time\n  event_type: Activity\n"
+         "  occurred_at: Complete Timestamp\n", "columns.occurred_at", 6, 4),
+        # a top-level key twice
+        ("shape: events\ncolumns: {interaction_id: A, occurred_at: B, event_type: C}\nshape: intervals\n",
+         "shape", 3, 1),
+        # twice inside a flow mapping on one line
+        ("shape: events\ncolumns:\n  interaction_id: {column: A, column: B}\n  occurred_at: T\n  event_type: E\n",
+         "columns.interaction_id.column", 3, 3),
+    ],
+)
+def test_a_key_given_twice_refuses_the_mapping_naming_file_key_and_line(
+    tmp_path: Path, text: str, key: str, line: int, first_line: int
+) -> None:
+    mapping = tmp_path / "twice.yml"
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as raised:
+        load_mapping(mapping)
+    message = str(raised.value)
+    assert message.startswith(f"mapping file {mapping}: {key}: given twice: ")
+    assert f"line {line} repeats the key of line {first_line}" in message
+
+
+def test_equal_keys_in_different_mappings_are_not_duplicates(tmp_path: Path) -> None:
+    mapping = tmp_path / "fine.yml"
+    mapping.write_text(
+        "shape: events\ncolumns:\n  interaction_id: A\n  occurred_at: T\n  event_type: E\n"
+        "  customer_id: {column: C, when: {Kind: x}}\n  agent_id: {column: G, when: {Kind: y}}\n",
+        encoding="utf-8",
+    )
+    assert load_mapping(mapping).columns["agent_id"].when == (("Kind", "y"),)
