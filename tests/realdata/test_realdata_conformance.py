@@ -95,7 +95,7 @@ def _expected(view: str) -> dict[str, str | NotMeasured]:
             "Interactions": format_count(source_walks.twitter_inbound_contacts()),
             "Customer sentiment": format_score(source_walks.twitter_customer_sentiment()),
             "First reply time": NotMeasured("reply"),
-            "Recovered from a negative start": NotMeasured("two customer messages"),
+            "Recovered from a negative start": NotMeasured("single customer message"),
             "Escalation rate": NotMeasured("escalation"),
             "Cost per contact": NotMeasured("cost"),
             "CSAT": NotMeasured("survey"),
