@@ -148,3 +148,23 @@ def test_segment_unknown_is_not_a_watermelon(twitter_url: str, executive: AppTes
     # named as not measured (the target-bearing figures only), so left out of attainment
     assert "unknown: " in texts
     assert "First reply time" in texts and "Recovered from a negative start" in texts
+
+
+def test_service_trends_tiles_say_not_measured_with_the_reason(twitter_url: str, tweets: pd.DataFrame) -> None:
+    import os
+
+    os.environ["CXPULSE_WAREHOUSE_URL"] = twitter_url
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.query_params["start"] = tweets["created_at"].min().date().isoformat()
+        at.query_params["end"] = tweets["created_at"].max().date().isoformat()
+        at.run()
+        at.switch_page("page_scripts/overview.py").run()
+    finally:
+        os.environ.pop("CXPULSE_WAREHOUSE_URL", None)
+    assert not at.exception and not at.error
+    tiles = {metric.label: metric.value for metric in at.metric}
+    assert tiles["First reply time"] == NOT_MEASURED
+    assert tiles["Interactions"] == f"{int(tweets['inbound'].sum()):,}"  # 2,718 inbound tweets
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert RULES["agent_reply"].reason[1:] in captions  # the reason, capitalised, under the tile
