@@ -60,6 +60,7 @@ ACCOUNTS_METRIC = "churn_risk"
 # only the sparkline has a width. Texts are kept short so that the table fits 1440 pixels wide without scrolling:
 # the headers say "Target" and the interval's level, so the cells do not repeat them.
 TREND_WIDTH_PX = 96
+NOT_MEASURED_BECAUSE = "Not measured because"
 SNAPSHOT_CHANGE = "none (snapshot)"
 _TARGET_PREFIX = re.compile(r"^Target\s+")
 _INTERVAL_PREFIX = re.compile(r"^\d+(?:\.\d+)?% CI\s+")
@@ -79,7 +80,8 @@ def scorecard_frame(rows: list[ScorecardRow], accounts: float | None = None) -> 
     """The scorecard as a table a person reads (pure). `accounts`: the active accounts behind the risk rows."""
     return pd.DataFrame({
         "Measure": [r.label + (" (thin)" if r.is_thin else "") for r in rows],
-        "Now": [r.value_text for r in rows],
+        # "not measured" stays short here; the reason goes in the last column so no other column is pushed out
+        "Now": [r.tile_text for r in rows],
         "Target": [_TARGET_PREFIX.sub("", r.target_text) for r in rows],
         "Status": [r.status_words for r in rows],
         "Change": [SNAPSHOT_CHANGE if r.kind in SNAPSHOT_KINDS else r.delta_text for r in rows],
@@ -89,6 +91,7 @@ def scorecard_frame(rows: list[ScorecardRow], accounts: float | None = None) -> 
         "Weekly trend": [[v for v in r.trend if v is not None and v == v] for r in rows],
         "Cases": [cases_text(r, accounts) for r in rows],
         "Definition": [definition_link(r.metric) for r in rows],
+        NOT_MEASURED_BECAUSE: [r.not_measured_reason or "" for r in rows],
     })
 
 
@@ -144,6 +147,8 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> tuple[
                 "Cases", help="Contacts, answers or surveys behind the figure; for risk figures, the active accounts "
                               "scored"),
             "Definition": st.column_config.LinkColumn("Defined", display_text="how?"),
+            NOT_MEASURED_BECAUSE: st.column_config.TextColumn(
+                NOT_MEASURED_BECAUSE, help="What the data of the sources chosen lacks for this figure"),
         })
         if kind in SNAPSHOT_KINDS:
             st.caption("Risk figures are a snapshot of the latest fit of the churn model, spread over the contacts "

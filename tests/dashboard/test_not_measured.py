@@ -54,7 +54,10 @@ def test_a_scorecard_row_is_not_measured_never_0_and_never_met() -> None:
     assert row.reason_caption == f"Not measured — {SINGLE}."
     assert row.change is None and row.cases == 0.0
     table = scorecard_frame([row]).iloc[0]
-    assert (table["Now"], table["Status"], table["Cases"]) == (f"not measured — {SINGLE}", "Not measured", "—")
+    # the reason has a column of its own (last), so that a long reason never pushes Change or Cases out of view
+    assert (table["Now"], table["Status"], table["Cases"], table["Not measured because"]) == (
+        "not measured", "Not measured", "—", SINGLE)
+    assert list(table.index)[-1] == "Not measured because"
     assert pack_scorecard([row])[0].status == NOT_MEASURED
 
 

@@ -101,7 +101,7 @@ def test_first_reply_is_not_measured_and_not_0_s_met(twitter_url: str, tweets: p
     assert float(_query(twitter_url, "select sum(count_first_replies) from marts.service_daily").iat[0, 0]) == 0
     assert _coverage(twitter_url)["first_reply_time"] == (len(inbound), 0, RULES["agent_reply"].reason)
     row = _scorecard(executive).loc["First reply time"]
-    assert row["Now"] == f"{NOT_MEASURED} — {RULES['agent_reply'].reason}"
+    assert (row["Now"], row["Not measured because"]) == (NOT_MEASURED, RULES["agent_reply"].reason)
     assert row["Status"] == "Not measured"
     assert "0 s" not in row["Now"]
 
@@ -121,7 +121,7 @@ def test_recovery_is_not_measured_over_single_message_contacts(twitter_url: str,
     reason = RULES["two_customer_messages"].reason
     assert _coverage(twitter_url)["negative_start_recovery_rate"] == (int(tweets["inbound"].sum()), 0, reason)
     row = _scorecard(executive).loc["Recovered from a negative start"]
-    assert (row["Now"], row["Status"]) == (f"{NOT_MEASURED} — {reason}", "Not measured")
+    assert (row["Now"], row["Status"], row["Not measured because"]) == (NOT_MEASURED, "Not measured", reason)
 
 
 @pytest.mark.parametrize(("label", "metric", "rule"), [
@@ -133,7 +133,8 @@ def test_cost_and_escalation_are_not_measured(twitter_url: str, executive: AppTe
     _scope, evidence, reason = _coverage(twitter_url)[metric]
     assert (evidence, reason) == (0, RULES[rule].reason)  # no unit costs configured; no escalation events
     row = _scorecard(executive).loc[label]
-    assert (row["Now"], row["Status"]) == (f"{NOT_MEASURED} — {RULES[rule].reason}", "Not measured")
+    assert (row["Now"], row["Status"], row["Not measured because"]) == (NOT_MEASURED, "Not measured",
+                                                                         RULES[rule].reason)
     assert not row["Now"].startswith(("$0", "0.0%"))
 
 
