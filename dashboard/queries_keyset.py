@@ -76,9 +76,10 @@ def _bound_value(value: Any) -> Any:
 
 
 def keyset_pages(url: str, listed: str, params: Mapping[str, Any], keys: Sequence[SortKey],
-                 page_rows: int = EXPORT_PAGE_ROWS) -> Iterator[pd.DataFrame]:
-    """Every row of `listed` with `params` bound, in the keys' order, `page_rows` at a time (a generator: the
-    warehouse is read as the pages are consumed)."""
+                 page_rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every row of `listed` with `params` bound, in the keys' order, `page_rows` (EXPORT_PAGE_ROWS by default)
+    at a time (a generator: the warehouse is read as the pages are consumed)."""
+    page_rows = EXPORT_PAGE_ROWS if page_rows is None else page_rows
     if page_rows < 1:
         raise ValueError("a page holds at least one row")
     first, later = keyset_sql(listed, keys, after=False), keyset_sql(listed, keys, after=True)

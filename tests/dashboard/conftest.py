@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -125,3 +126,20 @@ def timeviews_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 def timeviews_duckdb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The timeviews warehouse on DuckDB alone (for AppTest, which reads the file the app would)."""
     return build_timeviews(f"duckdb:///{tmp_path_factory.mktemp('timeviews_app') / 'warehouse.duckdb'}")
+
+
+@pytest.fixture
+def offered_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Every download a page offers, by file name, kept as the page renders its buttons (which it still does):
+    a test calls `.make()` for the bytes a click would give (AppTest cannot click a download button)."""
+    from dashboard import download_buttons
+
+    offered: dict[str, Any] = {}
+    render = download_buttons.render_downloads
+
+    def keep(downloads: list[Any]) -> None:
+        offered.update({download.file_name: download for download in downloads})
+        render(downloads)
+
+    monkeypatch.setattr(download_buttons, "render_downloads", keep)
+    return offered
