@@ -180,7 +180,7 @@ def _numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype("Float64").reset_index(drop=True)
 
 
-def _flags(values: pd.Series) -> pd.Series:
+def _booleans(values: pd.Series) -> pd.Series:
     return values.astype("boolean").reset_index(drop=True)
 
 
@@ -197,8 +197,8 @@ def highway_flags_export(flags: pd.DataFrame, threshold: float) -> pd.DataFrame:
         "Handoff rate, month before": _numbers(flags["previous_handoff_rate"]),
         "Bot sessions": _numbers(flags["count_bot_sessions"]),
         "Handoffs": _numbers(flags["count_handoffs"]),
-        f"At or above {_rate(threshold)}": _flags(flags["is_above_threshold"]),
-        "Rising": _flags(flags["is_rising"]),
+        f"At or above {_rate(threshold)}": _booleans(flags["is_above_threshold"]),
+        "Rising": _booleans(flags["is_rising"]),
     })
 
 
@@ -214,10 +214,10 @@ def repetition_flags_export(flags: pd.DataFrame, restatement_threshold: float,
         "Repeat contacts": _numbers(flags["repeat_contact_rate"]),
         "Repeat contacts, month before": _numbers(flags["previous_repeat_contact_rate"]),
         "Repeat-eligible contacts": _numbers(flags["count_repeat_eligible_contacts"]),
-        f"Restatement at or above {_rate(restatement_threshold)}": _flags(flags["is_restatement_above_threshold"]),
-        "Restatement rising": _flags(flags["is_restatement_rising"]),
-        f"Repeat contacts at or above {_rate(repeat_threshold)}": _flags(flags["is_repeat_above_threshold"]),
-        "Repeat contacts rising": _flags(flags["is_repeat_rising"]),
+        f"Restatement at or above {_rate(restatement_threshold)}": _booleans(flags["is_restatement_above_threshold"]),
+        "Restatement rising": _booleans(flags["is_restatement_rising"]),
+        f"Repeat contacts at or above {_rate(repeat_threshold)}": _booleans(flags["is_repeat_above_threshold"]),
+        "Repeat contacts rising": _booleans(flags["is_repeat_rising"]),
     })
 
 
