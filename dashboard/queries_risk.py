@@ -35,10 +35,21 @@ _CURRENT_FIT = (
     " order by models.fitted_at desc, models.run_id desc limit 1"
 )
 
+# Each account's contacts in its feature window (what the model saw), with their queue's name.
+_WINDOW_CONTACTS = """
+    from core.fct_account_risk as risk
+    inner join core.fct_interactions as interactions
+        on interactions.account_id = risk.account_id
+        and interactions.created_at >= risk.window_start_at
+        and interactions.created_at < risk.observation_at
+    left join core.dim_queues as queues
+        on queues.queue_id = interactions.queue_id
+"""
+
 # Each account's contacts in its feature window, with the standard filter columns (the account's segment, as
 # marts.account_risk_daily has it), and each account without a contact in its window as one row on the
 # window's last day with channel 'none' and intent 'no_contact', as in that mart.
-_ATTRIBUTED_CONTACTS = """
+_ATTRIBUTED_CONTACTS = f"""
     select
         risk.account_id,
         interactions.date_day,
@@ -48,13 +59,7 @@ _ATTRIBUTED_CONTACTS = """
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         risk.segment
-    from core.fct_account_risk as risk
-    inner join core.fct_interactions as interactions
-        on interactions.account_id = risk.account_id
-        and interactions.created_at >= risk.window_start_at
-        and interactions.created_at < risk.observation_at
-    left join core.dim_queues as queues
-        on queues.queue_id = interactions.queue_id
+    {_WINDOW_CONTACTS}
     union all
     select
         risk.account_id,
@@ -194,19 +199,13 @@ def account_pages(url: str, filters: Filters) -> Iterator[pd.DataFrame]:
                                                   **_filter_params(filters.lists)}, ACCOUNT_KEYS)
 
 
-_ACCOUNT_CONTACTS = """
+_ACCOUNT_CONTACTS = f"""
     select
         interactions.created_at, interactions.channel, interactions.intent, interactions.service_path,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name, interactions.team_name,
         interactions.status, interactions.is_abandoned, interactions.is_escalated,
         interactions.count_transfers, interactions.queue_wait_seconds, interactions.interaction_id
-    from core.fct_account_risk as risk
-    inner join core.fct_interactions as interactions
-        on interactions.account_id = risk.account_id
-        and interactions.created_at >= risk.window_start_at
-        and interactions.created_at < risk.observation_at
-    left join core.dim_queues as queues
-        on queues.queue_id = interactions.queue_id
+    {_WINDOW_CONTACTS}
     where risk.account_id = :account_id
 """
 # newest first, ties by interaction id

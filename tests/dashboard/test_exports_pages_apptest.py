@@ -257,3 +257,24 @@ def test_risk_downloads(monkeypatch: pytest.MonkeyPatch, hostile_risk_url: str,
     assert sheet.max_row == silent + 1
     assert all(cell.is_date for cell in _column(sheet, headers, "Churned on"))
     _typed(_column(sheet, headers, "Contacts"), COUNT)
+
+
+# ---------------------------------------------------------------- Capacity
+
+
+def test_capacity_interval_download_dates_each_interval(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str,
+                                                        offered_downloads: dict[str, Any]) -> None:
+    at = _app(monkeypatch, demo_warehouse_url, "capacity")
+    assert not at.exception
+    day = at.selectbox(key="capacity_day").value
+    intervals = _count(demo_warehouse_url, "select count(distinct interval_start_local) from marts.capacity_intervals"
+                                           " where channel = 'voice' and date_day = :day", {"day": day})
+    assert intervals > 0
+    sheet, headers = _sheet(_download(at, offered_downloads, f"voice-intervals-{day:%Y-%m-%d}", "xlsx"))
+    assert sheet.max_row == intervals + 1
+    starts = [cell.value for cell in _column(sheet, headers, "Interval from")]
+    # each interval is its local date and time (not "09:30" as text), on the chosen day, in order
+    assert all(isinstance(start, dt.datetime) and start.date() == day for start in starts)
+    assert starts == sorted(starts)
+    _typed(_column(sheet, headers, "Agents required"), COUNT)
+    _typed(_column(sheet, headers, "Occupancy"), RATE)
