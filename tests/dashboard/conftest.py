@@ -14,12 +14,25 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
+from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import postgres_url
 from tests.conftest import FIXTURES, make_settings, pg_server_url
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
+    """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
+    dashboard/page_scripts/<page>.py and run."""
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"page_scripts/{page}.py")
+    return at.run()
 
 
 @pytest.fixture(scope="module")

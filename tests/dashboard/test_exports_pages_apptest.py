@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import shutil
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -22,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries_keyset, queries_risk
 from etl.warehouse import open_reader
+from tests.dashboard.conftest import open_page
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 EXPORT_PAGE_ROWS = 1
 COUNT, RATE, DURATION, DATE = "#,##0", "0.0%", "[h]:mm:ss", "yyyy-mm-dd"
 MONEY = '#,##0.00 "USD"'
@@ -31,14 +30,8 @@ HOSTILE_NAME = '=HYPERLINK("http://evil.example","Acme")'
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     monkeypatch.setattr(queries_keyset, "EXPORT_PAGE_ROWS", EXPORT_PAGE_ROWS)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"page_scripts/{page}.py")
-    return at.run()
+    return open_page(monkeypatch, url, page, params)
 
 
 def _count(url: str, sql: str, params: dict[str, Any]) -> int:
