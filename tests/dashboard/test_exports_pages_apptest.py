@@ -271,3 +271,24 @@ def test_capacity_interval_download_dates_each_interval(monkeypatch: pytest.Monk
     assert starts == sorted(starts)
     _typed(_column(sheet, headers, "Agents required"), COUNT)
     _typed(_column(sheet, headers, "Occupancy"), RATE)
+
+
+# ---------------------------------------------------------------- Service trends
+
+
+def test_service_trends_conversation_download(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str,
+                                              offered_downloads: dict[str, Any]) -> None:
+    week = {"start": "2026-10-25", "end": "2026-10-31"}
+    at = _app(monkeypatch, demo_warehouse_url, "overview", week)
+    assert not at.exception
+    contacts = _count(demo_warehouse_url, "select count(*) from core.fct_interactions"
+                                          " where date_day between :start and :end", week)
+    transfers = _count(demo_warehouse_url, "select sum(count_transfers) from core.fct_interactions"
+                                           " where date_day between :start and :end", week)
+    assert contacts > EXPORT_PAGE_ROWS
+    sheet, headers = _sheet(_download(at, offered_downloads, "conversations", "xlsx"))
+    assert sheet.max_row == contacts + 1
+    assert sum(_typed(_column(sheet, headers, "Transfers"), COUNT)) == transfers
+    assert all(cell.is_date for cell in _column(sheet, headers, "Created (UTC)"))
+    ids = [cell.value for cell in _column(sheet, headers, "Interaction")]
+    assert len(set(ids)) == contacts
