@@ -32,6 +32,7 @@ from dashboard.exports import (
     table_xlsx,
 )
 from dashboard.exports.conversations import FileFormat
+from dashboard.exports.xlsx_files import Sheet, Units
 from dashboard.views import PageContext
 
 MIME = {
@@ -99,10 +100,11 @@ def chart_downloads(
 
 
 def table_downloads(
-    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Units | None = None,
     currency: str = "USD",
 ) -> list[Download]:
-    """CSV and XLSX of one table; `units` maps a column to its catalog unit (XLSX number formats)."""
+    """CSV and XLSX of one table; `units` maps a column to its catalog unit, or to one unit per row (XLSX number
+    formats; the CSV keeps the plain numbers)."""
     return _downloads("table", subject, naming, [
         ("csv", "CSV", subject, lambda: table_csv(frame)),
         ("xlsx", "Excel", subject, lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
@@ -163,11 +165,17 @@ def chart_download_buttons(
 
 
 def table_download_buttons(
-    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Mapping[str, str] | None = None,
+    frame: pd.DataFrame, *, subject: str, naming: ExportNaming, units: Units | None = None,
     currency: str = "USD",
 ) -> None:
     """CSV and XLSX buttons for one table."""
     render_downloads(table_downloads(frame, subject=subject, naming=naming, units=units, currency=currency))
+
+
+def sheet_download_buttons(sheet: Sheet, *, subject: str, naming: ExportNaming, currency: str = "USD") -> None:
+    """CSV and XLSX buttons for a sheet of typed figures (dashboard.exports.scorecard_sheet: each row's figures in
+    its own unit), the download of a page's headline figures."""
+    table_download_buttons(sheet.frame, subject=subject, naming=naming, units=sheet.units, currency=currency)
 
 
 def conversation_download_buttons(

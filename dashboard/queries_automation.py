@@ -10,6 +10,7 @@ Same rules as dashboard.queries: values are bound parameters, identifiers come f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,7 @@ from dashboard.queries import (
     metric_value,
     variants_in_use,
 )
+from dashboard.queries_keyset import SortKey, keyset_pages, offset_page_sql
 from etl.warehouse import check_identifier
 
 COST_METRIC = "cost_per_resolved_episode"
@@ -106,6 +108,28 @@ def _intent_params(intents: tuple[str, ...]) -> dict[str, object]:
     return {"all_intents": not intents, "intents": list(intents)}
 
 
+_FLAGGED = (" where dimension = :dimension and is_flagged"
+            " and period_month between :first_month and :last_month and (:all_intents or member = any(:intents))")
+_HIGHWAY_LISTED = (
+    "select period_month, member, count_bot_sessions, count_handoffs, handoff_rate, previous_handoff_rate,"
+    " is_above_threshold, is_rising, coalesce(handoff_rate, -1) as sort_rate"
+    f" from {check_identifier(HIGHWAY_MART)}{_FLAGGED}"
+)
+_REPETITION_LISTED = (
+    "select period_month, member, restatement_rate, previous_restatement_rate, count_handoffs_comparable,"
+    " repeat_contact_rate, previous_repeat_contact_rate, count_repeat_eligible_contacts,"
+    " is_restatement_above_threshold, is_restatement_rising, is_repeat_above_threshold, is_repeat_rising,"
+    " coalesce(restatement_rate, -1) as sort_rate"
+    f" from {check_identifier(REPETITION_MART)}{_FLAGGED}"
+)
+# newest month first, then the highest rate (unknown last), then the intent
+FLAG_KEYS = (SortKey("period_month", descending=True), SortKey("sort_rate", descending=True), SortKey("member"))
+
+
+def _flag_params(start: dt.date, end: dt.date, intents: tuple[str, ...]) -> dict[str, object]:
+    return {"dimension": SIGNAL_DIMENSION, **_months(start, end), **_intent_params(intents)}
+
+
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def handoff_highway_flags(url: str, version: str, start: dt.date, end: dt.date, intents: tuple[str, ...],
                           page: int = 0) -> pd.DataFrame:
@@ -114,16 +138,8 @@ def handoff_highway_flags(url: str, version: str, start: dt.date, end: dt.date, 
     handoff_rate, previous_handoff_rate, is_above_threshold, is_rising, total_rows (flagged rows on all
     pages). The signal is monthly over every channel, queue, team and segment: only the intent filter applies.
     """
-    sql = (
-        "select period_month, member, count_bot_sessions, count_handoffs, handoff_rate, previous_handoff_rate,"
-        " is_above_threshold, is_rising, count(*) over () as total_rows"
-        f" from {check_identifier(HIGHWAY_MART)}"
-        " where dimension = :dimension and is_flagged"
-        " and period_month between :first_month and :last_month and (:all_intents or member = any(:intents))"
-        " order by period_month desc, handoff_rate desc nulls last, member limit :limit offset :offset"
-    )
-    return _query(url, sql, {"dimension": SIGNAL_DIMENSION, **_months(start, end), **_intent_params(intents),
-                             "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
+    return _query(url, offset_page_sql(_HIGHWAY_LISTED, FLAG_KEYS),
+                  {**_flag_params(start, end, intents), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -134,15 +150,17 @@ def repetition_loop_flags(url: str, version: str, start: dt.date, end: dt.date, 
     repeat_contact_rate, previous_repeat_contact_rate, count_repeat_eligible_contacts, the four trigger flags
     (is_restatement_above_threshold, is_restatement_rising, is_repeat_above_threshold, is_repeat_rising) and
     total_rows. Monthly over every channel, queue, team and segment: only the intent filter applies."""
-    sql = (
-        "select period_month, member, restatement_rate, previous_restatement_rate, count_handoffs_comparable,"
-        " repeat_contact_rate, previous_repeat_contact_rate, count_repeat_eligible_contacts,"
-        " is_restatement_above_threshold, is_restatement_rising, is_repeat_above_threshold, is_repeat_rising,"
-        " count(*) over () as total_rows"
-        f" from {check_identifier(REPETITION_MART)}"
-        " where dimension = :dimension and is_flagged"
-        " and period_month between :first_month and :last_month and (:all_intents or member = any(:intents))"
-        " order by period_month desc, restatement_rate desc nulls last, member limit :limit offset :offset"
-    )
-    return _query(url, sql, {"dimension": SIGNAL_DIMENSION, **_months(start, end), **_intent_params(intents),
-                             "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
+    return _query(url, offset_page_sql(_REPETITION_LISTED, FLAG_KEYS),
+                  {**_flag_params(start, end, intents), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
+
+
+def handoff_highway_flag_pages(url: str, start: dt.date, end: dt.date,
+                               intents: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    """Every row of handoff_highway_flags (all its pages, in its order), read page by page by keyset."""
+    return keyset_pages(url, _HIGHWAY_LISTED, _flag_params(start, end, intents), FLAG_KEYS)
+
+
+def repetition_loop_flag_pages(url: str, start: dt.date, end: dt.date,
+                               intents: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    """Every row of repetition_loop_flags (all its pages, in its order), read page by page by keyset."""
+    return keyset_pages(url, _REPETITION_LISTED, _flag_params(start, end, intents), FLAG_KEYS)

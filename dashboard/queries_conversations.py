@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pandas as pd
 
 from dashboard.filters import Filters
-from dashboard.queries import _filter_params, _filter_sql, _query
+from dashboard.queries import _filter_params, _filter_sql
+from dashboard.queries_keyset import EXPORT_PAGE_ROWS as EXPORT_PAGE_ROWS  # the export's page, re-exported
+from dashboard.queries_keyset import SortKey, keyset_pages
 
-EXPORT_PAGE_ROWS = 5_000
 # column -> header of the export
 COLUMNS = {
     "interaction_id": "Interaction", "created_at": "Created (UTC)", "date_day": "Day", "source_system": "Source",
@@ -23,7 +24,9 @@ COLUMNS = {
     "count_transfers": "Transfers", "count_reopens": "Reopens", "is_abandoned": "Abandoned",
     "is_escalated": "Escalated", "escalation_reason": "Escalation reason",
 }
-_SQL = (
+# the export's cells: counts as counts (the "(s)" columns stay plain numbers of seconds, as their headers say)
+UNITS = {"count_transfers": "count", "count_reopens": "count"}
+_LISTED = (
     "select * from (select i.interaction_id, i.created_at, i.date_day, i.source_system, i.channel, i.service_path,"
     " i.intent,"
     " coalesce(q.queue_name, i.queue_id) as queue_name, i.team_name, i.segment, i.priority, i.status,"
@@ -31,21 +34,12 @@ _SQL = (
     " i.first_reply_business_seconds, i.resolution_calendar_seconds, i.handle_seconds, i.count_transfers,"
     " i.count_reopens, i.is_abandoned, i.is_escalated, i.escalation_reason"
     " from core.fct_interactions i left join core.dim_queues q on q.queue_id = i.queue_id) c"
-    " where c.date_day between :start and :end and c.interaction_id > :after and {filters}"
-    " order by c.interaction_id limit :limit"
+    " where c.date_day between :start and :end and {filters}"
 )
+KEYS = (SortKey("interaction_id"),)
 
 
-def conversation_pages(url: str, filters: Filters, page_rows: int = EXPORT_PAGE_ROWS) -> Iterator[pd.DataFrame]:
-    """Pages of the export, in interaction-id order (a fresh pass each call: the export runs on click)."""
-    sql = _SQL.format(filters=_filter_sql())
-    after = ""
-    while True:
-        page = _query(url, sql, {"start": filters.start, "end": filters.end, "after": after, "limit": page_rows,
-                                 **_filter_params(filters.lists)})
-        if page.empty:
-            return
-        yield page
-        if len(page) < page_rows:
-            return
-        after = str(page["interaction_id"].iloc[-1])
+def conversation_pages(url: str, filters: Filters, page_rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Pages of the export, in interaction-id order, by keyset (a fresh pass each call: the export runs on click)."""
+    return keyset_pages(url, _LISTED.format(filters=_filter_sql()),
+                        {"start": filters.start, "end": filters.end, **_filter_params(filters.lists)}, KEYS, page_rows)

@@ -17,10 +17,11 @@ import streamlit as st
 
 from dashboard.filters import Filters
 from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
+from dashboard.queries_keyset import EXPORT_PAGE_ROWS as EXPORT_PAGE_ROWS  # the export's page, re-exported
+from dashboard.queries_keyset import SortKey, keyset_pages
 from etl.warehouse import check_identifier
 
 PAGE_ROWS = 50
-EXPORT_PAGE_ROWS = 5000
 MESSAGES_LIMIT = 500
 JOURNEY_LIMIT = 200
 JOURNEY_DAYS = 30
@@ -118,15 +119,13 @@ def _list_where(breakdown: str, drill: tuple[dt.date | None, str | None], top: t
     return where, params
 
 
-# Keyset condition of the export: the rows after the last one of the previous page, in the list's order
-# (newest first, ties by id). Not a condition on the first page.
-AFTER_SQL = (" and (:first_page or filtered.created_at < :after_created_at"
-             " or (filtered.created_at = :after_created_at and filtered.interaction_id < :after_id))")
+# The list's order: newest first, ties by id (the shown page by offset, the export by keyset on these keys).
+LIST_KEYS = (SortKey("created_at", descending=True), SortKey("interaction_id", descending=True))
 
 
-def _list_sql(breakdown: str, drill: tuple[dt.date | None, str | None], top: tuple[str, ...],
-              keyset: bool = False) -> tuple[str, dict]:
-    """The list's query: one page by offset (the page shown), or with `keyset` the rows after a given one."""
+def _listed_sql(breakdown: str, drill: tuple[dt.date | None, str | None],
+                top: tuple[str, ...]) -> tuple[str, dict]:
+    """The listed conversations of the filters and the drill, in no order, and the drill's bound values."""
     where, params = _list_where(breakdown, drill, top)
     sql = (
         f"{ESCALATIONS_CTE}, filtered as (select * from escalations"
@@ -134,11 +133,15 @@ def _list_sql(breakdown: str, drill: tuple[dt.date | None, str | None], top: tup
         f" select {LIST_COLUMNS.replace('escalations.', 'filtered.')} from filtered"
         " left join core.fct_contact_experience as x on x.interaction_id = filtered.interaction_id"
         " left join core.fct_bot_sessions as b on b.interaction_id = filtered.interaction_id"
-        f" where true{AFTER_SQL if keyset else ''}"
-        " order by filtered.created_at desc, filtered.interaction_id desc"
-        f" limit :limit{'' if keyset else ' offset :offset'}"
     )
     return sql, params
+
+
+def _list_sql(breakdown: str, drill: tuple[dt.date | None, str | None], top: tuple[str, ...]) -> tuple[str, dict]:
+    """The list's query: one page by offset (the page shown)."""
+    listed, params = _listed_sql(breakdown, drill, top)
+    order = " order by filtered.created_at desc, filtered.interaction_id desc limit :limit offset :offset"
+    return listed + order, params
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -159,8 +162,7 @@ def escalated_conversations(url: str, version: str, breakdown: str, filters: Fil
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _summary(url: str, version: str, breakdown: str, start: dt.date, end: dt.date, lists: Lists,
              drill: tuple[dt.date | None, str | None], top: tuple[str, ...]) -> pd.DataFrame:
-    sql, params = _list_sql(breakdown, drill, top)
-    listed = sql[:sql.index(" where true")]
+    listed, params = _listed_sql(breakdown, drill, top)
     return _query(
         url,
         f"select primary_trigger, cast(count(*) as bigint) as count_conversations,"
@@ -180,49 +182,28 @@ def drill_summary(url: str, version: str, breakdown: str, filters: Filters,
 
 
 def conversation_pages(url: str, breakdown: str, filters: Filters, drill: tuple[dt.date | None, str | None],
-                       top: tuple[str, ...], page_rows: int = EXPORT_PAGE_ROWS) -> Iterator[pd.DataFrame]:
+                       top: tuple[str, ...], page_rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Every escalated conversation of the filters and drill, in the list's order, `page_rows` at a time: keyset
-    pagination on (created_at, interaction_id) as in dashboard.queries_conversations, so each page is one
-    indexed read and only one page is in memory (not cached: an export is a fresh pass over the warehouse)."""
-    sql, params = _list_sql(breakdown, drill, top, keyset=True)
-    bound = {"start": filters.start, "end": filters.end, **_filter_params(filters.lists), **params,
-             "limit": page_rows, "first_page": True, "after_created_at": dt.datetime(2000, 1, 1), "after_id": ""}
-    while True:
-        frame = _query(url, sql, bound)
-        if frame.empty:
-            return
-        yield frame
-        if len(frame) < page_rows:
-            return
-        last = frame.iloc[-1]
-        bound = {**bound, "first_page": False, "after_created_at": pd.Timestamp(last["created_at"]).to_pydatetime(),
-                 "after_id": str(last["interaction_id"])}
+    pagination on (created_at, interaction_id) (dashboard.queries_keyset), so each page is one indexed read and
+    only one page is in memory (not cached: an export is a fresh pass over the warehouse)."""
+    listed, params = _listed_sql(breakdown, drill, top)
+    return keyset_pages(url, listed, {"start": filters.start, "end": filters.end, **_filter_params(filters.lists),
+                                      **params}, LIST_KEYS, page_rows)
+
+
+_JOURNEY = ("select interaction_id, created_at, channel, intent, status, is_escalated, service_path"
+            " from core.fct_interactions where customer_key = :customer_key and created_at between :first and :last")
+# oldest first, ties by id
+JOURNEY_KEYS = (SortKey("created_at"), SortKey("interaction_id"))
 
 
 def journey_pages(url: str, customer_key: str, around: dt.datetime,
-                  page_rows: int = EXPORT_PAGE_ROWS) -> Iterator[pd.DataFrame]:
+                  page_rows: int | None = None) -> Iterator[pd.DataFrame]:
     """All the customer's contacts JOURNEY_DAYS either side of `around` (the table shows JOURNEY_LIMIT), in
     pages by keyset on (created_at, interaction_id), for the export."""
-    sql = (
-        "select interaction_id, created_at, channel, intent, status, is_escalated, service_path"
-        " from core.fct_interactions where customer_key = :customer_key and created_at between :first and :last"
-        " and (:first_page or created_at > :after_created_at"
-        " or (created_at = :after_created_at and interaction_id > :after_id))"
-        " order by created_at, interaction_id limit :limit"
-    )
-    bound: dict[str, Any] = {"customer_key": customer_key, "first": around - dt.timedelta(days=JOURNEY_DAYS),
-                             "last": around + dt.timedelta(days=JOURNEY_DAYS), "limit": page_rows,
-                             "first_page": True, "after_created_at": around, "after_id": ""}
-    while True:
-        frame = _query(url, sql, bound)
-        if frame.empty:
-            return
-        yield frame
-        if len(frame) < page_rows:
-            return
-        last = frame.iloc[-1]
-        bound = {**bound, "first_page": False, "after_created_at": pd.Timestamp(last["created_at"]).to_pydatetime(),
-                 "after_id": str(last["interaction_id"])}
+    return keyset_pages(url, _JOURNEY, {"customer_key": customer_key,
+                                        "first": around - dt.timedelta(days=JOURNEY_DAYS),
+                                        "last": around + dt.timedelta(days=JOURNEY_DAYS)}, JOURNEY_KEYS, page_rows)
 
 
 # ---------------------------------------------------------------- one conversation

@@ -11,12 +11,14 @@ parameters; identifiers are constants of this module.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.filters import Filters
 from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
+from dashboard.queries_keyset import SortKey, keyset_pages, offset_page_sql
 from etl.enrich.effort import EFFORT_MODEL_VERSION
 from etl.enrich.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE
 
@@ -146,16 +148,23 @@ def agent_ranking(url: str, version: str, filters: Filters, min_cases: int, top:
     return _agent_ranking(url, version, filters.start, filters.end, filters.lists, min_cases, top)
 
 
+# most contacts first, ties by agent id
+TEAM_AGENT_KEYS = (SortKey("count_contacts", descending=True), SortKey("agent_id"))
+
+
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _team_agents(url: str, version: str, start: dt.date, end: dt.date, lists: Lists, team: str,
                  page: int) -> pd.DataFrame:
-    sql = (
-        f"select per_agent.*, count(*) over () as agents_total from ({_per_agent(' and team_name = :team')})"
-        " as per_agent"
-        " order by count_contacts desc, agent_id limit :limit offset :offset"
-    )
+    sql = offset_page_sql(_per_agent(" and team_name = :team"), TEAM_AGENT_KEYS, total_column="agents_total")
     params = {**_params(start, end, lists), "team": team, "limit": AGENTS_PER_PAGE, "offset": page * AGENTS_PER_PAGE}
     return _agent_columns(_query(url, sql, params))
+
+
+def team_agent_pages(url: str, filters: Filters, team: str) -> Iterator[pd.DataFrame]:
+    """Every agent of team_agents (all its pages, in its order), read page by page by keyset for the export."""
+    pages = keyset_pages(url, _per_agent(" and team_name = :team"),
+                         {**_params(filters.start, filters.end, filters.lists), "team": team}, TEAM_AGENT_KEYS)
+    return (_agent_columns(page) for page in pages)
 
 
 def team_agents(url: str, version: str, filters: Filters, team: str, page: int = 0) -> pd.DataFrame:

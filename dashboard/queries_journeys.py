@@ -12,12 +12,14 @@ and segment of the first contact) and the paths of a period add up to the mart's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.filters import Filters
+from dashboard.queries_keyset import SortKey, keyset_pages
 from etl.warehouse import check_identifier
 
 PAGE_SIZE = 50
@@ -29,7 +31,8 @@ PATH_COLUMNS = ["channel_path", "episodes", "resolved_episodes", "determined_epi
                 "total_undetermined_episodes"]
 
 
-def _paths_sql() -> str:
+def _paths_listed() -> str:
+    """Every channel path of the filters with its episodes, and on every row the totals over all paths."""
     return (
         "with first_contacts as ("
         " select coalesce(episodes.channel_path, 'unknown') as channel_path, episodes.is_resolved,"
@@ -56,8 +59,16 @@ def _paths_sql() -> str:
         " cast(sum(episodes) over () as bigint) as total_episodes,"
         " cast(sum(censored_episodes) over () as bigint) as total_censored_episodes,"
         " cast(sum(undetermined_episodes) over () as bigint) as total_undetermined_episodes"
-        " from paths order by episodes desc, channel_path limit :limit offset :offset"
+        " from paths"
     )
+
+
+# most episodes first, ties by path
+PATH_KEYS = (SortKey("episodes", descending=True), SortKey("channel_path"))
+
+
+def _paths_sql() -> str:
+    return _paths_listed() + " order by episodes desc, channel_path limit :limit offset :offset"
 
 
 @st.cache_data(ttl=queries.DATA_TTL_SECONDS, show_spinner=False)
@@ -76,3 +87,10 @@ def episode_paths(url: str, version: str, filters: Filters, page: int = 0) -> pd
     if page < 0:
         raise ValueError("page counts from 0")
     return _episode_paths(url, version, filters.start, filters.end, filters.lists, page)
+
+
+def episode_path_pages(url: str, filters: Filters) -> Iterator[pd.DataFrame]:
+    """Every row of episode_paths (all its pages, in its order), read page by page by keyset for the export."""
+    pages = keyset_pages(url, _paths_listed(), {"start": filters.start, "end": filters.end,
+                                                **queries._filter_params(filters.lists)}, PATH_KEYS)
+    return (page.reindex(columns=PATH_COLUMNS) for page in pages)

@@ -5,18 +5,22 @@ dashboard.queries; this module reads the rest as columns of core and marts table
 accounts (core.enr_churn_models, its calibration deciles and coefficients), the accounts of
 core.fct_account_risk, their contacts (core.fct_interactions) and the churned accounts of
 marts.signal_silent_exodus_accounts. Lists of rows are paged, ROWS_PER_PAGE a page, with the total count of
-rows in the column `total_rows`.
+rows in the column `total_rows`; each list's complete export reads every row in the same order by keyset
+(dashboard.queries_keyset).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.filters import Filters
 from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
+from dashboard.queries_keyset import SortKey, keyset_pages, offset_page_sql
 
 ROWS_PER_PAGE = 50
 # the strongest effects a model card shows
@@ -31,10 +35,21 @@ _CURRENT_FIT = (
     " order by models.fitted_at desc, models.run_id desc limit 1"
 )
 
+# Each account's contacts in its feature window (what the model saw), with their queue's name.
+_WINDOW_CONTACTS = """
+    from core.fct_account_risk as risk
+    inner join core.fct_interactions as interactions
+        on interactions.account_id = risk.account_id
+        and interactions.created_at >= risk.window_start_at
+        and interactions.created_at < risk.observation_at
+    left join core.dim_queues as queues
+        on queues.queue_id = interactions.queue_id
+"""
+
 # Each account's contacts in its feature window, with the standard filter columns (the account's segment, as
 # marts.account_risk_daily has it), and each account without a contact in its window as one row on the
 # window's last day with channel 'none' and intent 'no_contact', as in that mart.
-_ATTRIBUTED_CONTACTS = """
+_ATTRIBUTED_CONTACTS = f"""
     select
         risk.account_id,
         interactions.date_day,
@@ -44,13 +59,7 @@ _ATTRIBUTED_CONTACTS = """
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         risk.segment
-    from core.fct_account_risk as risk
-    inner join core.fct_interactions as interactions
-        on interactions.account_id = risk.account_id
-        and interactions.created_at >= risk.window_start_at
-        and interactions.created_at < risk.observation_at
-    left join core.dim_queues as queues
-        on queues.queue_id = interactions.queue_id
+    {_WINDOW_CONTACTS}
     union all
     select
         risk.account_id,
@@ -146,11 +155,10 @@ def attribute_columns(url: str, version: str, run_id: int, model_version: str) -
 # ---------------------------------------------------------------- accounts
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def accounts_at_risk(url: str, version: str, start: dt.date, end: dt.date, lists: Lists, page: int) -> pd.DataFrame:
-    """Active accounts with a contact in their feature window that the filters keep (the rows of
-    marts.account_risk_daily they are attributed to), by revenue at risk, largest first: one page."""
-    sql = f"""
+def _accounts_listed() -> str:
+    """Active accounts with a contact in their feature window that the filters keep, with their sort keys:
+    revenue at risk and churn risk, an unknown one (-1) after every known one on both engines."""
+    return f"""
         with attributed as ({_ATTRIBUTED_CONTACTS}),
         matching as (
             select account_id, count(case when channel <> 'none' then 1 end) as count_matching_contacts
@@ -163,39 +171,57 @@ def accounts_at_risk(url: str, version: str, start: dt.date, end: dt.date, lists
             risk.churn_probability, risk.risk_band, risk.risk_points, risk.risk_method, risk.revenue_at_risk,
             risk.reason_1, risk.reason_2, risk.reason_3, risk.count_window_contacts,
             matching.count_matching_contacts, risk.window_start_at, risk.observation_at,
-            count(*) over () as total_rows
+            coalesce(risk.revenue_at_risk, -1) as sort_revenue_at_risk,
+            coalesce(risk.churn_probability, -1) as sort_churn_probability
         from core.fct_account_risk as risk
         inner join matching
             on matching.account_id = risk.account_id
         where not risk.is_churned
-        order by risk.revenue_at_risk desc, risk.churn_probability desc, risk.account_id
-        limit :limit offset :offset
     """
+
+
+# revenue at risk, largest first (unknown last), then churn risk, then the account id
+ACCOUNT_KEYS = (SortKey("sort_revenue_at_risk", descending=True), SortKey("sort_churn_probability", descending=True),
+                SortKey("account_id"))
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def accounts_at_risk(url: str, version: str, start: dt.date, end: dt.date, lists: Lists, page: int) -> pd.DataFrame:
+    """Active accounts with a contact in their feature window that the filters keep (the rows of
+    marts.account_risk_daily they are attributed to), by revenue at risk, largest first: one page."""
+    sql = offset_page_sql(_accounts_listed(), ACCOUNT_KEYS)
     return _query(url, sql, {"start": start, "end": end, **_filter_params(lists), **_paging(page)})
+
+
+def account_pages(url: str, filters: Filters) -> Iterator[pd.DataFrame]:
+    """Every row of accounts_at_risk (all its pages, in its order), read page by page by keyset for the export."""
+    return keyset_pages(url, _accounts_listed(), {"start": filters.start, "end": filters.end,
+                                                  **_filter_params(filters.lists)}, ACCOUNT_KEYS)
+
+
+_ACCOUNT_CONTACTS = f"""
+    select
+        interactions.created_at, interactions.channel, interactions.intent, interactions.service_path,
+        coalesce(queues.queue_name, interactions.queue_id) as queue_name, interactions.team_name,
+        interactions.status, interactions.is_abandoned, interactions.is_escalated,
+        interactions.count_transfers, interactions.queue_wait_seconds, interactions.interaction_id
+    {_WINDOW_CONTACTS}
+    where risk.account_id = :account_id
+"""
+# newest first, ties by interaction id
+CONTACT_KEYS = (SortKey("created_at", descending=True), SortKey("interaction_id"))
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def account_contacts(url: str, version: str, account_id: str, page: int) -> pd.DataFrame:
     """One account's contacts in its feature window (what the model saw), newest first: one page."""
-    sql = """
-        select
-            interactions.created_at, interactions.channel, interactions.intent, interactions.service_path,
-            coalesce(queues.queue_name, interactions.queue_id) as queue_name, interactions.team_name,
-            interactions.status, interactions.is_abandoned, interactions.is_escalated,
-            interactions.count_transfers, interactions.queue_wait_seconds, interactions.interaction_id,
-            count(*) over () as total_rows
-        from core.fct_account_risk as risk
-        inner join core.fct_interactions as interactions
-            on interactions.account_id = risk.account_id
-            and interactions.created_at >= risk.window_start_at
-            and interactions.created_at < risk.observation_at
-        left join core.dim_queues as queues
-            on queues.queue_id = interactions.queue_id
-        where risk.account_id = :account_id
-        order by interactions.created_at desc, interactions.interaction_id
-        limit :limit offset :offset
-    """
-    return _query(url, sql, {"account_id": account_id, **_paging(page)})
+    return _query(url, offset_page_sql(_ACCOUNT_CONTACTS, CONTACT_KEYS), {"account_id": account_id,
+                                                                         **_paging(page)})
+
+
+def account_contact_pages(url: str, account_id: str) -> Iterator[pd.DataFrame]:
+    """All of one account's contacts in its feature window, in account_contacts' order, by keyset."""
+    return keyset_pages(url, _ACCOUNT_CONTACTS, {"account_id": account_id}, CONTACT_KEYS)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -249,17 +275,26 @@ def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, 
     return _query(url, sql, params)
 
 
+_SILENT_ACCOUNTS = f"""
+    select
+        account_id, account_name, segment, industry, arr_amount, churned_on, silence_kind, count_contacts,
+        count_bot_only_contacts, count_survey_answers, last_contact_at, coalesce(arr_amount, -1) as sort_arr_amount
+    from marts.signal_silent_exodus_accounts
+    where is_silent_exodus and churned_on between :start and :end and {_SEGMENT_FILTER}
+"""
+# largest ARR first (unknown last), ties by account id
+SILENT_KEYS = (SortKey("sort_arr_amount", descending=True), SortKey("account_id"))
+
+
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def silent_exodus_accounts(url: str, version: str, start: dt.date, end: dt.date, lists: Lists,
                            page: int) -> pd.DataFrame:
     """The silent-exodus accounts that churned in the period, largest ARR first: one page."""
-    sql = f"""
-        select
-            account_id, account_name, segment, industry, arr_amount, churned_on, silence_kind, count_contacts,
-            count_bot_only_contacts, count_survey_answers, last_contact_at, count(*) over () as total_rows
-        from marts.signal_silent_exodus_accounts
-        where is_silent_exodus and churned_on between :start and :end and {_SEGMENT_FILTER}
-        order by arr_amount desc, account_id
-        limit :limit offset :offset
-    """
-    return _query(url, sql, {"start": start, "end": end, **_segment_params(lists), **_paging(page)})
+    return _query(url, offset_page_sql(_SILENT_ACCOUNTS, SILENT_KEYS),
+                  {"start": start, "end": end, **_segment_params(lists), **_paging(page)})
+
+
+def silent_exodus_account_pages(url: str, filters: Filters) -> Iterator[pd.DataFrame]:
+    """Every silent-exodus account of silent_exodus_accounts (all its pages, in its order), by keyset."""
+    return keyset_pages(url, _SILENT_ACCOUNTS, {"start": filters.start, "end": filters.end,
+                                                **_segment_params(filters.lists)}, SILENT_KEYS)

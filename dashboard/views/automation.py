@@ -9,14 +9,21 @@ intent, the customer's tone before and after the handoff, and what a resolution 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts_automation, queries, queries_automation
-from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, table_download_buttons
+from dashboard.download_buttons import (
+    ExportNaming,
+    chart_download_buttons,
+    naming_for,
+    sheet_download_buttons,
+    streamed_table_download_buttons,
+)
+from dashboard.exports import scorecard_sheet
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
 from dashboard.formatting import direction_words, format_delta, format_value, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
@@ -160,6 +167,61 @@ def repetition_flags_table(flags: pd.DataFrame, restatement_threshold: float,
     })
 
 
+# The flag tables' complete downloads: every flag of the filters as typed cells (the month as its first day, rates
+# as shares with a percent format, counts as numbers, the triggers as true/false), not the text the page shows.
+FlagExport = tuple[Callable[[], Iterator[pd.DataFrame]], Callable[[pd.DataFrame], pd.DataFrame], Mapping[str, str]]
+HIGHWAY_EXPORT_UNITS = {"Handoff rate": "rate", "Handoff rate, month before": "rate", "Bot sessions": "count",
+                        "Handoffs": "count"}
+REPETITION_EXPORT_UNITS = {"Restatement": "rate", "Restatement, month before": "rate",
+                           "Comparable handoffs": "count", "Repeat contacts": "rate",
+                           "Repeat contacts, month before": "rate", "Repeat-eligible contacts": "count"}
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Float64").reset_index(drop=True)
+
+
+def _booleans(values: pd.Series) -> pd.Series:
+    return values.astype("boolean").reset_index(drop=True)
+
+
+def _months_of(flags: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(flags["period_month"]).reset_index(drop=True)
+
+
+def highway_flags_export(flags: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """A page of queries_automation.handoff_highway_flags as the typed rows of its download (pure)."""
+    return pd.DataFrame({
+        "Month": _months_of(flags),
+        "Intent": flags["member"].astype(str).reset_index(drop=True),
+        "Handoff rate": _numbers(flags["handoff_rate"]),
+        "Handoff rate, month before": _numbers(flags["previous_handoff_rate"]),
+        "Bot sessions": _numbers(flags["count_bot_sessions"]),
+        "Handoffs": _numbers(flags["count_handoffs"]),
+        f"At or above {_rate(threshold)}": _booleans(flags["is_above_threshold"]),
+        "Rising": _booleans(flags["is_rising"]),
+    })
+
+
+def repetition_flags_export(flags: pd.DataFrame, restatement_threshold: float,
+                            repeat_threshold: float) -> pd.DataFrame:
+    """A page of queries_automation.repetition_loop_flags as the typed rows of its download (pure)."""
+    return pd.DataFrame({
+        "Month": _months_of(flags),
+        "Intent": flags["member"].astype(str).reset_index(drop=True),
+        "Restatement": _numbers(flags["restatement_rate"]),
+        "Restatement, month before": _numbers(flags["previous_restatement_rate"]),
+        "Comparable handoffs": _numbers(flags["count_handoffs_comparable"]),
+        "Repeat contacts": _numbers(flags["repeat_contact_rate"]),
+        "Repeat contacts, month before": _numbers(flags["previous_repeat_contact_rate"]),
+        "Repeat-eligible contacts": _numbers(flags["count_repeat_eligible_contacts"]),
+        f"Restatement at or above {_rate(restatement_threshold)}": _booleans(flags["is_restatement_above_threshold"]),
+        "Restatement rising": _booleans(flags["is_restatement_rising"]),
+        f"Repeat contacts at or above {_rate(repeat_threshold)}": _booleans(flags["is_repeat_above_threshold"]),
+        "Repeat contacts rising": _booleans(flags["is_repeat_rising"]),
+    })
+
+
 def picked_intent(state: Any, selection: str) -> str | None:
     """The intent clicked in a chart's point selection (st.altair_chart state), None when cleared."""
     try:
@@ -238,22 +300,6 @@ def cost_sentence(frame: pd.DataFrame, currency: str) -> str:
     return text
 
 
-def headline_table(rows: list[ScorecardRow]) -> pd.DataFrame:
-    """The headline figures as a downloadable table (pure)."""
-    return pd.DataFrame({
-        "Measure": [r.label for r in rows],
-        "Value": [r.value for r in rows],
-        "Shown as": [r.value_text for r in rows],
-        "Target": [r.target_text for r in rows],
-        "Status": [r.status or "" for r in rows],
-        "Not measured because": [r.not_measured_reason for r in rows],
-        "Change": [r.change_text for r in rows],
-        "Real or noise": [r.noise for r in rows],
-        "Cases": [r.cases for r in rows],
-        "Definition": [definition_link(r.metric) for r in rows],
-    })
-
-
 def _headline(ctx: PageContext, catalog: Mapping[str, Metric], compare: bool, naming: ExportNaming) -> float:
     """The headline tiles; returns the number of bot sessions in the period (0: nothing to show)."""
     names = [VOLUME_METRIC, *HEADLINE_METRICS]
@@ -278,7 +324,8 @@ def _headline(ctx: PageContext, catalog: Mapping[str, Metric], compare: bool, na
                     "recent to know are left out of true containment.")
     st.markdown(summary)
     with _downloads_expander("Download the headline figures"):
-        table_download_buttons(headline_table([rows[n] for n in names]), subject="headline figures", naming=naming)
+        sheet_download_buttons(scorecard_sheet([rows[n] for n in names], directions=[m.direction for m in metrics]),
+                               subject="headline figures", naming=naming, currency=ctx.settings.currency)
     return float(sessions)
 
 
@@ -323,7 +370,7 @@ def rising_note(rising_relative_change: float) -> str:
 
 
 def _flag_table(table: pd.DataFrame, total: int, subject: str, naming: ExportNaming, empty_text: str,
-                note: str) -> None:
+                note: str, export: FlagExport, currency: str) -> None:
     if table.empty:
         st.caption(empty_text)
         return
@@ -332,9 +379,11 @@ def _flag_table(table: pd.DataFrame, total: int, subject: str, naming: ExportNam
     footer = f"{total} flag{'s' if total != 1 else ''} (an intent in a calendar month), newest first"
     if total > queries_automation.ROWS_PER_PAGE:
         footer += f", {queries_automation.ROWS_PER_PAGE} a page"
-    st.caption(f"{footer}. {note}")
+    st.caption(f"{footer}. {note} The download holds every flag, not only this page.")
+    pages, to_export, units = export
     with _downloads_expander():
-        table_download_buttons(table, subject=subject, naming=naming)
+        streamed_table_download_buttons(lambda: (to_export(page) for page in pages()), subject=subject,
+                                        naming=naming, units=units, currency=currency)
 
 
 def _page_number(total_key: str, total: int) -> int:
@@ -385,6 +434,7 @@ def _flags(ctx: PageContext, naming: ExportNaming) -> None:
     highway_total = _flag_total(ctx, queries_automation.handoff_highway_flags)
     loop_total = _flag_total(ctx, queries_automation.repetition_loop_flags)
     st.markdown(f"**Flagged months** in {_month(ctx.filters.start)} – {_month(ctx.filters.end)}")
+    flag_query = (ctx.warehouse_url, ctx.filters.start, ctx.filters.end, ctx.filters.intents)
     highway_tab, loop_tab = st.tabs([f"Handoff Highway ({highway_total})", f"Repetition Loop ({loop_total})"])
     with highway_tab:
         page = _page_number("automation_highway_page", highway_total)
@@ -392,14 +442,21 @@ def _flags(ctx: PageContext, naming: ExportNaming) -> None:
                                                          ctx.filters.end, ctx.filters.intents, page)
         _flag_table(highway_flags_table(flags, signals.handoff_highway_rate), highway_total,
                     "handoff highway flags", naming, "No intent was flagged in the months of this period.",
-                    rising_note(signals.rising_relative_change))
+                    rising_note(signals.rising_relative_change),
+                    (lambda: queries_automation.handoff_highway_flag_pages(*flag_query),
+                     lambda page: highway_flags_export(page, signals.handoff_highway_rate), HIGHWAY_EXPORT_UNITS),
+                    ctx.settings.currency)
     with loop_tab:
         page = _page_number("automation_repetition_page", loop_total)
         flags = queries_automation.repetition_loop_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
                                                          ctx.filters.end, ctx.filters.intents, page)
         _flag_table(repetition_flags_table(flags, signals.restatement_rate, signals.repetition_loop_rate),
                     loop_total, "repetition loop flags", naming, "No intent was flagged in the months of this period.",
-                    rising_note(signals.rising_relative_change))
+                    rising_note(signals.rising_relative_change),
+                    (lambda: queries_automation.repetition_loop_flag_pages(*flag_query),
+                     lambda page: repetition_flags_export(page, signals.restatement_rate,
+                                                          signals.repetition_loop_rate), REPETITION_EXPORT_UNITS),
+                    ctx.settings.currency)
 
 
 def _flag_total(ctx: PageContext, query: Any) -> int:

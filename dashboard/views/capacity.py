@@ -424,9 +424,12 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
             "Occupancy": st.column_config.NumberColumn(format="percent"),
             "Hang-ups (Erlang A)": st.column_config.NumberColumn(format="percent"),
         })
-        table_download_buttons(table, subject=f"{word} intervals {day:%Y-%m-%d}", naming=naming,
+        # the download dates each interval (the local date and time it starts), not "09:30" as text
+        table_download_buttons(table.assign(**{"Interval from": frame["interval_start_local"].to_numpy()}),
+                               subject=f"{word} intervals {day:%Y-%m-%d}", naming=naming,
                                units={"Expected service level": "rate", "Occupancy": "rate",
-                                      "Hang-ups (Erlang A)": "rate"}, currency=ctx.settings.currency)
+                                      "Hang-ups (Erlang A)": "rate", "Agents required": "count",
+                                      "Agents required, busy day": "count"}, currency=ctx.settings.currency)
         chart_download_buttons(chart, subject=f"{word} agents {day:%Y-%m-%d}", naming=naming)
     _heatmap(ctx, channel, busy)
 

@@ -12,7 +12,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, charts_experience, queries, queries_experience
-from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, table_download_buttons
+from dashboard.download_buttons import (
+    ExportNaming,
+    chart_download_buttons,
+    naming_for,
+    sheet_download_buttons,
+    streamed_table_download_buttons,
+    table_download_buttons,
+)
+from dashboard.exports import scorecard_sheet
 from dashboard.formatting import format_delta, format_value, is_flat, target_text
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
@@ -66,6 +74,28 @@ def agents_table(frame: pd.DataFrame, metric: Metric, min_cases: int) -> pd.Data
         "Recovered (%)": [None if r is None else r * 100 for r in rates],
         "Started negative": frame["count_negative_start"].astype(int).tolist(),
         "Contacts": frame["count_contacts"].astype(int).tolist(),
+    })
+
+
+# The agents' downloads: typed cells (the recovery as a share with a percent format, counts as numbers, thin as
+# true/false), not the 0-100 progress the page draws.
+AGENTS_EXPORT_UNITS = {"Recovered": "rate", "Started negative": "count", "Recovered contacts": "count",
+                       "Contacts": "count"}
+
+
+def agents_export(frame: pd.DataFrame, metric: Metric, min_cases: int) -> pd.DataFrame:
+    """Agents (rows of queries_experience.team_agents or agent_ranking) as the typed rows of a download (pure)."""
+    recovered, negative = frame["count_recovered"].tolist(), frame["count_negative_start"].tolist()
+    return pd.DataFrame({
+        "Agent": frame["agent_name"].astype(str).tolist(),
+        "Team": frame["team_name"].astype(str).tolist(),
+        "Recovered": pd.array([queries.metric_value(r, n, True) for r, n in zip(recovered, negative, strict=True)],
+                              dtype="Float64"),
+        "Started negative": pd.array(negative, dtype="Int64"),
+        "Recovered contacts": pd.array(recovered, dtype="Int64"),
+        "Contacts": pd.array(frame["count_contacts"].tolist(), dtype="Int64"),
+        "Thin": [is_thin(metric, PeriodSums(float(r), float(n)), min_cases)
+                 for r, n in zip(recovered, negative, strict=True)],
     })
 
 
@@ -144,8 +174,9 @@ def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[Sc
             "Definition": st.column_config.LinkColumn("Defined", display_text="how?", width="small"),
             "Cases": st.column_config.NumberColumn("Cases", format="localized",
                                                    help="Contacts, answers or surveys behind the figure")})
-        table_download_buttons(table.drop(columns=["Definition"]), subject="headline figures",
-                               naming=naming_for(PAGE, ctx))
+        sheet_download_buttons(scorecard_sheet(rows, directions=[by_name[r.metric].direction for r in rows]),
+                               subject="headline figures", naming=naming_for(PAGE, ctx),
+                               currency=ctx.settings.currency)
     return rows
 
 
@@ -239,9 +270,13 @@ def _team_drill_down(ctx: PageContext, metric: Metric, teams: pd.DataFrame) -> N
     table = agents_table(frame, metric, min_cases).drop(columns=["Team"])
     st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
     st.caption(f"{total} agent{'s' if total != 1 else ''} of {team}, most contacts first. \"Thin\": fewer than "
-               f"{min_cases} contacts that started negative.")
+               f"{min_cases} contacts that started negative. The download holds every agent, not only this page.")
+    filters = ctx.filters
     with _downloads(naming):
-        table_download_buttons(table, subject=f"agents of {team}", naming=naming)
+        streamed_table_download_buttons(
+            lambda: (agents_export(page, metric, min_cases)
+                     for page in queries_experience.team_agent_pages(ctx.warehouse_url, filters, team)),
+            subject=f"agents of {team}", naming=naming, units=AGENTS_EXPORT_UNITS, currency=ctx.settings.currency)
 
 
 _AGENT_COLUMNS = {
@@ -278,7 +313,8 @@ def _agent_ranking(ctx: PageContext, metric: Metric) -> None:
         table = agents_table(rows, metric, min_cases)
         st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
         with _downloads(naming):
-            table_download_buttons(table, subject=subject, naming=naming)
+            table_download_buttons(agents_export(rows, metric, min_cases), subject=subject, naming=naming,
+                                   units=AGENTS_EXPORT_UNITS, currency=ctx.settings.currency)
     st.caption(f"Ranked: {count} agent{'s' if count != 1 else ''} with at least {min_cases} contacts that started "
                f"negative. Not ranked: {thin} with fewer (too few to compare). With fewer than {2 * top} ranked, an "
                "agent can appear in both lists.")

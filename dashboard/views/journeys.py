@@ -247,8 +247,7 @@ def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
         })
         st.caption(f"The download holds all {path_count} paths, not only this page.")
         streamed_table_download_buttons(
-            lambda: (paths_table(queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, number))
-                     for number in range(pages)),
+            lambda: (paths_table(rows) for rows in queries_journeys.episode_path_pages(ctx.warehouse_url, filters)),
             subject="Channel paths", naming=naming, units=PATHS_UNITS, currency=ctx.settings.currency)
     with st.expander("Download the chart"):
         chart_download_buttons(chart, subject="Channel paths", naming=naming)

@@ -202,7 +202,7 @@ def render() -> None:
     conversation_download_buttons(
         lambda: conversation_queries.conversation_pages(ctx.warehouse_url, ctx.filters),
         subject="Conversations", naming=naming_for("Service trends", ctx), columns=conversation_queries.COLUMNS,
-        currency=ctx.settings.currency)
+        units=conversation_queries.UNITS, currency=ctx.settings.currency)
     if not weekly.empty and (weekly["days_in_range"] < 7).any():
         st.caption("Trends are weekly (Monday to Sunday); a hollow point is a week only partly inside the dates "
                    "chosen. Hover a point for its figure.")

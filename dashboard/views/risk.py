@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import charts_risk, queries, queries_risk
 from dashboard.charts import OKABE_ITO
-from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, table_download_buttons
+from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, streamed_table_download_buttons
 from dashboard.filters import Filters
 from dashboard.formatting import MISSING, format_delta, format_value, is_flat
 from dashboard.scorecard import ScorecardRow, scorecard_rows
@@ -274,6 +274,61 @@ def contacts_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# The downloads of the account lists: every row of the filters as typed cells (money as money, churn risk as a
+# share, a duration as a duration, dates as dates), with the account id beside its name.
+ACCOUNTS_EXPORT_UNITS = {"ARR": "money", "Churn risk": "rate", "Revenue at risk": "money",
+                         "Contacts in window": "count", "Contacts in these filters": "count"}
+CONTACTS_EXPORT_UNITS = {"Transfers": "count", "Queue wait": "seconds"}
+SILENT_EXPORT_UNITS = {"ARR": "money", "Contacts": "count", "Bot-only contacts": "count"}
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Float64").reset_index(drop=True)
+
+
+def accounts_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of queries_risk.accounts_at_risk as the typed rows of the accounts download (pure): exact money (the
+    page rounds it), unknown ARR empty, never 0."""
+    return pd.DataFrame({
+        "Account": frame["account_name"].fillna(frame["account_id"]).astype(str).reset_index(drop=True),
+        "Account id": frame["account_id"].astype(str).reset_index(drop=True),
+        "Segment": frame["segment"].astype("string").reset_index(drop=True),
+        "Industry": frame["industry"].astype("string").reset_index(drop=True),
+        "ARR": _numbers(frame["arr_amount"]),
+        "Churn risk": _numbers(frame["churn_probability"]),
+        "Band": [BAND_WORDS.get(str(b)) for b in frame["risk_band"]],
+        "Revenue at risk": _numbers(frame["revenue_at_risk"]),
+        "Why (strongest first)": [reason_text(a, b, c) for a, b, c in
+                                  zip(frame["reason_1"], frame["reason_2"], frame["reason_3"], strict=True)],
+        "Contacts in window": _numbers(frame["count_window_contacts"]).fillna(0),
+        "Contacts in these filters": _numbers(frame["count_matching_contacts"]).fillna(0),
+    })
+
+
+def contacts_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of queries_risk.account_contacts as the typed rows of their download (pure): the queue wait a duration
+    in seconds (the page shows it as text)."""
+    table = contacts_table(frame).drop(columns=["Queue wait"]).reset_index(drop=True)
+    table.insert(1, "Interaction", frame["interaction_id"].astype(str).reset_index(drop=True))
+    table["Queue wait"] = _numbers(frame["queue_wait_seconds"])
+    return table
+
+
+def silent_accounts_table(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Rows of queries_risk.silent_exodus_accounts as a person reads them and as their download (pure)."""
+    return pd.DataFrame({
+        "Account": accounts["account_name"].fillna(accounts["account_id"]).astype(str),
+        "Segment": accounts["segment"].astype(str),
+        "Industry": accounts["industry"].astype(str),
+        "ARR": pd.to_numeric(accounts["arr_amount"]).round(0),
+        "Churned on": pd.to_datetime(accounts["churned_on"]),
+        "How": [SILENCE_WORDS.get(str(k), str(k)) for k in accounts["silence_kind"]],
+        "Contacts": pd.to_numeric(accounts["count_contacts"]).fillna(0).astype(int),
+        "Bot-only contacts": pd.to_numeric(accounts["count_bot_only_contacts"]).fillna(0).astype(int),
+        "Last contact (UTC)": pd.to_datetime(accounts["last_contact_at"]),
+    })
+
+
 def member_frame(figures: pd.DataFrame, metric: str, unit: str, currency: str) -> pd.DataFrame:
     """The current period of queries.period_figures_by for one metric: member, value, value_text."""
     if figures.empty:
@@ -450,8 +505,13 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
         })
         _pager("Contacts", key, total)
         st.caption(f"{total:,} contacts in the window, newest first.")
-        with st.expander("Download"):
-            table_download_buttons(table, subject=f"Contacts of {name}", naming=naming)
+        account_id = str(account["account_id"])
+        with st.expander("Download (every contact in the window, not only this page)"):
+            streamed_table_download_buttons(
+                lambda: (contacts_export(page) for page in queries_risk.account_contact_pages(ctx.warehouse_url,
+                                                                                             account_id)),
+                subject=f"Contacts of {name}", naming=naming, units=CONTACTS_EXPORT_UNITS,
+                currency=ctx.settings.currency)
 
 
 def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming) -> None:
@@ -498,10 +558,11 @@ def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming
         "**Select a row** (the box at its left) to see the account's reasons and contacts. "
         f"How is this computed? [Revenue at risk]({definition_link('revenue_at_risk')})"
     )
-    with st.expander("Download"):
-        table_download_buttons(table, subject="Accounts by risk", naming=naming,
-                               units={"ARR": "money", "Revenue at risk": "money", "Churn risk": "rate"},
-                               currency=ctx.settings.currency)
+    filters = ctx.filters
+    with st.expander("Download (every account, not only this page)"):
+        streamed_table_download_buttons(
+            lambda: (accounts_export(page) for page in queries_risk.account_pages(ctx.warehouse_url, filters)),
+            subject="Accounts by risk", naming=naming, units=ACCOUNTS_EXPORT_UNITS, currency=ctx.settings.currency)
     selection = getattr(event, "selection", None)
     rows = list(getattr(selection, "rows", []) or []) if selection is not None else []
     if rows and 0 <= int(rows[0]) < len(frame):
@@ -615,17 +676,7 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
         st.session_state[SILENT_PAGE_KEY] = 1
         accounts = queries_risk.silent_exodus_accounts(ctx.warehouse_url, ctx.version, ctx.filters.start,
                                                        ctx.filters.end, ctx.filters.lists, 0)
-    table = pd.DataFrame({
-        "Account": accounts["account_name"].fillna(accounts["account_id"]).astype(str),
-        "Segment": accounts["segment"].astype(str),
-        "Industry": accounts["industry"].astype(str),
-        "ARR": pd.to_numeric(accounts["arr_amount"]).round(0),
-        "Churned on": pd.to_datetime(accounts["churned_on"]),
-        "How": [SILENCE_WORDS.get(str(k), str(k)) for k in accounts["silence_kind"]],
-        "Contacts": pd.to_numeric(accounts["count_contacts"]).fillna(0).astype(int),
-        "Bot-only contacts": pd.to_numeric(accounts["count_bot_only_contacts"]).fillna(0).astype(int),
-        "Last contact (UTC)": pd.to_datetime(accounts["last_contact_at"]),
-    })
+    table = silent_accounts_table(accounts)
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "ARR": st.column_config.NumberColumn(f"ARR ({currency.upper()})", format="localized"),
         "Churned on": st.column_config.DateColumn(format="D MMM YYYY"),
@@ -634,9 +685,12 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
         "Bot-only contacts": st.column_config.NumberColumn(format="%d"),
     })
     _pager("Silent accounts", SILENT_PAGE_KEY, queries_risk.total_rows(accounts))
-    with st.expander("Download"):
-        table_download_buttons(table, subject="Silent exodus accounts", naming=naming, units={"ARR": "money"},
-                               currency=currency)
+    filters = ctx.filters
+    with st.expander("Download (every account, not only this page)"):
+        streamed_table_download_buttons(
+            lambda: (silent_accounts_table(page).assign(**{"Account id": page["account_id"].astype(str)})
+                     for page in queries_risk.silent_exodus_account_pages(ctx.warehouse_url, filters)),
+            subject="Silent exodus accounts", naming=naming, units=SILENT_EXPORT_UNITS, currency=currency)
 
 
 def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming) -> None:

@@ -9,16 +9,30 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
+from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import postgres_url
 from tests.conftest import FIXTURES, make_settings, pg_server_url
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
+    """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
+    dashboard/page_scripts/<page>.py and run."""
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"page_scripts/{page}.py")
+    return at.run()
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +139,20 @@ def timeviews_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 def timeviews_duckdb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The timeviews warehouse on DuckDB alone (for AppTest, which reads the file the app would)."""
     return build_timeviews(f"duckdb:///{tmp_path_factory.mktemp('timeviews_app') / 'warehouse.duckdb'}")
+
+
+@pytest.fixture
+def offered_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Every download a page offers, by file name, kept as the page renders its buttons (which it still does):
+    a test calls `.make()` for the bytes a click would give (AppTest cannot click a download button)."""
+    from dashboard import download_buttons
+
+    offered: dict[str, Any] = {}
+    render = download_buttons.render_downloads
+
+    def keep(downloads: list[Any]) -> None:
+        offered.update({download.file_name: download for download in downloads})
+        render(downloads)
+
+    monkeypatch.setattr(download_buttons, "render_downloads", keep)
+    return offered

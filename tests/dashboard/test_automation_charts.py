@@ -160,6 +160,33 @@ def test_flag_tables_say_what_triggered_each_flag() -> None:
     assert table.loc[0, "Restatement"] == "—"
 
 
+def test_flag_downloads_are_typed_cells() -> None:
+    import io
+
+    import openpyxl
+
+    from dashboard.exports import table_xlsx
+
+    loops = pd.DataFrame([{"period_month": dt.date(2026, 6, 1), "member": "=refund", "restatement_rate": None,
+                           "previous_restatement_rate": None, "count_handoffs_comparable": 0,
+                           "repeat_contact_rate": 0.25, "previous_repeat_contact_rate": 0.2,
+                           "count_repeat_eligible_contacts": 1200, "is_restatement_above_threshold": False,
+                           "is_restatement_rising": False, "is_repeat_above_threshold": True,
+                           "is_repeat_rising": True}])
+    frame = automation.repetition_flags_export(loops, 0.3, 0.2)
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(frame, automation.REPETITION_EXPORT_UNITS))).active
+    assert sheet is not None
+    cells = dict(zip([c.value for c in sheet[1]], sheet[2], strict=True))
+    assert cells["Month"].is_date and cells["Month"].value == dt.datetime(2026, 6, 1)
+    assert cells["Intent"].value == "'=refund"  # neutralised
+    assert cells["Restatement"].value is None  # unknown: empty, never 0
+    assert (cells["Repeat contacts"].value, cells["Repeat contacts"].number_format) == (0.25, "0.0%")
+    assert (cells["Repeat-eligible contacts"].value, cells["Repeat-eligible contacts"].number_format) == (
+        1200, "#,##0")
+    assert cells["Repeat contacts at or above 20.0%"].value is True
+    assert cells["Restatement rising"].value is False
+
+
 def test_picked_intent_reads_a_point_selection() -> None:
     assert automation.picked_intent({"selection": {"pick": [{"intent": "billing"}]}}, "pick") == "billing"
     assert automation.picked_intent({"selection": {"pick": {}}}, "pick") is None

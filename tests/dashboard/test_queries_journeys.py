@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from dashboard import queries_journeys
 from dashboard.filters import Filters
 from tests.sql.test_journeys_pipeline import journeys_url  # noqa: F401  (the fixture, built once per engine)
@@ -61,3 +63,18 @@ def test_paths_follow_the_first_contact_date_and_filters(journeys_url: str) -> N
     # channel chat: episodes whose FIRST contact was a chat (C2|pw|2 started on e-mail: out)
     chat = Filters(start=MAY.start, end=MAY.end, channels=("chat",))
     assert [(p, e) for p, e, *_ in _rows(journeys_url, chat)] == [("chat", 2), ("chat>chat", 1), ("chat>voice", 1)]
+
+
+def test_the_paths_export_reads_every_path_by_keyset(journeys_url: str,  # noqa: F811
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import queries_keyset
+
+    monkeypatch.setattr(queries_keyset, "EXPORT_PAGE_ROWS", 3)  # 8 paths: pages of 3, 3 and 2
+    pages = list(queries_journeys.episode_path_pages(journeys_url, MAY))
+    assert [len(page) for page in pages] == [3, 3, 2]
+    # the same paths in the same order as the page (worked by hand above), and the totals over all paths
+    exported = [(str(p), int(e)) for page in pages for p, e in zip(page["channel_path"], page["episodes"],
+                                                                   strict=True)]
+    assert exported == [("email", 3), ("voice", 3), ("chat", 2), ("chat>chat", 1), ("chat>voice", 1),
+                        ("email>chat", 1), ("ticket", 1), ("voice>chat", 1)]
+    assert {int(v) for page in pages for v in page["total_episodes"]} == {13}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
@@ -13,18 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import format_rate, format_seconds
 from dashboard.measure_evidence import NOT_MEASURED
+from tests.dashboard.conftest import open_page
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-
-
-def _app(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"page_scripts/{page}.py")
-    return at.run()
+_app = open_page
 
 
 def _tiles(at: AppTest) -> dict[str, str]:
