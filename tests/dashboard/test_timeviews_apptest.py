@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import format_rate, format_seconds
 from dashboard.measure_evidence import NOT_MEASURED
+from etl.catalog import load_evidence_rules
 from tests.dashboard.conftest import open_page
 
 _app = open_page
@@ -100,6 +101,8 @@ def test_handling_backlog_and_interval_report_tiles(monkeypatch: pytest.MonkeyPa
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any(spec.get("encoding", {}).get("y", {}).get("title") == "Open at the week's last day" for spec in charts)
 
+RULES = load_evidence_rules()
+
 
 def test_a_source_without_handling_records_says_not_measured(
     monkeypatch: pytest.MonkeyPatch, timeviews_duckdb_url: str
@@ -109,9 +112,11 @@ def test_a_source_without_handling_records_says_not_measured(
     tiles = _tiles(at)
     for label in ("Average handle time", "Average hold time", "Transfers per contact", "Reopen rate"):
         assert tiles[label] == NOT_MEASURED, label
+    # the reasons are the catalog's evidence rules (sql/metrics/evidence/rules.yml), read per source and week
     captions = _texts(at.caption)
-    assert "These sources carry no talk times" in captions
-    assert "These sources record no reopens" in captions
+    for rule in ("talk_time", "reopen_events"):
+        reason = RULES[rule].reason
+        assert f"{reason[0].upper()}{reason[1:]}." in captions, rule
     assert "widen the dates" not in captions.lower()
 
 
