@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,14 @@ class RecordChunk:
     payloads: list[str] = field(default_factory=list)
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)
     """(line, reason, original text) of records that could not even be split into fields."""
+    origins: list[int] = field(default_factory=list)
+    """For a reader that fans one source record out into several rows: the ordinal (in the file) of the
+    source record each row of `values` came from. Empty: every row is a source record of its own."""
+    unrecoverable: int = 0
+    """Source records the reader knows exist but could not recover at all (an incomplete record at a cut)."""
+    unrecoverable_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+    """Things about the file that lose no record but must be said (a null top-level array)."""
 
     def __len__(self) -> int:
         return len(self.lines) + len(self.unreadable)
@@ -55,6 +64,8 @@ class RecordChunk:
 class ParsedChunk:
     rows: pd.DataFrame
     rejects: pd.DataFrame
+    rejected_origins: set[int] = field(default_factory=set)
+    """Origins (see RecordChunk.origins) of the rows rejected; empty for a flat reader."""
 
 
 REJECT_COLUMNS = ["source_line", "field_name", "reason", "payload"]
@@ -145,6 +156,12 @@ def file_errors(path: Path) -> Iterator[None]:
         raise FileError(path, f"not valid UTF-8 text ({error.reason} at byte {error.start})") from error
     except PermissionError as error:
         raise FileError(path, "permission denied") from error
+    except RecursionError as error:
+        raise FileError(path, "JSON nested too deeply to read (over the recursion limit)") from error
+    except csv.Error as error:
+        raise FileError(path, f"not readable as CSV: {error}") from error
+    except zipfile.BadZipFile as error:
+        raise FileError(path, f"not an XLSX workbook (corrupt, or another kind of file): {error}") from error
 
 
 def read_records(path: Path, stream: Stream, chunk_records: int = CHUNK_RECORDS) -> Iterator[RecordChunk]:
@@ -305,9 +322,11 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
             "payload": payloads[~good],
         }
     )
+    rejected_origins = {chunk.origins[i] for i in index[~good.to_numpy()]} if chunk.origins else set()
     if chunk.unreadable:
         unreadable = pd.DataFrame(
             [(line, None, reason, text) for line, reason, text in chunk.unreadable], columns=REJECT_COLUMNS
         )
         rejects = pd.concat([rejects, unreadable], ignore_index=True) if len(rejects) else unreadable
-    return ParsedChunk(rows=rows.reset_index(drop=True), rejects=rejects.reset_index(drop=True))
+    return ParsedChunk(rows=rows.reset_index(drop=True), rejects=rejects.reset_index(drop=True),
+                       rejected_origins=rejected_origins)

@@ -90,8 +90,10 @@ def test_a_broken_page_file_keeps_what_came_before_and_reports_the_break(tmp_pat
     broken.write_text('{"tickets": [\n' + ticket + ',\n{"id": 2, "status": \n]}\n', encoding="utf-8")
     chunks = _read(broken, "tickets")
     assert [v["id"] for v in chunks["tickets"].values] == ["1"]
-    ((line, reason, _),) = chunks["tickets"].unreadable
-    assert line == 3  # the second record starts on line 3
+    # the broken record has no text of its own to quarantine: it counts as 1 unrecoverable record
+    assert chunks["tickets"].unreadable == [] and chunks["tickets"].unrecoverable == 1
+    reason = chunks["tickets"].unrecoverable_reason or ""
+    assert "record starting at line 3" in reason  # the second record starts on line 3
     assert "at line 4" in reason  # and breaks on line 4, where "]" comes instead of a value
     assert reason.startswith("invalid JSON") and "rest of the file was not read" in reason
 
