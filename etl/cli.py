@@ -95,11 +95,15 @@ def _report(result: RunResult, quiet: bool) -> None:
                                f" in the raw payload: {shown}"))
     counts = {status: sum(f.status == status for f in result.files)
               for status in ("loaded", "partial", "failed", "ignored", "skipped")}
+    unrecoverable = sum(f.records_unrecoverable for f in result.files)
+    others = [f"{counts['partial']} partly loaded" if counts["partial"] else "",
+              f"{counts['failed']} failed" if counts["failed"] else "",
+              f"{counts['ignored']} ignored (name matches no pattern)" if counts["ignored"] else "",
+              f"{unrecoverable:,} records unrecoverable" if unrecoverable else ""]
     console.print(
-        f"run {result.run_id}: {counts['loaded']} file(s) loaded, {counts['partial']} partly loaded,"
-        f" {counts['failed']} failed, {counts['ignored']} ignored, {counts['skipped']} already loaded and skipped;"
-        f" {result.rows_loaded:,} rows added, {result.rows_rejected:,} records quarantined,"
-        f" {sum(f.records_unrecoverable for f in result.files):,} unrecoverable"
+        f"run {result.run_id}: {counts['loaded']} file(s) loaded, {counts['skipped']} already loaded and skipped;"
+        f" {result.rows_loaded:,} rows added, {result.rows_rejected:,} records quarantined"
+        + "".join(f"; {other}" for other in others if other)
     )
     if result.build is not None:
         console.print(

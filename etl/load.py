@@ -13,7 +13,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,10 +142,38 @@ def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
 
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise FileError(path, f"cannot be read ({error.strerror or error})") from error
     return digest.hexdigest()
+
+
+def _as_file_error(path: Path, error: Exception) -> FileError:
+    return error if isinstance(error, FileError) else FileError(path, f"{type(error).__name__}: {error}")
+
+
+def guarded(path: Path, chunks: Iterator[tuple[Stream, RecordChunk]]) -> Iterator[tuple[Stream, RecordChunk]]:
+    """The reader's chunks; whatever goes wrong inside the reader (the file's fault, whatever the exception)
+    becomes a FileError naming the file, so that the run goes on with the other files. Errors of the
+    warehouse are not caught here: they stop the run, which leaves the warehouse as it was."""
+    while True:
+        try:
+            item = next(chunks)
+        except StopIteration:
+            return
+        except Exception as error:  # any failure of a reader is the file's: named, never a crash
+            raise _as_file_error(path, error) from error
+        yield item
+
+
+def parse_guarded(path: Path, stream: Stream, chunk: RecordChunk, timezone: str) -> ParsedChunk:
+    try:
+        return parse_chunk(stream, chunk, timezone)
+    except Exception as error:  # an unknown time zone, a value no rule foresaw: the file fails, named
+        raise _as_file_error(path, error) from error
 
 
 def matches(name: str, pattern: str) -> bool:
@@ -307,7 +335,7 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
         unknown: set[str] = set()
         tally = _SourceTally(set(), set())
         notes: list[str] = []
-        for stream, chunk in read_kind(path, kind):
+        for stream, chunk in guarded(path, iter(read_kind(path, kind))):
             unknown |= undeclared_fields(stream, chunk.values)
             if stream.name not in touched:
                 ensure_raw_table(warehouse, stream)
@@ -315,7 +343,7 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
                 warehouse.execute(f"drop table if exists {incoming}")
                 warehouse.execute(f"create temporary table {incoming} as select * from {stream.raw_table} where 1 = 0")
                 touched[stream.name] = stream
-            parsed = parse_chunk(stream, chunk, source.timezone)
+            parsed = parse_guarded(path, stream, chunk, source.timezone)
             tally.add(chunk, parsed)
             notes += chunk.notes
             if chunk.unrecoverable:
@@ -384,12 +412,12 @@ def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
     try:
         kinds = kinds_for_source(source)
         planned, reports = plan_files(source, kinds)
-    except Exception as error: # any reason a source cannot start is reported, never raised
+    except Exception as error:  # any reason a source cannot start is reported, never raised
         return [_failed(source, "*", source.path, error)]
     for kind, path in planned:
         try:
             reports.append(load_file(warehouse, source, kind, path, run_id, progress))
-        except Exception as error: # one bad file never stops the others
+        except FileError as error:  # one bad file never stops the others
             reports.append(_failed(source, kind.name, path, error))
     return reports
 

@@ -61,8 +61,9 @@ def _problems(files: list[FileReport], max_rejected_share: float) -> list[str]:
                             f" {f.rows_loaded} rows loaded, {f.rows_rejected} quarantined")
         if f.status in (LOADED, PARTIAL) and f.rejected_share > max_rejected_share:
             problems.append(
-                f"{f.path}: {f.source_records_rejected} of {f.source_records_read} source records quarantined"
-                f" or unrecoverable ({f.rejected_share:.1%}), over the threshold of {max_rejected_share:.1%}"
+                f"{f.path}: {f.source_records_rejected} of {f.source_records_read} records rejected"
+                f" ({f.rejected_share:.1%}), over the threshold of {max_rejected_share:.1%} (records as exported:"
+                " a record that fans out into several rows counts once)"
             )
     return problems
 
