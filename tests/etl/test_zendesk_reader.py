@@ -47,6 +47,10 @@ def _read(path: Path, kind_name: str, options: ReaderOptions = DEFAULT) -> dict[
         into.values += chunk.values
         into.payloads += chunk.payloads
         into.unreadable += chunk.unreadable
+        into.origins += chunk.origins
+        into.notes += chunk.notes
+        into.unrecoverable += chunk.unrecoverable
+        into.unrecoverable_reason = chunk.unrecoverable_reason or into.unrecoverable_reason
     return merged
 
 
