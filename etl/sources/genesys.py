@@ -318,6 +318,7 @@ class _Chunks:
                 chunk.lines.append(line)
                 chunk.values.append(values)
                 chunk.payloads.append(payload)
+                chunk.origins.append(line)  # a conversation's position or line: one per conversation
 
     def add_unreadable(self, line: int, reason: str, text: str) -> None:
         self.chunks["conversations"].unreadable.append((line, reason, text))
