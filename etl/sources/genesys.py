@@ -271,6 +271,10 @@ def flatten_conversation(conversation: dict[str, Any]) -> Flattened:
 # ---------------------------------------------------------------- reading (I/O)
 
 
+PAGE_KEYS = frozenset({"totalHits", "cursor", "pageSize", "pageNumber", "pageCount", "total", "interval"})
+"""Keys of a conversation-details page besides `conversations`; a page past the last holds only these."""
+
+
 def _page_conversations(path: Path) -> tuple[list[tuple[int, Any]], list[tuple[int, str, str]]]:
     """((position, conversation) of a page file, unreadable (line, reason, text)). A page is small: read whole."""
     text = path.read_text(encoding="utf-8-sig")
@@ -282,7 +286,10 @@ def _page_conversations(path: Path) -> tuple[list[tuple[int, Any]], list[tuple[i
         return [], [(1, f"invalid JSON: {error}", text)]
     if not isinstance(page, dict):
         return [], [(1, "a page must be one JSON object with a conversations list", text)]
-    conversations = page.get("conversations") or []
+    if "conversations" not in page and set(page) - PAGE_KEYS:
+        keys = ", ".join(map(str, page))
+        return [], [(1, f"a page must hold a conversations list (its top-level keys: {keys})", text)]
+    conversations = page["conversations"] or []
     if not isinstance(conversations, list):
         return [], [(1, "conversations is not a list", text)]
     return list(enumerate(conversations, start=1)), []
