@@ -289,7 +289,7 @@ def _page_conversations(path: Path) -> tuple[list[tuple[int, Any]], list[tuple[i
     if "conversations" not in page and set(page) - PAGE_KEYS:
         keys = ", ".join(map(str, page))
         return [], [(1, f"a page must hold a conversations list (its top-level keys: {keys})", text)]
-    conversations = page["conversations"] or []
+    conversations = page.get("conversations") or []
     if not isinstance(conversations, list):
         return [], [(1, "conversations is not a list", text)]
     return list(enumerate(conversations, start=1)), []
