@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.config import Settings, SourceConfig
-from etl.parsing import FileError, ParsedChunk, RecordChunk, parse_chunk, read_kind
+from etl.parsing import FileError, ParsedChunk, RecordChunk, parse_chunk, read_kind, storable
 from etl.sources import all_streams, kinds_for_source
 from etl.streams import FileKind, Stream
 from etl.warehouse import Warehouse, check_identifier
@@ -193,7 +193,7 @@ def plan_files(source: SourceConfig, kinds: tuple[FileKind, ...]) -> tuple[list[
     several kinds it is refused with the patterns expected. Raises FileError when the path does not exist."""
     path = source.path
     if path.is_dir():
-        candidates = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        candidates = sorted(p for p in path.iterdir() if p.is_file())
         mapping = source.options.get("mapping")
         own_files = {Path(str(mapping)).resolve()} if mapping else set()
         planned = [(kind, p) for kind in kinds for p in candidates if matches(p.name, kind.pattern)]
@@ -387,7 +387,7 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
 
 def _failed(source: SourceConfig, kind_name: str, path: Path, error: BaseException) -> FileReport:
     reason = str(error) if isinstance(error, FileError) else f"{type(error).__name__}: {error}"
-    return FileReport(source.name, kind_name, path, FAILED, error=reason)
+    return FileReport(source.name, kind_name, path, FAILED, error=storable(reason))
 
 
 def record_file_load(warehouse: Warehouse, report: FileReport, run_id: int) -> None:
@@ -401,7 +401,8 @@ def record_file_load(warehouse: Warehouse, report: FileReport, run_id: int) -> N
          "status": report.status, "read": report.records_read, "loaded": report.rows_loaded,
          "duplicate": report.rows_duplicate, "quarantined": report.rows_rejected,
          "unrecoverable": report.records_unrecoverable, "source_read": report.source_records_read,
-         "source_rejected": report.source_records_rejected, "reason": report.reason, "now": utc_now()},
+         "source_rejected": report.source_records_rejected, "reason": storable(report.reason or "") or None,
+         "now": utc_now()},
     )
 
 

@@ -187,6 +187,12 @@ def read_kind(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]
 # ---------------------------------------------------------------- typing values
 
 
+def storable(text: str) -> str:
+    """Text a warehouse can store: a NUL character (which PostgreSQL text refuses) written as the JSON escape
+    `\\u0000`, so that a payload keeps saying exactly what the file held."""
+    return text.replace("\x00", "\\u0000") if "\x00" in text else text
+
+
 def _as_text(series: pd.Series) -> pd.Series:
     """Values as stripped strings, None for missing or empty."""
 
@@ -194,7 +200,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         if value is None:
             return None
         if isinstance(value, str):
-            stripped = value.strip()
+            stripped = value.strip().replace("\x00", "\ufffd")
             return stripped or None
         if isinstance(value, (dict, list)):
             return orjson.dumps(value).decode()
@@ -309,7 +315,7 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
         _first_reason(field_name, check(rows), failures)
     good = failures["reason"].isna()
     lines = pd.Series(chunk.lines, index=index, dtype="int64")
-    payloads = pd.Series(chunk.payloads, index=index, dtype=object)
+    payloads = pd.Series([storable(p) for p in chunk.payloads], index=index, dtype=object)
     rows = rows[good].copy()
     rows["_source_line"] = lines[good]
     rows["_payload"] = payloads[good]
@@ -325,7 +331,8 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
     rejected_origins = {chunk.origins[i] for i in index[~good.to_numpy()]} if chunk.origins else set()
     if chunk.unreadable:
         unreadable = pd.DataFrame(
-            [(line, None, reason, text) for line, reason, text in chunk.unreadable], columns=REJECT_COLUMNS
+            [(line, None, storable(reason), storable(text)) for line, reason, text in chunk.unreadable],
+            columns=REJECT_COLUMNS
         )
         rejects = pd.concat([rejects, unreadable], ignore_index=True) if len(rejects) else unreadable
     return ParsedChunk(rows=rows.reset_index(drop=True), rejects=rejects.reset_index(drop=True),

@@ -18,7 +18,7 @@ def test_data_health_lists_each_file_with_its_counts(monkeypatch: pytest.MonkeyP
     folder = tmp_path / "zendesk"
     shutil.copytree(FIXTURES / "zendesk", folder)
     # a name matching no pattern, holding markup that must never be rendered
-    (folder / "**bold** <b>notes</b>.txt").write_text("hello\n", encoding="utf-8")
+    (folder / "**bold** <script>notes.txt").write_text("hello\n", encoding="utf-8")
     # a page cut inside its second ticket: 1 ticket loaded, 1 unrecoverable
     (folder / "tickets-0003.json").write_text(
         '{"tickets": [{"id": 71, "created_at": "2026-05-04T09:00:00Z", "updated_at": "2026-05-04T09:00:00Z",'
@@ -39,7 +39,7 @@ def test_data_health_lists_each_file_with_its_counts(monkeypatch: pytest.MonkeyP
     cut = by_name["tickets-0003.json"]
     assert (cut["status"], cut["records_read"], cut["rows_loaded"], cut["records_unrecoverable"]) == (
         "Partly loaded: records lost", 2, 1, 1)
-    assert by_name["**bold** <b>notes</b>.txt"]["status"] == "Ignored: name matches no pattern"
+    assert by_name["**bold** <script>notes.txt"]["status"] == "Ignored: name matches no pattern"
     # the file that lost records comes first
     assert Path(files["source_file"].iat[0]).name == "tickets-0003.json"
     # a file name is data in a table, never markdown
