@@ -380,7 +380,7 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             {"batch": batch_id, "run": run_id, "source": source.name, "kind": kind.name, "file": str(path),
              "digest": digest, "bytes": path.stat().st_size, "read": report.records_read,
              "loaded": report.rows_loaded, "duplicate": report.rows_duplicate, "rejected": report.rows_rejected,
-             "unknown": ", ".join(report.unknown_fields) or None, "now": now},
+             "unknown": storable(", ".join(report.unknown_fields)) or None, "now": now},
         )
     return report
 
