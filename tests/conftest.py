@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
@@ -90,6 +91,17 @@ def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytes
         with admin.connect() as connection:
             connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
         admin.dispose()
+
+
+def query_frame(url: str, sql: str) -> pd.DataFrame:
+    """The result of one query on a warehouse, through a reader opened and closed for it."""
+    from etl.warehouse import open_reader
+
+    reader = open_reader(url)
+    try:
+        return reader.query_df(sql)
+    finally:
+        reader.close()
 
 
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",

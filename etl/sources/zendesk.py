@@ -504,6 +504,21 @@ def _document_is_page(cursor: _Cursor, array_keys: frozenset[str]) -> bool:
     return key in array_keys or key in PAGE_KEYS or opener == "["
 
 
+def _array_elements(cursor: _Cursor) -> Iterator[tuple[Any, str, int]]:
+    """(value, text, line) of each element of the JSON array starting at the cursor."""
+    cursor.take("[")
+    if cursor.peek() == "]":
+        cursor.take("]")
+        return
+    while True:
+        yield cursor.value()
+        if cursor.peek() == ",":
+            cursor.take(",")
+            continue
+        cursor.take("]")
+        return
+
+
 def _page_records(cursor: _Cursor, array_keys: frozenset[str],
                   own_key: str) -> Iterator[tuple[str, int, Any, str]]:
     cursor.take("{")
@@ -514,21 +529,11 @@ def _page_records(cursor: _Cursor, array_keys: frozenset[str],
         key, _, _ = cursor.value()
         cursor.take(":")
         if cursor.peek() == "[" and key not in PAGE_KEYS:
-            cursor.take("[")
-            if cursor.peek() == "]":
-                cursor.take("]")
-            else:
-                while True:
-                    record, text, line = cursor.value()
-                    if key in array_keys:
-                        yield key, line, record, text
-                    else:
-                        yield own_key, line, Unexpected(f"under the top-level key {key!r}, not {own_key!r}"), text
-                    if cursor.peek() == ",":
-                        cursor.take(",")
-                        continue
-                    cursor.take("]")
-                    break
+            for record, text, line in _array_elements(cursor):
+                if key in array_keys:
+                    yield key, line, record, text
+                else:
+                    yield own_key, line, Unexpected(f"under the top-level key {key!r}, not {own_key!r}"), text
         else:
             value, _, line = cursor.value()
             if value is None and key in array_keys:
@@ -537,21 +542,6 @@ def _page_records(cursor: _Cursor, array_keys: frozenset[str],
             cursor.take(",")
             continue
         cursor.take("}")
-        return
-
-
-def _array_records(cursor: _Cursor, own_key: str) -> Iterator[tuple[str, int, Any, str]]:
-    cursor.take("[")
-    if cursor.peek() == "]":
-        cursor.take("]")
-        return
-    while True:
-        record, text, line = cursor.value()
-        yield own_key, line, record, text
-        if cursor.peek() == ",":
-            cursor.take(",")
-            continue
-        cursor.take("]")
         return
 
 
@@ -568,7 +558,7 @@ def iter_page_records(handle: IO[str], array_keys: frozenset[str],
         if opener == "":
             return
         if opener == "[":
-            yield from _array_records(cursor, own)
+            yield from ((own, line, record, text) for record, text, line in _array_elements(cursor))
         elif opener == "{" and _document_is_page(cursor, array_keys):
             yield from _page_records(cursor, array_keys, own)
         else:

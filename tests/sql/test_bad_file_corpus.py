@@ -13,8 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
-from etl.warehouse import open_reader
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, query_frame
 
 CORPUS = FIXTURES / "bad_files"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -37,13 +36,6 @@ def _config(tmp_path: Path, url: str, sources: list[str]) -> Path:
     return config
 
 
-def _query(url: str, sql: str) -> pd.DataFrame:
-    reader = open_reader(url)
-    try:
-        return reader.query_df(sql)
-    finally:
-        reader.close()
-
 
 def _run_corpus(tmp_path: Path, url: str, sources: list[str]) -> None:
     runner = CliRunner(env={"COLUMNS": "4000"})
@@ -52,7 +44,7 @@ def _run_corpus(tmp_path: Path, url: str, sources: list[str]) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     expected = pd.DataFrame([f for f in MANIFEST["files"] if f["source"] in sources])
-    files = _query(url, "select * from ops.file_loads")
+    files = query_frame(url, "select * from ops.file_loads")
     files["file"] = files["source_file"].map(lambda p: Path(p).name)
     merged = expected.merge(files, left_on=["source", "file"], right_on=["source_name", "file"], how="outer",
                             indicator=True)
@@ -79,7 +71,7 @@ def _run_corpus(tmp_path: Path, url: str, sources: list[str]) -> None:
             wrong.append((row["source"], row["file"], "a loss without a reason"))
     assert wrong == [], "\n".join(map(str, wrong))
     # every quarantined record is in ops.rejected_records with its reason
-    rejected = _query(url, "select source_file, count(*) as n, count(reason) as with_reason"
+    rejected = query_frame(url, "select source_file, count(*) as n, count(reason) as with_reason"
                            " from ops.rejected_records group by source_file")
     quarantined = files.groupby("source_file")["records_quarantined"].sum()
     by_file = rejected.set_index("source_file")
@@ -88,7 +80,8 @@ def _run_corpus(tmp_path: Path, url: str, sources: list[str]) -> None:
     # any loss: exit non-zero, every such file named in the run's problems and on the screen
     losing = files[(files["status"] == "failed") | (files["records_unrecoverable"] > 0)]
     assert len(losing) > 0 and result.exit_code == 1
-    message = str(_query(url, "select message from ops.runs order by run_id desc limit 1")["message"].iat[0])
+    runs = query_frame(url, "select message from ops.runs order by run_id desc limit 1")
+    message = str(runs["message"].iat[0])
     unnamed = [path for path in losing["source_file"] if path not in message or path not in result.output]
     assert unnamed == []
     # every good file of the run still loaded

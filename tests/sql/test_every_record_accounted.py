@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 from etl.cli import app
 from etl.load import FAILED, IGNORED, LOADED, PARTIAL
 from etl.pipeline import RunResult, run_pipeline
-from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, make_settings, query_frame
 
 ZENDESK = FIXTURES / "zendesk"
 SALESFORCE = FIXTURES / "salesforce"
@@ -27,13 +26,6 @@ def _ingest(url: str, path: Path, source_format: str, share: float = 0.5) -> Run
     settings = make_settings(url, path, source_format, ingest={"max_rejected_share": share})
     return run_pipeline(settings, "ingest", do_build=False)
 
-
-def _frame(url: str, sql: str) -> pd.DataFrame:
-    reader = open_reader(url)
-    try:
-        return reader.query_df(sql)
-    finally:
-        reader.close()
 
 
 def _ticket(ticket_id: int) -> dict[str, object]:
@@ -57,7 +49,7 @@ def test_an_explicit_path_is_read_whatever_the_case_of_its_name(warehouse_url: s
     # 2026-05-32, so it is quarantined: 10 loaded, 1 quarantined, 3 tickets in raw
     assert (len(page["tickets"]), len(page["users"]), len(page["groups"])) == (4, 5, 2)
     assert (report.records_read, report.rows_loaded, report.rows_rejected) == (11, 10, 1)
-    assert _frame(warehouse_url, "select count(*) as n from raw.zendesk__tickets")["n"].iat[0] == 3
+    assert query_frame(warehouse_url, "select count(*) as n from raw.zendesk__tickets")["n"].iat[0] == 3
 
     lower = tmp_path / "case.csv"
     shutil.copy(SALESFORCE / "Case.csv", lower)
@@ -97,7 +89,7 @@ def test_a_file_in_a_folder_matching_no_pattern_is_reported_not_skipped(warehous
     assert by_name["Tickets-0003.JSON"].status == LOADED and by_name["Tickets-0003.JSON"].rows_loaded == 1
     assert by_name["notes.txt"].status == IGNORED
     assert "ignored: matches no pattern of zendesk: organizations*.json*" in str(by_name["notes.txt"].error)
-    recorded = _frame(warehouse_url, "select source_file, status, reason from ops.file_loads")
+    recorded = query_frame(warehouse_url, "select source_file, status, reason from ops.file_loads")
     ignored = recorded[recorded["source_file"].str.endswith("notes.txt")]
     assert list(ignored["status"]) == ["ignored"] and "ticket_audits*.json*" in ignored["reason"].iat[0]
     # every file of the folder has its row: 6 fixture files + the two new ones
@@ -128,7 +120,7 @@ def test_zendesk_json_records_under_other_keys_null_keys_and_concatenated_pages(
         "tickets-bare-array.json": (LOADED, 1, 1, 0),
     }
     assert "'tickets' is null" in str(by_name["tickets-null.json"].reason)
-    reasons = _frame(warehouse_url, "select reason from ops.rejected_records where source_file like"
+    reasons = query_frame(warehouse_url, "select reason from ops.rejected_records where source_file like"
                                     " '%tickets-results.json'")
     assert list(reasons["reason"]) == ["under the top-level key 'results', not 'tickets'"] * 2
     # 2 of 2 source records rejected: over the 50% threshold, named
@@ -169,7 +161,7 @@ def test_a_cut_audit_export_keeps_every_complete_record_and_counts_the_cut_one(w
     named = [p for p in result.problems if str(cut) in p]
     assert any("1 record(s) unrecoverable" in p for p in named)
     assert any("1 of 4 records rejected (25.0%)" in p for p in named)
-    stored = _frame(warehouse_url, "select status, records_unrecoverable, reason from ops.file_loads"
+    stored = query_frame(warehouse_url, "select status, records_unrecoverable, reason from ops.file_loads"
                                    " where source_file like '%ticket_audits-cut.json'")
     assert list(stored["status"]) == ["partial"] and list(stored["records_unrecoverable"]) == [1]
     assert "ends inside a record" in stored["reason"].iat[0]
@@ -189,7 +181,7 @@ def test_one_bad_file_never_stops_the_others(warehouse_url: str, tmp_path: Path)
     assert "not valid UTF-8" in str(by_name["tickets-latin1.json"].error)
     # every fixture file still loaded: 4 + 4 tickets over the two pages, less 35441 (quarantined) = 7
     assert {f.path.name for f in result.files if f.status == LOADED} == {p.name for p in ZENDESK.iterdir()}
-    assert _frame(warehouse_url, "select count(*) as n from raw.zendesk__tickets")["n"].iat[0] == 7
+    assert query_frame(warehouse_url, "select count(*) as n from raw.zendesk__tickets")["n"].iat[0] == 7
     assert result.exit_code == 1
     for name in ("tickets-deep.json", "tickets-latin1.json"):
         assert any(str(folder / name) in problem for problem in result.problems)
