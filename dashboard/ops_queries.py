@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.queries import DATA_TTL_SECONDS, RUNS_TTL_SECONDS, _query
 from etl.reconcile import DISAGREEMENTS_SQL, SUMMARY_SQL
+from etl.status import FILE_OUTCOMES_SQL
 
 EXAMPLES_PER_PAGE = 20
 
@@ -68,6 +69,13 @@ def rejected_examples(url: str, version: str, source_name: str, stream: str, fie
         {"source_name": source_name, "stream": stream, "field_name": field_name, "reason": reason,
          "limit": EXAMPLES_PER_PAGE, "offset": page * EXAMPLES_PER_PAGE},
     )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def file_outcomes(url: str, version: str, limit: int = 500) -> pd.DataFrame:
+    """Per file, what became of it the last time it was read: read, loaded, duplicate, quarantined,
+    unrecoverable, status and reason (etl.status.FILE_OUTCOMES_SQL)."""
+    return _query(url, FILE_OUTCOMES_SQL, {"limit": limit})
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)

@@ -84,21 +84,31 @@ def _settings(config: Path | None) -> Settings:
 
 def _report(result: RunResult, quiet: bool) -> None:
     for problem in result.problems:
-        console.print(f"[bold red]problem:[/] {problem}")
+        console.print(Text.assemble(("problem: ", "bold red"), problem))
     if quiet:
         return
     for file in result.files:
-        if file.status == "loaded" and file.records_read == 0:
-            console.print(f"note: {file.path} is empty")
+        if file.status == "ignored":
+            console.print(Text(f"note: {file.path}: {file.error}"))
+        elif file.status == "loaded" and file.records_read == 0:
+            console.print(Text(f"note: {file.path} holds no records" + (f" ({file.reason})" if file.notes else "")))
+        elif file.notes and file.status != "skipped":
+            console.print(Text(f"note: {file.path}: {file.reason}"))
         if file.unknown_fields:
             shown = ", ".join(file.unknown_fields[:12]) + (" ..." if len(file.unknown_fields) > 12 else "")
-            console.print(f"note: {file.path}: {len(file.unknown_fields)} field(s) no stream declares, kept in"
-                          f" the raw payload: {shown}")
-    loaded = [f for f in result.files if f.status == "loaded"]
-    skipped = [f for f in result.files if f.status == "skipped"]
+            console.print(Text(f"note: {file.path}: {len(file.unknown_fields)} field(s) no stream declares, kept"
+                               f" in the raw payload: {shown}"))
+    counts = {status: sum(f.status == status for f in result.files)
+              for status in ("loaded", "partial", "failed", "ignored", "skipped")}
+    unrecoverable = sum(f.records_unrecoverable for f in result.files)
+    others = [f"{counts['partial']} partly loaded" if counts["partial"] else "",
+              f"{counts['failed']} failed" if counts["failed"] else "",
+              f"{counts['ignored']} ignored (name matches no pattern)" if counts["ignored"] else "",
+              f"{unrecoverable:,} records unrecoverable" if unrecoverable else ""]
     console.print(
-        f"run {result.run_id}: {len(loaded)} file(s) loaded, {len(skipped)} already loaded and skipped;"
+        f"run {result.run_id}: {counts['loaded']} file(s) loaded, {counts['skipped']} already loaded and skipped;"
         f" {result.rows_loaded:,} rows added, {result.rows_rejected:,} records quarantined"
+        + "".join(f"; {other}" for other in others if other)
     )
     if result.build is not None:
         console.print(
@@ -442,6 +452,9 @@ def status(config: ConfigOption = None) -> None:
         out.print("a run is writing the warehouse now")
     out.print(_table("Last runs", with_pending_runs(report.runs, recovery.pending)))
     out.print(_table("Stream state", report.streams))
+    if report.files is not None:
+        out.print(_table("Files of the latest runs (read = loaded + duplicate + quarantined + unrecoverable)",
+                         report.files))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
     _print_churn_model(out, report.churn_model)

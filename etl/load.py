@@ -13,14 +13,14 @@ import datetime as dt
 import fnmatch
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from etl.config import Settings, SourceConfig
-from etl.parsing import FileError, parse_chunk, read_kind
+from etl.parsing import FileError, ParsedChunk, RecordChunk, parse_chunk, read_kind, storable
 from etl.sources import all_streams, kinds_for_source
 from etl.streams import FileKind, Stream
 from etl.warehouse import Warehouse, check_identifier
@@ -33,23 +33,75 @@ Progress = Callable[[str, int], None]
 """Called with a description and the number of records just handled."""
 
 
+LOADED, PARTIAL, FAILED, IGNORED, SKIPPED = "loaded", "partial", "failed", "ignored", "skipped"
+"""File statuses: every record accounted for; loaded but some records unrecoverable; nothing loaded (the
+reason says why); name matches no pattern of the format; the same file was loaded before."""
+
+
 @dataclass
 class FileReport:
     source_name: str
     stream: str
     path: Path
-    status: str  # loaded | skipped | failed
+    status: str  # LOADED | PARTIAL | FAILED | IGNORED | SKIPPED
     records_read: int = 0
+    """Rows read, fan-out rows included: read = loaded + duplicate + rejected (quarantined) + unrecoverable."""
     rows_loaded: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
     error: str | None = None
     unknown_fields: tuple[str, ...] = ()
     """Fields the records carry that no stream declares: kept in the raw payload, reported once per file."""
+    records_unrecoverable: int = 0
+    """Records known to exist but not recovered at all (the incomplete record where a file is cut)."""
+    source_records_read: int = 0
+    """Records of the file as exported (a ticket audit counts once, however many event rows it gives)."""
+    source_records_rejected: int = 0
+    """Source records with at least one row quarantined, or unrecoverable."""
+    notes: tuple[str, ...] = ()
 
     @property
     def rejected_share(self) -> float:
-        return self.rows_rejected / self.records_read if self.records_read else 0.0
+        """Share of the file's source records (not fan-out rows) quarantined or unrecoverable."""
+        return self.source_records_rejected / self.source_records_read if self.source_records_read else 0.0
+
+    @property
+    def lost_anything(self) -> bool:
+        """Whether some record of the file is neither loaded nor quarantined (the run must say so)."""
+        return self.status == FAILED or self.records_unrecoverable > 0
+
+    @property
+    def reason(self) -> str | None:
+        return self.error or ("; ".join(self.notes) if self.notes else None)
+
+
+@dataclass
+class _SourceTally:
+    """Counts a file's source records across its chunks: fanned-out rows by origin, flat rows one by one."""
+
+    origins_read: set[int]
+    origins_rejected: set[int]
+    flat_read: int = 0
+    flat_rejected: int = 0
+
+    def add(self, chunk: RecordChunk, parsed: ParsedChunk) -> None:
+        unreadable = len(chunk.unreadable)
+        self.flat_read += unreadable + chunk.unrecoverable
+        self.flat_rejected += unreadable + chunk.unrecoverable
+        if chunk.origins:
+            self.origins_read.update(chunk.origins)
+            self.origins_rejected.update(parsed.rejected_origins)
+        else:
+            self.flat_read += len(chunk.lines)
+            self.flat_rejected += len(parsed.rejects) - unreadable
+
+    @property
+    def read(self) -> int:
+        return len(self.origins_read) + self.flat_read
+
+    @property
+    def rejected(self) -> int:
+        return len(self.origins_rejected) + self.flat_rejected
 
 
 def utc_now() -> dt.datetime:
@@ -90,25 +142,96 @@ def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
 
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise FileError(path, f"cannot be read ({error.strerror or error})") from error
     return digest.hexdigest()
 
 
-def files_for_kind(source: SourceConfig, kind: FileKind) -> list[Path]:
-    """The source's files of a kind, in name order. A file path is taken when it matches the pattern. A pattern
-    with a folder (`comments/*.json`) is matched against the files of that sub-folder, and a file path against
-    its folder's name and its own."""
+def _as_file_error(path: Path, error: Exception) -> FileError:
+    return error if isinstance(error, FileError) else FileError(path, f"{type(error).__name__}: {error}")
+
+
+def guarded(path: Path, chunks: Iterator[tuple[Stream, RecordChunk]]) -> Iterator[tuple[Stream, RecordChunk]]:
+    """The reader's chunks; whatever goes wrong inside the reader (the file's fault, whatever the exception)
+    becomes a FileError naming the file, so that the run goes on with the other files. Errors of the
+    warehouse are not caught here: they stop the run, which leaves the warehouse as it was."""
+    while True:
+        try:
+            item = next(chunks)
+        except StopIteration:
+            return
+        except Exception as error:  # any failure of a reader is the file's: named, never a crash
+            raise _as_file_error(path, error) from error
+        yield item
+
+
+def parse_guarded(path: Path, stream: Stream, chunk: RecordChunk, timezone: str) -> ParsedChunk:
+    try:
+        return parse_chunk(stream, chunk, timezone)
+    except Exception as error:  # an unknown time zone, a value no rule foresaw: the file fails, named
+        raise _as_file_error(path, error) from error
+
+
+def matches(name: str, pattern: str) -> bool:
+    """A file name matches a kind's pattern whatever the case (`Tickets-0001.JSON`, `case.csv`)."""
+    return fnmatch.fnmatchcase(name.lower(), pattern.lower())
+
+
+def matches_kind(path: Path, pattern: str) -> bool:
+    """A pattern with a folder (`comments/*.json`) is matched against the file's folder name and its own."""
+    return matches(f"{path.parent.name}/{path.name}" if "/" in pattern else path.name, pattern)
+
+
+def _nested_files(folder: Path, kinds: tuple[FileKind, ...]) -> list[Path]:
+    """The files of the sub-folders that kinds' patterns name (`comments/` for `comments/*.json`)."""
+    names = {kind.pattern.split("/")[0].lower() for kind in kinds if "/" in kind.pattern}
+    return [p for sub in folder.iterdir() if sub.is_dir() and sub.name.lower() in names
+            for p in sub.iterdir() if p.is_file()]
+
+
+def _patterns(kinds: tuple[FileKind, ...]) -> str:
+    return ", ".join(dict.fromkeys(kind.pattern for kind in kinds))
+
+
+def plan_files(source: SourceConfig, kinds: tuple[FileKind, ...]) -> tuple[list[tuple[FileKind, Path]],
+                                                                             list[FileReport]]:
+    """Which file is read as which kind, kind by kind in declaration order, and the reports of the files left
+    out. In a folder, a file matching no pattern is reported as ignored (never skipped in silence). A path
+    given explicitly is read even when its name matches no pattern if the format has one kind of file; with
+    several kinds it is refused with the patterns expected. Raises FileError when the path does not exist."""
     path = source.path
     if path.is_dir():
-        if "/" in kind.pattern:
-            return sorted(p for p in path.glob(kind.pattern) if p.is_file())
-        return sorted(p for p in path.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, kind.pattern))
-    if path.exists():
-        name = f"{path.parent.name}/{path.name}" if "/" in kind.pattern else path.name
-        return [path] if fnmatch.fnmatch(name, kind.pattern) else []
-    raise FileError(path, f"source {source.name!r}: path not found")
+        candidates = sorted([*(p for p in path.iterdir() if p.is_file()), *_nested_files(path, kinds)])
+        mapping = source.options.get("mapping")
+        own_files = {Path(str(mapping)).resolve()} if mapping else set()
+        planned = [(kind, p) for kind in kinds for p in candidates if matches_kind(p, kind.pattern)]
+        taken = {p for _, p in planned}
+        ignored = [
+            FileReport(source.name, "*", p, IGNORED,
+                       error=f"ignored: matches no pattern of {source.format}: {_patterns(kinds)}")
+            for p in candidates if p not in taken and p.resolve() not in own_files
+        ]
+        return planned, ignored
+    if not path.exists():
+        raise FileError(path, f"source {source.name!r}: path not found")
+    named = [kind for kind in kinds if matches_kind(path, kind.pattern)]
+    if named:
+        return [(named[0], path)], []
+    if len(kinds) == 1:
+        return [(kinds[0], path)], []
+    refusal = (f"refused: the name matches no pattern of {source.format} ({_patterns(kinds)}); rename the file to"
+               " match the kind of export it is")
+    return [], [FileReport(source.name, "*", path, FAILED, error=refusal)]
+
+
+def files_for_kind(source: SourceConfig, kind: FileKind) -> list[Path]:
+    """The source's files of one kind, in name order (plan_files for that kind alone)."""
+    planned, _ = plan_files(source, (kind,))
+    return [p for _, p in planned]
 
 
 def next_id(warehouse: Warehouse, table: str, column: str) -> int:
@@ -218,7 +341,8 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
     report = FileReport(source.name, kind.name, path, "loaded")
     digest = file_digest(path)
     if _already_loaded(warehouse, source.name, kind, digest):
-        report.status = "skipped"
+        report.status = SKIPPED
+        report.notes = ("already loaded: the same file (same SHA-256) is in an earlier batch",)
         return report
     now = utc_now()
     batch_id = next_id(warehouse, "ops.batches", "batch_id")
@@ -227,7 +351,9 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
         loaded_by_stream: dict[str, int] = defaultdict(int)
         watermarks: dict[str, dt.datetime | None] = {}
         unknown: set[str] = set()
-        for stream, chunk in read_kind(path, kind):
+        tally = _SourceTally(set(), set())
+        notes: list[str] = []
+        for stream, chunk in guarded(path, iter(read_kind(path, kind))):
             unknown |= undeclared_fields(stream, chunk.values)
             if stream.name not in touched:
                 ensure_raw_table(warehouse, stream)
@@ -235,8 +361,13 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
                 warehouse.execute(f"drop table if exists {incoming}")
                 warehouse.execute(f"create temporary table {incoming} as select * from {stream.raw_table} where 1 = 0")
                 touched[stream.name] = stream
-            parsed = parse_chunk(stream, chunk, source.timezone)
-            report.records_read += len(chunk)
+            parsed = parse_guarded(path, stream, chunk, source.timezone)
+            tally.add(chunk, parsed)
+            notes += chunk.notes
+            if chunk.unrecoverable:
+                report.records_unrecoverable += chunk.unrecoverable
+                report.error = chunk.unrecoverable_reason
+            report.records_read += len(chunk) + chunk.unrecoverable
             report.rows_rejected += len(parsed.rejects)
             if len(parsed.rows):
                 _land_chunk_rows(warehouse, stream, parsed.rows, batch_id, source.name, path)
@@ -253,8 +384,13 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             report.rows_loaded += loaded_by_stream[stream.name]
             _save_stream_state(warehouse, source.name, stream, batch_id, loaded_by_stream[stream.name],
                                watermarks.get(stream.name), now)
-        report.rows_duplicate = report.records_read - report.rows_rejected - report.rows_loaded
+        report.rows_duplicate = (report.records_read - report.rows_rejected - report.rows_loaded
+                                 - report.records_unrecoverable)
         report.unknown_fields = tuple(sorted(unknown))
+        report.source_records_read, report.source_records_rejected = tally.read, tally.rejected
+        report.notes = tuple(dict.fromkeys(notes))
+        if report.records_unrecoverable:
+            report.status = PARTIAL
         warehouse.execute(
             "insert into ops.batches (batch_id, run_id, source_name, stream, source_file, file_digest, file_bytes,"
             " records_read, rows_loaded, rows_duplicate, rows_rejected, unknown_fields, loaded_at) values (:batch,"
@@ -262,30 +398,46 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             {"batch": batch_id, "run": run_id, "source": source.name, "kind": kind.name, "file": str(path),
              "digest": digest, "bytes": path.stat().st_size, "read": report.records_read,
              "loaded": report.rows_loaded, "duplicate": report.rows_duplicate, "rejected": report.rows_rejected,
-             "unknown": ", ".join(report.unknown_fields) or None, "now": now},
+             "unknown": storable(", ".join(report.unknown_fields)) or None, "now": now},
         )
     return report
 
 
+def _failed(source: SourceConfig, kind_name: str, path: Path, error: BaseException) -> FileReport:
+    reason = str(error) if isinstance(error, FileError) else f"{type(error).__name__}: {error}"
+    return FileReport(source.name, kind_name, path, FAILED, error=storable(reason))
+
+
+def record_file_load(warehouse: Warehouse, report: FileReport, run_id: int) -> None:
+    """One row of ops.file_loads per file a run met, whatever became of it."""
+    warehouse.execute(
+        "insert into ops.file_loads (run_id, source_name, kind, source_file, status, records_read, rows_loaded,"
+        " rows_duplicate, records_quarantined, records_unrecoverable, source_records_read,"
+        " source_records_rejected, reason, recorded_at) values (:run, :source, :kind, :file, :status, :read,"
+        " :loaded, :duplicate, :quarantined, :unrecoverable, :source_read, :source_rejected, :reason, :now)",
+        {"run": run_id, "source": report.source_name, "kind": report.stream, "file": str(report.path),
+         "status": report.status, "read": report.records_read, "loaded": report.rows_loaded,
+         "duplicate": report.rows_duplicate, "quarantined": report.rows_rejected,
+         "unrecoverable": report.records_unrecoverable, "source_read": report.source_records_read,
+         "source_rejected": report.source_records_rejected, "reason": storable(report.reason or "") or None,
+         "now": utc_now()},
+    )
+
+
 def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
                   progress: Progress | None = None) -> list[FileReport]:
-    """Load every file of a source, kind by kind in declaration order."""
-    reports: list[FileReport] = []
+    """Load every file of a source, kind by kind in declaration order. A file that cannot be read, for any
+    reason, becomes a failed report naming it; the other files go on."""
     try:
         kinds = kinds_for_source(source)
-    except (ValueError, FileError) as error:
-        return [FileReport(source.name, "*", source.path, "failed", error=str(error))]
-    for kind in kinds:
+        planned, reports = plan_files(source, kinds)
+    except Exception as error:  # any reason a source cannot start is reported, never raised
+        return [_failed(source, "*", source.path, error)]
+    for kind, path in planned:
         try:
-            paths = files_for_kind(source, kind)
-        except FileError as error:
-            reports.append(FileReport(source.name, kind.name, source.path, "failed", error=str(error)))
-            break
-        for path in paths:
-            try:
-                reports.append(load_file(warehouse, source, kind, path, run_id, progress))
-            except FileError as error:
-                reports.append(FileReport(source.name, kind.name, path, "failed", error=str(error)))
+            reports.append(load_file(warehouse, source, kind, path, run_id, progress))
+        except FileError as error:  # one bad file never stops the others
+            reports.append(_failed(source, kind.name, path, error))
     return reports
 
 
@@ -294,7 +446,9 @@ def ingest(warehouse: Warehouse, settings: Settings, run_id: int, sources: Itera
     bootstrap(warehouse)
     reports: list[FileReport] = []
     for source in sources if sources is not None else settings.sources:
-        reports.extend(ingest_source(warehouse, source, run_id, progress))
+        for report in ingest_source(warehouse, source, run_id, progress):
+            record_file_load(warehouse, report, run_id)
+            reports.append(report)
     return reports
 
 

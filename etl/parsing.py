@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,14 @@ class RecordChunk:
     payloads: list[str] = field(default_factory=list)
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)
     """(line, reason, original text) of records that could not even be split into fields."""
+    origins: list[int] = field(default_factory=list)
+    """For a reader that fans one source record out into several rows: the ordinal (in the file) of the
+    source record each row of `values` came from. Empty: every row is a source record of its own."""
+    unrecoverable: int = 0
+    """Source records the reader knows exist but could not recover at all (an incomplete record at a cut)."""
+    unrecoverable_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+    """Things about the file that lose no record but must be said (a null top-level array)."""
 
     def __len__(self) -> int:
         return len(self.lines) + len(self.unreadable)
@@ -55,6 +64,8 @@ class RecordChunk:
 class ParsedChunk:
     rows: pd.DataFrame
     rejects: pd.DataFrame
+    rejected_origins: set[int] = field(default_factory=set)
+    """Origins (see RecordChunk.origins) of the rows rejected; empty for a flat reader."""
 
 
 REJECT_COLUMNS = ["source_line", "field_name", "reason", "payload"]
@@ -145,6 +156,12 @@ def file_errors(path: Path) -> Iterator[None]:
         raise FileError(path, f"not valid UTF-8 text ({error.reason} at byte {error.start})") from error
     except PermissionError as error:
         raise FileError(path, "permission denied") from error
+    except RecursionError as error:
+        raise FileError(path, "JSON nested too deeply to read (over the recursion limit)") from error
+    except csv.Error as error:
+        raise FileError(path, f"not readable as CSV: {error}") from error
+    except zipfile.BadZipFile as error:
+        raise FileError(path, f"not an XLSX workbook (corrupt, or another kind of file): {error}") from error
 
 
 def read_records(path: Path, stream: Stream, chunk_records: int = CHUNK_RECORDS) -> Iterator[RecordChunk]:
@@ -170,6 +187,12 @@ def read_kind(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]
 # ---------------------------------------------------------------- typing values
 
 
+def storable(text: str) -> str:
+    """Text a warehouse can store: a NUL character (which PostgreSQL text refuses) written as the JSON escape
+    `\\u0000`, so that a payload keeps saying exactly what the file held."""
+    return text.replace("\x00", "\\u0000") if "\x00" in text else text
+
+
 def _as_text(series: pd.Series) -> pd.Series:
     """Values as stripped strings, None for missing or empty."""
 
@@ -177,7 +200,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         if value is None:
             return None
         if isinstance(value, str):
-            stripped = value.strip()
+            stripped = value.strip().replace("\x00", "\ufffd")
             return stripped or None
         if isinstance(value, (dict, list)):
             return orjson.dumps(value).decode()
@@ -292,7 +315,7 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
         _first_reason(field_name, check(rows), failures)
     good = failures["reason"].isna()
     lines = pd.Series(chunk.lines, index=index, dtype="int64")
-    payloads = pd.Series(chunk.payloads, index=index, dtype=object)
+    payloads = pd.Series([storable(p) for p in chunk.payloads], index=index, dtype=object)
     rows = rows[good].copy()
     rows["_source_line"] = lines[good]
     rows["_payload"] = payloads[good]
@@ -305,9 +328,12 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
             "payload": payloads[~good],
         }
     )
+    rejected_origins = {chunk.origins[i] for i in index[~good.to_numpy()]} if chunk.origins else set()
     if chunk.unreadable:
         unreadable = pd.DataFrame(
-            [(line, None, reason, text) for line, reason, text in chunk.unreadable], columns=REJECT_COLUMNS
+            [(line, None, storable(reason), storable(text)) for line, reason, text in chunk.unreadable],
+            columns=REJECT_COLUMNS
         )
         rejects = pd.concat([rejects, unreadable], ignore_index=True) if len(rejects) else unreadable
-    return ParsedChunk(rows=rows.reset_index(drop=True), rejects=rejects.reset_index(drop=True))
+    return ParsedChunk(rows=rows.reset_index(drop=True), rejects=rejects.reset_index(drop=True),
+                       rejected_origins=rejected_origins)

@@ -17,7 +17,8 @@ from etl.build import BuildReport, build
 from etl.config import Settings, SourceConfig
 from etl.enrich.steps import EnrichmentStep
 from etl.interrupted_runs import settle_interrupted_runs
-from etl.load import FileReport, bootstrap, ingest, next_id, utc_now
+from etl.load import FAILED as FILE_FAILED
+from etl.load import LOADED, PARTIAL, FileReport, bootstrap, ingest, next_id, utc_now
 from etl.run_status import COMPLETED_WITH_ERRORS, FAILED, SUCCEEDED
 from etl.warehouse import Warehouse, open_writer
 
@@ -52,13 +53,21 @@ class RunResult:
 
 
 def _problems(files: list[FileReport], max_rejected_share: float) -> list[str]:
-    problems = [f"{f.path}: {f.error}" for f in files if f.status == "failed"]
-    problems += [
-        f"{f.path}: {f.rows_rejected} of {f.records_read} records rejected ({f.rejected_share:.1%}),"
-        f" over the threshold of {max_rejected_share:.1%}"
-        for f in files
-        if f.status == "loaded" and f.rejected_share > max_rejected_share
-    ]
+    """One line per file that lost anything (failed, or records unrecoverable) or quarantined more of its
+    source records than the threshold allows; each names the file. Any of them makes the run exit non-zero."""
+    problems = []
+    for f in files:
+        if f.status == FILE_FAILED:
+            problems.append(f"{f.path}: {f.error}")
+        elif f.records_unrecoverable:
+            problems.append(f"{f.path}: {f.records_unrecoverable} record(s) unrecoverable ({f.error});"
+                            f" {f.rows_loaded} rows loaded, {f.rows_rejected} quarantined")
+        if f.status in (LOADED, PARTIAL) and f.rejected_share > max_rejected_share:
+            problems.append(
+                f"{f.path}: {f.source_records_rejected} of {f.source_records_read} records rejected"
+                f" ({f.rejected_share:.1%}), over the threshold of {max_rejected_share:.1%} (records as exported:"
+                " a record that fans out into several rows counts once)"
+            )
     return problems
 
 

@@ -33,6 +33,8 @@ class Status:
     rejects: pd.DataFrame
     streams: pd.DataFrame
     churn_model: ChurnModelStatus | None = None
+    files: pd.DataFrame | None = None
+    """Per file of the latest runs: read, loaded, duplicate, quarantined, unrecoverable, status and reason."""
 
 
 def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.0) -> Status:
@@ -66,7 +68,26 @@ def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.
     streams.insert(5, "next_export_from", pd.to_datetime(streams["watermark"]) - pd.Timedelta(hours=lookback_hours))
     churn_model = read_churn_model(reader) if {"enr_churn_models", "enr_churn_coefficients"} <= set(
         names.loc[names["table_schema"] == "core", "table_name"]) else None
-    return Status(runs=runs, tables=tables, rejects=rejects, streams=streams, churn_model=churn_model)
+    return Status(runs=runs, tables=tables, rejects=rejects, streams=streams, churn_model=churn_model,
+                  files=read_file_loads(reader) if "file_loads" in set(
+                      names.loc[names["table_schema"] == "ops", "table_name"]) else None)
+
+
+FILE_LOAD_COLUMNS = ("run_id", "source_name", "kind", "source_file", "status", "records_read", "rows_loaded",
+                     "rows_duplicate", "records_quarantined", "records_unrecoverable", "reason")
+
+FILE_OUTCOMES_SQL = (
+    "select " + ", ".join(FILE_LOAD_COLUMNS) + " from (select f.*, row_number() over (partition by source_name,"
+    " source_file order by case when status = 'skipped' then 1 else 0 end, run_id desc) as outcome_rank"
+    " from ops.file_loads f) latest where outcome_rank = 1 order by case status when 'failed' then 0"
+    " when 'partial' then 1 when 'ignored' then 2 else 3 end, source_name, source_file limit :limit"
+)
+"""Per file, what became of it the last time it was read (a later "already loaded" does not hide a loss),
+files that lost records first."""
+
+
+def read_file_loads(reader: Reader, last_files: int = 500) -> pd.DataFrame:
+    return reader.query_df(FILE_OUTCOMES_SQL, {"limit": last_files})
 
 
 def read_churn_model(reader: Reader) -> ChurnModelStatus | None:

@@ -100,6 +100,7 @@ def query_frame(url: str, sql: str) -> pd.DataFrame:
         reader.close()
 
 
+
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",
                   **overrides: object) -> Settings:
     """Settings with one source; `sources=[...]` in overrides replaces it (several sources)."""

@@ -50,6 +50,36 @@ def _loads(url: str, version: str) -> None:
                "Every record is either loaded or quarantined with its reason.")
 
 
+FILE_STATUS_WORDS = {"loaded": "Loaded", "partial": "Partly loaded: records lost", "failed": "Failed",
+                     "ignored": "Ignored: name matches no pattern", "skipped": "Already loaded"}
+
+
+def _files(url: str, version: str) -> None:
+    st.subheader("Files")
+    try:
+        files = ops_queries.file_outcomes(url, version)
+    except queries.DataUnavailable:
+        files = pd.DataFrame()
+    if files.empty:
+        st.info("No file is recorded yet.")
+        return
+    lost = files[files["status"].isin(["failed", "partial"])]
+    st.caption(f"{len(files):,} files, each as it was last read: read = loaded + already present + quarantined +"
+               f" unrecoverable. {len(lost):,} lost records (failed, or partly loaded).")
+    shown = files.assign(status=files["status"].map(lambda s: FILE_STATUS_WORDS.get(s, s)),
+                         reason=files["reason"].fillna(""))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "run_id": st.column_config.NumberColumn("Run", format="%d"), "source_name": "Source", "kind": "Kind",
+        "source_file": "File", "status": "Status",
+        "records_read": st.column_config.NumberColumn("Read", format="%d"),
+        "rows_loaded": st.column_config.NumberColumn("Loaded", format="%d"),
+        "rows_duplicate": st.column_config.NumberColumn("Already present", format="%d"),
+        "records_quarantined": st.column_config.NumberColumn("Quarantined", format="%d"),
+        "records_unrecoverable": st.column_config.NumberColumn("Unrecoverable", format="%d"),
+        "reason": "Reason",
+    })
+
+
 def _rejects(url: str, version: str) -> None:
     st.subheader("Quarantined records by reason")
     reasons = ops_queries.rejected_by_reason(url, version)
@@ -127,6 +157,7 @@ def render() -> None:
         freshness.render(ctx.warehouse_url, ctx.version, ctx.settings)
         _runs(ctx.warehouse_url, ctx.version)
         _loads(ctx.warehouse_url, ctx.version)
+        _files(ctx.warehouse_url, ctx.version)
         _rejects(ctx.warehouse_url, ctx.version)
         _unknown_fields(ctx.warehouse_url, ctx.version)
         _reconciliation(ctx.warehouse_url, ctx.version)

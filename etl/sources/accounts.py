@@ -206,11 +206,13 @@ def read_accounts(path: Path, kind: FileKind, options: dict[str, Any]) -> Iterat
             accounts.lines.append(line_start)
             accounts.values.append(account)
             accounts.payloads.append(payload)
+            accounts.origins.append(line_start)
             if account["account_id"]:
                 for attribute in attributes_from_row(record, account, columns, positions):
                     attributes.lines.append(line_start)
                     attributes.values.append(attribute)
                     attributes.payloads.append(orjson.dumps(attribute).decode())
+                    attributes.origins.append(line_start)
             if len(accounts) >= CHUNK_RECORDS:
                 yield ACCOUNTS, accounts
                 accounts = RecordChunk()

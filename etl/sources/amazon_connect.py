@@ -427,12 +427,13 @@ class _LensChunks:
     def __init__(self) -> None:
         self.chunks = {stream.name: RecordChunk() for stream in LENS_STREAMS}
 
-    def add(self, stream: Stream, line: int, rows: list[tuple[dict[str, Any], str]]) -> None:
+    def add(self, stream: Stream, line: int, rows: list[tuple[dict[str, Any], str]], origin: int) -> None:
         chunk = self.chunks[stream.name]
         for record, payload in rows:
             chunk.lines.append(line)
             chunk.values.append(record)
             chunk.payloads.append(payload)
+            chunk.origins.append(origin)
 
     def unreadable(self, line: int, reason: str, text: str) -> None:
         self.chunks[CONTACT_ANALYSES.name].unreadable.append((line, reason, text))
@@ -453,7 +454,7 @@ def read_contact_lens(path: Path, kind: FileKind) -> Iterator[tuple[Stream, Reco
     chunks of about CHUNK_RECORDS. An undecodable document is unreadable in contact_analyses."""
     chunks = _LensChunks()
     analyzed_at = analysis_time_of(path.name)
-    for decoded in _decoded_objects(path):
+    for origin, decoded in enumerate(_decoded_objects(path)):
         if decoded.failure is not None:
             chunks.unreadable(decoded.line, decoded.failure, decoded.text)
         elif not isinstance(decoded.value, dict) or not isinstance(decoded.value.get("Transcript", []), list):
@@ -462,9 +463,9 @@ def read_contact_lens(path: Path, kind: FileKind) -> Iterator[tuple[Stream, Reco
         else:
             contact_id = contact_id_of_analysis(decoded.value, path.name)
             analysis, categories = analysis_rows(decoded.value, contact_id, analyzed_at)
-            chunks.add(CONTACT_ANALYSES, decoded.line, [analysis])
-            chunks.add(MATCHED_CATEGORIES, decoded.line, categories)
-            chunks.add(TRANSCRIPT_TURNS, decoded.line, transcript_turns(decoded.value, contact_id))
+            chunks.add(CONTACT_ANALYSES, decoded.line, [analysis], origin)
+            chunks.add(MATCHED_CATEGORIES, decoded.line, categories, origin)
+            chunks.add(TRANSCRIPT_TURNS, decoded.line, transcript_turns(decoded.value, contact_id), origin)
         yield from chunks.take()
     yield from chunks.take(everything=True)
 

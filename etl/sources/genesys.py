@@ -271,6 +271,10 @@ def flatten_conversation(conversation: dict[str, Any]) -> Flattened:
 # ---------------------------------------------------------------- reading (I/O)
 
 
+PAGE_KEYS = frozenset({"totalHits", "cursor", "pageSize", "pageNumber", "pageCount", "total", "interval"})
+"""Keys of a conversation-details page besides `conversations`; a page past the last holds only these."""
+
+
 def _page_conversations(path: Path) -> tuple[list[tuple[int, Any]], list[tuple[int, str, str]]]:
     """((position, conversation) of a page file, unreadable (line, reason, text)). A page is small: read whole."""
     text = path.read_text(encoding="utf-8-sig")
@@ -282,6 +286,9 @@ def _page_conversations(path: Path) -> tuple[list[tuple[int, Any]], list[tuple[i
         return [], [(1, f"invalid JSON: {error}", text)]
     if not isinstance(page, dict):
         return [], [(1, "a page must be one JSON object with a conversations list", text)]
+    if "conversations" not in page and set(page) - PAGE_KEYS:
+        keys = ", ".join(map(str, page))
+        return [], [(1, f"a page must hold a conversations list (its top-level keys: {keys})", text)]
     conversations = page.get("conversations") or []
     if not isinstance(conversations, list):
         return [], [(1, "conversations is not a list", text)]
@@ -318,6 +325,7 @@ class _Chunks:
                 chunk.lines.append(line)
                 chunk.values.append(values)
                 chunk.payloads.append(payload)
+                chunk.origins.append(line)  # a conversation's position or line: one per conversation
 
     def add_unreadable(self, line: int, reason: str, text: str) -> None:
         self.chunks["conversations"].unreadable.append((line, reason, text))

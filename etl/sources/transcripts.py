@@ -37,6 +37,7 @@ handle time...) is measured from them. The record number within the file stands 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,8 +156,13 @@ def read_turn_lines(path: Path, kind: FileKind) -> Iterator[tuple[Stream, Record
         yield TURNS, chunk
 
 
+class CutShort(ValueError):
+    """The file ends inside a conversation: the conversations before it were read."""
+
+
 def iter_json_array(handle: IO[str], read_chars: int = JSON_READ_CHARS) -> Iterator[Any]:
-    """The elements of a top-level JSON array, decoded one at a time (memory bounded by the largest element)."""
+    """The elements of the top-level JSON arrays of a file (one, or several concatenated), decoded one at a
+    time (memory bounded by the largest element). Raises CutShort when the text ends inside an element."""
     decoder = json.JSONDecoder()
     buffer = handle.read(read_chars).lstrip()
     if not buffer.startswith("["):
@@ -165,13 +171,19 @@ def iter_json_array(handle: IO[str], read_chars: int = JSON_READ_CHARS) -> Itera
     while True:
         buffer = buffer.lstrip().lstrip(",").lstrip()
         if buffer.startswith("]"):
-            return
+            buffer = (buffer[1:] + handle.read(read_chars)).lstrip()
+            if not buffer:
+                return
+            if not buffer.startswith("["):
+                raise ValueError("text after the list of conversations that is not another list")
+            buffer = buffer[1:]
+            continue
         try:
             element, end = decoder.raw_decode(buffer)
         except json.JSONDecodeError:
             more = handle.read(read_chars)
             if not more:
-                raise
+                raise CutShort("the file ends inside a conversation") from None
             buffer += more
             continue
         yield element
@@ -208,33 +220,44 @@ def abcd_turns(conversation: dict[str, Any]) -> list[dict[str, Any]]:
     return turns
 
 
-def _conversations(path: Path, handle: IO[str]) -> Iterator[Any]:
-    try:
-        yield from iter_json_array(handle)
-    except ValueError as error:
-        raise FileError(path, f"not an ABCD conversation list: {error}") from error
-
-
 def read_abcd(path: Path, kind: FileKind) -> Iterator[tuple[Stream, RecordChunk]]:
-    """Turns of an ABCD conversation list; the record number in the file stands in for the line."""
+    """Turns of an ABCD conversation list; the record number in the file stands in for the line. A
+    conversation whose turns cannot be read is quarantined whole; a file cut short keeps the conversations
+    before the cut and counts the one it cuts as unrecoverable."""
     chunk = RecordChunk()
     record_number = 0
     with open(path, encoding="utf-8-sig") as handle:
-        for conversation in _conversations(path, handle):
-            if not isinstance(conversation, dict):
+        conversations = iter_json_array(handle)
+        for origin in itertools.count():
+            try:
+                conversation = next(conversations)
+            except StopIteration:
+                break
+            except CutShort as error:
+                chunk.unrecoverable, chunk.unrecoverable_reason = 1, f"{error}: counted as 1 unrecoverable record"
+                break
+            except ValueError as error:
+                raise FileError(path, f"not an ABCD conversation list: {error}") from error
+            try:
+                turns = abcd_turns(conversation) if isinstance(conversation, dict) else None
+            except (TypeError, ValueError) as error:
+                turns, reason = None, f"a turn is not a [speaker, text] pair ({error})"
+            else:
+                reason = "a conversation must be a JSON object"
+            if turns is None:
                 record_number += 1
-                chunk.unreadable.append((record_number, "a conversation must be a JSON object",
-                                         orjson.dumps(conversation).decode()))
+                chunk.unreadable.append((record_number, reason, orjson.dumps(conversation).decode()))
                 continue
-            for turn in abcd_turns(conversation):
+            for turn in turns:
                 record_number += 1
                 chunk.lines.append(record_number)
                 chunk.values.append(turn)
                 chunk.payloads.append(orjson.dumps(turn).decode())
+                chunk.origins.append(origin)
             if len(chunk) >= CHUNK_RECORDS:
                 yield TURNS, chunk
                 chunk = RecordChunk()
-    if len(chunk):
+    if len(chunk) or chunk.unrecoverable:
         yield TURNS, chunk
 
 

@@ -423,9 +423,18 @@ SIDE_LOAD_KEYS = ("users", "groups", "organizations")
 
 
 class BrokenJson(ValueError):
-    def __init__(self, line: int, reason: str) -> None:
+    """Where a page file stops being JSON. `truncated`: the text ends inside a value (a file cut short)."""
+
+    def __init__(self, line: int, reason: str, truncated: bool = False, records_lost: int = 1) -> None:
         super().__init__(reason)
         self.line = line
+        self.truncated = truncated
+        self.records_lost = records_lost
+
+
+def _ends_inside(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether a decoding error at the end of the text means the text stops inside a value (cut short)."""
+    return error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
 
 
 class _Cursor:
@@ -461,6 +470,9 @@ class _Cursor:
 
     def take(self, expected: str) -> None:
         found = self.peek()
+        if found == "" and expected in "]}":
+            raise BrokenJson(self.line, f"the file ends before its closing {expected!r}", truncated=True,
+                             records_lost=0)
         if found != expected:
             raise BrokenJson(self.line, f"invalid JSON: expected {expected!r}, found {found or 'the end'!r}")
         self._advance_to(self.pos + 1)
@@ -472,10 +484,13 @@ class _Cursor:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.pos)
+            except RecursionError as error:
+                raise BrokenJson(self.line, "JSON nested too deeply to read (over the recursion limit)") from error
             except json.JSONDecodeError as error:
                 if len(self.text) - self.pos > MAX_RECORD_CHARS or not self._fill():
                     broken_line = self.line + self.text.count("\n", self.pos, error.pos)
-                    raise BrokenJson(self.line, f"invalid JSON: {error.msg} at line {broken_line}") from error
+                    raise BrokenJson(self.line, f"invalid JSON: {error.msg} at line {broken_line}",
+                                     truncated=_ends_inside(self.text, error)) from error
                 continue
             if end == len(self.text) and not self.eof and self._fill():
                 continue  # a number or literal may go on in the next block
@@ -484,36 +499,101 @@ class _Cursor:
             return value, text, line
 
 
-def iter_page_records(handle: IO[str], array_keys: frozenset[str]) -> Iterator[tuple[str, int, Any, str]]:
-    """(array key, line, record, record text) for each element of the named top-level arrays of a JSON
-    object, read incrementally. Raises BrokenJson where the text stops being valid JSON."""
-    cursor = _Cursor(handle)
+PAGE_KEYS = frozenset({"next_page", "previous_page", "count", "end_time", "end_of_stream", "after_cursor",
+                       "before_cursor", "after_url", "before_url", "meta", "links"})
+"""Top-level keys of a Zendesk page besides its arrays (pagination and counts): they hold no records."""
+_FIRST_KEY = re.compile(r'\{[ \t\r\n]*"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*(.)', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Unexpected:
+    """A record found under a top-level key that is not the file's (`{"results": [...]}`): kept with a reason."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageNote:
+    """Something about a page that loses no record but must be reported (`{"tickets": null}`)."""
+
+    text: str
+
+
+def _document_is_page(cursor: _Cursor, array_keys: frozenset[str]) -> bool:
+    """Whether the JSON object starting at the cursor is a page (first key one of ours or a page key, or an
+    array) rather than a record written one per line (NDJSON of entities)."""
+    while True:
+        match = _FIRST_KEY.match(cursor.text, cursor.pos)
+        if match or cursor.eof or len(cursor.text) - cursor.pos > MAX_RECORD_CHARS:
+            break
+        if not cursor._fill():
+            break
+    if match is None:
+        return True
+    key, opener = match.group(1), match.group(2)
+    return key in array_keys or key in PAGE_KEYS or opener == "["
+
+
+def _array_elements(cursor: _Cursor) -> Iterator[tuple[Any, str, int]]:
+    """(value, text, line) of each element of the JSON array starting at the cursor."""
+    cursor.take("[")
+    if cursor.peek() == "]":
+        cursor.take("]")
+        return
+    while True:
+        yield cursor.value()
+        if cursor.peek() == ",":
+            cursor.take(",")
+            continue
+        cursor.take("]")
+        return
+
+
+def _page_records(cursor: _Cursor, array_keys: frozenset[str],
+                  own_key: str) -> Iterator[tuple[str, int, Any, str]]:
     cursor.take("{")
     if cursor.peek() == "}":
+        cursor.take("}")
         return
     while True:
         key, _, _ = cursor.value()
         cursor.take(":")
-        if key in array_keys and cursor.peek() == "[":
-            cursor.take("[")
-            if cursor.peek() == "]":
-                cursor.take("]")
-            else:
-                while True:
-                    record, text, line = cursor.value()
+        if cursor.peek() == "[" and key not in PAGE_KEYS:
+            for record, text, line in _array_elements(cursor):
+                if key in array_keys:
                     yield key, line, record, text
-                    if cursor.peek() == ",":
-                        cursor.take(",")
-                        continue
-                    cursor.take("]")
-                    break
+                else:
+                    yield own_key, line, Unexpected(f"under the top-level key {key!r}, not {own_key!r}"), text
         else:
-            cursor.value()
+            value, _, line = cursor.value()
+            if value is None and key in array_keys:
+                yield own_key, line, PageNote(f"the top-level key {key!r} is null: no records in it"), ""
         if cursor.peek() == ",":
             cursor.take(",")
             continue
         cursor.take("}")
         return
+
+
+def iter_page_records(handle: IO[str], array_keys: frozenset[str],
+                      own_key: str | None = None) -> Iterator[tuple[str, int, Any, str]]:
+    """(array key, line, record, record text) for each element of the top-level arrays of the JSON documents
+    in a file, read incrementally. A file may hold several documents one after another (concatenated pages,
+    NDJSON); a document may be a page object, a bare array of records, or one record. Records under a
+    top-level key that is not ours come as `Unexpected`. Raises BrokenJson where the text stops being JSON."""
+    own = own_key or min(array_keys)
+    cursor = _Cursor(handle)
+    while True:
+        opener = cursor.peek()
+        if opener == "":
+            return
+        if opener == "[":
+            yield from ((own, line, record, text) for record, text, line in _array_elements(cursor))
+        elif opener == "{" and _document_is_page(cursor, array_keys):
+            yield from _page_records(cursor, array_keys, own)
+        else:
+            record, text, line = cursor.value()
+            yield own, line, record, text
 
 
 def _jsonl_records(handle: IO[str], array_key: str) -> Iterator[tuple[str, int, Any, str]]:
@@ -545,14 +625,23 @@ class _Chunks:
     def __init__(self) -> None:
         self.chunks: dict[str, RecordChunk] = {}
 
-    def add(self, stream_name: str, line: int, values: dict[str, Any], payload: str) -> None:
+    def add(self, stream_name: str, line: int, values: dict[str, Any], payload: str, origin: int) -> None:
         chunk = self.chunks.setdefault(stream_name, RecordChunk())
         chunk.lines.append(line)
         chunk.values.append(values)
         chunk.payloads.append(payload)
+        chunk.origins.append(origin)
 
     def unreadable(self, stream_name: str, line: int, reason: str, text: str) -> None:
         self.chunks.setdefault(stream_name, RecordChunk()).unreadable.append((line, reason, text))
+
+    def lost(self, stream_name: str, reason: str) -> None:
+        chunk = self.chunks.setdefault(stream_name, RecordChunk())
+        chunk.unrecoverable += 1
+        chunk.unrecoverable_reason = reason
+
+    def note(self, stream_name: str, text: str) -> None:
+        self.chunks.setdefault(stream_name, RecordChunk()).notes.append(text)
 
     def full(self) -> Iterator[tuple[Stream, RecordChunk]]:
         for name in [name for name, chunk in self.chunks.items() if len(chunk) >= CHUNK_RECORDS]:
@@ -560,7 +649,7 @@ class _Chunks:
 
     def rest(self) -> Iterator[tuple[Stream, RecordChunk]]:
         for name, chunk in self.chunks.items():
-            if len(chunk):
+            if len(chunk) or chunk.unrecoverable or chunk.notes:
                 yield BY_NAME[name], chunk
         self.chunks = {}
 
@@ -568,7 +657,18 @@ class _Chunks:
 def _records(path: Path, handle: IO[str], array_key: str) -> Iterator[tuple[str, int, Any, str]]:
     if path.suffix.lower() == ".jsonl":
         return _jsonl_records(handle, array_key)
-    return iter_page_records(handle, frozenset({array_key, *SIDE_LOAD_KEYS}))
+    return iter_page_records(handle, frozenset({array_key, *SIDE_LOAD_KEYS}), array_key)
+
+
+def broken_reason(error: BrokenJson) -> str:
+    """How a break in a page file is reported; it counts as `error.records_lost` unrecoverable records."""
+    if not error.records_lost:
+        return f"{error}: cut short between records (every record before the cut was read)"
+    if error.truncated:
+        return (f"the file ends inside a record (from line {error.line}): the incomplete record is counted as"
+                " 1 unrecoverable record")
+    return (f"{error} (record starting at line {error.line}); the rest of the file was not read: counted as 1"
+            " unrecoverable record, as the number of records in it cannot be known")
 
 
 def _handlers_for(path: Path, array_key: str) -> dict[str, Callable[[dict[str, Any], str, ReaderOptions], list[Row]]]:
@@ -590,19 +690,24 @@ def read_zendesk_file(path: Path, kind: FileKind, array_key: str,
     handlers = _handlers_for(path, array_key)
     with open(path, encoding="utf-8-sig") as handle:
         try:
-            for key, line, record, text in _records(path, handle, array_key):
-                if isinstance(record, NotJson):
+            for origin, (key, line, record, text) in enumerate(_records(path, handle, array_key)):
+                if isinstance(record, NotJson | Unexpected):
                     chunks.unreadable(first_stream, line, record.reason, text)
+                elif isinstance(record, PageNote):
+                    chunks.note(first_stream, record.text)
                 elif not isinstance(record, dict):
                     chunks.unreadable(first_stream, line, "a record must be a JSON object", text)
                 elif key not in handlers:
                     chunks.unreadable(first_stream, line, COMMENTS_NAME_REASON, text)
                 else:
                     for stream_name, values, payload in handlers[key](record, text, options):
-                        chunks.add(stream_name, line, values, payload)
+                        chunks.add(stream_name, line, values, payload, origin)
                 yield from chunks.full()
         except BrokenJson as error:
-            chunks.unreadable(first_stream, error.line, f"{error}; the rest of the file was not read", "")
+            if error.records_lost:
+                chunks.lost(first_stream, broken_reason(error))
+            else:
+                chunks.note(first_stream, broken_reason(error))
     yield from chunks.rest()
 
 

@@ -75,3 +75,25 @@ create table if not exists ops.model_builds (
 -- added with interrupted-run recovery: which process ran a run (a killed run is marked "interrupted")
 alter table ops.runs add column if not exists pid bigint;
 alter table ops.runs add column if not exists host text;
+
+
+-- one row per file a run met, whatever became of it: loaded, partial (some records unrecoverable), failed,
+-- ignored (its name matches no pattern of the format) or skipped (already loaded). Counts are rows (fan-out
+-- rows included): records_read = rows_loaded + rows_duplicate + records_quarantined + records_unrecoverable.
+-- source_records_* count the records as exported (a ticket audit once, however many event rows it gives).
+create table if not exists ops.file_loads (
+    run_id bigint not null,
+    source_name text not null,
+    kind text not null,
+    source_file text not null,
+    status text not null,
+    records_read bigint not null,
+    rows_loaded bigint not null,
+    rows_duplicate bigint not null,
+    records_quarantined bigint not null,
+    records_unrecoverable bigint not null,
+    source_records_read bigint not null,
+    source_records_rejected bigint not null,
+    reason text,
+    recorded_at timestamp not null
+);

@@ -47,6 +47,10 @@ def _read(path: Path, kind_name: str, options: ReaderOptions = DEFAULT) -> dict[
         into.values += chunk.values
         into.payloads += chunk.payloads
         into.unreadable += chunk.unreadable
+        into.origins += chunk.origins
+        into.notes += chunk.notes
+        into.unrecoverable += chunk.unrecoverable
+        into.unrecoverable_reason = chunk.unrecoverable_reason or into.unrecoverable_reason
     return merged
 
 
@@ -90,8 +94,10 @@ def test_a_broken_page_file_keeps_what_came_before_and_reports_the_break(tmp_pat
     broken.write_text('{"tickets": [\n' + ticket + ',\n{"id": 2, "status": \n]}\n', encoding="utf-8")
     chunks = _read(broken, "tickets")
     assert [v["id"] for v in chunks["tickets"].values] == ["1"]
-    ((line, reason, _),) = chunks["tickets"].unreadable
-    assert line == 3  # the second record starts on line 3
+    # the broken record has no text of its own to quarantine: it counts as 1 unrecoverable record
+    assert chunks["tickets"].unreadable == [] and chunks["tickets"].unrecoverable == 1
+    reason = chunks["tickets"].unrecoverable_reason or ""
+    assert "record starting at line 3" in reason  # the second record starts on line 3
     assert "at line 4" in reason  # and breaks on line 4, where "]" comes instead of a value
     assert reason.startswith("invalid JSON") and "rest of the file was not read" in reason
 
