@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
-from etl.warehouse import postgres_url
-from tests.conftest import FIXTURES, make_settings, pg_server_url
+from tests.conftest import FIXTURES, fresh_pg_database, make_settings
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -120,19 +116,8 @@ def timeviews_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     if request.param == "duckdb":
         yield build_timeviews(f"duckdb:///{tmp_path_factory.mktemp('timeviews') / 'warehouse.duckdb'}")
         return
-    server = pg_server_url()
-    assert server is not None
-    name = f"cxpulse_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-    try:
-        yield build_timeviews(sa.make_url(postgres_url(server)).set(database=name).render_as_string(
-            hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-        admin.dispose()
+    with fresh_pg_database() as url:
+        yield build_timeviews(url)
 
 
 @pytest.fixture(scope="module")
