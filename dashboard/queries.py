@@ -284,16 +284,36 @@ def _period_sums(
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def period_figures(url: str, version: str, names: Iterable[str], filters: Filters) -> pd.DataFrame:
+def period_figures(url: str, version: str, names: Iterable[str], filters: Filters, *,
+                   unmeasured_rows: bool = False) -> pd.DataFrame:
     """Per metric and period ('current'; 'previous': the comparison period the filters choose): numerator,
     denominator, value, and not_measured_reason (with_coverage: a figure the data cannot support has no value).
 
-    A period without any row for the filters is absent from the result.
+    A period without any row for the filters is absent from the result; with `unmeasured_rows`, a metric the
+    coverage says is not measured gets an empty current row carrying its reason even when its mart has no row
+    (for pages that show every figure they ask for as a tile).
     """
     compare_start, compare_end = filters.comparison
-    figures = _period_sums(url, version, tuple(names), filters.start, filters.end, compare_start, compare_end,
+    names = tuple(names)
+    figures = _period_sums(url, version, names, filters.start, filters.end, compare_start, compare_end,
                            filters.lists, variants_in_use())
-    return with_coverage(figures, not_measured_reasons(url, version, filters))
+    reasons = not_measured_reasons(url, version, filters)
+    if unmeasured_rows:
+        figures = with_unmeasured_rows(figures, names, reasons)
+    return with_coverage(figures, reasons)
+
+
+def with_unmeasured_rows(figures: pd.DataFrame, names: Iterable[str], reasons: Mapping[str, str]) -> pd.DataFrame:
+    """The figures plus an empty current-period row for each metric the coverage says is not measured but whose
+    mart holds no row for the filters (e.g. a bot mart when the sources chosen have no bot): without it the
+    figure would show a blank instead of its reason (pure)."""
+    present = set(figures.loc[figures["period"] == CURRENT, "metric"]) if not figures.empty else set()
+    missing = [name for name in names if name in reasons and name not in present]
+    if not missing:
+        return figures
+    empty = pd.DataFrame([{"period": CURRENT, "row_count": 0, "metric": name, "numerator": None, "denominator": None,
+                           "sum_of_squares": None, "value": None} for name in missing])
+    return empty if figures.empty else pd.concat([figures, empty], ignore_index=True)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)

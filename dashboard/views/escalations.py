@@ -164,7 +164,8 @@ def _headline(ctx: PageContext) -> None:
     compare_start, _ = ctx.filters.comparison
     compare = ctx.first_day is not None and compare_start >= ctx.first_day
     names = [m.name for m in metrics]
-    rows = scorecard_rows(metrics, queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters),
+    rows = scorecard_rows(metrics, queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters,
+                                                 unmeasured_rows=True),
                           queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters),
                           ctx.settings, compare=compare)
     for column, row, metric in zip(st.columns(len(rows)), rows, metrics, strict=True):

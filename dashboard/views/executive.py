@@ -118,7 +118,7 @@ def _scorecard(ctx: PageContext, metrics: list[Metric], compare: bool) -> tuple[
     """The scorecard tables; returns the rows and the accounts behind the risk rows."""
     names = [m.name for m in metrics]
     with_accounts = [*names, ACCOUNTS_METRIC] if ACCOUNTS_METRIC in queries.catalog_in_use() else names
-    periods = queries.period_figures(ctx.warehouse_url, ctx.version, with_accounts, ctx.filters)
+    periods = queries.period_figures(ctx.warehouse_url, ctx.version, with_accounts, ctx.filters, unmeasured_rows=True)
     weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
     rows = scorecard_rows(metrics, periods, weekly, ctx.settings, compare=compare)
     accounts = _accounts(periods)

@@ -138,7 +138,7 @@ def model_summary(model: pd.DataFrame) -> dict[str, object] | None:
 
 def _headline(ctx: PageContext, metrics: list[Metric], compare: bool) -> list[ScorecardRow]:
     names = [m.name for m in metrics]
-    periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
+    periods = queries.period_figures(ctx.warehouse_url, ctx.version, names, ctx.filters, unmeasured_rows=True)
     weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
     rows = scorecard_rows(metrics, periods, weekly, ctx.settings, compare=compare)
     if all(r.value is None and not r.not_measured_reason for r in rows):

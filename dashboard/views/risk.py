@@ -370,7 +370,9 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
     compare_start, compare_end = ctx.filters.comparison
     compare = ctx.first_day is not None and compare_start >= ctx.first_day
     periods = queries.period_figures(ctx.warehouse_url, ctx.version, [m.name for m in metrics], ctx.filters)
-    if periods.empty or periods[periods["period"] == queries.CURRENT].empty:
+    current = periods[periods["period"] == queries.CURRENT] if not periods.empty else periods
+    # rows of no mart row (row_count 0) only carry a not-measured reason: the words below say why there is no risk
+    if current.empty or not (current["row_count"].fillna(0) > 0).any():
         st.info(_no_risk_words(ctx, fit))
         return False
     rows: list[ScorecardRow] = scorecard_rows(metrics, periods, pd.DataFrame(), ctx.settings, compare=compare)

@@ -110,3 +110,20 @@ def test_the_pdf_pack_says_not_measured_with_the_reason() -> None:
     assert f"not measured — {NO_COSTS}" in words
     assert NOT_MEASURED in texts  # the Status cell
     assert "$0.00" not in words and "0.00" not in words
+
+
+def test_a_metric_whose_mart_has_no_row_still_carries_its_reason() -> None:
+    """Twitter: the bot mart holds no row for a source without bots, so 'escalations' had no figure row and its
+    tile showed a blank; the coverage's reason must still reach it, and a measured metric is left alone."""
+    from dashboard.queries import CURRENT, with_coverage, with_unmeasured_rows
+
+    figures = pd.DataFrame([{"period": CURRENT, "row_count": 3, "metric": "interactions", "numerator": 2718.0,
+                             "denominator": None, "sum_of_squares": None, "value": 2718.0}])
+    reasons = {"escalations": "no escalation events", "csat": "no surveys"}
+    out = with_coverage(with_unmeasured_rows(figures, ["interactions", "escalations"], reasons), reasons)
+    assert list(out["metric"]) == ["interactions", "escalations"]  # csat was not asked for
+    escalations = out.set_index("metric").loc["escalations"]
+    assert escalations["not_measured_reason"] == "no escalation events"
+    assert pd.isna(escalations["value"])
+    assert out.set_index("metric").loc["interactions", "value"] == 2718.0
+    assert with_unmeasured_rows(pd.DataFrame(), ["csat"], reasons)["metric"].tolist() == ["csat"]
