@@ -66,6 +66,17 @@ def fresh_pg_database() -> Iterator[str]:
         admin.dispose()
 
 
+@contextlib.contextmanager
+def empty_warehouse(engine: str, tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[str]:
+    """A fresh, empty warehouse URL on `engine`: a DuckDB file in a new temporary folder named after `label`, or a
+    PostgreSQL database dropped on exit (the fixtures built once per engine share this)."""
+    if engine == "duckdb":
+        yield f"duckdb:///{tmp_path_factory.mktemp(label) / 'warehouse.duckdb'}"
+        return
+    with fresh_pg_database() as url:
+        yield url
+
+
 @pytest.fixture
 def pg_database_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""
@@ -84,10 +95,7 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
 def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh warehouse URL once per engine, shared by the tests of one module (build it once, assert many)."""
-    if request.param == "duckdb":
-        yield f"duckdb:///{tmp_path_factory.mktemp('module') / 'warehouse.duckdb'}"
-        return
-    with fresh_pg_database() as url:
+    with empty_warehouse(request.param, tmp_path_factory, "module") as url:
         yield url
 
 

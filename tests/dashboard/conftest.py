@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
-from tests.conftest import FIXTURES, fresh_pg_database, make_settings
+from tests.conftest import FIXTURES, empty_warehouse, make_settings
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -113,10 +113,7 @@ def build_timeviews(url: str) -> str:
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
 def timeviews_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The timeviews warehouse on each engine, built once for the module."""
-    if request.param == "duckdb":
-        yield build_timeviews(f"duckdb:///{tmp_path_factory.mktemp('timeviews') / 'warehouse.duckdb'}")
-        return
-    with fresh_pg_database() as url:
+    with empty_warehouse(request.param, tmp_path_factory, "timeviews") as url:
         yield build_timeviews(url)
 
 

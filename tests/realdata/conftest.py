@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
-from tests.conftest import REPO_ROOT, fresh_pg_database, make_settings
+from tests.conftest import REPO_ROOT, empty_warehouse, make_settings
 from tests.realdata.datasets import HELPDESK, source_entries
 
 
@@ -23,10 +23,7 @@ def build_real_warehouse(url: str) -> str:
 @pytest.fixture(scope="session", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
 def real_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Every contact export of ../shared/data in one warehouse, once per engine."""
-    if request.param == "duckdb":
-        yield build_real_warehouse(f"duckdb:///{tmp_path_factory.mktemp('real') / 'real.duckdb'}")
-        return
-    with fresh_pg_database() as url:
+    with empty_warehouse(request.param, tmp_path_factory, "real") as url:
         yield build_real_warehouse(url)
 
 
