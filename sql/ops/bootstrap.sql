@@ -97,3 +97,27 @@ create table if not exists ops.file_loads (
     reason text,
     recorded_at timestamp not null
 );
+
+
+-- People who correct the detectors (issue 12). Not a model: never dropped or rebuilt, never written by a model.
+-- One row per judgement a person made of one detector's output on one conversation (or one message of it).
+-- detector: intent | sentiment | restatement | escalation_trigger.
+-- predicted_value: what the detector said when the person looked (intent name; negative/neutral/positive;
+-- yes/no; the trigger name); detector_version: the version that said it.
+-- label_value: the person's answer: the right intent; the message's sentiment; yes/no; for a trigger 'right'/'wrong'.
+-- is_correct: whether the detector's output was right, set when the label is written.
+-- The latest row of one (interaction_id, coalesce(message_id, ''), detector) is the one that counts.
+create schema if not exists feedback;
+create table if not exists feedback.labels (
+    label_id text not null,
+    interaction_id text not null,
+    message_id text,
+    detector text not null,
+    detector_version text,
+    predicted_value text,
+    label_value text not null,
+    is_correct boolean,
+    labelled_by text not null,
+    labelled_at timestamp not null,
+    note text
+);
