@@ -27,6 +27,7 @@ import jinja2
 import yaml
 
 from etl import dialect
+from etl.calibration import DetectorParameters, active_parameters, checked_version, shipped_parameters
 from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
@@ -92,7 +93,7 @@ def staging_models_of(entity: str, model_names: list[str]) -> list[tuple[str, st
 
 def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str], str],
                   seen_refs: set[str], seen_enriched: set[str], model_names: list[str] | None = None,
-                  sql_dir: Path = SQL_DIR) -> jinja2.Environment:
+                  sql_dir: Path = SQL_DIR, detectors: DetectorParameters | None = None) -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
                              extensions=["jinja2.ext.do"])
 
@@ -136,7 +137,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         "watermelon_sla_attainment": settings.signals.watermelon_sla_attainment,
         "watermelon_xla_attainment": settings.signals.watermelon_xla_attainment,
         "churn_feature_window_days": settings.churn.feature_window_days,
-        **_enrichment_vars(),
+        **_enrichment_vars(detectors or shipped_parameters(settings)),
         "capacity_interval_minutes": settings.capacity.interval_minutes,
         "capacity_profile_weeks": settings.capacity.profile_weeks,
     }
@@ -168,22 +169,32 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
     return env
 
 
-def _enrichment_vars() -> dict[str, Any]:
+def _enrichment_vars(detectors: DetectorParameters) -> dict[str, Any]:
     """The versions (and the few constants) of the enrichment steps that models filter on, each read from the
-    module that stamps its rows. Imported here, not at the top: the steps import statsmodels and VADER."""
+    module that stamps its rows, and the detectors' thresholds of the active calibration (etl.calibration),
+    whose version the detector versions carry. Imported here, not at the top: the steps import statsmodels
+    and VADER."""
     from etl.enrich.churn import CHURN_MODEL_VERSION
     from etl.enrich.effort import EFFORT_MODEL_VERSION
     from etl.enrich.message_signals import ESCALATION_COMPLEX_CUSTOMER_TURNS, SIGNALS_VERSION
-    from etl.enrich.restatement import RESTATEMENT_VERSION
-    from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION, NEGATIVE_BELOW
+    from etl.enrich.restatement import RESTATEMENT_MIN_SHARED_WORDS, RESTATEMENT_VERSION
+    from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION
     from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
 
+    calibration = checked_version(detectors.calibration_version)
     return {
         "sentiment_analyzer_version": ANALYZER_VERSION,
         "customer_sentiment_version": ADAPTED_VERSION,
-        "sentiment_negative_below": NEGATIVE_BELOW,
+        "customer_sentiment_label_version": f"{ADAPTED_VERSION}/calibration-{calibration}",
+        "sentiment_negative_below": float(detectors.sentiment_negative_below),
+        "sentiment_positive_above": float(detectors.sentiment_positive_above),
+        "detector_calibration_version": calibration,
+        "intent_confidence_floor": float(detectors.intent_confidence_floor),
         "signals_version": SIGNALS_VERSION,
         "restatement_version": RESTATEMENT_VERSION,
+        "restatement_threshold": float(detectors.restatement_threshold),
+        "restatement_min_shared_words": int(RESTATEMENT_MIN_SHARED_WORDS),
+        "restatement_detector_version": f"{RESTATEMENT_VERSION}/calibration-{calibration}",
         "escalation_complex_customer_turns": ESCALATION_COMPLEX_CUSTOMER_TURNS,
         "effort_model_version": EFFORT_MODEL_VERSION,
         "churn_model_version": CHURN_MODEL_VERSION,
@@ -251,8 +262,10 @@ def after_enrichment(models: dict[str, Model]) -> set[str]:
     return late
 
 
-def render_model(model: Model, models: dict[str, Model], settings: Settings, dialect_name: str) -> str:
-    env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set(), list(models))
+def render_model(model: Model, models: dict[str, Model], settings: Settings, dialect_name: str,
+                 detectors: DetectorParameters | None = None) -> str:
+    env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set(), list(models),
+                        detectors=detectors)
     return env.from_string(model.path.read_text(encoding="utf-8")).render()
 
 
@@ -272,12 +285,13 @@ class BuildReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     step_results: dict[str, object] = field(default_factory=dict)
+    detector_calibration: str = "none"
 
 
 def _build_one(warehouse: Warehouse, model: Model, models: dict[str, Model], settings: Settings,
-               token: str, report: BuildReport) -> None:
+               token: str, report: BuildReport, detectors: DetectorParameters | None = None) -> None:
     started = time.perf_counter()
-    sql = render_model(model, models, settings, warehouse.dialect)
+    sql = render_model(model, models, settings, warehouse.dialect, detectors)
     warehouse.execute(f"drop table if exists {model.next_table}")
     try:
         warehouse.execute(f"create table {model.next_table} as {sql}")
@@ -315,6 +329,8 @@ def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool
     order = [n for n in nodes if not n.startswith(STEP_PREFIX)]
     token = uuid.uuid4().hex[:8]
     report = BuildReport()
+    detectors = active_parameters(warehouse, settings)
+    report.detector_calibration = detectors.calibration_version
     write_seeds(warehouse, settings)
     context = StepContext(warehouse=warehouse, settings=settings, table_of=lambda n: models[n].next_table,
                           run_id=run_id, progress=progress)
@@ -328,7 +344,7 @@ def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool
                 report.step_results[step.name] = step.run(context)
                 report.seconds[node] = time.perf_counter() - started
             continue
-        _build_one(warehouse, models[node], models, settings, token, report)
+        _build_one(warehouse, models[node], models, settings, token, report, detectors)
         if on_model:
             on_model(node)
     _swap_in(warehouse, models, order)

@@ -492,6 +492,39 @@ def reconcile(config: ConfigOption = None) -> None:
         out.print(_table(f"Disagreements ({len(result.disagreements)})", disagreements_view(result.disagreements)))
 
 
+@app.command("calibrate")
+def calibrate_command(
+    config: ConfigOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who calibrates (stored with the version).")] = None,
+) -> None:
+    """Refit the detectors' thresholds from people's labels (feedback.labels) and store them as a new
+    calibration version; show what changed in precision and in the figures the thresholds move.
+    Exit 0 also when there is nothing to calibrate (no labels, nothing changed); 2 when it cannot run."""
+    import getpass
+
+    from etl.calibration import fits_view, metrics_view, run_calibration
+    from etl.warehouse import dialect_of, duckdb_path
+
+    settings = _settings(config)
+    url = settings.warehouse_url
+    if dialect_of(url) == "duckdb" and not duckdb_path(url).exists():
+        raise _fail(f"no warehouse at {duckdb_path(url)} (run `cxpulse run` first)")
+    try:
+        result = run_calibration(url, settings, by or os.environ.get("CXPULSE_USER") or getpass.getuser(), dry_run)
+    except (WarehouseError, ConfigError) as error:
+        raise _fail(str(error)) from None
+    out = Console(width=200)
+    out.print(Text(f"active calibration: {result.previous.calibration_version}"))
+    if result.fits:
+        out.print(_table("Thresholds: old -> new, on the labels", fits_view(result)))
+        out.print(_table("Figures the thresholds move (over core)", metrics_view(result)))
+    out.print(Text(result.message))
+    if result.version and not dry_run:
+        out.print(Text(f"the next build applies {result.version} ([detectors] calibration = \"latest\");"
+                       " the previous version stays selectable"))
+
+
 def _recover(settings: Settings) -> Recovery:
     """Settle what killed runs left behind (when no run is writing now) and say what was done."""
     try:

@@ -124,6 +124,17 @@ class FreshnessSettings:
 
 
 @dataclass(frozen=True)
+class DetectorSettings:
+    """[detectors]: which calibration of the detectors' thresholds the build applies, and how `cxpulse calibrate`
+    refits them (etl/calibration.py). calibration: "latest" (the newest version in ops.detector_calibrations,
+    the shipped defaults while there is none), "none" (the shipped defaults) or a version name ("cal-2")."""
+
+    calibration: str = "latest"
+    intent_precision_target: float = 0.8
+    min_labels: int = 20
+
+
+@dataclass(frozen=True)
 class IdentitySettings:
     """Rules that join one person's records across sources (docs/identity.md)."""
 
@@ -145,6 +156,7 @@ class Settings:
     churn: ChurnSettings = ChurnSettings()
     capacity: CapacitySettings = CapacitySettings()
     freshness: FreshnessSettings = FreshnessSettings()
+    detectors: DetectorSettings = DetectorSettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -320,6 +332,17 @@ def _parse_capacity(raw: dict[str, Any]) -> CapacitySettings:
     return capacity
 
 
+def _parse_detectors(raw: dict[str, Any]) -> DetectorSettings:
+    detectors = _section(DetectorSettings, raw, "[detectors]")
+    if not 0 < detectors.intent_precision_target <= 1:
+        raise ConfigError("[detectors] intent_precision_target must be in (0, 1]")
+    if detectors.min_labels < 1:
+        raise ConfigError("[detectors] min_labels must be at least 1")
+    if not re.fullmatch(r"latest|none|cal-[0-9]+", detectors.calibration):
+        raise ConfigError('[detectors] calibration must be "latest", "none" or a version such as "cal-2"')
+    return detectors
+
+
 def _parse_freshness(raw: dict[str, Any]) -> FreshnessSettings:
     freshness = _section(FreshnessSettings, raw, "[freshness]")
     if freshness.stale_after_hours <= 0:
@@ -356,6 +379,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         churn=_section(ChurnSettings, churn, "[churn]"),
         capacity=_parse_capacity(data.get("capacity", {})),
         freshness=_parse_freshness(data.get("freshness", {})),
+        detectors=_parse_detectors(data.get("detectors", {})),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),

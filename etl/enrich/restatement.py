@@ -23,7 +23,13 @@ A conversation is a restatement when
   before"; RESTATEMENT_CUES), whatever the words: a customer who restates in new words is still restating.
 0.5 separates the written examples in tests/etl/test_restatement.py: clear restatements score 0.6-1.0,
 partial ones (the same topic, new details) 0.3-0.5, unrelated follow-ups and greetings 0-0.2.
-RESTATEMENT_VERSION is bumped whenever the threshold, the cues or the word rules change.
+
+The step stores each conversation's similarity, shared stems and cue; `is_restatement` in its rows is the
+verdict at the shipped threshold. The models apply the threshold of the active calibration (`cxpulse
+calibrate`, etl/calibration.py) to the stored scores, once, in
+sql/intermediate/int_handoff_restatements_thresholded.sql, so a new calibration re-derives every flag without
+rescoring a conversation.
+RESTATEMENT_VERSION (the scores' version) is bumped whenever the cues, the word rules or the turns compared change.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from etl.warehouse import Warehouse, check_identifier
 RESTATEMENT_THRESHOLD = 0.5
 RESTATEMENT_MIN_SHARED_WORDS = 2
 RESTATEMENT_TURNS = 2
-RESTATEMENT_VERSION = "restatement-3/containment-0.5-min2-first2/cues"
+RESTATEMENT_VERSION = "restatement-4/containment-first2/cues/shared-stems"
 _TOKEN = re.compile(r"[a-z0-9']+")
 _STOP_WORDS_TEXT = """
 a about above after again all also am an and any are as at be been before being but by can can't could did
@@ -135,9 +141,16 @@ def is_restatement(similarity: float | None, shared_words: int = RESTATEMENT_MIN
 
 def classify(before_handoff: list[str], after_handoff: list[str]) -> tuple[float | None, bool, bool]:
     """(similarity, has_cue, is_restatement) of one handed-off conversation."""
+    similarity, _shared, cue, restated = classify_with_shared(before_handoff, after_handoff)
+    return similarity, cue, restated
+
+
+def classify_with_shared(before_handoff: list[str],
+                         after_handoff: list[str]) -> tuple[float | None, int, bool, bool]:
+    """(similarity, shared stems, has_cue, is_restatement at the shipped threshold) of one conversation."""
     similarity, shared = restatement_scores(before_handoff, after_handoff)
     cue = bool(before_handoff) and has_restatement_cue(after_handoff[:RESTATEMENT_TURNS + 1])
-    return similarity, cue, is_restatement(similarity, shared, cue)
+    return similarity, shared, cue, is_restatement(similarity, shared, cue)
 
 
 def _customer_turns_sql(interactions: str, messages: str) -> str:
@@ -176,10 +189,10 @@ def score_handoffs(warehouse: Warehouse, interactions_table: str, messages_table
         after_mask = turns["is_after_handoff"].astype(bool)
         before = turns.loc[~after_mask, "message_text"].astype(str).tolist()
         after = turns.loc[after_mask, "message_text"].astype(str).tolist()
-        similarity, cue, restated = classify(before, after)
-        rows.append((interaction_id, len(before), len(after), similarity, cue, restated))
+        similarity, shared, cue, restated = classify_with_shared(before, after)
+        rows.append((interaction_id, len(before), len(after), similarity, shared, cue, restated))
     out = pd.DataFrame(rows, columns=["interaction_id", "count_customer_turns_before", "count_customer_turns_after",
-                                      "similarity", "has_restatement_cue", "is_restatement"])
+                                      "similarity", "count_shared_words", "has_restatement_cue", "is_restatement"])
     out["restatement_version"] = RESTATEMENT_VERSION
     out["scored_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with warehouse.transaction():
@@ -214,6 +227,7 @@ STEPS = [
     scored_at timestamp not null
 )""",
             "alter table core.enr_handoff_restatement add column if not exists has_restatement_cue boolean",
+            "alter table core.enr_handoff_restatement add column if not exists count_shared_words integer",
         ),
         run=lambda context: score_handoffs(context.warehouse, context.table_of("fct_interactions"),
                                            context.table_of("fct_messages"), context.progress),

@@ -49,8 +49,7 @@ sentiment as (
 
 restatement as (
 
-    select * from {{ enriched('handoff_restatement') }}
-    where restatement_version = '{{ var("restatement_version") }}'
+    select * from {{ ref('int_handoff_restatements_thresholded') }}
 
 ),
 
@@ -187,7 +186,10 @@ joined as (
         episodes.has_return_within_window,
         coalesce(episodes.is_return_censored, false) as is_return_censored,
         restatement.similarity as restatement_similarity,
+        restatement.count_shared_words as count_restatement_shared_words,
+        restatement.has_restatement_cue,
         restatement.is_restatement,
+        restatement.restatement_detector_version,
         restatement.count_customer_turns_before > 0 and restatement.count_customer_turns_after > 0
             as is_restatement_comparable
     from sessions
@@ -271,6 +273,9 @@ select
             then customer_sentiment_after_handoff - customer_sentiment_before_handoff
     end as customer_sentiment_change_across_handoff,
     restatement_similarity,
+    count_restatement_shared_words,
+    coalesce(has_restatement_cue, false) as has_restatement_cue,
+    restatement_detector_version,
     coalesce(is_restatement, false) as is_restatement,
     coalesce(is_restatement_comparable, false) as is_restatement_comparable
 from outcomes

@@ -2,6 +2,10 @@
 -- Customer messages carry the customer-service scorer (VADER + our lexicon, var('customer_sentiment_version'),
 -- the one every customer sentiment figure uses); agent, bot and system messages the stock analyzer
 -- (var('sentiment_analyzer_version')). A message not scored under its version (text changed since) is absent.
+-- sentiment_label: a customer message's is cut from its compound at the active calibration's cut-offs
+-- (negative below var('sentiment_negative_below'), positive above var('sentiment_positive_above'); VADER's
+-- -0.05 / +0.05 shipped; etl/calibration.py); other authors' is the stock label at VADER's published cut-offs.
+-- sentiment_label_version: the scorer's version, and for customer messages the calibration it was cut at.
 -- vendor_sentiment_label is the source's own label for the same message (Contact Lens), when it has one.
 with messages as (
 
@@ -22,8 +26,17 @@ select
     messages.message_seq,
     messages.author_role,
     scores.compound,
-    scores.sentiment_label,
+    case
+        when messages.author_role <> 'customer' then scores.sentiment_label
+        when scores.compound < {{ var('sentiment_negative_below') }} then 'negative'
+        when scores.compound > {{ var('sentiment_positive_above') }} then 'positive'
+        else 'neutral'
+    end as sentiment_label,
     scores.analyzer_version,
+    case
+        when messages.author_role = 'customer' then '{{ var("customer_sentiment_label_version") }}'
+        else scores.analyzer_version
+    end as sentiment_label_version,
     messages.vendor_sentiment as vendor_sentiment_label
 from messages
 inner join scores

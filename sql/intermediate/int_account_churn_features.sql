@@ -167,9 +167,8 @@ restatements as (
         window_contacts.account_id,
         cast(count(*) as bigint) as count_restatements
     from window_contacts
-    inner join {{ enriched('handoff_restatement') }} restatement
+    inner join {{ ref('int_handoff_restatements_thresholded') }} restatement
         on restatement.interaction_id = window_contacts.interaction_id
-        and restatement.restatement_version = '{{ var('restatement_version') }}'
     where restatement.is_restatement
     group by window_contacts.account_id
 

@@ -29,8 +29,7 @@ episodes as (
 restatements as (
 
     select interaction_id, bool_or(is_restatement) as is_restatement
-    from {{ enriched('handoff_restatement') }}
-    where restatement_version = '{{ var("restatement_version") }}'
+    from {{ ref('int_handoff_restatements_thresholded') }}
     group by interaction_id
 
 ),

@@ -121,3 +121,37 @@ create table if not exists feedback.labels (
     labelled_at timestamp not null,
     note text
 );
+
+-- Calibrations of the detectors' thresholds from people's labels (`cxpulse calibrate`, etl/calibration.py).
+-- Never dropped or rebuilt: every version stays selectable ([detectors] calibration = "latest", "none" or
+-- a version). One row per calibration version and parameter; a version holds every parameter (changed or
+-- kept), so it alone says which thresholds the detectors apply.
+-- parameter: restatement_threshold | sentiment_negative_below | sentiment_positive_above |
+-- intent_confidence_floor. value: what this version applies; previous_value: what the active calibration
+-- applied when it was made. count_labels: the labels the parameter was fitted on. precision_* / recall_*:
+-- on those labels, under previous_value (before) and value (after), each with its 95% Wilson interval
+-- (null when not measured). status: changed | kept; reason: why a parameter kept its value, or its objective.
+create table if not exists ops.detector_calibrations (
+    calibration_version text not null,
+    calibration_seq integer not null,
+    created_at timestamp not null,
+    created_by text not null,
+    parameter text not null,
+    value double precision not null,
+    previous_value double precision not null,
+    count_labels integer not null,
+    precision_before double precision,
+    precision_before_low double precision,
+    precision_before_high double precision,
+    recall_before double precision,
+    recall_before_low double precision,
+    recall_before_high double precision,
+    precision_after double precision,
+    precision_after_low double precision,
+    precision_after_high double precision,
+    recall_after double precision,
+    recall_after_low double precision,
+    recall_after_high double precision,
+    status text not null,
+    reason text
+);

@@ -2,7 +2,7 @@
 --
 -- In the [signals] silent_exodus_days before it churned, an account left
 --   without a word     when its people made no complaint (no escalated contact, no customer message with a
---                      negative VADER compound below -0.05, no low survey answer: CSAT 1-2, CES 1-3, NPS 0-6)
+--                      customer compound below var('sentiment_negative_below'), no low survey answer: CSAT 1-2, CES 1-3, NPS 0-6)
 --                      and answered no survey at all (contacts or not: going quiet is part of it); or
 --   after bots only    when they did contact service, but every contact was handled by a bot alone.
 -- Either makes it a silent exodus: the people who run service never heard this customer was unhappy.
@@ -53,7 +53,7 @@ window_contacts as (
         count(contacts.interaction_id) as count_contacts,
         count(case when contacts.service_path = 'bot_only' then 1 end) as count_bot_only_contacts,
         count(case when contacts.is_escalated then 1 end) as count_escalated_contacts,
-        count(case when contacts.customer_sentiment_min < -0.05 then 1 end) as count_negative_contacts,
+        count(case when contacts.customer_sentiment_min < {{ var('sentiment_negative_below') }} then 1 end) as count_negative_contacts,
         max(contacts.created_at) as last_contact_at
     from accounts
     left join contacts
