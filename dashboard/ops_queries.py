@@ -108,3 +108,19 @@ def reconciliation_summary(url: str, version: str) -> pd.DataFrame:
 def reconciliation_disagreements(url: str, version: str) -> pd.DataFrame:
     """Every record where the vendor's figure and cxpulse's disagree, with the cause."""
     return _query(url, DISAGREEMENTS_SQL)
+
+
+# written by `cxpulse calibrate`, outside any run: the run token does not change, so a short ttl
+CALIBRATIONS_TTL_SECONDS = 5
+
+
+@st.cache_data(ttl=CALIBRATIONS_TTL_SECONDS, show_spinner=False)
+def detector_calibrations(url: str, version: str) -> pd.DataFrame:
+    """Every calibration of the detectors' thresholds (`cxpulse calibrate`), one row per version and parameter,
+    newest first."""
+    return _query(
+        url,
+        "select calibration_version, created_at, created_by, parameter, previous_value, value, status, count_labels,"
+        " precision_before, precision_after, recall_before, recall_after, reason"
+        " from ops.detector_calibrations order by calibration_seq desc, parameter",
+    )

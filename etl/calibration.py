@@ -142,6 +142,16 @@ def parameters_of_version(rows: pd.DataFrame, version: str) -> DetectorParameter
     return DetectorParameters(calibration_version=version, **{name: values[name] for name in PARAMETERS})
 
 
+def active_version_name(chosen: str, versions_newest_first: Sequence[str]) -> str:
+    """The version `[detectors] calibration = chosen` applies: "none" (shipped defaults), the newest for
+    "latest" ("none" while there is none), or the named version; "unknown" for a name not stored."""
+    if chosen == NO_CALIBRATION:
+        return NO_CALIBRATION
+    if chosen == LATEST:
+        return versions_newest_first[0] if versions_newest_first else NO_CALIBRATION
+    return chosen if chosen in versions_newest_first else "unknown"
+
+
 def active_parameters(db: Queryable, settings: Settings) -> DetectorParameters:
     """The thresholds of the calibration `[detectors] calibration` selects (shipped defaults for "none", or for
     "latest" while no version exists); an unknown version name is a configuration error."""

@@ -157,3 +157,21 @@ def demo_warehouse_url(demo_exports: Path, tmp_path_factory: pytest.TempPathFact
     result = run_pipeline(settings, "run")
     assert result.exit_code == 0, result.problems
     return url
+
+
+def write_calibration_version(url: str, version: str, restatement_threshold: float,
+                              sentiment_positive_above: float = 0.05) -> None:
+    """Store a calibration version by hand through etl.calibration's storage path (what `cxpulse calibrate`
+    writes): the given restatement threshold and positive cut-off, the other thresholds at their defaults."""
+    from etl.calibration import CalibrationResult, ParameterFit, shipped_parameters, write_calibration
+    from etl.load import bootstrap
+    from etl.warehouse import open_writer
+
+    fits = [ParameterFit("restatement_threshold", 0.5, restatement_threshold, 0, None, None, "set by a test"),
+            ParameterFit("sentiment_negative_below", -0.05, -0.05, 0, None, None, "set by a test"),
+            ParameterFit("sentiment_positive_above", 0.05, sentiment_positive_above, 0, None, None, "set by a test"),
+            ParameterFit("intent_confidence_floor", 0.5, 0.5, 0, None, None, "set by a test")]
+    with open_writer(url) as warehouse:
+        bootstrap(warehouse)
+        write_calibration(warehouse, CalibrationResult(previous=shipped_parameters(), fits=fits, version=version),
+                          "tester")

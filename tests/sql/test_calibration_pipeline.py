@@ -25,12 +25,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from etl.calibration import CalibrationResult, ParameterFit, shipped_parameters, write_calibration
 from etl.cli import app
 from etl.config import Settings
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_writer
-from tests.conftest import FIXTURES, make_settings, query_frame
+from tests.conftest import FIXTURES, make_settings, query_frame, write_calibration_version
 
 AUTOMATION = FIXTURES / "automation"
 LABELS = [  # interaction, message, detector, label
@@ -93,17 +92,6 @@ def _insert_labels(url: str) -> None:
             )
 
 
-def _restatement_version(url: str, threshold: float) -> None:
-    """A second version by hand: restatement at 0.9, the cut-offs of cal-1 kept (the storage path of calibrate)."""
-    previous = shipped_parameters()
-    fits = [ParameterFit("restatement_threshold", 0.5, threshold, 2, None, None, "set by the test"),
-            ParameterFit("sentiment_negative_below", -0.05, -0.05, 4, None, None, "kept"),
-            ParameterFit("sentiment_positive_above", 0.44, 0.44, 4, None, None, "kept"),
-            ParameterFit("intent_confidence_floor", 0.5, 0.5, 0, None, None, "kept")]
-    with open_writer(url) as warehouse:
-        write_calibration(warehouse, CalibrationResult(previous=previous, fits=fits, version="cal-2"), "tester")
-
-
 @pytest.mark.slow
 def test_calibrate_writes_versions_the_build_applies_and_the_previous_one_restores(
         warehouse_url: str, tmp_path: Path) -> None:
@@ -148,7 +136,7 @@ def test_calibrate_writes_versions_the_build_applies_and_the_previous_one_restor
     assert restated == {"B1": True, "B5": False}
 
     # cal-2 raises the restatement threshold to 0.9: B1 (0.8333) is no longer a restatement
-    _restatement_version(warehouse_url, 0.9)
+    write_calibration_version(warehouse_url, "cal-2", restatement_threshold=0.9, sentiment_positive_above=0.44)
     _build(warehouse_url, "latest")
     _, restated, _, restatement_version = _labels_of(warehouse_url)
     assert restated == {"B1": False, "B5": False}
