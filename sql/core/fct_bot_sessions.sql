@@ -272,5 +272,7 @@ select
     end as customer_sentiment_change_across_handoff,
     restatement_similarity,
     coalesce(is_restatement, false) as is_restatement,
-    coalesce(is_restatement_comparable, false) as is_restatement_comparable
+    coalesce(is_restatement_comparable, false) as is_restatement_comparable,
+    -- the restatement detector's version, stamped on people's labels of it (feedback.labels)
+    '{{ var("restatement_version") }}' as restatement_version
 from outcomes
