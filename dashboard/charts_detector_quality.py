@@ -8,6 +8,8 @@ import pandas as pd
 from dashboard.charts import OKABE_ITO, apply_theme
 
 CELL_PIXELS = 36
+AXIS_PIXELS = 190  # the intents' names beside and under the cells, and the axis titles
+LEGEND_PIXELS = 80
 
 
 def confusion_heatmap(confusion: pd.DataFrame) -> alt.TopLevelMixin:
@@ -22,11 +24,13 @@ def confusion_heatmap(confusion: pd.DataFrame) -> alt.TopLevelMixin:
         y=alt.Y("predicted_value:N", title="Predicted intent (detector)", sort=intents),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("count_labels:Q", title="Labels", scale=alt.Scale(scheme="blues")),
+        color=alt.Color("count_labels:Q", title="Labels", scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format=",d", tickMinStep=1)),
         tooltip=[alt.Tooltip("predicted_value:N", title="Predicted"), alt.Tooltip("label_value:N", title="Labelled"),
                  alt.Tooltip("count_labels:Q", title="Labels", format=",")],
     )
     counts = base.mark_text(fontSize=13, color=OKABE_ITO["black"]).encode(
         text=alt.Text("count_labels:Q", format=",d"))
-    size = max(CELL_PIXELS * len(intents), 120)
-    return apply_theme((cells + counts).properties(width=size, height=size))
+    # Streamlit fits the whole chart (axes and legend included) into width x height: room for the labels
+    size = CELL_PIXELS * len(intents)
+    return apply_theme((cells + counts).properties(width=size + AXIS_PIXELS + LEGEND_PIXELS, height=size + AXIS_PIXELS))

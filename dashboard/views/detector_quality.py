@@ -29,6 +29,7 @@ DETECTOR_NAMES = {"intent": "Intent", "sentiment": "Customer sentiment", "restat
 SUMMARY_KEY = "detector_quality_summary"
 REVIEW_KEY = "detector_quality_review"
 CONFUSION_KEY = "detector_quality_confusion"
+LABELS_COUNTING, LABELS_SAVED, PEOPLE = "Labels that count", "Labels saved", "People who labelled"
 
 
 # ---------------------------------------------------------------- pure helpers
@@ -148,7 +149,7 @@ def _confusion(labels: pd.DataFrame) -> None:
     if confusion.empty:
         st.info("Not measured — no intent labels yet. Label conversations in the Escalations drill-down.")
         return
-    st.altair_chart(charts.confusion_heatmap(confusion), theme=None)
+    st.altair_chart(charts.confusion_heatmap(confusion), theme=None, width="content")
     st.dataframe(confusion_table(confusion), hide_index=True, key=CONFUSION_KEY)
     st.caption("Rows: the intent the detector gave; columns: the intent people labelled. The diagonal is agreement.")
 
@@ -176,10 +177,16 @@ def render() -> None:
         return
     try:
         labels = qf.latest_labels(ctx.warehouse_url)
+        saved = qf.count_label_rows(ctx.warehouse_url)
     except queries.DataUnavailable as error:
         st.warning(str(error))
         return
     quality = quality_table(labels)
+    counting, all_saved, people = st.columns(3)
+    counting.metric(LABELS_COUNTING, f"{len(labels):,}", help="The latest label of each conversation, message and "
+                    "detector: a newer label replaces an older one.")
+    all_saved.metric(LABELS_SAVED, f"{saved:,}", help="Every label saved, those replaced by a newer one included.")
+    people.metric(PEOPLE, f"{labels['labelled_by'].nunique():,}")
     if labels.empty:
         st.info("Not measured — no labels yet. Open a conversation in the Escalations drill-down and label it: "
                 "the figures appear here.", icon=":material/label:")

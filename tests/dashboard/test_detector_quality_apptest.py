@@ -95,6 +95,8 @@ def test_detector_quality_without_labels_says_not_measured(monkeypatch: pytest.M
     assert list(summary["Labels"]) == [0, 0, 0, 0]
     assert set(summary["Note"]) == {NO_LABELS}
     assert summary["Precision"].isna().all() and summary["Recall"].isna().all()
+    assert {m.label: m.value for m in at.metric} == {"Labels that count": "0", "Labels saved": "0",
+                                                     "People who labelled": "0"}
 
 
 def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyPatch, no_labels_url: str) -> None:
@@ -103,6 +105,8 @@ def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyP
     at.switch_page("page_scripts/detector_quality.py")
     at.run()
     assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {"Labels that count": "4", "Labels saved": "4",
+                                                     "People who labelled": "1"}
     summary = _table(at, "Detector").set_index("Detector")
     # intent: one label, billing_dispute predicted, invoice_copy labelled: billing_dispute precision 0/1 (recall
     # undefined), invoice_copy recall 0/1 (precision undefined) -> macro precision 0, macro recall 0
