@@ -77,6 +77,8 @@ PAGES = {
                 url_path="data-health"),
         st.Page(f"{PAGE_SCRIPTS}/definitions.py", title="Definitions", icon=":material/menu_book:",
                 url_path=definitions.URL_PATH),
+        st.Page(f"{PAGE_SCRIPTS}/detector_quality.py", title="Detector quality", icon=":material/fact_check:",
+                url_path="detector-quality"),
     ],
 }
 DATE_KEY = "filter_dates"

@@ -423,11 +423,19 @@ def _duckdb_writer(path: Path, lock_timeout_seconds: float, command: str) -> Ite
 
 
 @contextlib.contextmanager
-def _postgres_writer(url: str) -> Iterator[Warehouse]:
+def _postgres_writer(url: str, lock_timeout_seconds: float = WRITER_LOCK_TIMEOUT_SECONDS) -> Iterator[Warehouse]:
     engine = sa.create_engine(postgres_url(url), poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            connection.execute(sa.text("select pg_advisory_lock(:key)"), {"key": _PG_WRITER_LOCK_KEY})
+            # polls, as the DuckDB file lock does: a writer gives up after lock_timeout_seconds, with a message
+            deadline = time.monotonic() + lock_timeout_seconds
+            while not connection.execute(sa.text("select pg_try_advisory_lock(:key)"),
+                                         {"key": _PG_WRITER_LOCK_KEY}).scalar():
+                connection.commit()
+                if time.monotonic() > deadline:
+                    raise WarehouseError(f"another cxpulse run is writing this PostgreSQL warehouse; waited "
+                                         f"{lock_timeout_seconds:.0f} s")
+                time.sleep(0.2)
             connection.commit()
             try:
                 yield PostgresWarehouse(connection)
@@ -450,7 +458,7 @@ def open_writer(url: str, lock_timeout_seconds: float = WRITER_LOCK_TIMEOUT_SECO
         with _duckdb_writer(path, lock_timeout_seconds, command) as warehouse:
             yield warehouse
     else:
-        with _postgres_writer(url) as warehouse:
+        with _postgres_writer(url, lock_timeout_seconds) as warehouse:
             yield warehouse
 
 

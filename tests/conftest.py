@@ -175,3 +175,27 @@ def write_calibration_version(url: str, version: str, restatement_threshold: flo
         bootstrap(warehouse)
         write_calibration(warehouse, CalibrationResult(previous=shipped_parameters(), fits=fits, version=version),
                           "tester")
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
+def small_engine_warehouse_url(request: pytest.FixtureRequest,
+                               tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/fixtures/canonical_small (8 contacts, May 2026) built by `cxpulse run`'s pipeline once per module and
+    engine. I5 is an escalated chat handed off by a bot: intent billing_dispute, primary trigger
+    negative_sentiment, customer messages M1 (positive) and M3 (negative), restatement not comparable."""
+    from etl.pipeline import run_pipeline
+
+    with empty_warehouse(request.param, tmp_path_factory, "small_engine") as url:
+        result = run_pipeline(make_settings(url, FIXTURES / "canonical_small"), "run")
+        assert result.exit_code == 0, result.problems
+        yield url
+
+
+@pytest.fixture
+def no_labels_url(small_engine_warehouse_url: str) -> str:
+    """The small warehouse of the module with feedback.labels emptied before the test."""
+    from etl.warehouse import open_writer
+
+    with open_writer(small_engine_warehouse_url) as warehouse, warehouse.transaction():
+        warehouse.execute("delete from feedback.labels")
+    return small_engine_warehouse_url

@@ -25,7 +25,7 @@ from dashboard.download_buttons import (
 )
 from dashboard.formatting import format_value
 from dashboard.scorecard import scorecard_rows
-from dashboard.views import PageContext, context, page_header
+from dashboard.views import PageContext, context, label_form, page_header
 from dashboard.views.definitions import definition_link
 from dashboard.views.empty_states import empty_text
 
@@ -394,6 +394,7 @@ def _transcript(ctx: PageContext, interaction_id: str) -> None:
             })
             st.dataframe(sla.style.map(_status_colour, subset=["Status"]), hide_index=True, width="stretch")
     _journey(ctx, info, interaction_id)
+    label_form.render(ctx, interaction_id)
 
 
 def _status_colour(status: str) -> str:

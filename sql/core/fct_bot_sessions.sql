@@ -189,7 +189,6 @@ joined as (
         restatement.count_shared_words as count_restatement_shared_words,
         restatement.has_restatement_cue,
         restatement.is_restatement,
-        restatement.restatement_detector_version,
         restatement.count_customer_turns_before > 0 and restatement.count_customer_turns_after > 0
             as is_restatement_comparable
     from sessions
@@ -275,7 +274,8 @@ select
     restatement_similarity,
     count_restatement_shared_words,
     coalesce(has_restatement_cue, false) as has_restatement_cue,
-    restatement_detector_version,
     coalesce(is_restatement, false) as is_restatement,
-    coalesce(is_restatement_comparable, false) as is_restatement_comparable
+    coalesce(is_restatement_comparable, false) as is_restatement_comparable,
+    -- the restatement detector's version (scores and calibration), stamped on people's labels of it (feedback.labels)
+    '{{ var("restatement_detector_version") }}' as restatement_version
 from outcomes

@@ -139,5 +139,7 @@ select
         when has_bot_fallback_before then 'bot_fallback'
         when is_complex then 'complexity'
         else 'other'
-    end as primary_trigger
+    end as primary_trigger,
+    -- the trigger detector's version (message signals and the sentiment they read), stamped on people's labels
+    '{{ var("signals_version") }}+{{ var("sentiment_analyzer_version") }}' as trigger_version
 from flagged

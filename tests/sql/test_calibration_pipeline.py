@@ -72,12 +72,12 @@ def _versions(url: str) -> pd.DataFrame:
 def _labels_of(url: str) -> tuple[dict[str, str], dict[str, bool], str, str]:
     sentiment = query_frame(url, "select message_id, sentiment_label, sentiment_label_version"
                                  " from core.fct_message_sentiment where author_role = 'customer'")
-    sessions = query_frame(url, "select interaction_id, is_restatement, restatement_detector_version"
+    sessions = query_frame(url, "select interaction_id, is_restatement, restatement_version"
                                 " from core.fct_bot_sessions where is_restatement_comparable")
     return (dict(zip(sentiment["message_id"], sentiment["sentiment_label"], strict=True)),
             dict(zip(sessions["interaction_id"], sessions["is_restatement"].astype(bool), strict=True)),
             str(sentiment.loc[sentiment["message_id"] == "B5M7", "sentiment_label_version"].iloc[0]),
-            str(sessions.loc[sessions["interaction_id"] == "B1", "restatement_detector_version"].iloc[0]))
+            str(sessions.loc[sessions["interaction_id"] == "B1", "restatement_version"].iloc[0]))
 
 
 def _insert_labels(url: str) -> None:
