@@ -1,7 +1,6 @@
 """Data health: can the figures be trusted today? Freshness per source on data time (dashboard.views.freshness),
 the last runs, what was loaded and what was quarantined, with examples of each reason, and the reconciliation
-of the vendors' own figures with cxpulse's (docs/reconciliation.md), and the detectors' calibration versions
-with the one the build applies (`cxpulse calibrate`, etl/calibration.py)."""
+of the vendors' own figures with cxpulse's (docs/reconciliation.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import streamlit as st
 
 from dashboard import charts, ops_queries, queries
 from dashboard.views import context, freshness, page_header
-from etl.calibration import active_version_name
 from etl.reconcile import disagreements_view, summary_view
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
@@ -137,39 +135,6 @@ def _reconciliation(url: str, version: str) -> None:
     st.dataframe(disagreements_view(disagreements), hide_index=True, width="stretch")
 
 
-def _calibrations(url: str, version: str, chosen: str) -> None:
-    """The detectors' calibration versions and the one the build applies ([detectors] calibration)."""
-    st.subheader("Detector calibrations")
-    try:
-        rows = ops_queries.detector_calibrations(url, version)
-    except queries.DataUnavailable:
-        rows = pd.DataFrame()
-    versions = list(dict.fromkeys(rows["calibration_version"])) if not rows.empty else []
-    active = active_version_name(chosen, versions)
-    if rows.empty:
-        st.text("No calibration yet: the detectors apply their shipped thresholds. `cxpulse calibrate` refits them"
-                " from people's labels.")
-        return
-    setting = f'[detectors] calibration = "{chosen}"'
-    st.text(f"Active: {active} ({setting}); every version stays selectable."
-            if active != "unknown" else f"{setting} names no stored version: the build stops until it does.")
-    shown = rows.assign(is_active=rows["calibration_version"] == active)
-    st.dataframe(shown[["calibration_version", "is_active", "created_at", "created_by", "parameter",
-                        "previous_value", "value", "status", "count_labels", "precision_before", "precision_after",
-                        "recall_before", "recall_after", "reason"]], hide_index=True, width="stretch",
-                 column_config={
-                     "calibration_version": "Version", "is_active": "Active", "parameter": "Threshold",
-                     "created_at": st.column_config.DatetimeColumn("Made (UTC)", format="D MMM YYYY, HH:mm"),
-                     "created_by": "By", "previous_value": "Before", "value": "Value", "status": "Status",
-                     "count_labels": st.column_config.NumberColumn("Labels", format="%d"),
-                     "precision_before": st.column_config.NumberColumn("Precision before", format="%.2f"),
-                     "precision_after": st.column_config.NumberColumn("Precision after", format="%.2f"),
-                     "recall_before": st.column_config.NumberColumn("Recall before", format="%.2f"),
-                     "recall_after": st.column_config.NumberColumn("Recall after", format="%.2f"),
-                     "reason": "Why",
-                 })
-
-
 def _build(url: str, version: str) -> None:
     build = ops_queries.last_build(url, version)
     if build.empty:
@@ -196,7 +161,6 @@ def render() -> None:
         _rejects(ctx.warehouse_url, ctx.version)
         _unknown_fields(ctx.warehouse_url, ctx.version)
         _reconciliation(ctx.warehouse_url, ctx.version)
-        _calibrations(ctx.warehouse_url, ctx.version, ctx.settings.detectors.calibration)
         _build(ctx.warehouse_url, ctx.version)
     except queries.DataUnavailable as error:
         st.warning(str(error))

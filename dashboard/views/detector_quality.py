@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import charts_detector_quality as charts
 from dashboard import queries
 from dashboard import queries_feedback as qf
-from dashboard.views import context, page_header
+from dashboard.views import calibrations, context, page_header
 from etl.detector_quality import ALL, NO_LABELS, intent_confusion, quality_table
 from etl.feedback import DETECTORS
 
@@ -191,6 +191,7 @@ def render() -> None:
         st.info("Not measured — no labels yet. Open a conversation in the Escalations drill-down and label it: "
                 "the figures appear here.", icon=":material/label:")
     _summary(quality)
+    calibrations.render(ctx.warehouse_url, ctx.version, ctx.settings.detectors.calibration)
     if labels.empty:
         return
     _classes(quality)

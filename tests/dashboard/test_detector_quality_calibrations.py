@@ -1,15 +1,20 @@
-"""Data health lists the detectors' calibration versions and marks the one the build applies (AppTest, on a
-warehouse of tests/fixtures/canonical_small built on DuckDB and on PostgreSQL)."""
+"""Detector quality lists the detectors' calibration versions and marks the one the build applies (AppTest, on
+a warehouse of tests/fixtures/canonical_small built on DuckDB and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from etl.calibration import active_version_name
 from etl.pipeline import SUCCEEDED, run_pipeline
 from tests.conftest import FIXTURES, make_settings, write_calibration_version
 from tests.dashboard.conftest import open_page
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(str(element.value) for element in at.metric if element.label == label)
 
 
 def test_active_version_name() -> None:
@@ -21,21 +26,23 @@ def test_active_version_name() -> None:
 
 
 @pytest.mark.slow
-def test_data_health_lists_calibration_versions(monkeypatch: pytest.MonkeyPatch, warehouse_url: str) -> None:
+def test_detector_quality_lists_calibration_versions(monkeypatch: pytest.MonkeyPatch, warehouse_url: str) -> None:
     result = run_pipeline(make_settings(warehouse_url, FIXTURES / "canonical_small"), "run")
     assert result.status == SUCCEEDED, result.problems
     st.cache_data.clear()
-    at = open_page(monkeypatch, warehouse_url, "data_health")
+    at = open_page(monkeypatch, warehouse_url, "detector_quality")
     assert not at.exception
-    assert "Detector calibrations" in [element.value for element in at.subheader]
+    assert "Calibration versions" in [element.value for element in at.subheader]
     assert any(element.value.startswith("No calibration yet") for element in at.text)
+    assert _metric(at, "Active calibration") == "none"
 
     write_calibration_version(warehouse_url, "cal-1", restatement_threshold=0.6)
     write_calibration_version(warehouse_url, "cal-2", restatement_threshold=0.7)
     st.cache_data.clear()
-    at = open_page(monkeypatch, warehouse_url, "data_health")
+    at = open_page(monkeypatch, warehouse_url, "detector_quality")
     assert not at.exception
     assert any(element.value.startswith("Active: cal-2") for element in at.text)
+    assert _metric(at, "Active calibration") == "cal-2"
     table = next(element.value for element in at.dataframe if "calibration_version" in element.value.columns)
     assert len(table) == 8
     active = table[table["is_active"]]
