@@ -35,6 +35,7 @@ SAVED_ALERT = '[data-testid="stAlertContentSuccess"]:has-text("Saved")'
 METRIC = '[data-testid="stMetric"]'
 HEATMAP_TEXT = ".vega-embed svg text"
 LABELS_SAVED = "Labels saved"
+ACTIVE_CALIBRATION = "Active calibration"
 VIEWPORT = (1440, 900)
 
 
@@ -56,6 +57,30 @@ def _metric(page: Page, label: str) -> int:
     if not tile.count():
         raise LabellingFlowFailure(f"the Detector quality page shows no metric {label!r}")
     return int(tile.locator(METRIC_VALUE).inner_text().replace(",", ""))
+
+
+def metric_text(page: Page, label: str) -> str:
+    """The value of the metric tile `label`, as shown."""
+    tile = page.locator(METRIC).filter(has_text=label).first
+    if not tile.count():
+        raise LabellingFlowFailure(f"the page shows no metric {label!r}")
+    return tile.locator(METRIC_VALUE).inner_text().strip()
+
+
+def wait_for_active_calibration(page: Page, base_url: str, expected: str, timeout_ms: float,
+                                tries: int = 15) -> str:
+    """Reload Detector quality until its 'Active calibration' tile reads `expected` (its query is cached for a
+    few seconds); returns what it read last."""
+    import time
+
+    shown = ""
+    for _ in range(tries):
+        open_page(page, page_url(base_url, QUALITY), timeout_ms)
+        shown = metric_text(page, ACTIVE_CALIBRATION)
+        if shown == expected:
+            return shown
+        time.sleep(2)
+    return shown
 
 
 def quality_counts(page: Page, base_url: str, timeout_ms: float) -> tuple[int, list[str]]:
