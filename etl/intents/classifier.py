@@ -281,7 +281,9 @@ def predict_proba(model: IntentModel, texts: Sequence[str]) -> np.ndarray:
         raise ValueError(f"the intent model cannot score: {model.reason}")
     if len(texts) == 0:
         return np.zeros((0, len(model.intents)))
-    return softmax(_logits(model.estimator, [str(t) for t in texts]), model.temperature)
+    # each distinct text is vectorised once (contacts often open with the same words)
+    distinct, position = np.unique(np.array([str(t) for t in texts], dtype=object), return_inverse=True)
+    return softmax(_logits(model.estimator, distinct.tolist()), model.temperature)[position.ravel()]
 
 
 def predict_intents(model: IntentModel, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:

@@ -145,3 +145,12 @@ def test_temperature_makes_the_confidence_match_the_accuracy() -> None:
     logits = np.array([[0.0, 2.0]] * 4)
     truth = np.array([1, 1, 1, 0])
     assert fit_temperature(logits, truth) == pytest.approx(2 / math.log(3), rel=1e-3)
+
+
+def test_repeated_texts_score_as_when_alone() -> None:
+    model = fit_intent_model(*toy_set())
+    intents, confidences = predict_intents(model, ["money back", "parcel late", "money back"])
+    alone = [predict_intents(model, [text]) for text in ("money back", "parcel late")]
+    assert intents == [alone[0][0][0], alone[1][0][0], alone[0][0][0]]
+    np.testing.assert_allclose(confidences, [alone[0][1][0], alone[1][1][0], alone[0][1][0]])
+    assert predict_intents(model, []) == ([], pytest.approx(np.zeros(0)))
