@@ -34,6 +34,7 @@ import pandas as pd
 
 from etl.config import IntentSettings
 from etl.enrich.steps import EnrichmentStep, StepContext
+from etl.intents.classifier import IntentModel, fit_intent_model, predict_intents
 from etl.intents.rules import compile_rules, match_rules
 from etl.intents.taxonomy import UNCLASSIFIED, Taxonomy, load_taxonomy
 from etl.warehouse import Warehouse, check_identifier
@@ -43,7 +44,7 @@ FIRST_CUSTOMER_MESSAGES = 2
 MIN_LABELLED_CONTACTS = 50
 MIN_INTENTS = 2
 VENDOR, RULE, MODEL = "vendor", "rule", "model"
-FITTED, INSUFFICIENT, UNAVAILABLE = "fitted", "insufficient_labels", "unavailable"
+FITTED, INSUFFICIENT = "fitted", "insufficient_data"
 
 ASSIGNMENT_COLUMNS = ["interaction_id", "intent", "intent_source", "intent_confidence", "intent_reason",
                       "model_guess", "model_confidence", "detector_version", "taxonomy_version", "model_version",
@@ -62,7 +63,7 @@ class ModelSummary:
     status: str
     reason: str | None
     n_labelled: int
-    fitted: object | None = None
+    fitted: IntentModel | None = None
 
 
 def contact_text(subject: object, messages: object) -> str:
@@ -121,32 +122,25 @@ def fit_model(training: pd.DataFrame, taxonomy_version: str) -> ModelSummary:
         reason = (f"{n} contacts labelled by a vendor field or a rule, across {n_intents} intent(s): the classifier"
                   f" needs at least {MIN_LABELLED_CONTACTS} contacts and {MIN_INTENTS} intents")
         return ModelSummary(f"no-model/data-{data_hash}", data_hash, INSUFFICIENT, reason, n)
-    try:
-        from etl.intents.classifier import fit_intent_model
-    except ImportError:
-        return ModelSummary(f"no-model/data-{data_hash}", data_hash, UNAVAILABLE,
-                            "the intent classifier is not installed", n)
     model = fit_intent_model(training["text"].tolist(), training["intent"].tolist(),
                              training["interaction_id"].tolist(), random_state=0)
-    status = getattr(model, "status", FITTED)
-    version = f"{getattr(model, 'version', 'classifier')}/data-{data_hash}"
-    if status != FITTED:
-        return ModelSummary(version, data_hash, status, getattr(model, "reason", None), n, model)
-    return ModelSummary(version, data_hash, FITTED, None, n, model)
+    if model.status != FITTED:
+        return ModelSummary(model.version, data_hash, model.status, model.reason, n, model)
+    return ModelSummary(model.version, data_hash, FITTED, model.reason, n, model)
 
 
 def model_rows(summary: ModelSummary, taxonomy_version: str, run_id: int, fitted_at: dt.datetime) -> pd.DataFrame:
     """The rows of core.enr_intent_models for one fit: one per intent (one without an intent when no model)."""
-    model = summary.fitted if summary.status == FITTED else None
+    model: IntentModel | None = summary.fitted if summary.status == FITTED else None
     common = {
         "model_version": summary.model_version, "taxonomy_version": taxonomy_version, "run_id": run_id,
         "fitted_at": fitted_at, "training_data_hash": summary.training_data_hash, "status": summary.status,
         "reason": summary.reason, "n_labelled": summary.n_labelled,
-        "n_train": getattr(model, "n_train", None), "n_heldout": getattr(model, "n_heldout", None),
-        "heldout_accuracy": getattr(model, "heldout_accuracy", None),
-        "heldout_macro_f1": getattr(model, "heldout_macro_f1", None),
+        "n_train": model.n_train if model else None, "n_heldout": model.n_heldout if model else None,
+        "heldout_accuracy": model.heldout_accuracy if model else None,
+        "heldout_macro_f1": model.heldout_macro_f1 if model else None,
     }
-    per_intent = tuple(getattr(model, "per_intent", ()) or ())
+    per_intent = model.per_intent if model else ()
     if not per_intent:
         rows = [{**common, "intent": None, "intent_precision": None, "intent_recall": None, "intent_support": None}]
     else:
@@ -168,8 +162,6 @@ def apply_model(rest: pd.DataFrame, summary: ModelSummary, floor: float) -> pd.D
                                     " customer message) and no mapped vendor value")
     if summary.status != FITTED or not has_text.any():
         return out
-    from etl.intents.classifier import predict_intents
-
     texts = out.loc[has_text, "text"].tolist()
     guesses, confidences = predict_intents(summary.fitted, texts)
     confidences = np.asarray(confidences, dtype=float)

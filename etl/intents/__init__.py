@@ -1,1 +1,2 @@
-"""Intents: the taxonomy every contact's intent is drawn from, its rules and vendor mappings."""
+"""Intent for every contact: the taxonomy, the classifier trained on the deployment's labelled contacts, and the
+discovery of what the taxonomy misses."""
