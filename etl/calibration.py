@@ -55,9 +55,16 @@ NO_CALIBRATION = "none"
 LATEST = "latest"
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 SENTIMENT_GRID = tuple(round(-1 + k / 100, 2) for k in range(201))
-# h-intent's table of each contact's model guess; integrated at merge (the fit reads these three columns)
+# the intent step's rows (etl/enrich/intents.py): each contact's latest row holds the model's guess and its
+# confidence, also when the guess fell below the floor
 INTENT_GUESSES_TABLE = "core.enr_contact_intents"
-INTENT_GUESS_COLUMNS = ("interaction_id", "model_intent", "model_confidence")
+INTENT_GUESS_COLUMNS = ("interaction_id", "model_guess", "model_confidence", "assigned_at", "run_id")
+LATEST_INTENT_GUESSES_SQL = (
+    "select interaction_id, model_guess, model_confidence from (select interaction_id, model_guess,"
+    " model_confidence, row_number() over (partition by interaction_id order by assigned_at desc, run_id desc)"
+    f" as row_rank from {INTENT_GUESSES_TABLE}) latest where row_rank = 1 and model_guess is not null"
+    " and model_confidence is not null"
+)
 _VERSION = re.compile(r"cal-([0-9]+)")
 _YES = frozenset({"yes", "true", "y", "1"})
 _NO = frozenset({"no", "false", "n", "0"})
@@ -438,14 +445,12 @@ def read_intent_labels(db: Queryable) -> pd.DataFrame | None:
     if not _has_table(db, INTENT_GUESSES_TABLE) or not set(INTENT_GUESS_COLUMNS) <= _columns(
             db, INTENT_GUESSES_TABLE):
         return None
-    frame = db.query_df(
-        "select g.model_confidence, g.model_intent = l.label_value as is_correct"
-        f" from ({_latest_labels_sql()}) l inner join {INTENT_GUESSES_TABLE} g"
-        " on g.interaction_id = l.interaction_id where g.model_intent is not null"
-        " and g.model_confidence is not null",
+    return db.query_df(
+        "select g.model_confidence, g.model_guess = l.label_value as is_correct"
+        f" from ({_latest_labels_sql()}) l inner join ({LATEST_INTENT_GUESSES_SQL}) g"
+        " on g.interaction_id = l.interaction_id",
         {"detector": "intent"},
     )
-    return frame
 
 
 # --- affected metrics --------------------------------------------------------------------------------------
@@ -496,7 +501,7 @@ def affected_metrics(db: Queryable, before: DetectorParameters, after: DetectorP
         out.append(AffectedMetric("share of negative customer messages", None, None, 0,
                                   "not measured: core.fct_message_sentiment is not built"))
     if _has_table(db, INTENT_GUESSES_TABLE) and set(INTENT_GUESS_COLUMNS) <= _columns(db, INTENT_GUESSES_TABLE):
-        values = [_share(db, "model_confidence < :floor", INTENT_GUESSES_TABLE, "model_intent is not null",
+        values = [_share(db, "model_confidence < :floor", f"({LATEST_INTENT_GUESSES_SQL}) guesses", "true",
                          {"floor": p.intent_confidence_floor}) for p in (before, after)]
         out.append(AffectedMetric("share of model-scored contacts unclassified", values[0][0], values[1][0],
                                   values[0][1]))

@@ -7,7 +7,8 @@ In order, for each contact:
    (FIRST_CUSTOMER_MESSAGES of them); confidence 1.0, the reason names the rule (etl/intents/rules.py).
 3. **model**: the classifier (etl/intents/classifier.py) trained on the contacts labelled by 1 and 2 that have
    text, scoring the others' text; its calibrated probability is the confidence. A guess below
-   `[intents] confidence_floor` is not an intent: the contact is unclassified, and the guess and its confidence
+   the confidence floor (the active calibration's, etl/calibration.py; `[intents] confidence_floor` without one)
+   is not an intent: the contact is unclassified, and the guess and its confidence
    stay in `model_guess` / `model_confidence` (for people checking the detector and for discovery).
 4. **unclassified**: no vendor value, rule or confident model guess (or no text); confidence null.
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -296,8 +297,13 @@ def assign_and_store(warehouse: Warehouse, settings: IntentSettings, run_id: int
 
 
 def _run_step(context: StepContext) -> int:
+    from etl.calibration import active_parameters
+
+    # the floor of the active calibration (`cxpulse calibrate`; [intents] confidence_floor when there is none):
+    # it is part of the model rows' version, so a new floor re-derives them and the same one writes nothing
+    floor = active_parameters(context.warehouse, context.settings).intent_confidence_floor
     report = assign_and_store(
-        context.warehouse, context.settings.intents, context.run_id,
+        context.warehouse, replace(context.settings.intents, confidence_floor=floor), context.run_id,
         context.table_of("int_interactions_unioned"), context.table_of("int_interaction_vendor_intents"),
         context.table_of("fct_messages"),
     )
