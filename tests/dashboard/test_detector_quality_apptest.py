@@ -96,8 +96,9 @@ def test_detector_quality_without_labels_says_not_measured(monkeypatch: pytest.M
     assert list(summary["Labels"]) == [0, 0, 0, 0]
     assert set(summary["Note"]) == {NO_LABELS}
     assert summary["Precision"].isna().all() and summary["Recall"].isna().all()
+    # no calibration yet: the shipped thresholds ("none")
     assert {m.label: m.value for m in at.metric} == {"Labels that count": "0", "Labels saved": "0",
-                                                     "People who labelled": "0"}
+                                                     "People who labelled": "0", "Active calibration": "none"}
 
 
 def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyPatch, no_labels_url: str) -> None:
@@ -107,7 +108,7 @@ def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyP
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {"Labels that count": "4", "Labels saved": "4",
-                                                     "People who labelled": "1"}
+                                                     "People who labelled": "1", "Active calibration": "none"}
     summary = _table(at, "Detector").set_index("Detector")
     # intent: one label, billing_dispute predicted, invoice_copy labelled: billing_dispute precision 0/1 (recall
     # undefined), invoice_copy recall 0/1 (precision undefined) -> macro precision 0, macro recall 0
