@@ -1,9 +1,11 @@
 """A supervised sentiment scorer for customer messages: pure fit and predict, no I/O.
 
-Features: TF-IDF over words (1–2-grams) and characters (2–5-grams within word boundaries), plus the
-customer-service lexicon's own VADER scores (compound, positive, neutral, negative of `etl.enrich.cs_lexicon`),
-so the model starts from what the lexicon knows and learns the deployment's words on top. Classifier:
-multinomial logistic regression with balanced class weights (positive messages are rare in support traffic).
+Features: TF-IDF over characters (2–5-grams within word boundaries, so misspellings and "delayed"/"delay" share
+features), plus the customer-service lexicon's own VADER scores (compound, positive, neutral, negative of
+`etl.enrich.cs_lexicon`), so the model starts from what the lexicon knows and learns the deployment's words on
+top. Classifier: multinomial logistic regression with balanced class weights (positive messages are rare in
+support traffic). Word 1–2-grams added to the characters did no better in 5-fold cross-validation on the
+training tweets (macro-F1 0.611 against 0.621 without them; docs/sentiment_evaluation.md), so they are left out.
 Everything is deterministic (lbfgs, no random state), so the same labels always give the same model.
 
 Labels are `negative`, `neutral` or `positive`. `score` turns the class probabilities into rows shaped like
@@ -37,13 +39,13 @@ MIN_LABELS = 200
 MIN_PER_CLASS = 20
 NEUTRAL_BAND = 0.05
 REGULARISATION_C = 4.0
+CHAR_MIN_DF = 2  # a character n-gram seen in one message only is noise (on sets smaller than MIN_LABELS: 1)
 
 
 @dataclass(frozen=True)
 class SentimentModel:
-    """A fitted scorer: the two vectorisers and the classifier (kept in memory only; refitted from labels)."""
+    """A fitted scorer: the vectoriser and the classifier (kept in memory only; refitted from labels)."""
 
-    words: TfidfVectorizer
     chars: TfidfVectorizer
     classifier: LogisticRegression
 
@@ -82,32 +84,31 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(len(texts), 4)
 
 
-def _features(model_words: TfidfVectorizer, model_chars: TfidfVectorizer, texts: Sequence[str]) -> csr_matrix:
-    return hstack([model_words.transform(texts), model_chars.transform(texts),
-                   csr_matrix(lexicon_features(texts))]).tocsr()
+def _features(chars: TfidfVectorizer, texts: Sequence[str]) -> csr_matrix:
+    return hstack([chars.transform(texts), csr_matrix(lexicon_features(texts))]).tocsr()
 
 
-def fit(texts: Sequence[str], labels: Sequence[str]) -> SentimentModel:
+def fit(texts: Sequence[str], labels: Sequence[str], min_labels: int = MIN_LABELS,
+        min_per_class: int = MIN_PER_CLASS) -> SentimentModel:
     """Fit the scorer on labelled texts (raises ValueError when `fit_refusal` gives a reason)."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
-    refusal = fit_refusal(labels)
+    refusal = fit_refusal(labels, min_labels, min_per_class)
     if refusal:
         raise ValueError(refusal)
-    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True, sublinear_tf=True, min_df=1)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True, min_df=2)
-    words.fit(texts)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True,
+                            min_df=CHAR_MIN_DF if len(texts) >= min_labels else 1)
     chars.fit(texts)
-    classifier = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
-    classifier.fit(_features(words, chars, texts), list(labels))
-    return SentimentModel(words, chars, classifier)
+    classifier = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=3000)
+    classifier.fit(_features(chars, texts), list(labels))
+    return SentimentModel(chars, classifier)
 
 
 def probabilities(model: SentimentModel, texts: Sequence[str]) -> pd.DataFrame:
     """P(class) of each text, one column per class in CLASSES order."""
     if not texts:
         return pd.DataFrame(columns=list(CLASSES), dtype=float)
-    proba = model.classifier.predict_proba(_features(model.words, model.chars, texts))
+    proba = model.classifier.predict_proba(_features(model.chars, texts))
     frame = pd.DataFrame(proba, columns=list(model.classes))
     return frame.reindex(columns=list(CLASSES), fill_value=0.0)
 
