@@ -67,10 +67,10 @@ def fit_refusal(labels: Sequence[str], min_labels: int = MIN_LABELS,
     if unknown:
         raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
     if len(labels) < min_labels:
-        return f"only {len(labels)} labelled customer messages (a fit needs {min_labels})"
+        return f"only {len(labels)} labelled customer messages, and a fit needs {min_labels}"
     short = [f"{counts.get(cls, 0)} {cls}" for cls in CLASSES if counts.get(cls, 0) < min_per_class]
     if short:
-        return f"too few labels of a class: {', '.join(short)} (a fit needs {min_per_class} of each)"
+        return f"too few labels of a class: {', '.join(short)}, and a fit needs {min_per_class} of each"
     return None
 
 

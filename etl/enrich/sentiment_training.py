@@ -106,7 +106,7 @@ def _evaluate(labels: pd.DataFrame) -> tuple[dict[str, object], sentiment_model.
     }
     empty = {"heldout_macro_f1": None, "heldout_macro_f1_lexicon": None,
              **{f"heldout_f1_{cls}": None for cls in sentiment_model.CLASSES}}
-    refusal = sentiment_model.fit_refusal(train["label"].tolist())
+    refusal = sentiment_model.fit_refusal(labels["label"].tolist())
     if refusal is None and len(heldout) == 0:
         refusal = "no held-out labels to measure the model on"
     if refusal:

@@ -44,11 +44,11 @@ def test_compound_of_by_hand() -> None:
 
 
 def test_fit_refusal_gives_the_reason_counted_by_hand() -> None:
-    assert sm.fit_refusal(["negative"] * 150) == "only 150 labelled customer messages (a fit needs 200)"
+    assert sm.fit_refusal(["negative"] * 150) == "only 150 labelled customer messages, and a fit needs 200"
     labels = ["negative"] * 150 + ["neutral"] * 45 + ["positive"] * 19
-    assert sm.fit_refusal(labels) == "too few labels of a class: 19 positive (a fit needs 20 of each)"
+    assert sm.fit_refusal(labels) == "too few labels of a class: 19 positive, and a fit needs 20 of each"
     surveys_only = ["negative"] * 120 + ["positive"] * 130
-    assert sm.fit_refusal(surveys_only) == "too few labels of a class: 0 neutral (a fit needs 20 of each)"
+    assert sm.fit_refusal(surveys_only) == "too few labels of a class: 0 neutral, and a fit needs 20 of each"
     assert sm.fit_refusal(["negative"] * 160 + ["neutral"] * 20 + ["positive"] * 20) is None
     with pytest.raises(ValueError, match="fit needs 200"):
         sm.fit(["x"] * 10, ["negative"] * 10)

@@ -115,7 +115,7 @@ def test_surveys_alone_give_no_neutral_so_the_lexicon_stays(warehouse_url: str) 
     with _warehouse(warehouse_url, messages, surveys) as warehouse:
         report = fit_and_store_sentiment_model(warehouse, run_id=1)
         assert not report.is_fitted and not report.is_used_for_customers
-        assert report.fallback_reason == "too few labels of a class: 0 neutral (a fit needs 20 of each)"
+        assert report.fallback_reason == "too few labels of a class: 0 neutral, and a fit needs 20 of each"
         assert report.messages_scored == 0
         assert _count(warehouse, "select count(*) from core.enr_message_sentiment") == 0
         row = warehouse.query_df("select is_fitted, fallback_reason, count_survey_labels"
