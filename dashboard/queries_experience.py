@@ -185,3 +185,14 @@ def effort_model(url: str, version: str) -> pd.DataFrame:
         " order by term"
     )
     return _query(url, sql, {"model_version": EFFORT_MODEL_VERSION})
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def customer_sentiment_scorer(url: str, version: str) -> pd.DataFrame:
+    """The scorer the customer sentiment figures use and why (core.dim_customer_sentiment_scorer, one row)."""
+    sql = (
+        "select customer_sentiment_version, customer_sentiment_scorer, latest_model_version,"
+        " is_latest_model_fitted, fallback_reason, count_labels, count_heldout_labels, heldout_macro_f1,"
+        " heldout_macro_f1_lexicon from core.dim_customer_sentiment_scorer"
+    )
+    return _query(url, sql, {})

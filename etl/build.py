@@ -187,7 +187,6 @@ def _enrichment_vars(detectors: DetectorParameters) -> dict[str, Any]:
     return {
         "sentiment_analyzer_version": ANALYZER_VERSION,
         "customer_sentiment_version": ADAPTED_VERSION,
-        "customer_sentiment_label_version": f"{ADAPTED_VERSION}/calibration-{calibration}",
         "sentiment_negative_below": float(detectors.sentiment_negative_below),
         "sentiment_positive_above": float(detectors.sentiment_positive_above),
         "detector_calibration_version": calibration,

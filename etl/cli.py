@@ -605,3 +605,34 @@ def _maybe(value: object, spec: str) -> str:
 
 if __name__ == "__main__":
     app()
+
+
+labels_app = typer.Typer(no_args_is_help=True, help="People's labels of the detectors (feedback.labels).")
+app.add_typer(labels_app, name="labels")
+
+
+@labels_app.command("import")
+def labels_import_command(
+    path: Annotated[Path, typer.Argument(help="CSV with `label` and `message_id` or `tweet_id`.")],
+    source: Annotated[str | None, typer.Option(help="Mapped Twitter source the tweet ids belong to.")] = None,
+    labelled_by: Annotated[str | None, typer.Option(help="Who labelled (default fixture:<file name>).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Import hand-labelled sentiment of customer messages into feedback.labels (ids and labels only)."""
+    from etl.label_import import LabelFileError, import_labels, read_label_file
+    from etl.warehouse import open_writer
+
+    settings = _settings(config)
+    try:
+        labels = read_label_file(path, source)
+        with open_writer(settings.warehouse_url, command="labels import") as warehouse:
+            result = import_labels(warehouse, labels, labelled_by or f"fixture:{path.name}")
+    except (OSError, LabelFileError, WarehouseError) as error:
+        raise _fail(str(error)) from None
+    out = Console()
+    out.print(f"{result.rows_read} rows read: {result.inserted} labels added, {result.already_present} already"
+              f" present, {len(result.unmatched)} matched no customer message")
+    for message_id in result.unmatched[:20]:
+        out.print(f"  no customer message {message_id}")
+    if result.unmatched:
+        raise typer.Exit(code=1)

@@ -49,6 +49,28 @@ def _downloads(naming: ExportNaming) -> DeltaGenerator:
 # ---------------------------------------------------------------- pure helpers
 
 
+LEXICON_NAME = "the customer-service lexicon (VADER with support-desk words)"
+
+
+def scorer_sentence(scorer: pd.DataFrame) -> str:
+    """One plain sentence: which scorer the customer sentiment figures use and why (pure; one row or none)."""
+    if scorer.empty or pd.isna(scorer.iloc[0]["latest_model_version"]):
+        return f"Customer sentiment figures use {LEXICON_NAME}: no supervised scorer has been trained yet."
+    row = scorer.iloc[0]
+    if row["customer_sentiment_scorer"] == "supervised":
+        return (f"Customer sentiment figures use the supervised scorer {row['customer_sentiment_version']}: on "
+                f"{int(row['count_heldout_labels'])} held-out labelled messages its macro-F1 is "
+                f"{float(row['heldout_macro_f1']):.2f}, against {float(row['heldout_macro_f1_lexicon']):.2f} for "
+                "the customer-service lexicon.")
+    if not bool(row["is_latest_model_fitted"]):
+        return (f"Customer sentiment figures use {LEXICON_NAME}: the supervised scorer was not trained "
+                f"({row['fallback_reason']}).")
+    return (f"Customer sentiment figures use {LEXICON_NAME}: the supervised scorer measured no better on "
+            f"{int(row['count_heldout_labels'])} held-out labelled messages (macro-F1 "
+            f"{float(row['heldout_macro_f1']):.2f} against {float(row['heldout_macro_f1_lexicon']):.2f}).")
+
+
+
 def member_rates(figures: pd.DataFrame, metric: Metric, min_cases: int) -> pd.DataFrame:
     """Per member (current period of queries.period_figures_by): value, cases (the denominator) and whether the
     figure is thin (pure)."""
@@ -412,6 +434,10 @@ def render() -> None:
     if ctx.unavailable:
         st.warning(ctx.unavailable)
         return
+    try:
+        st.text(scorer_sentence(queries_experience.customer_sentiment_scorer(ctx.warehouse_url, ctx.version)))
+    except queries.DataUnavailable:
+        st.text(scorer_sentence(pd.DataFrame()))
     catalog = queries.catalog_in_use()
     metrics = [catalog[name] for name in HEADLINE_METRICS if name in catalog]
     compare_start, compare_end = ctx.filters.comparison

@@ -1,8 +1,9 @@
 -- One row per interaction with at least one scored customer message: the customer's tone over the contact.
 --
--- Customer messages are read with the customer-service scorer (VADER + our lexicon, version
--- var('customer_sentiment_version')), which agrees with people on support messages far better than stock
--- VADER (docs/sentiment_evaluation.md). Agent and bot turns are never part of these figures.
+-- Customer messages are read with the scorer int_customer_sentiment_scorer chose: the supervised scorer where it
+-- measured better on its held-out labels, else the customer-service lexicon (VADER + our lexicon,
+-- var('customer_sentiment_version')); both agree with people on support messages far better than stock VADER
+-- (docs/sentiment_evaluation.md). Agent and bot turns are never part of these figures.
 -- start / end: the first and last scored customer message (by message_seq); trend = end - start (positive:
 -- the customer ended happier than they began). Started negative: start below VADER's -0.05 threshold
 -- (var('sentiment_negative_below'), etl.enrich.sentiment.NEGATIVE_BELOW); recovered: started negative and
@@ -18,7 +19,7 @@ with customer_messages as (
 scores as (
 
     select * from {{ enriched('message_sentiment') }}
-    where analyzer_version = '{{ var("customer_sentiment_version") }}'
+    where analyzer_version in (select customer_sentiment_version from {{ ref('int_customer_sentiment_scorer') }})
 
 ),
 
