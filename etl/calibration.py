@@ -523,6 +523,7 @@ class CalibrationResult:
     version: str | None = None
     count_labels: int = 0
     message: str = ""
+    supervised: str = ""
 
     @property
     def proposed(self) -> DetectorParameters:
@@ -619,7 +620,28 @@ def run_calibration(url: str, settings: Settings, created_by: str, dry_run: bool
             write_calibration(warehouse, result, created_by)
         elif result.version is not None:
             result.message = f"dry run: would write {result.version}; nothing written"
+        if result.count_labels and not dry_run and _has_table(warehouse, "core.fct_messages"):
+            result.supervised = refit_supervised_sentiment(warehouse)
     return result
+
+
+def refit_supervised_sentiment(warehouse: Any) -> str:
+    """Refit the supervised sentiment scorer on the labels now (etl.enrich.sentiment_training, which does nothing
+    when its labels are unchanged), recorded as a `calibrate` run; returns what it did, for the terminal."""
+    from etl.enrich.sentiment_training import fit_and_store_sentiment_model
+    from etl.pipeline import SUCCEEDED, RunResult, _finish_run, _start_run
+
+    run_id = _start_run(warehouse, "calibrate")
+    report = fit_and_store_sentiment_model(warehouse, run_id)
+    _finish_run(warehouse, RunResult(run_id=run_id, command="calibrate", status=SUCCEEDED), None)
+    if not report.is_new:
+        return f"supervised sentiment scorer: labels unchanged, {report.model_version} kept"
+    if not report.is_fitted:
+        return (f"supervised sentiment scorer: not fitted on {report.count_labels} labels"
+                f" ({report.fallback_reason}); the customer-service lexicon stays")
+    used = "used for customer messages from the next build" if report.is_used_for_customers else (
+        "not used: the lexicon measured better on the held-out labels")
+    return f"supervised sentiment scorer refitted on {report.count_labels} labels ({report.model_version}): {used}"
 
 
 def _format_value(value: float | None, spec: str = ".3f") -> str:

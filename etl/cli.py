@@ -523,9 +523,8 @@ def calibrate_command(
         out.print(_table("Thresholds: old -> new, on the labels", fits_view(result)))
         out.print(_table("Figures the thresholds move (over core)", metrics_view(result)))
     out.print(Text(result.message))
-    if result.count_labels:
-        out.print(Text("the supervised sentiment scorer refits in its build step when its training labels (these"
-                       " included) change: run `cxpulse build`"))
+    if result.supervised:
+        out.print(Text(result.supervised))
     if result.version and not dry_run:
         out.print(Text(f"the next build applies {result.version} ([detectors] calibration = \"latest\");"
                        " the previous version stays selectable"))

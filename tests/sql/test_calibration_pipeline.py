@@ -13,6 +13,7 @@ all" neutral, B1M10 "The book was good." positive. Macro-F1 1.0 needs -0.5461 < 
 cal-1 = (-0.05, 0.44). Positive class before: flagged 0.431 and 0.4404, one right: precision 1/2, recall 1/1;
 after 1/1, 1/1. Positive share after: only 0.4404 > 0.44 -> 1/21.
 Restatement labels B1 yes, B5 no: 2 labels < 4 -> kept at 0.5 with the reason. No intent model guesses -> kept.
+The supervised sentiment scorer (etl/enrich/sentiment_training.py) is refitted on the labels: too few to fit.
 B1's restatement similarity is 5/6 = 0.8333 (restatement at 0.5, not at 0.9).
 """
 
@@ -114,6 +115,8 @@ def test_calibrate_writes_versions_the_build_applies_and_the_previous_one_restor
     assert "new calibration cal-1" in output
     assert "0.05 -> 0.44" in output
     assert "share of positive customer messages" in output and "19.0%" in output and "4.8%" in output
+    # h-sentiment's supervised scorer is refitted on the labels: 4 hand labels and no CSAT are too few to fit
+    assert "supervised sentiment scorer: not fitted on 4 labels" in output
     rows = _versions(warehouse_url).set_index("parameter")
     assert set(rows["calibration_version"]) == {"cal-1"} and set(rows["created_by"]) == {"tester"}
     assert rows.loc["sentiment_positive_above", ["previous_value", "value", "status", "count_labels"]].tolist() == [
@@ -125,7 +128,8 @@ def test_calibrate_writes_versions_the_build_applies_and_the_previous_one_restor
     assert rows.loc["intent_confidence_floor", ["value", "status", "count_labels"]].tolist() == [0.5, "kept", 0]
 
     # the same labels again: nothing new
-    assert "nothing changed" in _calibrate(config)
+    output = _calibrate(config)
+    assert "nothing changed" in output and "supervised sentiment scorer: labels unchanged" in output
     assert len(_versions(warehouse_url)) == 4
 
     # the next build applies cal-1: "Not bad at all" (0.431) is neutral now, "The book was good." still positive
