@@ -461,6 +461,9 @@ def status(config: ConfigOption = None) -> None:
                          report.files))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
+    if report.intents_to_map is not None and not report.intents_to_map.empty:
+        out.print(_table("Intents to map: vendor values the taxonomy maps onto no intent (top 20)",
+                         report.intents_to_map))
     _print_churn_model(out, report.churn_model)
 
 
