@@ -94,8 +94,8 @@ def _existing_model(warehouse: Warehouse, model_version: str) -> pd.DataFrame:
 
 def _evaluate(labels: pd.DataFrame) -> tuple[dict[str, object], sentiment_model.SentimentModel | None]:
     """Fit on the training part, measure on the held-out part; the row's evaluation columns and the model."""
-    heldout_mask = labels["interaction_id"].astype(str).map(sentiment_model.heldout_split)
-    train, heldout = labels[~heldout_mask], labels[heldout_mask]
+    heldout_mask = labels["interaction_id"].astype(str).map(sentiment_model.heldout_split).astype(bool)
+    train, heldout = labels.loc[~heldout_mask], labels.loc[heldout_mask]
     counts = Counter(labels["source"])
     row: dict[str, object] = {
         "count_labels": len(labels),
