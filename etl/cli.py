@@ -606,10 +606,6 @@ def _maybe(value: object, spec: str) -> str:
     return format(value, spec)
 
 
-if __name__ == "__main__":
-    app()
-
-
 labels_app = typer.Typer(no_args_is_help=True, help="People's labels of the detectors (feedback.labels).")
 app.add_typer(labels_app, name="labels")
 
@@ -639,3 +635,7 @@ def labels_import_command(
         out.print(f"  no customer message {message_id}")
     if result.unmatched:
         raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":
+    app()

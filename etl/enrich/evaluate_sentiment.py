@@ -2,7 +2,7 @@
 
     python -m etl.enrich.evaluate_sentiment [--data-dir ../shared/data] [--repeats 3]
 
-- The supervised scorer is fitted on tests/fixtures/sentiment/twcs_customer_training_labels.csv (700 hand-labelled
+- The supervised scorer is fitted on tests/fixtures/sentiment/twcs_customer_training_labels.csv (1,000 hand-labelled
   customer tweets, TRAINING_LABELLING.md) and on nothing else.
 - Customer tweets: macro-F1 and per-class F1 of the three scorers on all 300 tweets of twcs_customer_labels.csv
   (none of them in the supervised training), and on its 120 `heldout` tweets (the lexicon was tuned on the other 180,

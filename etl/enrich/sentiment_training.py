@@ -94,9 +94,8 @@ def _existing_model(warehouse: Warehouse, model_version: str) -> pd.DataFrame:
 
 def _evaluate(labels: pd.DataFrame) -> tuple[dict[str, object], sentiment_model.SentimentModel | None]:
     """Fit on the training part, measure on the held-out part; the row's evaluation columns and the model."""
-    # astype(bool): with no label at all the mapped column is not boolean and would select columns instead of rows
     heldout_mask = labels["interaction_id"].astype(str).map(sentiment_model.heldout_split).astype(bool)
-    train, heldout = labels[~heldout_mask], labels[heldout_mask]
+    train, heldout = labels.loc[~heldout_mask], labels.loc[heldout_mask]
     counts = Counter(labels["source"])
     row: dict[str, object] = {
         "count_labels": len(labels),

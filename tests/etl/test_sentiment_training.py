@@ -134,3 +134,11 @@ def test_label_file_errors() -> None:
         parse_label_rows([{"message_id": "M1", "label": "angry"}], None)
     frame = parse_label_rows([{"tweet_id": "5", "label": "negative"}], "twitter")
     assert frame.to_dict("records") == [{"message_id": "mapped:twitter:5", "label": "negative"}]
+
+
+def test_no_labels_at_all_stores_why(warehouse_url: str) -> None:
+    empty_surveys = pd.DataFrame(columns=["interaction_id", "survey_type", "score"])
+    with _warehouse(warehouse_url, _messages(0, 0, 0, 3), empty_surveys) as warehouse:
+        report = fit_and_store_sentiment_model(warehouse, run_id=1)
+        assert (report.is_fitted, report.count_labels, report.messages_scored) == (False, 0, 0)
+        assert report.fallback_reason == "only 0 labelled customer messages, and a fit needs 200"
