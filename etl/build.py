@@ -177,6 +177,7 @@ def _enrichment_vars() -> dict[str, Any]:
     from etl.enrich.restatement import RESTATEMENT_VERSION
     from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION, NEGATIVE_BELOW
     from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
+    from etl.intents.discovery import DISCOVERY_VERSION
 
     return {
         "sentiment_analyzer_version": ANALYZER_VERSION,
@@ -188,6 +189,7 @@ def _enrichment_vars() -> dict[str, Any]:
         "effort_model_version": EFFORT_MODEL_VERSION,
         "churn_model_version": CHURN_MODEL_VERSION,
         "volume_forecast_version": VOLUME_FORECAST_VERSION,
+        "intent_discovery_version": DISCOVERY_VERSION,
     }
 
 
