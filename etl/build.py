@@ -179,7 +179,7 @@ def _enrichment_vars() -> dict[str, Any]:
     from etl.enrich.restatement import RESTATEMENT_VERSION
     from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION, NEGATIVE_BELOW
     from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
-    from etl.intents.discovery import DISCOVERY_VERSION
+    from etl.intents.versions import DISCOVERY_VERSION
 
     return {
         "sentiment_analyzer_version": ANALYZER_VERSION,

@@ -26,7 +26,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-DISCOVERY_VERSION = "intent-discovery-1/tfidf-w12-svd-kmeans-silhouette"
+from etl.intents.versions import DISCOVERY_VERSION
+
+__all__ = ["DISCOVERY_VERSION", "Discovery", "IntentCluster", "discover_clusters", "input_hash"]
+
 CLUSTERED = "clustered"
 INSUFFICIENT = "insufficient_data"
 MIN_TEXTS = 20
