@@ -77,6 +77,8 @@ PAGES = {
                 url_path="data-health"),
         st.Page(f"{PAGE_SCRIPTS}/definitions.py", title="Definitions", icon=":material/menu_book:",
                 url_path=definitions.URL_PATH),
+        st.Page(f"{PAGE_SCRIPTS}/intent_discovery.py", title="Intent discovery", icon=":material/category:",
+                url_path="intent-discovery"),
     ],
 }
 DATE_KEY = "filter_dates"
