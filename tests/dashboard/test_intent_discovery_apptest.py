@@ -105,6 +105,19 @@ def test_the_page_shows_clusters_and_plain_text_examples(monkeypatch: pytest.Mon
     assert all("<b>" not in str(element.value) for element in at.markdown)
 
 
+def test_too_few_unclassified_contacts_say_why(monkeypatch: pytest.MonkeyPatch, small_warehouse_url: str) -> None:
+    # canonical_small: 8 contacts, fewer than the 20 texts discovery needs, whatever their intents
+    n_texts = int(query_frame(small_warehouse_url, "select max(n_texts) as n from core.enr_intent_clusters")["n"][0])
+    assert n_texts < 20
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", small_warehouse_url)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert [str(i.value) for i in at.info] == [f"No clusters: {n_texts} texts, fewer than the 20 needed to cluster."]
+    assert len(at.dataframe) == 0
+
+
 def test_promoting_a_cluster_writes_the_taxonomy(monkeypatch: pytest.MonkeyPatch,
                                                  discovery_setup: tuple[str, Path]) -> None:
     url, config = discovery_setup
