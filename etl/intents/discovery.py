@@ -3,7 +3,8 @@
 Pure: ids and texts in, clusters out. Method: TF-IDF of word 1-2-grams (English stop words removed, sublinear
 term frequency) -> truncated SVD (latent semantic analysis, at most SVD_COMPONENTS dimensions) -> rows scaled to
 unit length -> k-means. Unless `n_clusters` is given, k is chosen over K_RANGE by the mean silhouette (cosine) of
-the clustering, measured on at most SILHOUETTE_SAMPLE texts; ties go to the smaller k.
+the clustering, measured on at most SILHOUETTE_SAMPLE texts; ties go to the smaller k. Beyond K_CHOICE_SAMPLE texts,
+k is chosen on a fixed sample of that size (by a hash of the id) and then every text is clustered with it.
 
 Each cluster carries:
 - `top_terms`: the terms of highest mean TF-IDF weight over its members (what its messages talk about);
@@ -37,6 +38,7 @@ MIN_CLUSTER_SHARE_TEXTS = 5  # k is at most (texts / 5): a cluster should have a
 K_RANGE = range(2, 13)
 SVD_COMPONENTS = 100
 SILHOUETTE_SAMPLE = 3000
+K_CHOICE_SAMPLE = 5000  # beyond this many texts, k is chosen on a sample of this size
 TOP_TERMS = 8
 EXAMPLES = 5
 
@@ -129,7 +131,15 @@ def discover_clusters(ids: Sequence[str], texts: Sequence[str], *, n_clusters: i
         k = n_clusters
     else:
         candidates = [k for k in K_RANGE if k <= max_k]
-        k, labels, silhouette = _choose_k(points, candidates, random_state)
+        if len(points) <= K_CHOICE_SAMPLE:
+            k, labels, silhouette = _choose_k(points, candidates, random_state)
+        else:
+            # k is chosen on a fixed sample (by a hash of the id), then every text is clustered with that k
+            kept_ids = [ids[i] for i in kept]
+            sample = np.array(sorted(range(len(kept_ids)), key=lambda i: hashlib.sha256(
+                f"cxpulse-discovery-sample:{kept_ids[i]}".encode()).hexdigest())[:K_CHOICE_SAMPLE])
+            k, _, silhouette = _choose_k(points[sample], candidates, random_state)
+            labels = _kmeans(points, k, random_state)
 
     terms = np.asarray(vectorizer.get_feature_names_out())
     clusters = []
