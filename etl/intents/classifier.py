@@ -239,6 +239,8 @@ def fit_intent_model(texts: Sequence[str], labels: Sequence[str], ids: Sequence[
     # BANKING77 with the machine loaded)
     with threadpool_limits(1):
         estimator.fit(train_texts, train_labels)
+    for _, vectorizer in estimator.named_steps["features"].transformer_list:
+        vectorizer.stop_words_ = None  # the terms cut by min_df: kept only for introspection, and large
     classes = tuple(str(c) for c in estimator.classes_)
     class_index = {c: k for k, c in enumerate(classes)}
     logits = _logits(estimator, test_texts)
