@@ -79,6 +79,8 @@ PAGES = {
                 url_path=definitions.URL_PATH),
         st.Page(f"{PAGE_SCRIPTS}/detector_quality.py", title="Detector quality", icon=":material/fact_check:",
                 url_path="detector-quality"),
+        st.Page(f"{PAGE_SCRIPTS}/intent_discovery.py", title="Intent discovery", icon=":material/category:",
+                url_path="intent-discovery"),
     ],
 }
 DATE_KEY = "filter_dates"

@@ -182,6 +182,7 @@ def _enrichment_vars(detectors: DetectorParameters) -> dict[str, Any]:
     from etl.enrich.restatement import RESTATEMENT_MIN_SHARED_WORDS, RESTATEMENT_VERSION
     from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION
     from etl.enrich.volume_forecast import VOLUME_FORECAST_VERSION
+    from etl.intents.versions import DISCOVERY_VERSION
 
     calibration = checked_version(detectors.calibration_version)
     return {
@@ -200,6 +201,7 @@ def _enrichment_vars(detectors: DetectorParameters) -> dict[str, Any]:
         "effort_model_version": EFFORT_MODEL_VERSION,
         "churn_model_version": CHURN_MODEL_VERSION,
         "volume_forecast_version": VOLUME_FORECAST_VERSION,
+        "intent_discovery_version": DISCOVERY_VERSION,
     }
 
 

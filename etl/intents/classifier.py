@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.pipeline import Pipeline, make_union
+from threadpoolctl import threadpool_limits
 
 CODE_VERSION = "intent-clf-1"
 METHOD = "tfidf-w12-cwb35-lr-c25-temp"
@@ -234,7 +235,12 @@ def fit_intent_model(texts: Sequence[str], labels: Sequence[str], ids: Sequence[
     test_ids = [i for i, h in zip(kept_ids, heldout, strict=True) if h]
 
     estimator = _new_estimator(random_state)
-    estimator.fit(train_texts, train_labels)
+    # one BLAS/OpenMP thread: on shared cores the threads' waiting cost more than they saved (25 s vs 41 s on
+    # BANKING77 with the machine loaded)
+    with threadpool_limits(1):
+        estimator.fit(train_texts, train_labels)
+    for _, vectorizer in estimator.named_steps["features"].transformer_list:
+        vectorizer.stop_words_ = None  # the terms cut by min_df: kept only for introspection, and large
     classes = tuple(str(c) for c in estimator.classes_)
     class_index = {c: k for k, c in enumerate(classes)}
     logits = _logits(estimator, test_texts)

@@ -3,19 +3,23 @@
 Pure: ids and texts in, clusters out. Method: TF-IDF of word 1-2-grams (English stop words removed, sublinear
 term frequency) -> truncated SVD (latent semantic analysis, at most SVD_COMPONENTS dimensions) -> rows scaled to
 unit length -> k-means. Unless `n_clusters` is given, k is chosen over K_RANGE by the mean silhouette (cosine) of
-the clustering, measured on at most SILHOUETTE_SAMPLE texts; ties go to the smaller k.
+the clustering, measured on at most SILHOUETTE_SAMPLE texts; ties go to the smaller k. Beyond K_CHOICE_SAMPLE texts,
+k is chosen on a fixed sample of that size (by a hash of the id) and then every text is clustered with it.
 
 Each cluster carries:
 - `top_terms`: the terms of highest mean TF-IDF weight over its members (what its messages talk about);
 - examples: the members nearest the cluster's centre (most typical first);
 - `cohesion`: the mean cosine similarity of its members to the cluster's centre in the reduced space, 0-1
   (1 = every member says the same thing).
-Texts without a single counted term (empty, or only stop words) are left out of every cluster and counted.
+Links and @handles are removed before counting terms (on social channels they name the company, not the
+request). Texts without a single counted term (empty, or only stop words) are left out of every cluster and
+counted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,8 +29,12 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
-DISCOVERY_VERSION = "intent-discovery-1/tfidf-w12-svd-kmeans-silhouette"
+from etl.intents.versions import DISCOVERY_VERSION
+
+__all__ = ["DISCOVERY_VERSION", "Discovery", "IntentCluster", "discover_clusters", "input_hash"]
+
 CLUSTERED = "clustered"
 INSUFFICIENT = "insufficient_data"
 MIN_TEXTS = 20
@@ -34,6 +42,8 @@ MIN_CLUSTER_SHARE_TEXTS = 5  # k is at most (texts / 5): a cluster should have a
 K_RANGE = range(2, 13)
 SVD_COMPONENTS = 100
 SILHOUETTE_SAMPLE = 3000
+_NOT_WORDS = re.compile(r"https?://\S+|www\.\S+|@\w+")  # links and @handles name companies, not requests
+K_CHOICE_SAMPLE = 5000  # beyond this many texts, k is chosen on a sample of this size
 TOP_TERMS = 8
 EXAMPLES = 5
 
@@ -85,9 +95,22 @@ def _choose_k(points: np.ndarray, candidates: Sequence[int], random_state: int) 
     return best
 
 
+def clustering_text(text: str) -> str:
+    """The text the clustering reads: links and @handles removed (the examples keep the message as written)."""
+    return _NOT_WORDS.sub(" ", text)
+
+
 def discover_clusters(ids: Sequence[str], texts: Sequence[str], *, n_clusters: int | None = None,
                       random_state: int = 0) -> Discovery:
-    """Cluster the texts (one per id; rows are taken in id order); the largest cluster first."""
+    """Cluster the texts (one per id; rows are taken in id order); the largest cluster first.
+
+    Runs single-threaded: on a shared machine, k-means' worker threads waited on each other 40x longer than one
+    thread took to do the work."""
+    with threadpool_limits(1):
+        return _discover(ids, texts, n_clusters=n_clusters, random_state=random_state)
+
+
+def _discover(ids: Sequence[str], texts: Sequence[str], *, n_clusters: int | None, random_state: int) -> Discovery:
     ids = [str(i) for i in ids]
     texts = ["" if t is None else str(t) for t in texts]
     if len(ids) != len(texts):
@@ -99,7 +122,7 @@ def discover_clusters(ids: Sequence[str], texts: Sequence[str], *, n_clusters: i
                          len(texts))
     vectorizer = _vectorizer(len(texts))
     try:
-        weights = vectorizer.fit_transform(texts)
+        weights = vectorizer.fit_transform([clustering_text(t) for t in texts])
     except ValueError:  # not a single term in any text
         return Discovery(INSUFFICIENT, "no text has a word to cluster on", len(texts), n_without_terms=len(texts))
     has_terms = np.asarray(weights.getnnz(axis=1) > 0)
@@ -126,7 +149,15 @@ def discover_clusters(ids: Sequence[str], texts: Sequence[str], *, n_clusters: i
         k = n_clusters
     else:
         candidates = [k for k in K_RANGE if k <= max_k]
-        k, labels, silhouette = _choose_k(points, candidates, random_state)
+        if len(points) <= K_CHOICE_SAMPLE:
+            k, labels, silhouette = _choose_k(points, candidates, random_state)
+        else:
+            # k is chosen on a fixed sample (by a hash of the id), then every text is clustered with that k
+            kept_ids = [ids[i] for i in kept]
+            sample = np.array(sorted(range(len(kept_ids)), key=lambda i: hashlib.sha256(
+                f"cxpulse-discovery-sample:{kept_ids[i]}".encode()).hexdigest())[:K_CHOICE_SAMPLE])
+            k, _, silhouette = _choose_k(points[sample], candidates, random_state)
+            labels = _kmeans(points, k, random_state)
 
     terms = np.asarray(vectorizer.get_feature_names_out())
     clusters = []

@@ -16,7 +16,7 @@ from tests.dashboard.conftest import APP
 
 SECRET_PATH = "/srv/cxpulse/.venv/lib/python3.11/site-packages/secret_module.py"
 PAGES = ("executive", "escalations", "overview", "journeys", "automation", "experience", "risk", "capacity",
-         "data_health", "definitions")
+         "data_health", "definitions", "intent_discovery")
 
 
 def _everything_shown(at: AppTest) -> str:

@@ -87,3 +87,13 @@ def test_discovery_is_deterministic_and_the_input_hash_ignores_order() -> None:
     assert discover_clusters(ids, texts) == discover_clusters(ids[::-1], texts[::-1])
     assert input_hash(ids, texts) == input_hash(ids[::-1], texts[::-1])
     assert input_hash(ids, texts) != input_hash(ids, [*texts[:-1], "changed"])
+
+
+def test_links_and_handles_are_not_terms_but_examples_keep_them() -> None:
+    ids, texts = three_groups()
+    tagged = [f"@AcmeHelp {text} https://t.co/x{n}" for n, text in enumerate(texts)]
+    found = discover_clusters(ids, tagged)
+    assert [c.size for c in found.clusters] == [12, 10, 8]
+    terms = {word for c in found.clusters for term in c.top_terms for word in term.split()}
+    assert not terms & {"acmehelp", "https", "co"}
+    assert all(text.startswith("@AcmeHelp ") for c in found.clusters for text in c.example_texts)
