@@ -9,7 +9,7 @@ import pandas as pd
 
 from etl.warehouse import Reader, check_identifier
 
-LISTED_SCHEMAS = ("raw", "staging", "core", "marts", "ops")
+LISTED_SCHEMAS = ("raw", "staging", "core", "marts", "ops", "feedback")
 
 
 STRONGEST_ODDS_RATIOS = 6

@@ -56,7 +56,8 @@ def _previous_labels(ctx: PageContext, interaction_id: str) -> None:
     if labels.empty:
         st.caption("Nobody has labelled this conversation yet.")
         return
-    st.caption(f"Labelled before ({len(labels)} labels that count; a new label replaces the earlier one):")
+    count = f"{len(labels)} label{'s' if len(labels) != 1 else ''} that count{'s' if len(labels) == 1 else ''}"
+    st.caption(f"Labelled before ({count}; a new label replaces the earlier one):")
     st.dataframe(pd.DataFrame({
         "Detector": labels["detector"], "Message": labels["message_id"], "Predicted": labels["predicted_value"],
         "Label": labels["label_value"], "Correct": labels["is_correct"].astype("boolean"),

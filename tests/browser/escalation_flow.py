@@ -44,6 +44,7 @@ class EscalationResult:
     mark: str
     rows_before: int
     screenshot: Path
+    conversation: str = ""  # the interaction_id of the conversation opened (the `conversation` URL parameter)
 
 
 def _first_mark(page: Page) -> tuple[str, dict[str, float]]:
@@ -103,7 +104,10 @@ def follow_escalation(page: Page, base_url: str, screenshot: Path, width: int, h
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     full_page_screenshot(page, str(screenshot), width, height)
     _reopen_from_the_url(page, timeout_ms)
-    return EscalationResult(mark=selector, rows_before=before, screenshot=screenshot)
+    from urllib.parse import parse_qs, urlsplit
+
+    conversation = parse_qs(urlsplit(page.url).query).get("conversation", [""])[0]
+    return EscalationResult(mark=selector, rows_before=before, screenshot=screenshot, conversation=conversation)
 
 
 def _reopen_from_the_url(page: Page, timeout_ms: float) -> None:

@@ -24,6 +24,7 @@ from tests.browser.chromium import CHROMIUM, chromium_browser
 from tests.browser.download_checks import DownloadLedger, check_downloads_on_page
 from tests.browser.escalation_flow import URL_PATH as ESCALATIONS
 from tests.browser.escalation_flow import EscalationFlowFailure, follow_escalation
+from tests.browser.labelling_flow import QUALITY, label_and_check_quality
 from tests.browser.page_checks import (
     EXPECTATIONS,
     REAL_DATA_EXPECTATIONS,
@@ -42,6 +43,7 @@ WIDE_VIEWPORT = (1920, 1080)
 KEY_PAGES = ("executive", "overview")
 WIDE_SUFFIX = "_1920"
 ESCALATION_SHOT = "escalation_conversation.png"
+LABELLING_SHOT = "detector_quality_after_labelling.png"
 # docs/screenshots name <- the screenshot of the suite it is copied from
 DOCS_SHOTS = {
     "executive.png": f"executive{WIDE_SUFFIX}.png",
@@ -150,6 +152,27 @@ def run_escalation(browser, base_url: str, pages: list[PageSpec], out: Path, tim
         page.close()
     print(f"OK   escalation flow: clicked a chart mark ({result.mark}), picked the first conversation, "
           f"transcript shown, and its URL reopens the drill and the transcript; screenshot {result.screenshot}")
+    return run_labelling(browser, base_url, pages, out, timeout_ms, result.conversation)
+
+
+def run_labelling(browser, base_url: str, pages: list[PageSpec], out: Path, timeout_ms: float,
+                  conversation: str) -> list[str]:
+    """Label the conversation the escalation flow opened and see Detector quality change
+    (tests/browser/labelling_flow.py; it writes one label into the served warehouse)."""
+    if QUALITY not in {p.url_path for p in pages} or not conversation:
+        print(f"SKIP labelling flow: no page {QUALITY!r} or no conversation opened")
+        return []
+    page = browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+    try:
+        result = label_and_check_quality(page, base_url, conversation, out / LABELLING_SHOT, timeout_ms)
+    except Exception as error:  # any failure of the flow is reported, not raised
+        page.screenshot(path=str(out / "labelling_failure.png"), full_page=True)
+        print(f"FAIL labelling flow: {error} (screenshot {out / 'labelling_failure.png'})")
+        return [f"labelling flow: {error}"]
+    finally:
+        page.close()
+    print(f"OK   labelling flow: {result.conversation} labelled {result.right_intent!r}; labels saved "
+          f"{result.saved_before} -> {result.saved_after}; screenshot {result.screenshot}")
     return []
 
 
