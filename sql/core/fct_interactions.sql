@@ -77,6 +77,10 @@ joined as (
         coalesce(queues.team_name, 'unassigned') as team_name,
         interactions.agent_id,
         coalesce(interactions.intent, 'unknown') as intent,
+        -- how the intent was found (the marts' intent_basis dimension): vendor, rule, model_high, model_medium,
+        -- model_low or unclassified
+        case when coalesce(interactions.intent, 'unknown') = 'unknown' then 'unclassified' else 'vendor' end
+            as intent_basis,
         interactions.priority,
         interactions.status,
         interactions.created_at,
@@ -195,6 +199,7 @@ select
     team_name,
     agent_id,
     intent,
+    intent_basis,
     priority,
     status,
     date_day,
