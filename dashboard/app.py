@@ -39,6 +39,7 @@ from dashboard.filters import (
 )
 from dashboard.page_errors import run_guarded
 from dashboard.views import PageContext, definitions, set_context, source_notice
+from dashboard.views.intent_source_note import intent_source_note
 from etl.config import ConfigError
 from etl.warehouse import WarehouseError
 
@@ -204,11 +205,17 @@ def main() -> None:
               if series is not None else None)
     defaults = default_filters(newest or last_day, _today(settings.metrics.reporting_timezone))
     filters = _sidebar_filters(defaults, options)
-    set_context(PageContext(
+    page_context = PageContext(
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
         last_day=last_day, as_of=as_of, unavailable=unavailable, series=series,
-    ))
+    )
+    set_context(page_context)
     if unavailable is None:
+        with st.sidebar:  # how the intents behind the intent filter's choices were found, in these dates and filters
+            try:
+                intent_source_note(page_context, "contacts", table=False)
+            except queries.DataUnavailable as error:
+                st.text(str(error))
         source_notice.sidebar_data_times(url, version)
     page = st.navigation(PAGES)
     run_guarded(page.run, f"page {page.title!r}")
