@@ -21,11 +21,15 @@ ORDER = (VENDOR, RULE, *MODEL_BANDS, UNCLASSIFIED)
 
 
 def percent(part: float, total: float) -> str:
-    """A share as a whole percent; a share above 0 that rounds to 0 reads "<1%"."""
+    """A share as a whole percent; a share above 0 that would round to 0 reads "<1%", one below 100 that would
+    round to 100 reads ">99%"."""
     share = 100.0 * part / total
-    if 0 < share < 0.5:
+    text = f"{share:.0f}"
+    if share > 0 and text == "0":
         return "<1%"
-    return f"{share:.0f}%"
+    if share < 100 and text == "100":
+        return ">99%"
+    return f"{text}%"
 
 
 def _counts(frame: pd.DataFrame) -> dict[str, float]:
