@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from dashboard import queries, queries_intent_sources
 from dashboard.filters import Filters
 from etl.warehouse import open_writer
