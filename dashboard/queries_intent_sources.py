@@ -24,6 +24,8 @@ SOURCES = {
     "bot_sessions": ("marts.automation_daily", "count_bot_sessions"),
     "escalations": ("marts.service_escalations_daily", "count_escalated"),
     "cost": ("marts.cost_daily", "count_contacts_costed"),
+    "experience": ("marts.experience_daily", "count_interactions"),
+    "risk": ("marts.account_risk_daily", "count_window_contacts"),
 }
 
 
