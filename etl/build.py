@@ -139,6 +139,8 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
         **_enrichment_vars(),
         "capacity_interval_minutes": settings.capacity.interval_minutes,
         "capacity_profile_weeks": settings.capacity.profile_weeks,
+        "intent_high_from": settings.intents.high_from,
+        "intent_medium_from": settings.intents.medium_from,
     }
 
     def var(name: str) -> Any:

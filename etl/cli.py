@@ -335,6 +335,9 @@ def write_demo_config(folder: Path, exports: Path) -> Path:
         'reporting_timezone = "UTC"\n\n'
         "[ingest]\n"
         "max_rejected_share = 0.05\n\n"
+        "[intents]\n"
+        "# the demo's 12 intents under the starter pack (etl/intents/demo_taxonomy.yml)\n"
+        'taxonomy = "demo"\n\n'
         + DEMO_OPERATION_SETTINGS
         + sources.rstrip("\n") + "\n",
         encoding="utf-8",

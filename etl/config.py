@@ -124,6 +124,21 @@ class FreshnessSettings:
 
 
 @dataclass(frozen=True)
+class IntentSettings:
+    """[intents]: the taxonomy file and the classifier's confidence floor and bands (docs: README, Intents).
+
+    taxonomy: a YAML file (etl/intents/taxonomy.py) or a shipped pack's name (starter, demo); None means the
+    starter pack. A model guess below
+    confidence_floor is "unclassified"; confidences from high_from are band High, from medium_from Medium, else
+    Low (vendor- and rule-labelled contacts have confidence 1.0, so band High)."""
+
+    taxonomy: Path | None = None
+    confidence_floor: float = 0.5
+    high_from: float = 0.8
+    medium_from: float = 0.6
+
+
+@dataclass(frozen=True)
 class IdentitySettings:
     """Rules that join one person's records across sources (docs/identity.md)."""
 
@@ -145,6 +160,7 @@ class Settings:
     churn: ChurnSettings = ChurnSettings()
     capacity: CapacitySettings = CapacitySettings()
     freshness: FreshnessSettings = FreshnessSettings()
+    intents: IntentSettings = IntentSettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -327,6 +343,31 @@ def _parse_freshness(raw: dict[str, Any]) -> FreshnessSettings:
     return freshness
 
 
+def _parse_intents(raw: dict[str, Any], base: Path) -> IntentSettings:
+    unknown = set(raw) - set(IntentSettings.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"[intents]: unknown setting(s) {', '.join(sorted(unknown))}")
+    try:
+        floor = float(raw.get("confidence_floor", 0.5))
+        high_from = float(raw.get("high_from", 0.8))
+        medium_from = float(raw.get("medium_from", 0.6))
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"[intents]: {error}") from error
+    if not all(0.0 <= value <= 1.0 for value in (floor, high_from, medium_from)):
+        raise ConfigError("[intents] confidence_floor, high_from and medium_from must be between 0 and 1")
+    if medium_from > high_from:
+        raise ConfigError("[intents] medium_from must not exceed high_from")
+    from etl.intents.taxonomy import PACKS
+
+    taxonomy = raw.get("taxonomy")
+    named = str(taxonomy) if taxonomy not in (None, "") else None
+    taxonomy_path = (PACKS.get(named) or _resolve(base, named)) if named else None
+    return IntentSettings(
+        taxonomy=taxonomy_path,
+        confidence_floor=floor, high_from=high_from, medium_from=medium_from,
+    )
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
@@ -356,6 +397,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         churn=_section(ChurnSettings, churn, "[churn]"),
         capacity=_parse_capacity(data.get("capacity", {})),
         freshness=_parse_freshness(data.get("freshness", {})),
+        intents=_parse_intents(data.get("intents", {}), base),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),

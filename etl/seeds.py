@@ -85,6 +85,23 @@ def _metric_evidence(settings: Settings) -> list[tuple]:
             for metric in load_catalog().values()]
 
 
+def _intent_taxonomy(settings: Settings) -> list[tuple]:
+    """Each intent of the configured taxonomy with its label, parent and depth, and the taxonomy's version."""
+    from etl.intents.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(settings.intents.taxonomy)
+    version = taxonomy.content_version
+    return [(i.name, i.label, i.description, i.parent, taxonomy.depth(i.name), order, version)
+            for order, i in enumerate(taxonomy.intents, start=1)]
+
+
+def _intent_vendor_values(settings: Settings) -> list[tuple]:
+    """The vendor values the taxonomy maps onto intents ('*' source and field: an intent's own name)."""
+    from etl.intents.taxonomy import load_taxonomy, vendor_mapping_rows
+
+    return vendor_mapping_rows(load_taxonomy(settings.intents.taxonomy))
+
+
 SEEDS: tuple[Seed, ...] = (
     Seed("calendar_hours", (("calendar_name", "text"), ("timezone", "text"), ("is_default", "boolean"),
                             ("iso_weekday", "integer"), ("opens_local", "text"), ("closes_local", "text")),
@@ -101,6 +118,11 @@ SEEDS: tuple[Seed, ...] = (
          _unit_costs),
     Seed("metric_evidence", (("metric_name", "text"), ("evidence_rule", "text"), ("evidence_needed", "text"),
                              ("not_measured_reason", "text")), _metric_evidence),
+    Seed("intent_taxonomy", (("intent", "text"), ("intent_label", "text"), ("intent_description", "text"),
+                             ("intent_parent", "text"), ("intent_depth", "integer"), ("intent_order", "integer"),
+                             ("taxonomy_version", "text")), _intent_taxonomy),
+    Seed("intent_vendor_values", (("source_kind", "text"), ("vendor_field", "text"), ("value_key", "text"),
+                                  ("intent", "text"), ("mapping_rank", "integer")), _intent_vendor_values),
 )
 
 

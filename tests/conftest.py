@@ -109,6 +109,10 @@ def query_frame(url: str, sql: str) -> pd.DataFrame:
 
 
 
+FIXTURE_TAXONOMY = Path(__file__).parent / "fixtures" / "intents" / "fixture_taxonomy.yml"
+"""The demo's intents plus the intent names the fixture exports carry (they map by name)."""
+
+
 def make_settings(warehouse_url: str, source_path: Path, source_format: str = "canonical",
                   **overrides: object) -> Settings:
     """Settings with one source; `sources=[...]` in overrides replaces it (several sources)."""
@@ -116,6 +120,7 @@ def make_settings(warehouse_url: str, source_path: Path, source_format: str = "c
         "warehouse": {"url": warehouse_url},
         "sources": [{"name": "fixture", "format": source_format, "path": str(source_path)}],
         "ingest": {"max_rejected_share": 0.5},
+        "intents": {"taxonomy": str(FIXTURE_TAXONOMY)},
     }
     data.update(overrides)
     return settings_from_mapping(data, source_path)

@@ -61,6 +61,32 @@ business_durations as (
 
 ),
 
+vendor_intents as (
+
+    select * from {{ ref('int_interaction_vendor_intents') }}
+
+),
+
+-- each contact's latest intent row from the contact_intents step (rules and classifier); a mapped vendor value
+-- is read from vendor_intents directly, so it holds even on a build without enrichment
+detected_intents as (
+
+    select * from (
+        select
+            *,
+            row_number() over (partition by interaction_id order by assigned_at desc, run_id desc) as row_rank
+        from {{ enriched('contact_intents') }}
+    ) ranked
+    where row_rank = 1 and intent_source <> 'vendor'
+
+),
+
+taxonomy as (
+
+    select intent, intent_parent from {{ seed('intent_taxonomy') }}
+
+),
+
 joined as (
 
     select
@@ -76,11 +102,27 @@ joined as (
         coalesce(interactions.queue_id, 'unassigned') as queue_id,
         coalesce(queues.team_name, 'unassigned') as team_name,
         interactions.agent_id,
-        coalesce(interactions.intent, 'unknown') as intent,
-        -- how the intent was found (the marts' intent_basis dimension): vendor, rule, model_high, model_medium,
-        -- model_low or unclassified
-        case when coalesce(interactions.intent, 'unknown') = 'unknown' then 'unclassified' else 'vendor' end
-            as intent_basis,
+        case
+            when vendor_intents.intent is not null then vendor_intents.intent
+            when detected_intents.intent is not null then detected_intents.intent
+            else 'unclassified'
+        end as intent,
+        case
+            when vendor_intents.intent is not null then 'vendor'
+            when detected_intents.intent is not null then detected_intents.intent_source
+            else 'unclassified'
+        end as intent_source,
+        case
+            when vendor_intents.intent is not null then 1.0
+            else detected_intents.intent_confidence
+        end as intent_confidence,
+        case
+            when vendor_intents.intent is not null
+                then vendor_intents.source_system || ' ' || vendor_intents.vendor_field || ' = '
+                    || vendor_intents.vendor_value
+            when detected_intents.intent is not null then detected_intents.intent_reason
+            else 'not yet classified (build with enrichment)'
+        end as intent_reason,
         interactions.priority,
         interactions.status,
         interactions.created_at,
@@ -138,6 +180,10 @@ joined as (
         on queues.queue_id = interactions.queue_id
     left join business_durations
         on business_durations.interaction_id = interactions.interaction_id
+    left join vendor_intents
+        on vendor_intents.interaction_id = interactions.interaction_id
+    left join detected_intents
+        on detected_intents.interaction_id = interactions.interaction_id
 
 ),
 
@@ -177,11 +223,22 @@ waits as (
 queue_outcomes as (
 
     select
-        *,
+        waits.*,
+        taxonomy.intent_parent,
+        -- vendor- and rule-labelled contacts have confidence 1.0 and so band High; a model's confidence is
+        -- banded by [intents] high_from / medium_from; an unclassified contact has no band
+        case
+            when waits.intent_source = 'unclassified' then null
+            when waits.intent_confidence >= {{ var('intent_high_from') }} then 'High'
+            when waits.intent_confidence >= {{ var('intent_medium_from') }} then 'Medium'
+            else 'Low'
+        end as intent_confidence_band,
         coalesce(is_abandoned and queue_wait_seconds < {{ var('short_abandon_seconds') }}, false)
             as is_short_abandon,
         queued_at is not null and answered_at is not null as is_answered
     from waits
+    left join taxonomy
+        on taxonomy.intent = waits.intent
 
 )
 
@@ -199,7 +256,17 @@ select
     team_name,
     agent_id,
     intent,
-    intent_basis,
+    intent_source,
+    intent_confidence,
+    intent_confidence_band,
+    -- how the intent was found, the marts' intent_basis dimension: vendor, rule, model_high, model_medium,
+    -- model_low or unclassified (a model's guess split by its confidence band)
+    case
+        when intent_source = 'model' then 'model_' || lower(coalesce(intent_confidence_band, 'low'))
+        else intent_source
+    end as intent_basis,
+    intent_reason,
+    intent_parent,
     priority,
     status,
     date_day,
