@@ -4,7 +4,7 @@
 --
 -- is_resolved: the last contact of the episode was solved or closed and the customer did not come back about
 -- the same intent within the window after it. Null while the window after the last contact is still open at
--- the end of the data (is_censored), or when a return cannot be determined (is_undetermined: unknown intent or
+-- the end of the data (is_censored), or when a return cannot be determined (is_undetermined: unclassified intent or
 -- unknown customer). episode_resolution_seconds: first contact -> the last contact's last solve (else its
 -- closing), for resolved episodes.
 --
@@ -16,7 +16,7 @@
 --                      >= -0.05)
 --   unconfirmed        none of the above
 -- Episodes whose window is still open at the end of the data are kept apart as 'censored', and episodes
--- whose return cannot be determined (unknown intent or customer) as 'undetermined'; neither takes a rung.
+-- whose return cannot be determined (unclassified intent or unknown customer) as 'undetermined'; neither takes a rung.
 with episode_contacts as (
 
     select * from {{ ref('int_contact_episodes') }}

@@ -14,7 +14,7 @@
 -- PostgreSQL for one customer with 2,000 contacts about one intent among 50,000 (every step scans the whole
 -- working set); this one takes well under a second.
 --
--- Contacts of unknown intent cannot be tied to a topic, and contacts without a known customer cannot be tied
+-- Contacts of unclassified intent cannot be tied to a topic, and contacts without a known customer cannot be tied
 -- to a person: each is an episode of its own, and whether the customer came back about the same thing is
 -- undetermined (null). They must stay out of the walk: partitioned together under a null customer_key they
 -- would read each other as returns, and the walk's equality join on customer_key would drop all but the
@@ -47,7 +47,7 @@ with recursive contacts as (
             partition by customer_key, intent order by created_at, interaction_id
         ) as next_contact_channel
     from {{ ref('fct_interactions') }}
-    where intent <> 'unknown'
+    where intent <> 'unclassified'
         and customer_key is not null
         -- the brand's own outbound posts and calls are not customer contacts
         and direction <> 'outbound'
@@ -157,7 +157,7 @@ undetermined as (
     select interaction_id, created_at
     from {{ ref('fct_interactions') }}
     where direction <> 'outbound'
-        and (intent = 'unknown' or customer_key is null)
+        and (intent = 'unclassified' or customer_key is null)
 
 )
 

@@ -22,7 +22,7 @@
     ('unit_costs', 'true', 'has_unit_costs'),
     ('bot_sessions', 'true', "service_path <> 'human_only'"),
     ('handoffs', "service_path <> 'human_only'", "service_path = 'bot_to_human'"),
-    ('customer_identity', 'true', "customer_key is not null and intent <> 'unknown'"),
+    ('customer_identity', 'true', "customer_key is not null and intent <> 'unclassified'"),
     ('open_work', 'true', "channel <> 'voice' and service_path <> 'bot_only' and not is_abandoned"),
     ('accounts', 'true', 'account_id is not null'),
 ] %}

@@ -44,7 +44,7 @@ contacts as (
         interactions.segment,
         interactions.service_path,
         interactions.customer_key,
-        interactions.intent <> 'unknown' and interactions.customer_key is not null as is_repeat_eligible,
+        interactions.intent <> 'unclassified' and interactions.customer_key is not null as is_repeat_eligible,
         episode_contacts.is_repeat_contact,
         episode_contacts.is_channel_switch,
         episode_contacts.has_return_within_window,
