@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from dashboard.exports.naming import filters_in_words
 from dashboard.filters import Filters, default_filters, from_query_params, to_query_params
 from dashboard.intent_sources import found_by, percent, source_line, with_found_by
 
@@ -76,3 +77,10 @@ def test_low_confidence_default_is_everything_and_stays_out_of_the_url() -> None
     # anything but "exclude" keeps everything
     assert from_query_params({"low_confidence": "nonsense"}, DEFAULTS).include_low_confidence is True
     assert from_query_params({"low_confidence": ["exclude"]}, DEFAULTS).include_low_confidence is False
+
+
+def test_exports_say_when_low_confidence_intents_are_left_out() -> None:
+    excluded = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), intents=("billing",), include_low_confidence=False)
+    assert filters_in_words(excluded).startswith("1 Oct 2026 – 31 Oct 2026 · all channels · intent billing · "
+                                                 "without low-confidence intents · all queues")
+    assert "low-confidence" not in filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
