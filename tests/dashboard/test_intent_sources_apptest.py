@@ -86,9 +86,9 @@ def test_the_toggle_reads_and_writes_the_url(monkeypatch: pytest.MonkeyPatch, de
     assert not at.exception
     toggle = next(t for t in at.toggle if t.label == "Include low-confidence intents")
     assert toggle.value is False
-    assert at.query_params["low_confidence"] == ["exclude"]
+    assert at.query_params["low_confidence"] == "exclude"
     toggle.set_value(True).run()
     assert "low_confidence" not in at.query_params
     toggle = next(t for t in at.toggle if t.label == "Include low-confidence intents")
     toggle.set_value(False).run()
-    assert at.query_params["low_confidence"] == ["exclude"]
+    assert at.query_params["low_confidence"] == "exclude"
