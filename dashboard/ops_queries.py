@@ -89,6 +89,18 @@ def unknown_fields(url: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def intents_to_map(url: str, version: str, limit: int = 500) -> pd.DataFrame:
+    """Vendor values that may name an intent but that the taxonomy maps onto none (sql/audit), most contacts first."""
+    return _query(
+        url,
+        "select source_kind, vendor_field, vendor_value, count_contacts, first_seen_at, last_seen_at"
+        " from ops.intent_unmapped_vendor_values order by count_contacts desc, source_kind, vendor_field,"
+        " vendor_value limit :limit",
+        {"limit": limit},
+    )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def last_build(url: str, version: str) -> pd.DataFrame:
     """The models of the newest build, with their row counts and build seconds."""
     return _query(

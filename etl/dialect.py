@@ -16,7 +16,9 @@ functions, `filter (where ...)`, `percentile_cont ... within group`, `at time zo
 5. Template macros for the model SQL (`macros_for`), rendered by `etl.build`:
    `seconds_between(start, end)` -> float seconds, `local_date(ts, tz)` -> the date in a time zone.
    Both currently render the same text on the two engines; they stay macros so that a future difference
-   is fixed here and nowhere else.
+   is fixed here and nowhere else. `json_array_rows(expr, alias)` (a lateral FROM item: one row per element
+   of a JSON array held as text, `alias.element` the element as JSON) and `json_text(expr, key)` (a key of a
+   JSON object as text) differ: DuckDB's json functions, PostgreSQL's jsonb.
 """
 
 from __future__ import annotations
@@ -71,10 +73,39 @@ def local_date(timestamp_utc: str, timezone: str) -> str:
     return f"cast((({timestamp_utc}) at time zone 'UTC') at time zone '{timezone}' as date)"
 
 
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+def _checked(name: str) -> str:
+    if not _SAFE_NAME.match(name):
+        raise ValueError(f"not a column, alias or key name: {name!r}")
+    return name
+
+
+def json_array_rows(dialect_name: str) -> Callable[[str, str], str]:
+    def render(expr: str, alias: str) -> str:
+        column, alias = _checked(expr), _checked(alias)
+        if dialect_name == "duckdb":
+            return f"lateral unnest(cast(json_extract({column}, '$[*]') as json[])) as {alias}(element)"
+        return f"lateral jsonb_array_elements(cast({column} as jsonb)) as {alias}(element)"
+    return render
+
+
+def json_text(dialect_name: str) -> Callable[[str, str | None], str]:
+    def render(expr: str, key: str | None = None) -> str:
+        column = _checked(expr)
+        if dialect_name == "duckdb":
+            path = f"$.{_checked(key)}" if key else "$"
+            return f"json_extract_string({column}, '{path}')"
+        return f"({column} ->> '{_checked(key)}')" if key else f"({column} #>> '{{}}')"
+    return render
+
+
 def macros_for(dialect_name: str) -> dict[str, Callable[..., str]]:
     if dialect_name not in {"duckdb", "postgresql"}:
         raise ValueError(f"unknown dialect {dialect_name!r}")
-    return {"seconds_between": seconds_between, "local_date": local_date}
+    return {"seconds_between": seconds_between, "local_date": local_date,
+            "json_array_rows": json_array_rows(dialect_name), "json_text": json_text(dialect_name)}
 
 
 def after_build_statements(dialect_name: str, table: str, time_columns: list[str], token: str) -> list[str]:

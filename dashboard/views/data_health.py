@@ -135,6 +135,28 @@ def _reconciliation(url: str, version: str) -> None:
     st.dataframe(disagreements_view(disagreements), hide_index=True, width="stretch")
 
 
+def _intents_to_map(url: str, version: str) -> None:
+    try:
+        unmapped = ops_queries.intents_to_map(url, version)
+    except queries.DataUnavailable:
+        return  # a warehouse built before intents were mapped: the next build adds the list
+    st.subheader("Intents to map")
+    if unmapped.empty:
+        st.success("Every vendor value that may name an intent (tags, reasons, wrap-up codes, mapped columns) is"
+                   " mapped onto the taxonomy.")
+        return
+    st.caption(f"{len(unmapped):,} vendor values map onto no intent of the taxonomy: their contacts get an intent"
+               " from a rule or the classifier, or stay unclassified. Add a value to an intent's vendor_values in"
+               " the taxonomy file ([intents] taxonomy) and rebuild to map it.")
+    # vendor values come from the exports: shown as data, never as Markdown
+    st.dataframe(unmapped, hide_index=True, width="stretch", column_config={
+        "source_kind": "Source", "vendor_field": "Field", "vendor_value": "Value",
+        "count_contacts": st.column_config.NumberColumn("Contacts", format="%d"),
+        "first_seen_at": st.column_config.DatetimeColumn("First seen (UTC)", format="D MMM YYYY"),
+        "last_seen_at": st.column_config.DatetimeColumn("Last seen (UTC)", format="D MMM YYYY"),
+    })
+
+
 def _build(url: str, version: str) -> None:
     build = ops_queries.last_build(url, version)
     if build.empty:
@@ -161,6 +183,7 @@ def render() -> None:
         _rejects(ctx.warehouse_url, ctx.version)
         _unknown_fields(ctx.warehouse_url, ctx.version)
         _reconciliation(ctx.warehouse_url, ctx.version)
+        _intents_to_map(ctx.warehouse_url, ctx.version)
         _build(ctx.warehouse_url, ctx.version)
     except queries.DataUnavailable as error:
         st.warning(str(error))

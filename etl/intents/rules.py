@@ -1,9 +1,10 @@
 """Rule matching: the taxonomy's keywords and regular expressions against a contact's first words.
 
 Patterns are case-insensitive and word-bounded (a keyword never matches inside a longer word; spaces in a
-keyword match any run of white space). When several intents match, the most specific one (deepest under its
-parents) wins, then the one listed first (a deployment's own intents come before the starter pack's). Within
-an intent, the reason names the first of its keywords / regexes that matches.
+keyword match any run of white space). When several intents match, the most specific one wins: the deepest
+under its parents, then the one whose matched words are longest ("change my billing address" over "billing"),
+then the one listed first (a deployment's own intents come before the starter pack's). Within an intent, the
+reason names its keyword / regex with the longest match (the first listed among equals).
 """
 
 from __future__ import annotations
@@ -55,10 +56,17 @@ def match_rules(rules: tuple[CompiledRule, ...], text: str | None) -> RuleMatch 
     """The intent the rules give `text`, with the rule as the reason; None when no rule matches."""
     if not text:
         return None
+    best: tuple[tuple[int, int, int], RuleMatch] | None = None
     for rule in rules:
+        if best is not None and -rule.depth > best[0][0]:
+            break  # rules are sorted deepest first: a shallower intent cannot win any more
         if rule.any_pattern.search(text) is None:
             continue
-        for reason, pattern in rule.alternatives:
-            if pattern.search(text) is not None:
-                return RuleMatch(rule.intent, reason)
-    return None
+        length, reason = max(
+            ((len(found.group(0)), -position, reason) for position, (reason, pattern) in enumerate(rule.alternatives)
+             if (found := pattern.search(text)) is not None),
+        )[0::2]
+        key = (-rule.depth, -length, rule.order)
+        if best is None or key < best[0]:
+            best = (key, RuleMatch(rule.intent, reason))
+    return best[1] if best else None

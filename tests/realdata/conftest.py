@@ -10,11 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from tests.conftest import REPO_ROOT, empty_warehouse, make_settings
-from tests.realdata.datasets import HELPDESK, source_entries
+from tests.realdata.datasets import HELPDESK, REAL_TAXONOMY, source_entries
 
 
 def build_real_warehouse(url: str) -> str:
-    result = run_pipeline(make_settings(url, HELPDESK, sources=source_entries()), "run")
+    settings = make_settings(url, HELPDESK, sources=source_entries(), intents={"taxonomy": str(REAL_TAXONOMY)})
+    result = run_pipeline(settings, "run")
     assert result.status == SUCCEEDED, result.problems
     assert result.rows_rejected == 0
     return url

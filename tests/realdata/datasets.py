@@ -19,6 +19,8 @@ HELPDESK = SHARED_DATA / "helpdesk_italian" / "finale.csv"
 TWITTER = SHARED_DATA / "twcs_random5000" / "twcs_small.csv"
 CALLCENTER = SHARED_DATA / "callcenter_interval_kaggle" / "call_center_data_raw.csv"
 ABCD = SHARED_DATA / "abcd_sample" / "abcd_sample.json"
+# The taxonomy of these deployments: the starter pack plus the help-desk log's product codes (see its comments).
+REAL_TAXONOMY = MAPPINGS / "helpdesk_italian_intents.yml"
 REAL_SOURCES: dict[str, dict[str, str]] = {
     "helpdesk": {"format": "mapped", "path": str(HELPDESK), "mapping": str(MAPPINGS / "helpdesk_italian.yml")},
     "twitter": {"format": "mapped", "path": str(TWITTER), "mapping": str(MAPPINGS / "twcs.yml")},
@@ -37,7 +39,8 @@ def _toml_string(value: str) -> str:
 
 
 def config_text(warehouse_url: str, names: list[str]) -> str:
-    lines = ["[warehouse]", f"url = {_toml_string(warehouse_url)}", ""]
+    lines = ["[warehouse]", f"url = {_toml_string(warehouse_url)}", "",
+             "[intents]", f"taxonomy = {_toml_string(str(REAL_TAXONOMY))}", ""]
     for entry in source_entries(names):
         lines.append("[[sources]]")
         lines += [f"{key} = {_toml_string(value)}" for key, value in entry.items()]

@@ -2,9 +2,10 @@
 finale.csv: 21,348 events of 4,580 tickets, 2010-2014), computed by the product and, independently, with
 pandas straight from the CSV. The two must agree ticket by ticket.
 
-The log has no intent; SOURCE.md describes recurrence as "same customer + same product", so the test loads it
-with the repository's mapping (mappings/helpdesk_italian.yml) plus one line, `intent: product`: an episode is
-one customer's tickets about one product.
+The log has no intent; SOURCE.md describes recurrence as "same customer + same product", and the repository's
+mapping (mappings/helpdesk_italian.yml) carries `intent: product`, which its taxonomy
+(mappings/helpdesk_italian_intents.yml) maps onto one intent per product code: an episode is one customer's
+tickets about one product.
 
 Definitions, shared by both sides so the comparison is exact:
 - Timestamps are the log's local Italian time (Europe/Rome), converted to UTC (the mapping's rule; no event
@@ -32,11 +33,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import REPO_ROOT, SHARED_DATA, make_settings
+from tests.realdata.datasets import REAL_TAXONOMY
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 LOG = SHARED_DATA / "helpdesk_italian" / "finale.csv"
@@ -48,13 +49,11 @@ CLOSED = {"Closed", "INVALID", "DUPLICATE"}
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("helpdesk")
-    mapping = yaml.safe_load((REPO_ROOT / "mappings" / "helpdesk_italian.yml").read_text(encoding="utf-8"))
-    mapping["columns"]["intent"] = "product"
-    mapping_file = folder / "helpdesk_with_intent.yml"
-    mapping_file.write_text(yaml.safe_dump(mapping), encoding="utf-8")
     url = f"duckdb:///{folder / 'warehouse.duckdb'}"
-    source = {"name": "real", "format": "mapped", "path": str(LOG), "mapping": str(mapping_file)}
-    result = run_pipeline(make_settings(url, LOG, sources=[source]), "run")
+    source = {"name": "real", "format": "mapped", "path": str(LOG),
+              "mapping": str(REPO_ROOT / "mappings" / "helpdesk_italian.yml")}
+    settings = make_settings(url, LOG, sources=[source], intents={"taxonomy": str(REAL_TAXONOMY)})
+    result = run_pipeline(settings, "run")
     assert result.status == SUCCEEDED, result.problems
     assert result.rows_rejected == 0
     return url

@@ -55,7 +55,6 @@ BOB = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f02"
 CAROL = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f03"
 DAN = "genesys:3b0f4e2a-9d8c-4b7a-8e6f-5d4c3b2a1f04"
 ORDER_BOT = "genesys:d7c6b5a4-f3e2-4d1c-b0a9-f8e7d6c5b4a3"
-CAROL_WRAP_UP = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c63"
 
 
 def _query(url: str, sql: str) -> pd.DataFrame:
@@ -125,7 +124,8 @@ def test_interactions_carry_channel_path_status_queue_and_agent(warehouse_url: s
     # D was transferred from Billing to Support: the last queue and the last agent who answered
     assert contacts.loc[D, "queue_id"] == SUPPORT
     assert contacts.loc[D, "agent_id"] == CAROL
-    assert contacts.loc[D, "intent"] == CAROL_WRAP_UP
+    # its wrap-up code id ...c63, named by no wrap-up code list, maps onto no intent of the taxonomy
+    assert contacts.loc[D, "intent"] == "unclassified"
     # Bob was only alerted on B: nobody handled it
     assert pd.isna(contacts.loc[B, "agent_id"])
     assert contacts.loc[B, "queue_id"] == BILLING
@@ -316,11 +316,17 @@ def test_direction_and_wrap_up_names_reach_the_interactions(surveyed: str) -> No
     """originatingDirection: G1 and G3 inbound, G2 outbound. Intent = the latest wrap-up segment's code, named by
     the wrap-up code list: G1 ...a1 -> "Billing - Refund"; G3's latest wrap-up (Dan, 13:08:00) ...c3 ->
     "Delivery - Damaged item" (Carol's earlier ...d9 is not the intent); G2's ...b2 is in no list: its id stays
-    (was: every intent a GUID, no direction)."""
-    contacts = _query(surveyed, "select interaction_id, direction, intent, channel from core.fct_interactions")
+    (was: every intent a GUID, no direction). The fixture taxonomy maps the two names onto billing_refund and
+    damaged_item; G2's id maps onto nothing: G2 is unclassified and the id is listed to be mapped."""
+    contacts = _query(surveyed, "select interaction_id, direction, intent, intent_reason, channel"
+                                " from core.fct_interactions")
     contacts = contacts.set_index("interaction_id")
     assert contacts["direction"].to_dict() == {G1: "inbound", G2: "outbound", G3: "inbound"}
-    assert contacts["intent"].to_dict() == {G1: "Billing - Refund", G2: UNNAMED_WRAP_UP, G3: "Delivery - Damaged item"}
+    assert contacts["intent"].to_dict() == {G1: "billing_refund", G2: "unclassified", G3: "damaged_item"}
+    assert contacts.loc[G1, "intent_reason"] == "genesys wrap_up_code = Billing - Refund"
+    unmapped = _query(surveyed, "select source_kind, vendor_field, vendor_value, count_contacts"
+                                " from ops.intent_unmapped_vendor_values")
+    assert [tuple(r) for r in unmapped.itertuples(index=False)] == [("genesys", "wrap_up_code", UNNAMED_WRAP_UP, 1)]
     assert contacts.loc[G3, "channel"] == "chat"
 
 

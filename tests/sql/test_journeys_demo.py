@@ -48,7 +48,7 @@ def test_the_episode_walk_matches_pandas_on_the_demo(demo_warehouse_url: str) ->
     assert contacts["episode_seq"].notna().all()  # every contact has its row
     contacts["created_at"] = pd.to_datetime(contacts["created_at"])
     data_end = contacts["created_at"].max()
-    known = contacts[(contacts["intent"] != "unknown") & contacts["customer_key"].notna()]
+    known = contacts[(contacts["intent"] != "unclassified") & contacts["customer_key"].notna()]
     known = known.sort_values(["customer_key", "intent", "created_at", "interaction_id"])
     expected_seq, expected_return = {}, {}
     for _, group in known.groupby(["customer_key", "intent"], sort=False):

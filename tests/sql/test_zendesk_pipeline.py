@@ -11,7 +11,10 @@ tickets load:
   35438 chat    -> chat,   v2 (05-11 14:05) closed -> closed_at 2026-05-11 14:05; Alan (no organization)
   35439 api     -> ticket, pending, Ada, Tier 2, no assignee
   35440 twitter -> social, new -> open, Grace, no group -> 'unassigned'
-Intent (first tag): billing_dispute, password_reset, none -> 'unknown', refund_request, none -> 'unknown'.
+Intent (first tag, mapped by name onto tests/fixtures/intents/fixture_taxonomy.yml): billing_dispute,
+  password_reset, refund_request; the two untagged tickets by the starter pack's rules on subject and first
+  customer message: 35438 "can I change my billing address?" -> change_of_details ("change my billing address"
+  is longer than "billing"), 35440 "@acme my parcel never arrived" -> order_or_delivery_status ("parcel").
 First reply = first public comment by an agent or admin, from ticket creation (calendar seconds):
   35436 09:00 -> 09:30 = 1,800;  35437 08:00 -> 09:00 = 3,600 (the 08:20 internal note does not count);
   35438 14:00 -> 14:02 = 120;   35439 11:00 -> 11:45 (admin Margaret) = 2,700;  35440 no reply.
@@ -84,8 +87,8 @@ def test_tickets_become_interactions_with_hand_worked_values(loaded: str) -> Non
     }
     assert contacts.at[f"{T}35437", "priority"] == "urgent"  # the later export page wins
     assert contacts["intent"].to_dict() == {
-        f"{T}35436": "billing_dispute", f"{T}35437": "password_reset", f"{T}35438": "unknown",
-        f"{T}35439": "refund_request", f"{T}35440": "unknown",
+        f"{T}35436": "billing_dispute", f"{T}35437": "password_reset", f"{T}35438": "change_of_details",
+        f"{T}35439": "refund_request", f"{T}35440": "order_or_delivery_status",
     }
     assert contacts.at[f"{T}35436", "customer_id"] == "zendesk:user:20978392"
     assert contacts.at[f"{T}35436", "segment"] == "enterprise"
