@@ -1,60 +1,61 @@
-"""How the intents of the real contact exports were found: the app's "Intent from" line per data set.
+"""Share of contacts by how their intent was found (vendor field, rule, model, unclassified), per source.
 
-    python bench/intent_sources.py [helpdesk twitter abcd]
+    python -m tests.realdata.datasets /tmp/real helpdesk twitter     # writes /tmp/real/cxpulse.toml
+    python -m etl.cli run -c /tmp/real/cxpulse.toml
+    python bench/intent_sources.py /tmp/real/cxpulse.toml
 
-Each data set of ../shared/data is loaded alone through its shipped mapping and the deployments' taxonomy (as
-tests/realdata does) into a temporary DuckDB warehouse by the real pipeline (`run`, enrichment included), then read
-through the dashboard's own query (dashboard.queries_intent_sources, contacts of marts.service_daily over all the
-data set's days), with and without low-confidence intents. Prints the contacts and the line for each.
+A source is the second part of the interaction id (`mapped:helpdesk:Case 1` -> helpdesk); the brand's own
+posts (direction outbound) are shown apart: they hold no customer words, so they are always unclassified.
+Also prints the classifier's stored quality (core.enr_intent_models) for the latest fit.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
-from pathlib import Path
+from contextlib import closing
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dashboard import intent_sources, queries_intent_sources
-from dashboard.filters import Filters
-from etl.config import settings_from_mapping
-from etl.pipeline import run_pipeline
+from etl.config import load_settings
 from etl.warehouse import open_reader
-from tests.realdata.datasets import REAL_TAXONOMY, source_entries
+
+SHARES_SQL = """
+with contacts as (
+    select split_part(interaction_id, ':', 2) as source_name, direction, intent_source
+    from core.fct_interactions
+)
+select source_name, direction, intent_source, count(*) as contacts
+from contacts
+group by source_name, direction, intent_source
+order by source_name, direction, intent_source
+"""
+
+MODEL_SQL = """
+select model_version, status, reason, n_labelled, n_train, n_heldout, heldout_accuracy, heldout_macro_f1
+from core.enr_intent_models
+where fitted_at = (select max(fitted_at) from core.enr_intent_models)
+limit 1
+"""
 
 
-def _bounds(url: str) -> tuple:
-    reader = open_reader(url)
-    try:
-        frame = reader.query_df("select min(date_day) as first_day, max(date_day) as last_day from marts.service_daily")
-    finally:
-        reader.close()
-    return frame.iat[0, 0], frame.iat[0, 1]
-
-
-def main(names: list[str]) -> None:
-    for name in names:
-        folder = Path(tempfile.mkdtemp(prefix=f"intent_sources_{name}_"))
-        url = f"duckdb:///{folder / 'warehouse.duckdb'}"
-        entries = source_entries([name])
-        settings = settings_from_mapping({"warehouse": {"url": url}, "sources": entries,
-                                          "intents": {"taxonomy": str(REAL_TAXONOMY)}}, folder)
-        started = time.perf_counter()
-        result = run_pipeline(settings, "run")
-        if result.exit_code != 0:
-            raise SystemExit(f"{name}: the pipeline failed: {result.problems}")
-        built = time.perf_counter() - started
-        first_day, last_day = _bounds(url)
-        for include in (True, False):
-            filters = Filters(start=first_day, end=last_day, include_low_confidence=include)
-            frame = queries_intent_sources.intent_sources(url, "bench", "contacts", filters)
-            which = "all intents" if include else "without Low-band guesses"
-            line = intent_sources.source_line(frame)
-            print(f"{name:9} {which:24} {int(frame['contacts'].sum()):6,} contacts  {line}")
-        print(f"{name:9} built in {built:.0f} s ({first_day} to {last_day})")
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    settings = load_settings(argv[0])
+    with closing(open_reader(settings.warehouse_url)) as reader:
+        shares = reader.query_df(SHARES_SQL)
+        model = reader.query_df(MODEL_SQL)
+    totals = shares.groupby("source_name")["contacts"].transform("sum")
+    shares["share_of_source"] = (shares["contacts"] / totals).round(4)
+    print(shares.to_string(index=False))
+    for name, group in shares.groupby("source_name"):
+        with_intent = int(group.loc[group["intent_source"] != "unclassified", "contacts"].sum())
+        total = int(group["contacts"].sum())
+        print(f"{name}: {with_intent:,} of {total:,} contacts have an intent ({with_intent / total:.1%}); "
+              f"the other {total - with_intent:,} are explicitly unclassified")
+    if not model.empty:
+        print("classifier:", model.iloc[0].to_dict())
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["helpdesk", "twitter", "abcd"])
+    sys.exit(main(sys.argv[1:]))

@@ -221,6 +221,10 @@ def _toml_value(value: object) -> str:
 
 
 DEMO_OPERATION_SETTINGS = """\
+# The demo's 12 intents under the starter pack (etl/intents/demo_taxonomy.yml).
+[intents]
+taxonomy = "demo"
+
 # Opening hours of the simulated teams (business-time measures and SLA clocks run only inside them).
 [[calendars]]
 name = "Dublin office"
@@ -335,9 +339,6 @@ def write_demo_config(folder: Path, exports: Path) -> Path:
         'reporting_timezone = "UTC"\n\n'
         "[ingest]\n"
         "max_rejected_share = 0.05\n\n"
-        "[intents]\n"
-        "# the demo's 12 intents under the starter pack (etl/intents/demo_taxonomy.yml)\n"
-        'taxonomy = "demo"\n\n'
         + DEMO_OPERATION_SETTINGS
         + sources.rstrip("\n") + "\n",
         encoding="utf-8",
@@ -460,6 +461,9 @@ def status(config: ConfigOption = None) -> None:
                          report.files))
     out.print(_table("Rows per table", report.tables))
     out.print(_table("Rejected records per reason", report.rejects))
+    if report.intents_to_map is not None and not report.intents_to_map.empty:
+        out.print(_table("Intents to map: vendor values the taxonomy maps onto no intent (top 20)",
+                         report.intents_to_map))
     _print_churn_model(out, report.churn_model)
 
 

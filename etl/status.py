@@ -34,6 +34,8 @@ class Status:
     streams: pd.DataFrame
     churn_model: ChurnModelStatus | None = None
     files: pd.DataFrame | None = None
+    # vendor values the intent taxonomy maps onto no intent, most contacts first (None before the audit exists)
+    intents_to_map: pd.DataFrame | None = None
     """Per file of the latest runs: read, loaded, duplicate, quarantined, unrecoverable, status and reason."""
 
 
@@ -68,9 +70,14 @@ def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.
     streams.insert(5, "next_export_from", pd.to_datetime(streams["watermark"]) - pd.Timedelta(hours=lookback_hours))
     churn_model = read_churn_model(reader) if {"enr_churn_models", "enr_churn_coefficients"} <= set(
         names.loc[names["table_schema"] == "core", "table_name"]) else None
+    ops_tables = set(names.loc[names["table_schema"] == "ops", "table_name"])
+    intents_to_map = reader.query_df(
+        "select source_kind, vendor_field, vendor_value, count_contacts from ops.intent_unmapped_vendor_values"
+        " order by count_contacts desc, source_kind, vendor_field, vendor_value limit 20"
+    ) if "intent_unmapped_vendor_values" in ops_tables else None
     return Status(runs=runs, tables=tables, rejects=rejects, streams=streams, churn_model=churn_model,
-                  files=read_file_loads(reader) if "file_loads" in set(
-                      names.loc[names["table_schema"] == "ops", "table_name"]) else None)
+                  files=read_file_loads(reader) if "file_loads" in ops_tables else None,
+                  intents_to_map=intents_to_map)
 
 
 FILE_LOAD_COLUMNS = ("run_id", "source_name", "kind", "source_file", "status", "records_read", "rows_loaded",

@@ -293,9 +293,9 @@ def _kept_apart(ctx: PageContext, periods: pd.DataFrame, paths: pd.DataFrame) ->
     st.caption(
         f"**Kept apart.** {format_count(censored_contacts)} contacts are not known yet (their {window}-day window "
         f"runs past the last contact in the data) and {format_count(undetermined_contacts)} cannot be judged "
-        "(unclassified intent or unknown customer): both are out of first-contact resolution; the second also out of repeat "
-        f"contact. Of {format_count(episodes)} episodes, {format_count(censored_episodes)} are still open "
-        f"(censored) and {format_count(undetermined_episodes)} undetermined: both are out of the resolution rates "
+        "(unclassified intent or unknown customer): both are out of first-contact resolution; the second also "
+        f"out of repeat contact. Of {format_count(episodes)} episodes, {format_count(censored_episodes)} are still "
+        f"open (censored) and {format_count(undetermined_episodes)} undetermined: both are out of the resolution rates "
         f"and the ladder. [Not yet known]({definition_link('fcr_censored_contacts')}) · "
         f"[Cannot be judged]({definition_link('fcr_undetermined_contacts')}) · "
         f"[Episodes not yet known]({definition_link('censored_episodes')})"

@@ -20,7 +20,9 @@ precision / recall / support) goes to `core.enr_intent_models` when its training
 contacts' ids, intents and texts) or the taxonomy changes; with fewer than MIN_LABELLED_CONTACTS labelled
 contacts or fewer than two intents among them no model is fitted: one row says why, and the contacts the rules
 and vendor fields leave are unclassified with that reason. Models are not stored as pickles: a run that needs
-predictions from an unchanged model refits it in memory (the fit is deterministic) without writing a new row.
+predictions from an unchanged model refits it in memory (the fit is deterministic) without writing a new row. No
+model is fitted when no contact needs one (every contact with text has a vendor value or a rule), and it learns
+from at most MAX_TRAINING_CONTACTS labelled contacts (a fixed sample by a hash of the id).
 """
 
 from __future__ import annotations
@@ -44,7 +46,11 @@ FIRST_CUSTOMER_MESSAGES = 2
 MIN_LABELLED_CONTACTS = 50
 MIN_INTENTS = 2
 VENDOR, RULE, MODEL = "vendor", "rule", "model"
-FITTED, INSUFFICIENT = "fitted", "insufficient_data"
+FITTED, INSUFFICIENT, NOT_NEEDED = "fitted", "insufficient_data", "not_needed"
+NO_MODEL = "no-model"
+# the classifier learns from at most this many labelled contacts (a fixed sample by a hash of the id): TF-IDF +
+# logistic regression fits 10,000 texts in about 40 s on one core, and more labels of the same intents add little
+MAX_TRAINING_CONTACTS = 20_000
 
 ASSIGNMENT_COLUMNS = ["interaction_id", "intent", "intent_source", "intent_confidence", "intent_reason",
                       "model_guess", "model_confidence", "detector_version", "taxonomy_version", "model_version",
@@ -107,10 +113,15 @@ def training_data_hash(labelled: pd.DataFrame) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def training_set(labelled_contacts: pd.DataFrame) -> pd.DataFrame:
-    """Contacts labelled by a vendor value or a rule that have text to learn from."""
+def training_set(labelled_contacts: pd.DataFrame, limit: int = MAX_TRAINING_CONTACTS) -> pd.DataFrame:
+    """Contacts labelled by a vendor value or a rule that have text to learn from (at most `limit`: those whose
+    id hashes lowest, the same sample on every run and engine)."""
     has_text = labelled_contacts["text"].fillna("").str.strip() != ""
-    return labelled_contacts[labelled_contacts["intent_source"].isin([VENDOR, RULE]) & has_text]
+    training = labelled_contacts[labelled_contacts["intent_source"].isin([VENDOR, RULE]) & has_text]
+    if len(training) <= limit:
+        return training
+    order = training["interaction_id"].map(lambda i: hashlib.sha256(f"cxpulse-intent-sample:{i}".encode()).hexdigest())
+    return training.loc[order.sort_values(kind="stable").index[:limit]]
 
 
 def fit_model(training: pd.DataFrame, taxonomy_version: str) -> ModelSummary:
@@ -252,10 +263,15 @@ def assign_and_store(warehouse: Warehouse, settings: IntentSettings, run_id: int
     training = training_set(labelled[is_labelled])
     data_hash = training_data_hash(training)
     stored_version, stored_hash = _latest_model(warehouse, taxonomy_version)
-    model_changed = stored_hash != data_hash
     rest = labelled[~is_labelled]
+    # the model is fitted only when some contact needs it: one with text and no vendor value or rule
+    needs_model = bool((rest["text"].fillna("").str.strip() != "").any())
+    model_changed = needs_model and stored_hash != data_hash
     summary: ModelSummary | None = None
-    if model_changed:
+    if not needs_model:
+        summary = ModelSummary(NO_MODEL, data_hash, NOT_NEEDED, None, len(training))
+        model_version = NO_MODEL
+    elif model_changed:
         summary = fit_model(training, taxonomy_version)
         model_version = summary.model_version
     else:

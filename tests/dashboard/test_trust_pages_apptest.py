@@ -102,3 +102,28 @@ def test_definitions_lists_every_metric_and_opens_the_linked_one(
     assert len(at.expander) == len(matching) >= 1
     at.text_input(key="definitions_search").set_value("no such metric at all").run()
     assert "No metric matches" in _texts(at.info)
+
+
+def test_data_health_lists_the_vendor_values_to_map_as_plain_data(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    """Two contacts whose vendor intent "**Loyalty** points" (Markdown in an export stays text) maps onto no intent
+    of the fixture taxonomy, and one whose "billing_dispute" does: the page lists the one value, 2 contacts."""
+    from etl.pipeline import run_pipeline
+    from tests.conftest import make_settings
+
+    url = f"duckdb:///{tmp_path / 'intents.duckdb'}"
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    rows = ["interaction_id,channel,customer_id,intent,status,created_at,updated_at",
+            "L1,email,C1,**Loyalty** points,closed,2026-05-04T09:00:00Z,2026-05-04T09:00:00Z",
+            "L2,email,C2,**Loyalty** points,closed,2026-05-05T09:00:00Z,2026-05-05T09:00:00Z",
+            "L3,email,C3,billing_dispute,closed,2026-05-06T09:00:00Z,2026-05-06T09:00:00Z"]
+    (folder / "interactions-2026-05.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run_pipeline(make_settings(url, folder), "run")
+    at = _app(monkeypatch, url, "page_scripts/data_health.py")
+    assert not at.exception
+    assert "Intents to map" in _texts(at.subheader)
+    listed = next(element.value for element in at.dataframe if "vendor_value" in element.value.columns)
+    assert [tuple(r) for r in listed[["source_kind", "vendor_field", "vendor_value", "count_contacts"]].itertuples(
+        index=False)] == [("canonical", "intent", "**Loyalty** points", 2)]
+    assert "Loyalty" not in _texts(at.markdown)

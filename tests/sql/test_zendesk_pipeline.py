@@ -242,3 +242,23 @@ def test_a_second_run_on_the_same_files_changes_nothing(loaded: str) -> None:
     assert again.rows_loaded == 0
     assert {f.status for f in again.files} == {"skipped"}
     assert len(_query(loaded, "select interaction_id from core.fct_interactions")) == 5
+
+
+def test_tags_custom_fields_and_channels_are_intent_values_and_the_unmapped_are_listed(loaded: str) -> None:
+    """Latest versions: 35436 tags billing_dispute + vip, via email; 35437 password_reset, web; 35438 no tag,
+    chat; 35439 refund_request + escalated and custom field 360002 = refund_damaged_item, api; 35440 no tag,
+    twitter (custom field 360001 is null everywhere). billing_dispute, password_reset and refund_request are
+    intents of the fixture taxonomy (mapped by name); vip, escalated, refund_damaged_item and every channel are
+    not, so they are listed once per contact carrying them."""
+    unmapped = _query(loaded, "select vendor_field, vendor_value, count_contacts from ops.intent_unmapped_vendor_values"
+                              " where source_kind = 'zendesk'")
+    assert sorted(tuple(r) for r in unmapped.itertuples(index=False)) == [
+        ("custom_fields", "refund_damaged_item", 1), ("tags", "escalated", 1), ("tags", "vip", 1),
+        ("via_channel", "api", 1), ("via_channel", "chat", 1), ("via_channel", "email", 1),
+        ("via_channel", "twitter", 1), ("via_channel", "web", 1),
+    ]
+    reasons = _query(loaded, "select interaction_id, intent_reason from core.fct_interactions"
+                             " where intent_source = 'vendor'").set_index("interaction_id")["intent_reason"]
+    assert reasons.to_dict() == {f"{T}35436": "zendesk tags = billing_dispute",
+                                 f"{T}35437": "zendesk tags = password_reset",
+                                 f"{T}35439": "zendesk tags = refund_request"}
