@@ -213,11 +213,14 @@ def read_contacts(warehouse: Warehouse, interactions_table: str, vendor_table: s
     )
     joined = texts.groupby("interaction_id", sort=False)["message_text"].agg(lambda s: "\n".join(map(str, s)))
     frame["messages"] = frame["interaction_id"].map(joined)
-    frame["text"] = [contact_text(s, m) for s, m in zip(frame["subject"], frame["messages"], strict=True)]
-    frame["vendor_reason"] = [
-        f"{kind} {field} = {value!r}" if isinstance(intent, str) else None
+    # object columns even when there is no contact (pandas would make an empty column of floats)
+    frame["text"] = pd.Series([contact_text(s, m) for s, m in zip(frame["subject"], frame["messages"], strict=True)],
+                              index=frame.index, dtype=object)
+    frame["vendor_reason"] = pd.Series([
+        f"{kind} {field} = {value}" if isinstance(intent, str) else None
         for intent, kind, field, value in zip(frame["vendor_intent"], frame["vendor_source"], frame["vendor_field"],
-                                              frame["vendor_value"], strict=True)]
+                                              frame["vendor_value"], strict=True)], index=frame.index, dtype=object)
+    frame["vendor_intent"] = frame["vendor_intent"].astype(object)
     return frame[["interaction_id", "vendor_intent", "vendor_reason", "text"]]
 
 
