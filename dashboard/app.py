@@ -28,6 +28,7 @@ from dashboard.filters import (
     EARLIEST_DATE,
     LATEST_DATE,
     LIST_PARAMS,
+    LOW_CONFIDENCE_PARAM,
     FilterOptions,
     Filters,
     default_filters,
@@ -38,6 +39,7 @@ from dashboard.filters import (
 )
 from dashboard.page_errors import run_guarded
 from dashboard.views import PageContext, definitions, set_context, source_notice
+from dashboard.views.intent_source_note import intent_source_note
 from etl.config import ConfigError
 from etl.warehouse import WarehouseError
 
@@ -90,7 +92,8 @@ LIST_LABELS = {"sources": "Source", "channels": "Channel", "intents": "Intent", 
                "segments": "Segment"}
 COMPARE_KEY = "filter_compare"
 COMPARE_LABELS = {COMPARE_PREVIOUS: "Previous period", COMPARE_LAST_YEAR: "Same period last year"}
-URL_KEYS = ("start", "end", "compare", *LIST_PARAMS)
+LOW_CONFIDENCE_KEY = "filter_low_confidence"
+URL_KEYS = ("start", "end", "compare", *LIST_PARAMS, LOW_CONFIDENCE_PARAM)
 
 
 def _today(timezone: str) -> dt.date:
@@ -107,6 +110,7 @@ def _url_params() -> dict[str, list[str]]:
 def _reset(defaults: Filters) -> None:
     st.session_state[DATE_KEY] = (defaults.start, defaults.end)
     st.session_state[COMPARE_KEY] = defaults.compare
+    st.session_state[LOW_CONFIDENCE_KEY] = defaults.include_low_confidence
     for key in LIST_KEYS.values():
         st.session_state[key] = []
 
@@ -122,6 +126,8 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
     st.session_state[DEFAULT_DATES_KEY] = default_dates
     if COMPARE_KEY not in st.session_state:
         st.session_state[COMPARE_KEY] = from_url.compare
+    if LOW_CONFIDENCE_KEY not in st.session_state:
+        st.session_state[LOW_CONFIDENCE_KEY] = from_url.include_low_confidence
     for field, key in LIST_KEYS.items():
         if key not in st.session_state:
             st.session_state[key] = list(getattr(from_url, field))
@@ -148,8 +154,13 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
             )
             for field, key in LIST_KEYS.items()
         }
+        include_low_confidence = st.toggle(
+            "Include low-confidence intents", key=LOW_CONFIDENCE_KEY,
+            help="Off: leave out the contacts whose intent is the classifier's guess in the Low confidence band.",
+        )
         st.button("Reset filters", on_click=_reset, args=(defaults,), type="tertiary")
-    filters = Filters(start=start, end=end, **lists, compare=compare or defaults.compare)
+    filters = Filters(start=start, end=end, **lists, compare=compare or defaults.compare,
+                      include_low_confidence=bool(include_low_confidence))
 
     wanted = to_query_params(filters, defaults)
     for key in URL_KEYS:
@@ -198,11 +209,17 @@ def main() -> None:
               if series is not None else None)
     defaults = default_filters(newest or last_day, _today(settings.metrics.reporting_timezone))
     filters = _sidebar_filters(defaults, options)
-    set_context(PageContext(
+    page_context = PageContext(
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
         last_day=last_day, as_of=as_of, unavailable=unavailable, series=series,
-    ))
+    )
+    set_context(page_context)
     if unavailable is None:
+        with st.sidebar:  # how the intents behind the intent filter's choices were found, in these dates and filters
+            try:
+                intent_source_note(page_context, "contacts", table=False)
+            except queries.DataUnavailable as error:
+                st.text(str(error))
         source_notice.sidebar_data_times(url, version)
     page = st.navigation(PAGES)
     run_guarded(page.run, f"page {page.title!r}")

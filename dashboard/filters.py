@@ -1,7 +1,8 @@
 """The global filters: their defaults and their round trip through the URL. Pure functions, no Streamlit.
 
 URL form: `?start=2026-06-01&end=2026-08-31&compare=last_year&source=zendesk&channel=voice,chat&intent=cancel`
-(also `team=`, `queue=` and `segment=`).
+(also `team=`, `queue=`, `segment=`, and `low_confidence=exclude` to leave out contacts whose intent is a model
+guess in the Low confidence band).
 Values equal to the defaults are left out of the URL, so a plain link follows the newest data. Anything
 that cannot be read (a malformed date, a start after the end, a value not among the options) falls back to
 the default for that field; parsing never raises.
@@ -24,6 +25,11 @@ LIST_PARAMS = {"source": "sources", "channel": "channels", "intent": "intents", 
 # comparison period: the same number of days just before, or the same dates a year earlier
 COMPARE_PREVIOUS, COMPARE_LAST_YEAR = "previous", "last_year"
 COMPARE_MODES = (COMPARE_PREVIOUS, COMPARE_LAST_YEAR)
+# "Include low-confidence intents": on by default (everything); off leaves out the contacts whose intent_basis
+# (the marts' column: how the intent was found) is a model guess in the Low band.
+LOW_CONFIDENCE_PARAM, LOW_CONFIDENCE_EXCLUDE = "low_confidence", "exclude"
+LOW_CONFIDENCE_BASIS = "model_low"
+EXCLUDED_BASES_FIELD = "excluded_intent_bases"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,12 @@ class Filters:
     segments: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     compare: str = COMPARE_PREVIOUS
+    include_low_confidence: bool = True
+
+    @property
+    def excluded_intent_bases(self) -> tuple[str, ...]:
+        """The intent_basis values the filters leave out."""
+        return () if self.include_low_confidence else (LOW_CONFIDENCE_BASIS,)
 
     @property
     def days(self) -> int:
@@ -49,8 +61,9 @@ class Filters:
 
     @property
     def lists(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """(field, values) of every list filter: hashable, for cached queries."""
-        return tuple((field, getattr(self, field)) for field in LIST_PARAMS.values())
+        """(field, values) of every list filter, then the intent bases left out: hashable, for cached queries."""
+        return (*((field, getattr(self, field)) for field in LIST_PARAMS.values()),
+                (EXCLUDED_BASES_FIELD, self.excluded_intent_bases))
 
 
 @dataclass(frozen=True)
@@ -149,8 +162,12 @@ def from_query_params(
         for param, field in LIST_PARAMS.items()
     }
     compare = _first(params.get("compare"))
+    low_confidence = _first(params.get(LOW_CONFIDENCE_PARAM))
+    include_low_confidence = (defaults.include_low_confidence if low_confidence is None
+                              else low_confidence.strip() != LOW_CONFIDENCE_EXCLUDE)
     return Filters(start=start, end=end, **lists,
-                   compare=compare if compare in COMPARE_MODES else defaults.compare)
+                   compare=compare if compare in COMPARE_MODES else defaults.compare,
+                   include_low_confidence=include_low_confidence)
 
 
 def to_query_params(filters: Filters, defaults: Filters) -> dict[str, str]:
@@ -165,6 +182,8 @@ def to_query_params(filters: Filters, defaults: Filters) -> dict[str, str]:
         values = getattr(filters, field)
         if values:
             params[param] = LIST_SEPARATOR.join(values)
+    if not filters.include_low_confidence:
+        params[LOW_CONFIDENCE_PARAM] = LOW_CONFIDENCE_EXCLUDE
     return params
 
 

@@ -23,7 +23,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from dashboard import data
-from dashboard.filters import FilterOptions, Filters
+from dashboard.filters import EXCLUDED_BASES_FIELD, FilterOptions, Filters
 from etl.catalog import Metric, catalog_for
 from etl.run_status import COMPLETED
 from etl.warehouse import WarehouseMissing, check_identifier
@@ -35,6 +35,9 @@ COVERAGE_MART = "marts.metric_evidence_coverage"
 # Filters field -> column of the marts the global filters apply to.
 FILTER_COLUMNS = {"sources": "source_system", "channels": "channel", "intents": "intent", "queues": "queue_name",
                   "teams": "team_name", "segments": "segment"}
+# The intent bases a filter leaves out (Filters.lists' last entry): every mart at the standard grain, and every
+# core query that filters like them, carries intent_basis.
+INTENT_BASIS_COLUMN = "intent_basis"
 Lists = tuple[tuple[str, tuple[str, ...]], ...]
 CURRENT, PREVIOUS = "current", "previous"
 
@@ -143,10 +146,13 @@ def filter_options(url: str, version: str, mart: str = SERVICE_MART) -> FilterOp
 
 
 def _filter_sql() -> str:
-    return " and ".join(
-        f"(:all_{field} or {check_identifier(column)} = any(:{field}))"
-        for field, column in FILTER_COLUMNS.items()
-    )
+    """The list filters, and the intent bases left out (a row without a basis, such as the interval report's,
+    is never a model guess, so it stays)."""
+    lists = [f"(:all_{field} or {check_identifier(column)} = any(:{field}))"
+             for field, column in FILTER_COLUMNS.items()]
+    basis = check_identifier(INTENT_BASIS_COLUMN)
+    lists.append(f"(:keep_all_intent_bases or {basis} is null or not ({basis} = any(:{EXCLUDED_BASES_FIELD})))")
+    return " and ".join(lists)
 
 
 def _filter_params(lists: Lists) -> dict[str, Any]:
@@ -157,6 +163,9 @@ def _filter_params(lists: Lists) -> dict[str, Any]:
         values = given.get(field, ())
         params[f"all_{field}"] = not values
         params[field] = list(values)
+    excluded = given.get(EXCLUDED_BASES_FIELD, ())
+    params["keep_all_intent_bases"] = not excluded
+    params[EXCLUDED_BASES_FIELD] = list(excluded)
     return params
 
 

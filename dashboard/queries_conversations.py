@@ -16,7 +16,8 @@ from dashboard.queries_keyset import SortKey, keyset_pages
 COLUMNS = {
     "interaction_id": "Interaction", "created_at": "Created (UTC)", "date_day": "Day", "source_system": "Source",
     "channel": "Channel",
-    "service_path": "Service path", "intent": "Intent", "queue_name": "Queue", "team_name": "Team",
+    "service_path": "Service path", "intent": "Intent", "intent_basis": "Intent from", "queue_name": "Queue",
+    "team_name": "Team",
     "segment": "Segment", "priority": "Priority", "status": "Status", "customer_key": "Customer",
     "account_id": "Account", "queue_wait_seconds": "Queue wait (s)",
     "first_reply_calendar_seconds": "First reply (s)", "first_reply_business_seconds": "First reply, business (s)",
@@ -28,7 +29,7 @@ COLUMNS = {
 UNITS = {"count_transfers": "count", "count_reopens": "count"}
 _LISTED = (
     "select * from (select i.interaction_id, i.created_at, i.date_day, i.source_system, i.channel, i.service_path,"
-    " i.intent,"
+    " i.intent, i.intent_basis,"
     " coalesce(q.queue_name, i.queue_id) as queue_name, i.team_name, i.segment, i.priority, i.status,"
     " i.customer_key, i.account_id, i.queue_wait_seconds, i.first_reply_calendar_seconds,"
     " i.first_reply_business_seconds, i.resolution_calendar_seconds, i.handle_seconds, i.count_transfers,"

@@ -44,6 +44,7 @@ with escalations as (
         e.escalation_kind,
         coalesce(e.channel, '(none)') as channel,
         coalesce(e.intent, '(none)') as intent,
+        i.intent_basis,
         coalesce(q.queue_name, e.queue_id, '(none)') as queue_name,
         coalesce(e.team_name, '(none)') as team_name,
         e.segment,

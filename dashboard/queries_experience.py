@@ -29,7 +29,7 @@ TONES = ("negative", "neutral", "positive")
 # One row per contact with the dimensions the global filters use and its experience columns.
 _CONTACTS = (
     "(select interactions.interaction_id, interactions.date_day, interactions.source_system, interactions.channel,"
-    " interactions.intent,"
+    " interactions.intent, interactions.intent_basis,"
     " coalesce(queues.queue_name, interactions.queue_id) as queue_name, interactions.team_name,"
     " interactions.segment, interactions.agent_id, experience.customer_sentiment_end,"
     " experience.is_started_negative, experience.is_recovered"

@@ -56,6 +56,7 @@ _ATTRIBUTED_CONTACTS = f"""
         interactions.source_system,
         interactions.channel,
         interactions.intent,
+        interactions.intent_basis,
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         risk.segment
@@ -67,6 +68,7 @@ _ATTRIBUTED_CONTACTS = f"""
         'none' as source_system,
         'none' as channel,
         'no_contact' as intent,
+        'no_contact' as intent_basis,
         'unassigned' as queue_name,
         'unassigned' as team_name,
         risk.segment

@@ -67,6 +67,7 @@ def filters_in_words(filters: Filters) -> str:
         period,
         _listed(filters.channels, "all channels", "channel", "channels"),
         _listed(filters.intents, "all intents", "intent", "intents"),
+        *([] if filters.include_low_confidence else ["without low-confidence intents"]),
         _listed(filters.queues, "all queues", "queue", "queues"),
         _listed(filters.teams, "all teams", "team", "teams"),
         _listed(filters.segments, "all segments", "segment", "segments"),

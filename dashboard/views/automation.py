@@ -30,6 +30,7 @@ from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
 from dashboard.views.empty_states import empty_text
+from dashboard.views.intent_source_note import intent_source_note
 from etl.catalog import Metric
 
 PAGE = "automation"
@@ -408,6 +409,8 @@ def _handoff_highway(ctx: PageContext, catalog: Mapping[str, Metric], by_intent:
                          chart_key=HIGHWAY_CHART_KEY, selection=HIGHWAY_SELECTION, subject="handoff rate by intent",
                          caption=caption, naming=naming):
         st.info("No intent has bot sessions for these filters.")
+        return
+    intent_source_note(ctx, "bot_sessions")
 
 
 def _repetition(ctx: PageContext, catalog: Mapping[str, Metric], by_intent: pd.DataFrame,

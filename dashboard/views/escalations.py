@@ -28,6 +28,7 @@ from dashboard.scorecard import scorecard_rows
 from dashboard.views import PageContext, context, label_form, page_header
 from dashboard.views.definitions import definition_link
 from dashboard.views.empty_states import empty_text
+from dashboard.views.intent_source_note import intent_source_note
 
 PAGE = "escalations"
 HEADLINE_METRICS = ("escalations", "escalation_rate")
@@ -221,6 +222,8 @@ def _chart(ctx: PageContext, breakdown: str) -> tuple[pd.DataFrame, tuple[str, .
     _keep_drill_in_url(breakdown, drill if isinstance(drill, tuple) else None)
     st.caption(f"Escalated contacts per week by {label.lower()} (the {charts.TOP_MEMBERS} largest; the rest as "
                "*other*), by the day of the contact. **Click a bar** to list its conversations below.")
+    if breakdown == "intent":
+        intent_source_note(ctx, "escalations")
     with st.expander("Download this chart"):
         chart_download_buttons(chart, subject=f"Escalations by {label.lower()}", naming=naming_for(PAGE, ctx))
     return lumped, top, drill

@@ -37,6 +37,7 @@ from dashboard.scorecard import (
 )
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.intent_source_note import intent_source_note
 from etl.catalog import Metric, target_for
 
 # The measures a KPI review opens with, in reading order; names absent from the catalog are skipped.
@@ -200,6 +201,8 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
                 "filters.")
         return attainment, None
     st.altair_chart(chart, width="stretch", theme=None)
+    if breakdown == "intent":
+        intent_source_note(ctx, "contacts")
     melons = attainment[attainment["is_watermelon"]]
     st.caption(
         f"Each point is a {BREAKDOWN_LABELS[breakdown].lower()}: the share of its SLA targets met (across) and of its "

@@ -26,6 +26,7 @@ from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecar
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
 from dashboard.views.empty_states import empty_text
+from dashboard.views.intent_source_note import intent_source_note
 from etl.catalog import Metric, target_for
 from etl.change import PeriodSums, is_thin
 from etl.enrich.effort import MIN_CES_ANSWERS
@@ -384,6 +385,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         return
     chart = charts_experience.effort_by_intent_chart(frame, target=target_for(ces, ctx.settings.targets))
     st.altair_chart(chart, width="stretch", theme=None)
+    intent_source_note(ctx, "experience")
     st.caption(f"Means over the period, hardest intents at the top (by survey CES). A hollow dot: fewer "
                f"than {ctx.settings.metrics.min_cases} survey answers. The dashed line is the "
                f"{(target_text(target_for(ces, ctx.settings.targets), ces.unit, ces.direction) or 'no target').lower()}"

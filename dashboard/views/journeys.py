@@ -22,6 +22,7 @@ from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scoreca
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
 from dashboard.views.empty_states import empty_text
+from dashboard.views.intent_source_note import intent_source_note
 from etl.catalog import Metric, target_for
 
 PAGE = "journeys"
@@ -193,6 +194,8 @@ def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None)
         f"(pale, ranked last): its rate could be chance. The dashed line is the figure for all contacts.{shown} "
         f"Click a bar, or choose below, to see its journeys. [How is this computed?]({definition_link(RANK_METRIC)})"
     )
+    if breakdown == "intent":
+        intent_source_note(ctx, "journeys")
     naming = naming_for(PAGE, ctx)
     with st.expander("Download"):
         chart_download_buttons(chart, subject=f"Repeat contact rate by {breakdown}", naming=naming)

@@ -26,6 +26,7 @@ from dashboard.scorecard import ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import URL_PATH as DEFINITIONS_PATH
 from dashboard.views.definitions import definition_link
+from dashboard.views.intent_source_note import intent_source_note
 from etl.enrich.churn import FEATURE_SET_ATTRIBUTES, HIGH_RISK_FROM, MEDIUM_RISK_FROM, RULE_BANDS
 
 PAGE = "risk"
@@ -591,6 +592,8 @@ def _breakdowns(ctx: PageContext, naming: ExportNaming) -> None:
                         "export gives no ARR).")
                 continue
             st.altair_chart(chart, width="stretch", theme=None)
+            if breakdown == "intent":
+                intent_source_note(ctx, "risk")
             with st.expander("Download"):
                 chart_download_buttons(chart, subject=f"Revenue at risk {title.lower()}", naming=naming,
                                        columns={"member": breakdown.title(), "value": f"Revenue at risk ({currency})"})

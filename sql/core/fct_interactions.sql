@@ -259,6 +259,12 @@ select
     intent_source,
     intent_confidence,
     intent_confidence_band,
+    -- how the intent was found, the marts' intent_basis dimension: vendor, rule, model_high, model_medium,
+    -- model_low or unclassified (a model's guess split by its confidence band)
+    case
+        when intent_source = 'model' then 'model_' || lower(coalesce(intent_confidence_band, 'low'))
+        else intent_source
+    end as intent_basis,
     intent_reason,
     intent_parent,
     priority,

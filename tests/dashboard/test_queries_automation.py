@@ -14,7 +14,7 @@ from etl.warehouse import open_writer
 
 JUNE = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
 FILTER_COLUMNS = ("channel varchar, source_system varchar, queue_name varchar, team_name varchar, intent varchar,"
-                  " segment varchar")
+                  " intent_basis varchar, segment varchar")
 
 
 def _write(url: str, statements: list[tuple[str, list[dict[str, object]] | None]]) -> None:
@@ -28,7 +28,8 @@ def _write(url: str, statements: list[tuple[str, list[dict[str, object]] | None]
 
 def _cost_rows() -> list[dict[str, object]]:
     day = dt.date(2026, 6, 1)
-    base = {"source_system": "canonical", "queue_name": "Q1", "team_name": "T1", "intent": "billing", "segment": "smb"}
+    base = {"source_system": "canonical", "queue_name": "Q1", "team_name": "T1", "intent": "billing",
+            "intent_basis": "vendor", "segment": "smb"}
     return [
         # June: bot only 2 resolved episodes costing 1.20 in all
         {**base, "date_day": day, "channel": "chat", "episode_path": "bot_only", "resolved": 2, "cost": 1.20,
@@ -53,7 +54,7 @@ def test_cost_per_resolution_by_path(warehouse_url: str) -> None:
          " count_resolved_episodes_costed bigint, sum_resolved_episode_cost_amount double precision,"
          " sum_sq_resolved_episode_cost_amount double precision)", None),
         ("insert into marts.cost_episodes_daily values (:date_day, :channel, :source_system, :queue_name, :team_name,"
-         " :intent,"
+         " :intent, :intent_basis,"
          " :segment, :episode_path, :resolved, :cost, :sq)", _cost_rows()),
     ])
     frame = queries_automation.cost_per_resolution_by_path(warehouse_url, "v1", JUNE).set_index("episode_path")
@@ -70,7 +71,7 @@ def test_cost_per_resolution_by_path(warehouse_url: str) -> None:
 
 def test_sentiment_before_and_after_the_handoff_by_intent(warehouse_url: str) -> None:
     base = {"date_day": dt.date(2026, 6, 10), "source_system": "canonical", "queue_name": "Q1", "team_name": "T1",
-            "segment": "smb"}
+            "intent_basis": "vendor", "segment": "smb"}
     rows = [
         {**base, "channel": "chat", "intent": "billing", "sb": -1.0, "cb": 4, "sa": 1.2, "ca": 3},
         {**base, "channel": "voice", "intent": "billing", "sb": -0.5, "cb": 1, "sa": 0.0, "ca": 0},
@@ -81,7 +82,7 @@ def test_sentiment_before_and_after_the_handoff_by_intent(warehouse_url: str) ->
          " sum_sentiment_before_handoff double precision, count_handoffs_sentiment_before bigint,"
          " sum_sentiment_after_handoff double precision, count_handoffs_sentiment_after bigint)", None),
         ("insert into marts.automation_daily values (:date_day, :channel, :source_system, :queue_name, :team_name,"
-         " :intent,"
+         " :intent, :intent_basis,"
          " :segment, :sb, :cb, :sa, :ca)", rows),
     ])
     frame = queries_automation.sentiment_before_after_by_intent(warehouse_url, "v1", JUNE).set_index("intent")

@@ -274,6 +274,32 @@ def test_episode_measures_sit_on_the_first_contact_day_and_channel(journeys_url:
     assert int(rows.loc[("2026-05-06", "voice"), "count_episodes"]) == 0
 
 
+# Contacts per intent, by hand from the table above (the fixture taxonomy maps every intent the fixture carries):
+# billing_dispute J01 J02 J11 J12, password_reset J03-J05, order_status J06-J08, unclassified J09 J10 (no vendor
+# intent, no rule matches, too few labels for the model), refund J13 J14, cancellation J15-J17: 17 in all.
+CONTACTS_BY_INTENT = {"billing_dispute": 4, "password_reset": 3, "order_status": 3, "unclassified": 2, "refund": 2,
+                      "cancellation": 3}
+# mart -> its count of contacts
+CONTACT_COUNTS = {"marts.service_daily": "count_interactions", "marts.journey_daily": "count_contacts",
+                  "marts.experience_daily": "count_interactions", "marts.cost_daily": "count_contacts_costed"}
+
+
+@pytest.mark.parametrize("mart", sorted(CONTACT_COUNTS))
+def test_the_intent_basis_dimension_leaves_totals_unchanged(journeys_url: str, mart: str) -> None:
+    """Adding intent_basis to the grain splits rows, never contacts: per intent the hand counts, and per basis
+    what core says of the same contacts."""
+    count = CONTACT_COUNTS[mart]
+    by_intent = _query(journeys_url, f"select intent, sum({count}) as n from {mart} group by intent")
+    assert {row.intent: int(row.n) for row in by_intent.itertuples()} == CONTACTS_BY_INTENT
+    by_basis = _query(journeys_url, f"select intent_basis, sum({count}) as n from {mart} group by intent_basis")
+    core = _query(journeys_url, "select intent_basis, count(*) as n from core.fct_interactions"
+                                " where direction <> 'outbound' group by intent_basis")
+    assert {r.intent_basis: int(r.n) for r in by_basis.itertuples()} == {
+        r.intent_basis: int(r.n) for r in core.itertuples()}
+    assert int(by_basis["n"].sum()) == 17
+    assert by_basis["intent_basis"].notna().all()
+
+
 def test_the_window_is_a_setting(tmp_path: Path) -> None:
     url = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
     result = run_pipeline(make_settings(url, JOURNEYS, metrics={"repeat_window_days": 1}), "run")

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path: each account's churn
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path: each account's churn
 -- risk, revenue at risk and churned ARR, attributed to the contacts its people made in the account's feature
 -- window in proportion (every contact carries 1 / the account's window contacts of it), so that the sums
 -- re-aggregate under any dashboard filter and, unfiltered, add up to the account totals of fct_account_risk.
@@ -35,6 +35,7 @@ attributed_contacts as (
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         interactions.intent,
+        interactions.intent_basis,
         risk.segment,
         interactions.service_path,
         risk.is_churned,
@@ -65,6 +66,7 @@ silent_accounts as (
         'unassigned' as queue_name,
         'unassigned' as team_name,
         'no_contact' as intent,
+        'no_contact' as intent_basis,
         risk.segment,
         'no_contact' as service_path,
         risk.is_churned,
@@ -98,6 +100,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     cast(count(case when channel <> 'none' then 1 end) as bigint) as count_window_contacts,
@@ -119,4 +122,4 @@ select
     sum(account_share * churned_arr_amount) as sum_churned_arr_amount
 from attributed
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

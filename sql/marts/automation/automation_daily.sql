@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path, for contacts a bot
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path, for contacts a bot
 -- served or that were escalated: additive numerators and denominators of the automation measures of the
 -- catalog (sql/metrics/automation.yml). Means carry a sum, a count and a sum of squares.
 with interactions as (
@@ -37,6 +37,7 @@ contacts as (
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         interactions.intent,
+        interactions.intent_basis,
         interactions.segment,
         interactions.service_path,
         bot_sessions.interaction_id is not null as is_bot_session,
@@ -80,6 +81,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     cast(count(case when is_bot_session then 1 end) as bigint) as count_bot_sessions,
@@ -138,4 +140,4 @@ select
     cast(count(case when is_escalation and is_complex then 1 end) as bigint) as count_escalations_complex
 from contacts
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

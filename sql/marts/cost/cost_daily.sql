@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path: what contacts cost to
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path: what contacts cost to
 -- serve ([unit_costs] per channel, bot and human, per contact: int_contact_costs), as additive sums.
 with interactions as (
 
@@ -29,6 +29,7 @@ select
     coalesce(queues.queue_name, interactions.queue_id) as queue_name,
     interactions.team_name,
     interactions.intent,
+    interactions.intent_basis,
     interactions.segment,
     interactions.service_path,
     cast(count(*) as bigint) as count_contacts_costed,
@@ -47,4 +48,4 @@ left join queues
     on queues.queue_id = interactions.queue_id
 group by
     interactions.date_day, interactions.channel, interactions.source_system, interactions.queue_id, coalesce(queues.queue_name, interactions.queue_id),
-    interactions.team_name, interactions.intent, interactions.segment, interactions.service_path
+    interactions.team_name, interactions.intent, interactions.intent_basis, interactions.segment, interactions.service_path

@@ -1,4 +1,4 @@
--- One row per day of an episode's first contact x first channel x source system x queue x team x intent x segment x episode
+-- One row per day of an episode's first contact x first channel x source system x queue x team x intent x intent basis x segment x episode
 -- path: cost per resolved episode. An episode's path is 'bot_only' when a bot handled every contact alone,
 -- 'human_only' when no bot took part, 'bot_then_human' otherwise. Its cost is the sum of its contacts' costs
 -- (int_contact_costs). The episode's attributes are those of its first contact. Only resolved episodes
@@ -87,6 +87,7 @@ select
     coalesce(queues.queue_name, first_contacts.queue_id) as queue_name,
     first_contacts.team_name,
     first_contacts.intent,
+    first_contacts.intent_basis,
     first_contacts.segment,
     pathed.episode_path,
     cast(count(*) as bigint) as count_episodes_costed,
@@ -104,4 +105,4 @@ left join queues
 group by
     first_contacts.date_day, first_contacts.channel, first_contacts.source_system, first_contacts.queue_id,
     coalesce(queues.queue_name, first_contacts.queue_id), first_contacts.team_name, first_contacts.intent,
-    first_contacts.segment, pathed.episode_path
+    first_contacts.intent_basis, first_contacts.segment, pathed.episode_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path:
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path:
 -- additive columns of the experience measures of the catalog (sql/metrics/experience.yml).
 with interactions as (
 
@@ -30,6 +30,7 @@ enriched as (
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         interactions.intent,
+        interactions.intent_basis,
         interactions.segment,
         interactions.service_path,
         experience.customer_sentiment_start,
@@ -61,6 +62,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     cast(count(*) as bigint) as count_interactions,
@@ -86,4 +88,4 @@ select
     coalesce(sum(inferred_effort_score * inferred_effort_score), 0) as sum_sq_inferred_effort
 from enriched
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path (the grain of
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path (the grain of
 -- marts.service_daily): additive numerators and denominators of the journey measures (sql/metrics/journeys.yml).
 -- Contact-level measures count each contact on its own day and attributes. Episode-level measures count each
 -- episode once, on the day and attributes of its FIRST contact (a chat that turns into a call counts under
@@ -40,6 +40,7 @@ contacts as (
         coalesce(queues.queue_name, interactions.queue_id) as queue_name,
         interactions.team_name,
         interactions.intent,
+        interactions.intent_basis,
         interactions.segment,
         interactions.service_path,
         interactions.customer_key,
@@ -75,6 +76,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     -- contact level
@@ -115,4 +117,4 @@ select
     cast(count(case when confidence_level = 'unconfirmed' then 1 end) as bigint) as count_episodes_unconfirmed
 from contacts
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path that has open work at
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path that has open work at
 -- the end of the day: the backlog and its age.
 --
 -- The backlog is the work waiting for people: contacts other than voice calls, abandoned contacts and contacts a
@@ -113,6 +113,7 @@ open_at_day_end as (
         work.queue_name,
         work.team_name,
         work.intent,
+        work.intent_basis,
         work.segment,
         work.service_path,
         {{ seconds_between('work.created_at', 'days.day_end_at') }} as age_seconds
@@ -136,6 +137,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     cast(count(*) as bigint) as count_open,
@@ -150,4 +152,4 @@ select
     cast(count(case when age_seconds >= 604800 then 1 end) as bigint) as count_open_age_over_7_days
 from open_at_day_end
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path:
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path:
 -- additive numerators, denominators and sums of squares for the service measures of the catalog
 -- (sql/metrics/service.yml). SLA events (core.fct_sla_events) count on the day of the contact they belong to.
 -- Inbound customer contacts only: the brand's own outbound posts and calls are not contacts.
@@ -93,6 +93,7 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     cast(count(*) as bigint) as count_interactions,
@@ -172,4 +173,4 @@ select
     coalesce(sum(customer_sentiment_mean), 0) as sum_customer_sentiment
 from enriched
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path

@@ -1,4 +1,4 @@
--- One row per reporting day x channel x source system x queue x team x intent x segment x service path x escalation reason:
+-- One row per reporting day x channel x source system x queue x team x intent x intent basis x segment x service path x escalation reason:
 -- escalated contacts by the reason of their first escalation ('unknown' when none was given). Kept apart from
 -- service_daily because reasons are open-ended text (one column per reason would change with the data); the
 -- sum of count_escalated over reasons equals service_daily.count_escalated under the same filter.
@@ -38,10 +38,11 @@ select
     queue_name,
     team_name,
     intent,
+    intent_basis,
     segment,
     service_path,
     escalation_reason_or_unknown as escalation_reason,
     cast(count(*) as bigint) as count_escalated
 from escalated
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, segment, service_path, escalation_reason_or_unknown
+    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path, escalation_reason_or_unknown

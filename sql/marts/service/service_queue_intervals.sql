@@ -42,6 +42,7 @@ select
     queue_name,
     team_name,
     cast(null as text) as intent,
+    cast(null as text) as intent_basis,
     cast(null as text) as segment,
     interval_label,
     interval_start,
