@@ -292,13 +292,30 @@ def predict_proba(model: IntentModel, texts: Sequence[str]) -> np.ndarray:
     return softmax(_logits(model.estimator, distinct.tolist()), model.temperature)[position.ravel()]
 
 
+def knows_a_word(model: IntentModel, texts: Sequence[str]) -> np.ndarray:
+    """Whether each text holds at least one word (or word pair) the model learnt from.
+
+    A text of unseen words ("zzzz qqqq") has no word feature: the model would answer with its class priors and
+    intercepts alone, which can be a confident guess about nothing.
+    """
+    if model.estimator is None or len(texts) == 0:
+        return np.zeros(len(texts), dtype=bool)
+    word_vectoriser = model.estimator.named_steps["features"].transformer_list[0][1]
+    return np.asarray(word_vectoriser.transform([str(t) for t in texts]).getnnz(axis=1) > 0)
+
+
 def predict_intents(model: IntentModel, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """The most likely intent of each text and its calibrated confidence (0-1)."""
+    """The most likely intent of each text and its calibrated confidence (0-1).
+
+    A text with no word the model learnt from gets confidence 0: it falls below any floor (unclassified).
+    """
     probabilities = predict_proba(model, texts)
     if len(probabilities) == 0:
         return [], np.zeros(0)
     best = probabilities.argmax(axis=1)
-    return [model.intents[k] for k in best], probabilities[np.arange(len(best)), best]
+    confidences = probabilities[np.arange(len(best)), best]
+    confidences = np.where(knows_a_word(model, texts), confidences, 0.0)
+    return [model.intents[k] for k in best], confidences
 
 
 def confidence_band(confidence: float, high_from: float = HIGH_FROM, medium_from: float = MEDIUM_FROM) -> str:

@@ -154,3 +154,12 @@ def test_repeated_texts_score_as_when_alone() -> None:
     assert intents == [alone[0][0][0], alone[1][0][0], alone[0][0][0]]
     np.testing.assert_allclose(confidences, [alone[0][1][0], alone[1][1][0], alone[0][1][0]])
     assert predict_intents(model, []) == ([], pytest.approx(np.zeros(0)))
+
+
+def test_a_text_of_unseen_words_has_no_confidence() -> None:
+    # "zzzz qqqq" shares no word with the training texts: the guess is the priors' alone, so confidence 0
+    model = fit_intent_model(*toy_set())
+    intents, confidences = predict_intents(model, ["zzzz qqqq", "refund the payment"])
+    assert confidences[0] == 0.0
+    assert intents[1] == "refund"
+    assert confidences[1] > 1 / 3
