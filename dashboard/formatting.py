@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -197,3 +198,12 @@ def target_status(value: float | None, target: float | None, direction: str) -> 
     assert value is not None and target is not None
     met = value >= target if direction == "higher_is_better" else value <= target
     return "met" if met else "missed"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an export (a CRM column's name or value in a reason or an effect) as literal Markdown: every
+    character Markdown or Streamlit would read as syntax is escaped."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

@@ -25,7 +25,7 @@ from dashboard.exports import (
 )
 from dashboard.exports import ScorecardRow as PackRow
 from dashboard.filters import COMPARE_LAST_YEAR
-from dashboard.formatting import format_as_of, format_value
+from dashboard.formatting import escape_markdown, format_as_of, format_value
 from dashboard.scorecard import (
     NOISE_REAL,
     NOISE_WITHIN,
@@ -211,7 +211,9 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
         f"under {signals.watermelon_xla_attainment:.0%} of XLA targets: green on the dashboard, red for customers."
     )
     if not melons.empty:
-        st.warning("Watermelons: " + "; ".join(f"**{m.member}** (missed: {m.missed})" for m in melons.itertuples()))
+        named = (f"{escape_markdown(str(m.member))} (missed: {escape_markdown(str(m.missed))})"
+                 for m in melons.itertuples())
+        st.warning("Watermelons: " + "; ".join(named))
 
     with st.expander("Download"):
         chart_download_buttons(chart, subject="Efficiency x Empathy", naming=naming_for("Executive review", ctx))
@@ -223,7 +225,7 @@ def _rate(value: object) -> str:
 
 
 def handoff_lines(frame: pd.DataFrame) -> list[str]:
-    """One sentence per flagged intent and month (pure)."""
+    """One sentence per flagged intent and month (pure; plain text: intent names come from exports)."""
     lines = []
     for row in frame.itertuples():
         why = []
@@ -231,7 +233,7 @@ def handoff_lines(frame: pd.DataFrame) -> list[str]:
             why.append("above the threshold")
         if row.is_rising:
             why.append(f"up from {_rate(row.previous_handoff_rate)}")
-        lines.append(f"**{row.member}** ({pd.Timestamp(row.period_month):%b %Y}): the bot handed off "
+        lines.append(f"{row.member} ({pd.Timestamp(row.period_month):%b %Y}): the bot handed off "
                      f"{_rate(row.handoff_rate)} of {int(row.count_bot_sessions):,} sessions, {' and '.join(why)}")
     return lines
 
@@ -246,7 +248,7 @@ def repetition_lines(frame: pd.DataFrame) -> list[str]:
         if row.is_restatement_above_threshold or row.is_restatement_rising:
             why.append(f"customers repeated themselves after a hand-off in {_rate(row.restatement_rate)}"
                        + (f" (up from {_rate(row.previous_restatement_rate)})" if row.is_restatement_rising else ""))
-        lines.append(f"**{row.member}** ({pd.Timestamp(row.period_month):%b %Y}): " + "; ".join(why))
+        lines.append(f"{row.member} ({pd.Timestamp(row.period_month):%b %Y}): " + "; ".join(why))
     return lines
 
 
@@ -262,7 +264,7 @@ def _signals(ctx: PageContext) -> None:
         st.caption(f"The bot hands off {signals.handoff_highway_rate:.0%} or more of an intent's sessions, or "
                    f"the rate rose {signals.rising_relative_change:.0%} on the month before.")
         lines = handoff_lines(signals_queries.handoff_highway(ctx.warehouse_url, ctx.version, start, end))
-        st.markdown("\n".join(f"- {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines else "No intent flagged.")
         if len(lines) > 6:
             st.caption(f"and {len(lines) - 6} more: see Automation.")
     with loop, st.container(border=True):
@@ -270,7 +272,7 @@ def _signals(ctx: PageContext) -> None:
         st.caption(f"Repeat contacts reach {signals.repetition_loop_rate:.0%} or restatements after a hand-off "
                    f"{signals.restatement_rate:.0%}, or either is rising.")
         lines = repetition_lines(signals_queries.repetition_loop(ctx.warehouse_url, ctx.version, start, end))
-        st.markdown("\n".join(f"- {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines else "No intent flagged.")
         if len(lines) > 6:
             st.caption(f"and {len(lines) - 6} more: see Journeys.")
     with exodus, st.container(border=True):

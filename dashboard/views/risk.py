@@ -21,7 +21,7 @@ from dashboard import charts_risk, queries, queries_risk
 from dashboard.charts import OKABE_ITO
 from dashboard.download_buttons import ExportNaming, chart_download_buttons, naming_for, streamed_table_download_buttons
 from dashboard.filters import Filters
-from dashboard.formatting import MISSING, format_delta, format_value, is_flat
+from dashboard.formatting import MISSING, escape_markdown, format_delta, format_value, is_flat
 from dashboard.scorecard import ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import URL_PATH as DEFINITIONS_PATH
@@ -51,15 +51,6 @@ _PER_SD_LOG = " (per SD of log(1 + value))"
 _PER_SD = " (per SD)"
 _YES_NO = " (yes vs no)"
 _VERSUS = re.compile(r"^(?P<subject>.*) \(vs (?P<reference>[^()]*)\)$")
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Text from an export (a CRM column's name or value in a reason or an effect) as literal Markdown: every
-    character Markdown or Streamlit would read as syntax is escaped."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def number_or_none(value: object) -> float | None:

@@ -41,7 +41,7 @@ def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | Non
 
 def _texts(elements: object) -> str:
     """The elements' text as a reader sees it: Markdown's backslash escapes (the page escapes text that comes
-    from an export, dashboard.views.risk.escape_markdown) are read as the characters they stand for."""
+    from an export, dashboard.formatting.escape_markdown) are read as the characters they stand for."""
     text = " ".join(str(element.value) for element in elements)  # type: ignore[attr-defined]
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>$~:])", r"\1", text)
 

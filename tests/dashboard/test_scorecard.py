@@ -78,7 +78,7 @@ def test_signal_sentences_say_what_triggered_them() -> None:
                              "count_bot_sessions": 1200, "count_handoffs": 780, "handoff_rate": 0.65,
                              "previous_handoff_rate": 0.5, "is_above_threshold": True, "is_rising": True}])
     assert handoff_lines(highway) == [
-        "**refund_status** (Oct 2026): the bot handed off 65.0% of 1,200 sessions, above the threshold and up "
+        "refund_status (Oct 2026): the bot handed off 65.0% of 1,200 sessions, above the threshold and up "
         "from 50.0%"]
     loop = pd.DataFrame([{"period_month": pd.Timestamp("2026-09-01"), "member": "billing", "repeat_contact_rate": 0.1,
                           "previous_repeat_contact_rate": 0.1, "restatement_rate": 0.42,
@@ -86,7 +86,7 @@ def test_signal_sentences_say_what_triggered_them() -> None:
                           "is_repeat_rising": False, "is_restatement_above_threshold": True,
                           "is_restatement_rising": True, "count_repeat_eligible_contacts": 300}])
     assert repetition_lines(loop) == [
-        "**billing** (Sep 2026): customers repeated themselves after a hand-off in 42.0% (up from 30.0%)"]
+        "billing (Sep 2026): customers repeated themselves after a hand-off in 42.0% (up from 30.0%)"]
 
 
 def test_risk_snapshots_get_no_change() -> None:
