@@ -37,6 +37,7 @@ from dashboard.scorecard import (
 )
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
+from dashboard.views.empty_states import empty_text
 from dashboard.views.intent_source_note import intent_source_note
 from etl.catalog import Metric, target_for
 
@@ -264,7 +265,8 @@ def _signals(ctx: PageContext) -> None:
         st.caption(f"The bot hands off {signals.handoff_highway_rate:.0%} or more of an intent's sessions, or "
                    f"the rate rose {signals.rising_relative_change:.0%} on the month before.")
         lines = handoff_lines(signals_queries.handoff_highway(ctx.warehouse_url, ctx.version, start, end))
-        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines
+                else empty_text(ctx, "bot_sessions", "No intent flagged."))
         if len(lines) > 6:
             st.caption(f"and {len(lines) - 6} more: see Automation.")
     with loop, st.container(border=True):
@@ -272,7 +274,8 @@ def _signals(ctx: PageContext) -> None:
         st.caption(f"Repeat contacts reach {signals.repetition_loop_rate:.0%} or restatements after a hand-off "
                    f"{signals.restatement_rate:.0%}, or either is rising.")
         lines = repetition_lines(signals_queries.repetition_loop(ctx.warehouse_url, ctx.version, start, end))
-        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines else "No intent flagged.")
+        st.text("\n".join(f"• {line}" for line in lines[:6]) if lines
+                else empty_text(ctx, "repeat_contact_rate", "No intent flagged."))
         if len(lines) > 6:
             st.caption(f"and {len(lines) - 6} more: see Journeys.")
     with exodus, st.container(border=True):

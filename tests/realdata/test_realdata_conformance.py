@@ -162,3 +162,17 @@ def test_helpdesk_reconciles_with_the_figures_published_for_the_log(real_warehou
     solve_to_close_days = (pd.to_datetime(cases["closed_at"]) - pd.to_datetime(cases["last_solved_at"])).dropna() / days
     assert abs(case_days.median() - 39) <= 1  # 39.8 days: "39 days" published, whole days
     assert abs(solve_to_close_days.median() - 30) <= 0.5  # the auto-close rule, SOURCE.md
+
+
+def test_helpdesk_has_journey_figures_and_no_handoff_highway(
+    monkeypatch: pytest.MonkeyPatch, real_warehouse_url: str
+) -> None:
+    # issue 12: every ticket's intent comes from its product column, so repeat contact and first-contact
+    # resolution are measured; the log has no bot, so the Handoff Highway is "not measured", not "none flagged"
+    at = app_on(monkeypatch, real_warehouse_url, "executive", _views()["helpdesk"])
+    assert not at.exception
+    rows = _scorecard(at)
+    for label in ("Repeat contact rate", "First-contact resolution"):
+        assert label in rows and not _is_not_measured(rows[label]), (label, rows.get(label))
+    signal_texts = [str(t.value) for t in at.text]
+    assert any(t.startswith("Not measured") and "bot" in t for t in signal_texts), signal_texts
