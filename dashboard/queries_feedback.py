@@ -61,7 +61,7 @@ def intent_choices(url: str, version: str) -> list[str]:
 def _conversation_head(url: str, version: str, interaction_id: str) -> pd.DataFrame:
     return _query(
         url,
-        "select i.interaction_id, i.intent, cast(null as varchar) as intent_version,"
+        "select i.interaction_id, i.intent, i.intent_detector_version as intent_version,"
         " case when b.is_restatement_comparable then b.is_restatement end as is_restatement,"
         " b.restatement_version, e.primary_trigger, e.trigger_version"
         " from core.fct_interactions as i"

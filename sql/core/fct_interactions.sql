@@ -69,7 +69,7 @@ vendor_intents as (
 
 -- each contact's latest intent row from the contact_intents step (rules and classifier); a mapped vendor value
 -- is read from vendor_intents directly, so it holds even on a build without enrichment
-detected_intents as (
+latest_intent_rows as (
 
     select * from (
         select
@@ -77,7 +77,14 @@ detected_intents as (
             row_number() over (partition by interaction_id order by assigned_at desc, run_id desc) as row_rank
         from {{ enriched('contact_intents') }}
     ) ranked
-    where row_rank = 1 and intent_source <> 'vendor'
+    where row_rank = 1
+
+),
+
+detected_intents as (
+
+    select * from latest_intent_rows
+    where intent_source <> 'vendor'
 
 ),
 
@@ -123,6 +130,9 @@ joined as (
             when detected_intents.intent is not null then detected_intents.intent_reason
             else 'not yet classified (build with enrichment)'
         end as intent_reason,
+        -- the contact_intents step's version that labelled it (taxonomy, rules, model, floor), which people's
+        -- labels of the intent judge; null on a build without enrichment
+        latest_intent_rows.detector_version as intent_detector_version,
         interactions.priority,
         interactions.status,
         interactions.created_at,
@@ -184,6 +194,8 @@ joined as (
         on vendor_intents.interaction_id = interactions.interaction_id
     left join detected_intents
         on detected_intents.interaction_id = interactions.interaction_id
+    left join latest_intent_rows
+        on latest_intent_rows.interaction_id = interactions.interaction_id
 
 ),
 
@@ -266,6 +278,7 @@ select
         else intent_source
     end as intent_basis,
     intent_reason,
+    intent_detector_version,
     intent_parent,
     priority,
     status,

@@ -64,11 +64,16 @@ def test_the_form_saves_the_rows_worked_out_by_hand(monkeypatch: pytest.MonkeyPa
     assert "Saved 4 labels" in _texts(at.success)
     stored = query_frame(no_labels_url, "select * from feedback.labels order by detector, message_id")
     trigger_version = f"{SIGNALS_VERSION}+{ANALYZER_VERSION}"
+    # the intent label judges the version of the contact_intents step that labelled the conversation
+    intent_version = query_frame(no_labels_url, "select detector_version from core.enr_contact_intents"
+                                                f" where interaction_id = '{CONVERSATION}'"
+                                                " order by assigned_at desc, run_id desc limit 1").iat[0, 0]
+    assert intent_version
     assert stored[["detector", "message_id", "detector_version", "predicted_value", "label_value"]].astype(
         "object").where(stored[["detector", "message_id", "detector_version", "predicted_value",
                                 "label_value"]].notna(), None).values.tolist() == [
         ["escalation_trigger", None, trigger_version, "negative_sentiment", "wrong"],
-        ["intent", None, None, "billing_dispute", "invoice_copy"],
+        ["intent", None, intent_version, "billing_dispute", "invoice_copy"],
         # a customer message's label carries the calibration its cut-offs came from (none here: shipped)
         ["sentiment", "M1", f"{ADAPTED_VERSION}/calibration-none", "positive", "neutral"],
         ["sentiment", "M3", f"{ADAPTED_VERSION}/calibration-none", "negative", "negative"],
