@@ -25,7 +25,7 @@ from dashboard.download_buttons import (
 )
 from dashboard.exports import scorecard_sheet
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
-from dashboard.formatting import direction_words, format_delta, format_value, is_flat
+from dashboard.formatting import direction_words, escape_markdown, format_delta, format_value, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
@@ -110,9 +110,10 @@ def intent_rates(by_intent: pd.DataFrame, metric: str, cases_metric: str | None 
 
 def top_intents(rates: pd.DataFrame, min_cases: int, count: int = 3) -> str:
     """The `count` intents with the highest rate among those with at least `min_cases` cases, as
-    "billing 90.4%, refund 88.7%" (pure; `rates` from intent_rates, already ranked)."""
+    "billing 90.4%, refund 88.7%" (pure; `rates` from intent_rates, already ranked). Intent names are escaped
+    for Markdown: a taxonomy's names may come from exports or the discovery form."""
     kept = rates[(rates["cases"] >= min_cases) & rates["value"].notna()].head(count)
-    return ", ".join(f"{intent} {format_value(float(value), 'rate')}"
+    return ", ".join(f"{escape_markdown(str(intent))} {format_value(float(value), 'rate')}"
                      for intent, value in zip(kept["intent"], kept["value"], strict=True))
 
 
@@ -485,7 +486,7 @@ def _intent_figures(ctx: PageContext, catalog: Mapping[str, Metric], intent: str
         notes.append("Handoff Highway in " + ", ".join(_month(m) for m in flags["period_month"]))
     if not loops.empty:
         notes.append("Repetition Loop in " + ", ".join(_month(m) for m in loops["period_month"]))
-    st.caption(f"**{intent}**: " + ("; ".join(f"flagged by the {n}" for n in notes) if notes
+    st.caption(f"**{escape_markdown(str(intent))}**: " + ("; ".join(f"flagged by the {n}" for n in notes) if notes
                                     else "not flagged by the Handoff Highway or Repetition Loop in this period") + ".")
 
 

@@ -21,7 +21,7 @@ from dashboard.download_buttons import (
     table_download_buttons,
 )
 from dashboard.exports import scorecard_sheet
-from dashboard.formatting import format_delta, format_value, is_flat, target_text
+from dashboard.formatting import escape_markdown, format_delta, format_value, is_flat, target_text
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecard_rows
 from dashboard.views import PageContext, context, page_header
 from dashboard.views.definitions import definition_link
@@ -288,11 +288,13 @@ def _team_drill_down(ctx: PageContext, metric: Metric, teams: pd.DataFrame) -> N
     frame = first if page == 0 else queries_experience.team_agents(ctx.warehouse_url, ctx.version, ctx.filters,
                                                                    team, page)
     if frame.empty:
-        st.info(f"No human agent handled {team}'s contacts in these filters (the bot may have handled them all).")
+        st.info(f"No human agent handled {escape_markdown(str(team))}'s contacts in these filters (the bot may "
+                "have handled them all).")
         return
     table = agents_table(frame, metric, min_cases).drop(columns=["Team"])
     st.dataframe(table, hide_index=True, width="stretch", column_config=_AGENT_COLUMNS)
-    st.caption(f"{total} agent{'s' if total != 1 else ''} of {team}, most contacts first. \"Thin\": fewer than "
+    st.caption(f"{total} agent{'s' if total != 1 else ''} of {escape_markdown(str(team))}, most contacts first. "
+               f"\"Thin\": fewer than "
                f"{min_cases} contacts that started negative. The download holds every agent, not only this page.")
     filters = ctx.filters
     with _downloads(naming):

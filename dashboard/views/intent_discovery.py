@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, queries_intent_discovery
+from dashboard.formatting import escape_markdown
 from dashboard.views import PageContext, context, page_header
 from etl.intents.promote import PromotionError, promote_cluster, write_taxonomy
 from etl.intents.taxonomy import PACKS, TaxonomyError, load_taxonomy
@@ -104,7 +105,7 @@ def _promote_form(ctx: PageContext, cluster: pd.Series) -> None:
         st.error("Not added:")
         st.text(str(error))
         return
-    st.success(f"Added the intent {name.strip()} to {path}.")
+    st.success(f"Added the intent {escape_markdown(name.strip())} to {path}.")
     st.text(NEXT_STEP)
 
 

@@ -210,3 +210,8 @@ def test_top_intents_skips_thin_intents() -> None:
     # rare has 5 cases (< 30): left out; then the next three by rate
     assert automation.top_intents(rates, 30) == "billing 90.4%, refund 88.7%, invoice 50.0%"
     assert automation.top_intents(rates.iloc[:1], 30) == ""
+
+
+def test_top_intents_escapes_intent_names_for_markdown() -> None:
+    rates = pd.DataFrame({"intent": ["[x](https://evil.example)"], "value": [0.5], "cases": [40]})
+    assert automation.top_intents(rates, 30) == "\\[x\\]\\(https\\://evil\\.example\\) 50.0%"

@@ -122,3 +122,14 @@ def test_target_status_follows_the_direction() -> None:
     assert target_status(None, 0.8, "higher_is_better") is None
     assert target_status(10, None, "higher_is_better") is None
     assert target_status(10, 5, "neutral") is None
+
+
+def test_escape_markdown_neutralises_links_images_html_and_autolinks() -> None:
+    from dashboard.formatting import escape_markdown
+
+    assert escape_markdown("[a](https://x.example)") == "\\[a\\]\\(https\\://x\\.example\\)"
+    assert escape_markdown("![i](u)") == "\\!\\[i\\]\\(u\\)"
+    assert escape_markdown("<script>") == "\\<script\\>"
+    assert escape_markdown("www.x.example") == "www\\.x\\.example"
+    assert escape_markdown("**b** _i_ `c` #h") == "\\*\\*b\\*\\* \\_i\\_ \\`c\\` \\#h"
+    assert escape_markdown(":red[x] $y$") == "\\:red\\[x\\] \\$y\\$"

@@ -134,7 +134,7 @@ def test_promoting_a_cluster_writes_the_taxonomy(monkeypatch: pytest.MonkeyPatch
     at.text_input(key="discovery_promote_keywords").set_value("violin, rosin")
     at.button[0].click().run()
     assert not at.exception
-    assert [str(s.value) for s in at.success] == [f"Added the intent violin_help to {taxonomy}."]
+    assert [str(s.value) for s in at.success] == [f"Added the intent violin\\_help to {taxonomy}."]  # the name escaped
     assert "next `cxpulse build` labels" in " ".join(str(t.value) for t in at.text)
     promoted = load_taxonomy(taxonomy).get("violin_help")
     assert (promoted.label, promoted.keywords) == ("Violin help", ("violin", "rosin"))
