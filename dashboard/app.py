@@ -46,6 +46,10 @@ from etl.warehouse import WarehouseError
 # Pages are small scripts (dashboard/page_scripts/) that call a view's render(): files, so that AppTest can
 # switch to them; the views hold the code.
 PAGE_SCRIPTS = "page_scripts"
+PAGE_ICON = "📊"
+"""The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
+favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine;
+the Material icons inside the page come from the font Streamlit serves itself (issue 13)."""
 # Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
 # is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
 HOME_SCRIPT = f"{PAGE_SCRIPTS}/home.py"
@@ -181,7 +185,7 @@ def _chosen(field: str, options: FilterOptions) -> tuple[str, ...]:
 
 
 def main() -> None:
-    st.set_page_config(page_title="cxpulse", page_icon=":material/monitoring:", layout="wide")
+    st.set_page_config(page_title="cxpulse", page_icon=PAGE_ICON, layout="wide")
     try:
         settings = data.settings()
     except ConfigError as error:
