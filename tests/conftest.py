@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,3 +205,52 @@ def no_labels_url(small_engine_warehouse_url: str) -> str:
     with open_writer(small_engine_warehouse_url) as warehouse, warehouse.transaction():
         warehouse.execute("delete from feedback.labels")
     return small_engine_warehouse_url
+
+
+# Stored and reflected injection (issue 13): canonical_small with a payload in every name and free-text field
+PAYLOAD = ("[click](https://evil.example/a) ![x](https://evil.example/x.png) <script>alert(1)</script> "
+           "<img src=https://evil.example/y.png> **bold** www.evil.example")
+"""No comma and no quote, so it stays one CSV field and one JSON string as written."""
+
+# canonical_small's values, each replaced everywhere in the file(s) named
+REPLACED = {
+    "interactions-2026-05.csv": ("billing_dispute", "password_reset"),
+    "queues.csv": ("Billing voice", "Billing chat", "Support e-mail", "Billing", "Support"),
+    "agents.csv": ("Dana Agent", "Billing"),
+    "customers.csv": ("Ada Lovelace", "Bob Small", "Carla Nobody"),
+    "accounts.csv": ("Acme Corp", "Tiny Shop", "manufacturing", "retail"),
+    "events-2026-05.jsonl": ("negative_sentiment",),
+    "surveys-2026-05.csv": ("still not fixed",),
+}
+
+
+def write_payload_exports(folder: Path) -> Path:
+    """canonical_small with PAYLOAD in every name and free-text field, empty subjects filled with it, and the
+    escalated chat I5 opening with a negative message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in (FIXTURES / "canonical_small").iterdir():
+        text = source.read_text(encoding="utf-8")
+        for index, value in enumerate(REPLACED.get(source.name, ())):
+            text = text.replace(value, f"{value}{index} {PAYLOAD}")
+        if source.name.startswith("messages"):  # I5 starts negative, so the Experience page lists its team
+            text = text.replace("The book was good.", "This is terrible and awful.")
+            text = re.sub(r'"text":"([^"]*)"', rf'"text":"\1 {PAYLOAD}"', text)
+        if source.name.startswith("interactions"):
+            rows = text.splitlines()
+            text = "\n".join([rows[0]] + [re.sub(r",,(\d*),(\d*),(\d*)$", rf",{PAYLOAD},\1,\2,\3", row)
+                                         for row in rows[1:]]) + "\n"
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
+def payload_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from etl.pipeline import run_pipeline
+
+    exports = write_payload_exports(tmp_path_factory.mktemp("payload_exports"))
+    with empty_warehouse(request.param, tmp_path_factory, "payload") as url:
+        result = run_pipeline(make_settings(url, exports), "run")
+        assert result.exit_code == 0, result.problems
+        yield url
+
+

@@ -1,30 +1,23 @@
 """Stored and reflected injection (issue 13): export values and the `conversation` URL parameter carry link,
 image, script and emphasis payloads; no page may hand them to Streamlit's Markdown unescaped.
 
-The fixture is tests/fixtures/canonical_small with every free-text and name field replaced by a payload: the
-intent, queue, team, agent, customer, account, segment, industry, subject, message texts, the escalation reason
-and a survey comment. Every page is rendered under AppTest on DuckDB and PostgreSQL; every element Streamlit
-renders as Markdown (markdown, title, headers, captions, alerts, metric labels and help, widget labels, radio
-options, tab and expander labels) must hold none of the payloads' live parts. Escaped text ("evil\\.example")
-and plain-text elements (st.text, st.dataframe, st.code) are fine.
+The fixture (tests/conftest.py, payload_warehouse_url) is tests/fixtures/canonical_small with a payload in every
+free-text and name field: the intent, queue, team, agent, customer, account, segment, industry, subject, message
+texts, the escalation reason and a survey comment. Every page is rendered under AppTest on DuckDB and PostgreSQL;
+every element Streamlit renders as Markdown (markdown, title, headers, captions, alerts, metric labels and help,
+widget labels, radio options, tab and expander labels) must hold none of the payloads' live parts. Escaped text
+("evil\\.example") and plain-text elements (st.text, st.dataframe, st.code) are fine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.pipeline import run_pipeline
-from tests.conftest import FIXTURES, empty_warehouse, make_settings
+from tests.conftest import PAYLOAD
 from tests.dashboard.conftest import open_page
-
-PAYLOAD = ("[click](https://evil.example/a) ![x](https://evil.example/x.png) <script>alert(1)</script> "
-           "<img src=https://evil.example/y.png> **bold** www.evil.example")
-"""No comma and no quote, so it stays one CSV field and one JSON string as written."""
 
 LIVE_PARTS = re.compile(r"evil\.example|(?<!\\)<(script|img)|\*\*bold\*\*")
 """What only an unescaped payload shows: escaping turns "evil.example" into "evil\\.example", "<" into "\\<" and
@@ -32,46 +25,6 @@ LIVE_PARTS = re.compile(r"evil\.example|(?<!\\)<(script|img)|\*\*bold\*\*")
 
 PAGES = ("executive", "escalations", "overview", "journeys", "automation", "experience", "risk", "capacity",
          "data_health", "definitions", "detector_quality", "intent_discovery", "home")
-
-# canonical_small's values, each replaced everywhere in the file(s) named
-REPLACED = {
-    "interactions-2026-05.csv": ("billing_dispute", "password_reset"),
-    "queues.csv": ("Billing voice", "Billing chat", "Support e-mail", "Billing", "Support"),
-    "agents.csv": ("Dana Agent", "Billing"),
-    "customers.csv": ("Ada Lovelace", "Bob Small", "Carla Nobody"),
-    "accounts.csv": ("Acme Corp", "Tiny Shop", "manufacturing", "retail"),
-    "events-2026-05.jsonl": ("negative_sentiment",),
-    "surveys-2026-05.csv": ("still not fixed",),
-}
-
-
-def write_payload_exports(folder: Path) -> Path:
-    """canonical_small with PAYLOAD in every name and free-text field, empty subjects filled with it, and the
-    escalated chat I5 opening with a negative message."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for source in (FIXTURES / "canonical_small").iterdir():
-        text = source.read_text(encoding="utf-8")
-        for index, value in enumerate(REPLACED.get(source.name, ())):
-            text = text.replace(value, f"{value}{index} {PAYLOAD}")
-        if source.name.startswith("messages"):  # I5 starts negative, so the Experience page lists its team
-            text = text.replace("The book was good.", "This is terrible and awful.")
-            text = re.sub(r'"text":"([^"]*)"', rf'"text":"\1 {PAYLOAD}"', text)
-        if source.name.startswith("interactions"):
-            rows = text.splitlines()
-            text = "\n".join([rows[0]] + [re.sub(r",,(\d*),(\d*),(\d*)$", rf",{PAYLOAD},\1,\2,\3", row)
-                                         for row in rows[1:]]) + "\n"
-        (folder / source.name).write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
-def payload_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exports = write_payload_exports(tmp_path_factory.mktemp("payload_exports"))
-    with empty_warehouse(request.param, tmp_path_factory, "payload") as url:
-        result = run_pipeline(make_settings(url, exports), "run")
-        assert result.exit_code == 0, result.problems
-        yield url
-
 
 def markdown_texts(at: AppTest) -> list[str]:
     """Every string of the rendered page that Streamlit reads as Markdown."""

@@ -1,0 +1,110 @@
+"""Injection and outside requests in headless Chromium (issue 13): the app served on the payload warehouse
+(tests/conftest.py: a link, image, script and emphasis payload in every name and free-text field of
+canonical_small), every page opened, and the escalations page with the payload as its `conversation` parameter.
+The rendered DOM holds no link or image to the payload's host and no script from the data; and no request of the
+page goes anywhere but the local server (every other request is recorded and refused)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.chromium import CHROMIUM
+from tests.conftest import PAYLOAD, REPO_ROOT
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (Debian's chromium)")]
+SERVER_START_SECONDS = 90
+PAGE_PATHS = ("executive", "escalations", "overview", "journeys", "automation", "experience", "risk", "capacity",
+              "data-health", "definitions", "detector-quality", "intent-discovery")
+DATES = {"start": "2026-05-01", "end": "2026-05-31"}
+
+_INJECTED_JS = """() => ({
+  links: Array.from(document.querySelectorAll('a[href*="evil.example"]')).map(a => a.outerHTML),
+  images: Array.from(document.querySelectorAll('img[src*="evil.example"], [style*="evil.example"]'))
+    .map(e => e.outerHTML),
+  scripts: Array.from(document.querySelectorAll('script')).filter(s => s.textContent.includes('alert(1)'))
+    .map(s => s.outerHTML),
+  bold: Array.from(document.querySelectorAll('strong, b')).filter(b => b.textContent.trim() === 'bold').length,
+})"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served_payload_app(payload_warehouse_url: str, tmp_path: Path) -> Iterator[str]:
+    """Base URL of a Streamlit server on the payload warehouse, bound to 127.0.0.1; stopped after."""
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO_ROOT, env={**os.environ, "CXPULSE_WAREHOUSE_URL": payload_warehouse_url}, stdout=log,
+        stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()
+                assert time.monotonic() < deadline, "the dashboard did not start"
+                time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app: str) -> None:
+    from playwright.sync_api import Route
+
+    from tests.browser.chromium import chromium_browser
+    from tests.browser.streamlit_page import open_page, warm_up
+
+    base = served_payload_app
+    outside: list[str] = []
+
+    def local_only(route: Route) -> None:
+        url = route.request.url
+        if url.startswith((f"{base}/", "data:", "blob:", "about:")) or url == base:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    urls = [f"{base}/{path}?{urllib.parse.urlencode(DATES)}" for path in PAGE_PATHS]
+    urls += [f"{base}/escalations?{urllib.parse.urlencode({**DATES, 'conversation': value})}"
+             for value in (PAYLOAD, "I5")]
+    found: dict[str, dict[str, object]] = {}
+    with chromium_browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route("**/*", local_only)
+        warm_up(page, base, 60_000)
+        for url in urls:
+            open_page(page, url, 60_000)
+            injected = page.evaluate(_INJECTED_JS)
+            if any(injected.values()):
+                found[url] = injected
+        transcript = page.inner_text('[data-testid="stMain"]')  # the last page: conversation I5
+    assert found == {}
+    assert outside == []
+    # the payload did reach the page, as text: the transcript shows its characters
+    assert "[click](https://evil.example/a)" in transcript
+    assert "<script>alert(1)</script>" in transcript
