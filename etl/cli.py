@@ -86,7 +86,7 @@ def _settings(config: Path | None) -> Settings:
 
 def _report(result: RunResult, quiet: bool) -> None:
     for problem in result.problems:
-        console.print(Text.assemble(("problem: ", "bold red"), problem))
+        console.print(Text.assemble(("problem: ", "bold red"), redact_text(problem)))
     if quiet:
         return
     for file in result.files:
