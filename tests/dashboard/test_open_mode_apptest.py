@@ -58,3 +58,20 @@ def test_an_unsupported_url_is_shown_without_its_password(monkeypatch: pytest.Mo
     shown = _everything_shown(at)
     assert "mysql://cx:***@db.example.com/cx" in shown
     assert PLANTED not in shown
+
+
+def test_the_server_log_masks_a_password_in_a_message_and_its_traceback() -> None:
+    import logging
+    import sys
+
+    from dashboard.page_errors import LOG_FORMAT, RedactingFormatter
+
+    try:
+        raise RuntimeError(f"cannot reach postgresql://cx:{PLANTED}@db/cx")
+    except RuntimeError:
+        record = logging.LogRecord("cxpulse.dashboard", logging.ERROR, __file__, 1, "failed on %s",
+                                   (f"postgresql://cx:{PLANTED}@db/cx",), sys.exc_info())
+    line = RedactingFormatter(LOG_FORMAT).format(record)
+    assert "failed on postgresql://cx:***@db/cx" in line
+    assert "RuntimeError: cannot reach postgresql://cx:***@db/cx" in line
+    assert PLANTED not in line
