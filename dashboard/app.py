@@ -16,6 +16,7 @@ if importlib.util.find_spec("dashboard") is None or importlib.util.find_spec("et
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import datetime as dt
+import os
 import zoneinfo
 
 import streamlit as st
@@ -41,6 +42,8 @@ from dashboard.page_errors import run_guarded
 from dashboard.views import PageContext, definitions, set_context, source_notice
 from dashboard.views.intent_source_note import intent_source_note
 from etl.config import ConfigError
+from etl.secrets import redact_text
+from etl.serving import OPEN_MODE_VARIABLE, banner
 from etl.warehouse import WarehouseError
 
 # Pages are small scripts (dashboard/page_scripts/) that call a view's render(): files, so that AppTest can
@@ -186,10 +189,12 @@ def _chosen(field: str, options: FilterOptions) -> tuple[str, ...]:
 
 def main() -> None:
     st.set_page_config(page_title="cxpulse", page_icon=PAGE_ICON, layout="wide")
+    with st.sidebar:  # no sign-in yet: say so, and who can reach this server (set by `cxpulse serve`)
+        st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
     try:
         settings = data.settings()
     except ConfigError as error:
-        st.error(f"The configuration cannot be read: {error}")
+        st.error(f"The configuration cannot be read: {redact_text(str(error))}")
         st.stop()
     url = settings.warehouse_url
     unavailable: str | None = None
@@ -207,7 +212,7 @@ def main() -> None:
     except queries.DataUnavailable as error:
         unavailable = str(error)
     except WarehouseError as error:
-        unavailable = f"The warehouse cannot be read: {error}"
+        unavailable = f"The warehouse cannot be read: {redact_text(str(error))}"
 
     newest = (source_time.newest_day(series, _chosen("sources", options), _chosen("channels", options))
               if series is not None else None)

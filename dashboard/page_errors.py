@@ -17,9 +17,18 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from etl.secrets import redact_text
+
 LOGGER_NAME = "cxpulse.dashboard"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ERROR_ID_LENGTH = 8
+
+
+class RedactingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with the password of every URL in them masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_text(super().format(record))
 
 
 def logger() -> logging.Logger:
@@ -28,7 +37,7 @@ def logger() -> logging.Logger:
     log = logging.getLogger(LOGGER_NAME)
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.setFormatter(RedactingFormatter(LOG_FORMAT))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
     return log

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -27,7 +26,9 @@ from etl.interrupted_runs import WHY, Recovery, recover_interrupted_runs
 from etl.parsing import FileError
 from etl.pipeline import RunResult, run_pipeline
 from etl.run_status import INTERRUPTED
-from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, open_reader
+from etl.secrets import redact_text, redact_url
+from etl.serving import DEFAULT_ADDRESS, LOCAL_ONLY, OPEN_MODE_VARIABLE, open_mode, refusal, streamlit_command
+from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, dialect_of, duckdb_path, open_reader
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +72,8 @@ class RichProgress:
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}")
+    # an error may quote the warehouse URL (a driver's or the configuration's message): its password is masked
+    console.print(Text.assemble(("error: ", "bold red"), redact_text(message)))
     return typer.Exit(code=2)
 
 
@@ -84,7 +86,7 @@ def _settings(config: Path | None) -> Settings:
 
 def _report(result: RunResult, quiet: bool) -> None:
     for problem in result.problems:
-        console.print(Text.assemble(("problem: ", "bold red"), problem))
+        console.print(Text.assemble(("problem: ", "bold red"), redact_text(problem)))
     if quiet:
         return
     for file in result.files:
@@ -379,18 +381,34 @@ def demo(
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     config: ConfigOption = None,
+    address: Annotated[str, typer.Option(
+        "--address", help="Address to bind; a non-loopback one needs --insecure-open.")] = DEFAULT_ADDRESS,
+    insecure_open: Annotated[bool, typer.Option(
+        "--insecure-open", help="Allow a non-loopback address although there is no sign-in: anyone who reaches"
+                                " the port sees everything.")] = False,
 ) -> None:
-    """Serve the Streamlit dashboard on the configured warehouse."""
+    """Serve the Streamlit dashboard on the configured warehouse, on 127.0.0.1 unless told otherwise.
+    Exit code 2 when the address is refused."""
+    refused = refusal(address, insecure_open)
+    if refused:
+        raise _fail(refused)
     settings = _settings(config)
+    try:
+        dialect_of(settings.warehouse_url)
+    except WarehouseError as error:
+        raise _fail(str(error)) from None
     _recover(settings)
     env = dict(os.environ)
     if settings.config_path:
         env["CXPULSE_CONFIG"] = str(settings.config_path)
     env["CXPULSE_WAREHOUSE_URL"] = settings.warehouse_url
-    app_file = REPO_ROOT / "dashboard" / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    console.print(f"serving http://localhost:{port} on {settings.warehouse_url}")
+    env[OPEN_MODE_VARIABLE] = open_mode(address)
+    command = streamlit_command(REPO_ROOT / "dashboard" / "app.py", port, address)
+    host = f"[{address}]" if ":" in address else address
+    console.print(Text(f"serving http://{host}:{port} on {redact_url(settings.warehouse_url)}"))
+    if open_mode(address) != LOCAL_ONLY:
+        console.print(Text("warning: open mode without sign-in: anyone who reaches this port sees everything",
+                           style="bold red"))
     # a SIGTERM or SIGINT to this process ends the Streamlit server too (it runs in its own process group)
     raise typer.Exit(code=run_child(command, env=env, cwd=REPO_ROOT))
 
@@ -438,20 +456,31 @@ def _table(title: str, frame: object) -> Table:
 
 @app.command()
 def status(config: ConfigOption = None) -> None:
-    """Last runs, rows per table, rejected records per reason, the churn model."""
+    """Last runs, rows per table, rejected records per reason, the churn model. Exit code 2 when no warehouse
+    has been built yet (or it cannot be read)."""
     from etl.status import read_status
 
     settings = _settings(config)
+    shown_url = redact_url(settings.warehouse_url)
+    try:
+        url = settings.warehouse_url
+        missing_file = dialect_of(url) == "duckdb" and not duckdb_path(url).exists()
+    except WarehouseError as error:
+        raise _fail(str(error)) from None
+    if missing_file:
+        raise _fail(f"no warehouse built yet at {shown_url}: run `cxpulse run`")
     recovery = _recover(settings)
     reader = open_reader(settings.warehouse_url)
     try:
         report = read_status(reader, lookback_hours=settings.lookback_hours)
-    except WarehouseMissing as error:
-        raise _fail(str(error)) from None
+    except WarehouseMissing:
+        raise _fail(f"no warehouse built yet at {shown_url}: run `cxpulse run`") from None
+    except (WarehouseError, sqlalchemy.exc.SQLAlchemyError) as error:
+        raise _fail(f"the warehouse at {shown_url} cannot be read: {type(error).__name__}: {error}") from None
     finally:
         reader.close()
     out = Console()
-    out.print(f"warehouse: {settings.warehouse_url}")
+    out.print(Text(f"warehouse: {shown_url}"))
     if recovery.writer_running:
         out.print("a run is writing the warehouse now")
     out.print(_table("Last runs", with_pending_runs(report.runs, recovery.pending)))
@@ -511,8 +540,6 @@ def calibrate_command(
     import getpass
 
     from etl.calibration import fits_view, metrics_view, run_calibration
-    from etl.warehouse import dialect_of, duckdb_path
-
     settings = _settings(config)
     url = settings.warehouse_url
     if dialect_of(url) == "duckdb" and not duckdb_path(url).exists():
@@ -539,7 +566,8 @@ def _recover(settings: Settings) -> Recovery:
     try:
         recovery = recover_interrupted_runs(settings.warehouse_url)
     except (WarehouseError, OSError, sqlalchemy.exc.SQLAlchemyError) as error:
-        console.print(f"note: could not check for interrupted runs: {type(error).__name__}: {error}")
+        console.print(f"note: could not check for interrupted runs: {type(error).__name__}: {redact_text(str(error))}",
+                      markup=False)
         return Recovery()
     if recovery.runs_marked or recovery.pending:
         console.print(f"note: {recovery.runs_marked + len(recovery.pending)} run(s) found interrupted"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from etl.warehouse import Reader, check_identifier
+from etl.warehouse import Reader, WarehouseMissing, check_identifier
 
 LISTED_SCHEMAS = ("raw", "staging", "core", "marts", "ops", "feedback")
 
@@ -39,10 +39,21 @@ class Status:
     """Per file of the latest runs: read, loaded, duplicate, quarantined, unrecoverable, status and reason."""
 
 
+def has_run_log(reader: Reader) -> bool:
+    """Whether the warehouse holds ops.runs, the table every run writes first."""
+    return bool(reader.scalar(
+        "select count(*) from information_schema.tables where table_schema = 'ops' and table_name = 'runs'"))
+
+
 def read_status(reader: Reader, last_runs: int = 10, lookback_hours: float = 72.0) -> Status:
     """`next_export_from` per stream is the watermark (the latest cursor value loaded) less the look-back
     window: where the next incremental export should start so that late updates are not missed. Loading the
-    overlap again is harmless: records already present are not added twice."""
+    overlap again is harmless: records already present are not added twice.
+
+    Raises WarehouseMissing when no run has ever written the warehouse (a missing DuckDB file, or a database
+    without the ops.runs table, such as an empty PostgreSQL database)."""
+    if not has_run_log(reader):
+        raise WarehouseMissing("no warehouse built yet: run `cxpulse run`")
     runs = reader.query_df(
         "select run_id, command, status, started_at, finished_at, rows_loaded, rows_rejected, message"
         " from ops.runs order by run_id desc limit :limit",
