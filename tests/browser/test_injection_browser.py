@@ -6,11 +6,6 @@ page goes anywhere but the local server (every other request is recorded and ref
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -19,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.chromium import CHROMIUM
-from tests.conftest import PAYLOAD, REPO_ROOT
+from tests.browser.served_app import served_dashboard
+from tests.conftest import PAYLOAD
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (Debian's chromium)")]
-SERVER_START_SECONDS = 90
 PAGE_PATHS = ("executive", "escalations", "overview", "journeys", "automation", "experience", "risk", "capacity",
               "data-health", "definitions", "detector-quality", "intent-discovery")
 DATES = {"start": "2026-05-01", "end": "2026-05-31"}
@@ -38,38 +33,11 @@ _INJECTED_JS = """() => ({
 })"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def served_payload_app(payload_warehouse_url: str, tmp_path: Path) -> Iterator[str]:
     """Base URL of a Streamlit server on the payload warehouse, bound to 127.0.0.1; stopped after."""
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO_ROOT, env={**os.environ, "CXPULSE_WAREHOUSE_URL": payload_warehouse_url}, stdout=log,
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "serve.log").read_text()
-                assert time.monotonic() < deadline, "the dashboard did not start"
-                time.sleep(0.5)
+    with served_dashboard(payload_warehouse_url, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app: str) -> None:

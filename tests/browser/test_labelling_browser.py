@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.chromium import CHROMIUM
+from tests.browser.served_app import served_dashboard
 from tests.conftest import REPO_ROOT, query_frame
 
 if TYPE_CHECKING:
@@ -31,41 +29,13 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (Debian's chromium)")]
-SERVER_START_SECONDS = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def served_url(no_labels_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(base URL of a Streamlit server on the warehouse, the warehouse URL); the server is stopped after."""
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port",
-         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, "CXPULSE_WAREHOUSE_URL": no_labels_url}, stdout=log,
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "serve.log").read_text()
-                assert time.monotonic() < deadline, "the dashboard did not start"
-                time.sleep(0.5)
+    with served_dashboard(no_labels_url, tmp_path / "serve.log") as base:
         yield base, no_labels_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def test_label_a_conversation_and_see_detector_quality_change(served_url: tuple[str, str], tmp_path: Path) -> None:
