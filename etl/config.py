@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl.access import AccessConfigError, AccessSettings, parse_access
+
 DEFAULT_WAREHOUSE_URL = "duckdb:///data/cxpulse.duckdb"
 CONFIG_ENV = "CXPULSE_CONFIG"
 WAREHOUSE_ENV = "CXPULSE_WAREHOUSE_URL"
@@ -173,6 +175,7 @@ class Settings:
     freshness: FreshnessSettings = FreshnessSettings()
     detectors: DetectorSettings = DetectorSettings()
     intents: IntentSettings = IntentSettings()
+    access: AccessSettings = field(default_factory=AccessSettings)
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -391,6 +394,13 @@ def _parse_intents(raw: dict[str, Any], base: Path) -> IntentSettings:
     )
 
 
+def _parse_access(raw: dict[str, Any]) -> AccessSettings:
+    try:
+        return parse_access(raw)
+    except AccessConfigError as error:
+        raise ConfigError(str(error)) from error
+
+
 def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | None = None) -> Settings:
     warehouse = data.get("warehouse", {})
     metrics = data.get("metrics", {})
@@ -422,6 +432,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         freshness=_parse_freshness(data.get("freshness", {})),
         detectors=_parse_detectors(data.get("detectors", {})),
         intents=_parse_intents(data.get("intents", {}), base),
+        access=_parse_access(data.get("access", {})),
         identity=_parse_identity(data.get("identity", {})),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),
