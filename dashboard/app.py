@@ -22,6 +22,7 @@ import zoneinfo
 import streamlit as st
 
 from dashboard import data, queries, source_time
+from dashboard.context import PageContext, set_context
 from dashboard.filters import (
     COMPARE_LAST_YEAR,
     COMPARE_MODES,
@@ -39,56 +40,56 @@ from dashboard.filters import (
     to_query_params,
 )
 from dashboard.page_errors import run_guarded
-from dashboard.views import PageContext, definitions, set_context, source_notice
-from dashboard.views.intent_source_note import intent_source_note
+from dashboard.widgets import definition_link, source_notice
+from dashboard.widgets.intent_source_note import intent_source_note
 from etl.config import ConfigError
 from etl.secrets import redact_text
 from etl.serving import OPEN_MODE_VARIABLE, banner
 from etl.warehouse import WarehouseError
 
-# Pages are small scripts (dashboard/page_scripts/) that call a view's render(): files, so that AppTest can
+# Each page is a folder, dashboard/pages/<page>/, whose page.py calls its view's render(): files, so that AppTest can
 # switch to them; the views hold the code.
-PAGE_SCRIPTS = "page_scripts"
+PAGES_DIR = "pages"
 PAGE_ICON = "📊"
 """The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
 favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine;
 the Material icons inside the page come from the font Streamlit serves itself (issue 13)."""
 # Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
 # is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
-HOME_SCRIPT = f"{PAGE_SCRIPTS}/home.py"
-LANDING_SCRIPT = f"{PAGE_SCRIPTS}/executive.py"
+HOME_SCRIPT = f"{PAGES_DIR}/home.py"
+LANDING_SCRIPT = f"{PAGES_DIR}/executive/page.py"
 PAGES = {
     "Review": [
         st.Page(HOME_SCRIPT, title="Executive review", url_path="home", default=True, visibility="hidden"),
         st.Page(LANDING_SCRIPT, title="Executive review", icon=":material/insights:", url_path="executive"),
-        st.Page(f"{PAGE_SCRIPTS}/escalations.py", title="Escalations", icon=":material/trending_up:",
+        st.Page(f"{PAGES_DIR}/escalations/page.py", title="Escalations", icon=":material/trending_up:",
                 url_path="escalations"),
-        st.Page(f"{PAGE_SCRIPTS}/overview.py", title="Service trends", icon=":material/dashboard:",
+        st.Page(f"{PAGES_DIR}/overview/page.py", title="Service trends", icon=":material/dashboard:",
                 url_path="overview"),
     ],
     "Customer": [
-        st.Page(f"{PAGE_SCRIPTS}/journeys.py", title="Journeys and repeat contact", icon=":material/replay:",
+        st.Page(f"{PAGES_DIR}/journeys/page.py", title="Journeys and repeat contact", icon=":material/replay:",
                 url_path="journeys"),
-        st.Page(f"{PAGE_SCRIPTS}/automation.py", title="Automation", icon=":material/smart_toy:",
+        st.Page(f"{PAGES_DIR}/automation/page.py", title="Automation", icon=":material/smart_toy:",
                 url_path="automation"),
-        st.Page(f"{PAGE_SCRIPTS}/experience.py", title="Experience", icon=":material/sentiment_satisfied:",
+        st.Page(f"{PAGES_DIR}/experience/page.py", title="Experience", icon=":material/sentiment_satisfied:",
                 url_path="experience"),
     ],
     "Accounts": [
-        st.Page(f"{PAGE_SCRIPTS}/risk.py", title="Churn and revenue risk", icon=":material/trending_down:",
+        st.Page(f"{PAGES_DIR}/risk/page.py", title="Churn and revenue risk", icon=":material/trending_down:",
                 url_path="risk"),
     ],
     "Operations": [
-        st.Page(f"{PAGE_SCRIPTS}/capacity.py", title="Capacity", icon=":material/groups:", url_path="capacity"),
+        st.Page(f"{PAGES_DIR}/capacity/page.py", title="Capacity", icon=":material/groups:", url_path="capacity"),
     ],
     "Trust": [
-        st.Page(f"{PAGE_SCRIPTS}/data_health.py", title="Data health", icon=":material/health_and_safety:",
+        st.Page(f"{PAGES_DIR}/data_health/page.py", title="Data health", icon=":material/health_and_safety:",
                 url_path="data-health"),
-        st.Page(f"{PAGE_SCRIPTS}/definitions.py", title="Definitions", icon=":material/menu_book:",
-                url_path=definitions.URL_PATH),
-        st.Page(f"{PAGE_SCRIPTS}/detector_quality.py", title="Detector quality", icon=":material/fact_check:",
+        st.Page(f"{PAGES_DIR}/definitions/page.py", title="Definitions", icon=":material/menu_book:",
+                url_path=definition_link.URL_PATH),
+        st.Page(f"{PAGES_DIR}/detector_quality/page.py", title="Detector quality", icon=":material/fact_check:",
                 url_path="detector-quality"),
-        st.Page(f"{PAGE_SCRIPTS}/intent_discovery.py", title="Intent discovery", icon=":material/category:",
+        st.Page(f"{PAGES_DIR}/intent_discovery/page.py", title="Intent discovery", icon=":material/category:",
                 url_path="intent-discovery"),
     ],
 }

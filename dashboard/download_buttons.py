@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.context import PageContext
 from dashboard.exports import (
     KpiPack,
     chart_csv,
@@ -33,7 +34,6 @@ from dashboard.exports import (
 )
 from dashboard.exports.conversations import FileFormat
 from dashboard.exports.xlsx_files import Sheet, Units
-from dashboard.views import PageContext
 
 MIME = {
     "png": "image/png",

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import queries_capacity
-from dashboard.views import capacity
+from dashboard.pages.capacity import queries as queries_capacity
+from dashboard.pages.capacity import view as capacity
 from etl.catalog import load_catalog
 
 

@@ -16,15 +16,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import (
-    capacity_charts,
-    charts,
-    charts_automation,
-    charts_escalations,
-    charts_experience,
-    charts_journeys,
-    charts_risk,
-)
+from dashboard import charts
+from dashboard.pages.automation import charts as charts_automation
+from dashboard.pages.capacity import charts as capacity_charts
+from dashboard.pages.escalations import charts as charts_escalations
+from dashboard.pages.experience import charts as charts_experience
+from dashboard.pages.journeys import charts as charts_journeys
+from dashboard.pages.risk import charts as charts_risk
 from etl.catalog import catalog_for
 
 CATALOG = catalog_for({})

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views.label_form import form_key
+from dashboard.widgets.label_form import form_key
 from etl.detector_quality import NO_LABELS, TRIGGER_RECALL_REASON
 from etl.enrich.message_signals import SIGNALS_VERSION
 from etl.enrich.sentiment import ADAPTED_VERSION, ANALYZER_VERSION
@@ -109,7 +109,7 @@ def test_detector_quality_without_labels_says_not_measured(monkeypatch: pytest.M
 def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyPatch, no_labels_url: str) -> None:
     at = _label(open_page(monkeypatch, no_labels_url, "escalations", {"conversation": CONVERSATION}))
     assert "Saved 4 labels" in _texts(at.success)
-    at.switch_page("page_scripts/detector_quality.py")
+    at.switch_page("pages/detector_quality/page.py")
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {"Labels that count": "4", "Labels saved": "4",

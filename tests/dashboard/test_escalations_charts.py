@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import charts_escalations as charts
 from dashboard.charts import PALETTE
-from dashboard.views import escalations as page
+from dashboard.pages.escalations import charts
+from dashboard.pages.escalations import view as page
 
 
 def _weekly() -> pd.DataFrame:

@@ -11,9 +11,9 @@ import openpyxl
 import pandas as pd
 
 from dashboard.exports import KpiPack, kpi_pack_pdf, scorecard_sheet, tables_xlsx
+from dashboard.pages.executive.view import pack_scorecard, scorecard_frame
 from dashboard.queries import with_coverage
 from dashboard.scorecard import NOT_MEASURED, attainment_by_member, scorecard_rows
-from dashboard.views.executive import pack_scorecard, scorecard_frame
 from etl.catalog import load_catalog
 from etl.config import settings_from_mapping
 from tests.dashboard.test_exports_pdf import _pdf_texts

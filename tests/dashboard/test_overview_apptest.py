@@ -16,7 +16,8 @@ from dashboard import queries
 from dashboard.filters import Filters, default_filters
 from dashboard.formatting import MISSING
 from dashboard.measure_evidence import NOT_MEASURED
-from dashboard.views import overview, service_operations
+from dashboard.pages.overview import view as overview
+from dashboard.widgets import service_operations
 from etl.catalog import load_catalog
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -29,7 +30,7 @@ def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | Non
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("page_scripts/overview.py")
+    at.switch_page("pages/overview/page.py")
     return at.run()
 
 

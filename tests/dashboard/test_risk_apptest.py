@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import Filters
-from dashboard.views.risk import accounts_table_key, short_money
+from dashboard.pages.risk.view import accounts_table_key, short_money
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "page_scripts/risk.py"
+PAGE = "pages/risk/page.py"
 HEADINGS = ("Accounts by risk", "Where the revenue at risk sits", "Silent Exodus: accounts that left without a word",
             "How far to trust the scores: the model")
 

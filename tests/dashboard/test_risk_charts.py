@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import charts_risk, queries_risk
 from dashboard.charts import OKABE_ITO
 from dashboard.filters import Filters
-from dashboard.views import risk
+from dashboard.pages.risk import charts as charts_risk
+from dashboard.pages.risk import queries as queries_risk
+from dashboard.pages.risk import view as risk
 
 # ---------------------------------------------------------------- words
 

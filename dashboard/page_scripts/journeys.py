@@ -1,5 +1,0 @@
-"""Page script run by st.navigation (a file, so that AppTest can switch to it); the page lives in dashboard.views."""
-
-from dashboard.views import journeys
-
-journeys.render()

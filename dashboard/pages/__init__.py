@@ -1,0 +1,1 @@
+"""One folder per page: its script (page.py), view, queries and charts side by side."""

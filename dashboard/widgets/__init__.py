@@ -1,0 +1,1 @@
+"""Pieces several pages show: notices, empty states, the label form, the intent-source line."""
