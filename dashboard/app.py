@@ -40,6 +40,7 @@ from dashboard.filters import (
     to_query_params,
 )
 from dashboard.page_errors import run_guarded
+from dashboard.sign_in import current_viewer, is_signed_in
 from dashboard.widgets import definition_link, source_notice
 from dashboard.widgets.intent_source_note import intent_source_note
 from etl.config import ConfigError
@@ -188,6 +189,18 @@ def _chosen(field: str, options: FilterOptions) -> tuple[str, ...]:
     return parse_list(st.query_params.get_all(param), getattr(options, field))
 
 
+def _sign_in_gate() -> None:
+    """Nobody signed in, or a person whose claims map to no role (deny by default): no page, no data."""
+    if not is_signed_in():
+        st.title("cxpulse")
+        st.text("Sign in to see your organisation's service figures.")
+        st.button("Sign in", on_click=st.login, type="primary")
+        return
+    st.title("cxpulse")
+    st.error("You are signed in, but no role of this app is granted to you. Ask an administrator for access.")
+    st.button("Sign out", on_click=st.logout)
+
+
 def main() -> None:
     st.set_page_config(page_title="cxpulse", page_icon=PAGE_ICON, layout="wide")
     with st.sidebar:  # no sign-in yet: say so, and who can reach this server (set by `cxpulse serve`)
@@ -197,6 +210,10 @@ def main() -> None:
     except ConfigError as error:
         st.error(f"The configuration cannot be read: {redact_text(str(error))}")
         st.stop()
+    viewer = current_viewer(settings.access)
+    if viewer is None:
+        _sign_in_gate()
+        return
     url = settings.warehouse_url
     unavailable: str | None = None
     first_day = last_day = None
@@ -221,7 +238,7 @@ def main() -> None:
     filters = _sidebar_filters(defaults, options)
     page_context = PageContext(
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
-        last_day=last_day, as_of=as_of, unavailable=unavailable, series=series,
+        last_day=last_day, as_of=as_of, unavailable=unavailable, series=series, viewer=viewer,
     )
     set_context(page_context)
     if unavailable is None:

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.filters import Filters
 from dashboard.formatting import format_as_of
 from dashboard.widgets import source_notice
+from etl.access import OPEN_MODE_VIEWER, Viewer
 from etl.config import Settings
 
 CONTEXT_KEY = "cxpulse_page_context"
@@ -32,6 +33,8 @@ class PageContext:
     unavailable: str | None = None
     # per source system x channel: first and last day with contacts (dashboard.source_time.series_bounds)
     series: pd.DataFrame | None = None
+    viewer: Viewer = OPEN_MODE_VIEWER
+    """Who is looking (dashboard.sign_in): every query of the page is scoped to them."""
 
     @property
     def timezone(self) -> str:
