@@ -57,7 +57,7 @@ favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a r
 the Material icons inside the page come from the font Streamlit serves itself (issue 13)."""
 # Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
 # is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
-HOME_SCRIPT = f"{PAGES_DIR}/home.py"
+HOME_SCRIPT = f"{PAGES_DIR}/home/page.py"
 LANDING_SCRIPT = f"{PAGES_DIR}/executive/page.py"
 PAGES = {
     "Review": [

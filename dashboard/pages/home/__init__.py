@@ -1,0 +1,1 @@
+"""The root URL: opens the Executive review at its own URL (page.py)."""
