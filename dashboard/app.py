@@ -21,7 +21,7 @@ import zoneinfo
 
 import streamlit as st
 
-from dashboard import data, queries, source_time
+from dashboard import data_access, queries, source_time
 from dashboard.context import PageContext, set_context
 from dashboard.filters import (
     COMPARE_LAST_YEAR,
@@ -43,6 +43,7 @@ from dashboard.page_errors import run_guarded
 from dashboard.sign_in import current_viewer, is_signed_in
 from dashboard.widgets import definition_link, source_notice
 from dashboard.widgets.intent_source_note import intent_source_note
+from etl.access import Scope
 from etl.config import ConfigError
 from etl.secrets import redact_text
 from etl.serving import OPEN_MODE_VARIABLE, banner
@@ -124,8 +125,9 @@ def _reset(defaults: Filters) -> None:
         st.session_state[key] = []
 
 
-def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
-    """The filter widgets, first filled from the URL; every change is written back to the URL."""
+def _sidebar_filters(defaults: Filters, options: FilterOptions, scope: Scope) -> Filters:
+    """The filter widgets, first filled from the URL; every change is written back to the URL. The options are
+    those of the viewer's scope, and the scope itself rides in the Filters (never in the URL)."""
     from_url = from_query_params(_url_params(), defaults, options)
     default_dates = (defaults.start, defaults.end)
     if DATE_KEY not in st.session_state:
@@ -169,7 +171,7 @@ def _sidebar_filters(defaults: Filters, options: FilterOptions) -> Filters:
         )
         st.button("Reset filters", on_click=_reset, args=(defaults,), type="tertiary")
     filters = Filters(start=start, end=end, **lists, compare=compare or defaults.compare,
-                      include_low_confidence=bool(include_low_confidence))
+                      include_low_confidence=bool(include_low_confidence), scope=scope)
 
     wanted = to_query_params(filters, defaults)
     for key in URL_KEYS:
@@ -206,7 +208,7 @@ def main() -> None:
     with st.sidebar:  # no sign-in yet: say so, and who can reach this server (set by `cxpulse serve`)
         st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
     try:
-        settings = data.settings()
+        settings = data_access.settings()
     except ConfigError as error:
         st.error(f"The configuration cannot be read: {redact_text(str(error))}")
         st.stop()
@@ -224,8 +226,8 @@ def main() -> None:
     try:
         version = queries.data_version(url)
         as_of = queries.last_successful_run(url)
-        first_day, last_day = queries.data_bounds(url, version)
-        options = queries.filter_options(url, version)
+        first_day, last_day = queries.data_bounds(url, version, viewer.scope)
+        options = queries.filter_options(url, version, viewer.scope)
         series = source_time.series_bounds(url, version)
     except queries.DataUnavailable as error:
         unavailable = str(error)
@@ -235,7 +237,7 @@ def main() -> None:
     newest = (source_time.newest_day(series, _chosen("sources", options), _chosen("channels", options))
               if series is not None else None)
     defaults = default_filters(newest or last_day, _today(settings.metrics.reporting_timezone))
-    filters = _sidebar_filters(defaults, options)
+    filters = _sidebar_filters(defaults, options, viewer.scope)
     page_context = PageContext(
         settings=settings, warehouse_url=url, version=version, filters=filters, first_day=first_day,
         last_day=last_day, as_of=as_of, unavailable=unavailable, series=series, viewer=viewer,

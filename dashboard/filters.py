@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from etl.access import NO_ROWS, Scope
+
 DEFAULT_DAYS = 90
 # The widest range the date picker accepts; dates outside it in a URL fall back to the default.
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -30,6 +32,8 @@ COMPARE_MODES = (COMPARE_PREVIOUS, COMPARE_LAST_YEAR)
 LOW_CONFIDENCE_PARAM, LOW_CONFIDENCE_EXCLUDE = "low_confidence", "exclude"
 LOW_CONFIDENCE_BASIS = "model_low"
 EXCLUDED_BASES_FIELD = "excluded_intent_bases"
+# The key under which `Filters.lists` carries the viewer's scope into every cached query (dashboard.data_access).
+SCOPE_FIELD = "scope"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Filters:
     sources: tuple[str, ...] = ()
     compare: str = COMPARE_PREVIOUS
     include_low_confidence: bool = True
+    scope: Scope = NO_ROWS
+    """The rows the viewer may see, set by the router from the signed-in viewer; never from the URL. Deny by
+    default: Filters made without a scope read no rows."""
 
     @property
     def excluded_intent_bases(self) -> tuple[str, ...]:
@@ -60,10 +67,11 @@ class Filters:
         return comparison_period(self.start, self.end, self.compare)
 
     @property
-    def lists(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """(field, values) of every list filter, then the intent bases left out: hashable, for cached queries."""
+    def lists(self) -> tuple[tuple[str, tuple[str, ...] | Scope], ...]:
+        """(field, values) of every list filter, the intent bases left out, then the viewer's scope: hashable, for
+        cached queries, so a cached result is keyed on the scope it was read with."""
         return (*((field, getattr(self, field)) for field in LIST_PARAMS.values()),
-                (EXCLUDED_BASES_FIELD, self.excluded_intent_bases))
+                (EXCLUDED_BASES_FIELD, self.excluded_intent_bases), (SCOPE_FIELD, self.scope))
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import duckdb
 import pandas as pd
-import sqlalchemy.exc
 import streamlit as st
 
-from dashboard import data
+from dashboard import data_access
+from dashboard.data_access import DataUnavailable as DataUnavailable  # re-exported: pages catch it from here
+from dashboard.data_access import scope_of, scope_params, scope_predicate
 from dashboard.filters import EXCLUDED_BASES_FIELD, FilterOptions, Filters
+from etl.access import Scope
 from etl.catalog import Metric, catalog_for
 from etl.run_status import COMPLETED
 from etl.warehouse import WarehouseMissing, check_identifier
@@ -38,12 +39,8 @@ FILTER_COLUMNS = {"sources": "source_system", "channels": "channel", "intents": 
 # The intent bases a filter leaves out (Filters.lists' last entry): every mart at the standard grain, and every
 # core query that filters like them, carries intent_basis.
 INTENT_BASIS_COLUMN = "intent_basis"
-Lists = tuple[tuple[str, tuple[str, ...]], ...]
+Lists = tuple[tuple[str, Any], ...]  # Filters.lists: list filters, bases left out, the scope
 CURRENT, PREVIOUS = "current", "previous"
-
-
-class DataUnavailable(RuntimeError):
-    """The warehouse, or the table a page needs, does not exist yet. The message is for the reader."""
 
 
 def metric_value(numerator: float | None, denominator: float | None, is_ratio: bool) -> float | None:
@@ -62,28 +59,9 @@ def metric_value(numerator: float | None, denominator: float | None, is_ratio: b
     return float(numerator) / float(denominator)
 
 
-def _is_missing_table(error: Exception) -> bool:
-    if isinstance(error, duckdb.CatalogException):
-        return True
-    if isinstance(error, sqlalchemy.exc.ProgrammingError):
-        return type(error.orig).__name__ in {"UndefinedTable", "InvalidSchemaName"}
-    return False
-
-
 def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    try:
-        return data.reader_for(url).query_df(sql, params)
-    except WarehouseMissing as error:
-        raise DataUnavailable(
-            "No warehouse has been built yet. Run `cxpulse run` to load your data, then reload this page."
-        ) from error
-    except Exception as error:
-        if _is_missing_table(error):
-            raise DataUnavailable(
-                "The warehouse does not hold the tables this page reads yet (or was built by an older version)."
-                " Run `cxpulse run`, then reload."
-            ) from error
-        raise
+    """Every query of this module and its siblings goes through the data-access layer (dashboard.data_access)."""
+    return data_access.query(url, sql, params)
 
 
 # ---------------------------------------------------------------- runs
@@ -116,25 +94,28 @@ def data_version(url: str) -> str:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def data_bounds(url: str, version: str, mart: str = SERVICE_MART) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day with data in the mart."""
+def data_bounds(url: str, version: str, scope: Scope,
+                mart: str = SERVICE_MART) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with data in the mart, among the rows of the scope."""
     table = check_identifier(mart)
-    frame = _query(url, f"select min(date_day) as first_day, max(date_day) as last_day from {table}")
+    frame = _query(url, f"select min(date_day) as first_day, max(date_day) as last_day from {table}"
+                        f" where {scope_predicate()}", scope_params(scope))
     if frame.empty or pd.isna(frame.iat[0, 1]):
         return None, None
     return pd.Timestamp(frame.iat[0, 0]).date(), pd.Timestamp(frame.iat[0, 1]).date()
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def filter_options(url: str, version: str, mart: str = SERVICE_MART) -> FilterOptions:
-    """The distinct values of every list filter in the mart, in alphabetical order."""
+def filter_options(url: str, version: str, scope: Scope, mart: str = SERVICE_MART) -> FilterOptions:
+    """The distinct values of every list filter among the mart's rows in the scope, in alphabetical order: a
+    manager of Billing is offered Billing only (and the URL cannot widen it: values not offered are dropped)."""
     table = check_identifier(mart)
     parts = [
         f"select distinct '{field}' as field, cast({check_identifier(column)} as varchar) as value"
-        f" from {table}"
+        f" from {table} where {scope_predicate()}"
         for field, column in FILTER_COLUMNS.items()
     ]
-    frame = _query(url, " union all ".join(parts) + " order by field, value")
+    frame = _query(url, " union all ".join(parts) + " order by field, value", scope_params(scope))
     values: dict[str, list[str]] = defaultdict(list)
     for field, value in zip(frame["field"], frame["value"], strict=True):
         if value is not None and not pd.isna(value):
@@ -146,17 +127,18 @@ def filter_options(url: str, version: str, mart: str = SERVICE_MART) -> FilterOp
 
 
 def _filter_sql() -> str:
-    """The list filters, and the intent bases left out (a row without a basis, such as the interval report's,
-    is never a model guess, so it stays)."""
+    """The list filters, the intent bases left out (a row without a basis, such as the interval report's, is never
+    a model guess, so it stays), and the viewer's scope."""
     lists = [f"(:all_{field} or {check_identifier(column)} = any(:{field}))"
              for field, column in FILTER_COLUMNS.items()]
     basis = check_identifier(INTENT_BASIS_COLUMN)
     lists.append(f"(:keep_all_intent_bases or {basis} is null or not ({basis} = any(:{EXCLUDED_BASES_FIELD})))")
+    lists.append(scope_predicate())  # the viewer's scope (dashboard.data_access): always, deny by default
     return " and ".join(lists)
 
 
 def _filter_params(lists: Lists) -> dict[str, Any]:
-    """Bound values of the list filters (`Filters.lists`); an empty list means all."""
+    """Bound values of the list filters (`Filters.lists`; an empty list means all) and of the scope they carry."""
     given = dict(lists)
     params: dict[str, Any] = {}
     for field in FILTER_COLUMNS:
@@ -166,6 +148,7 @@ def _filter_params(lists: Lists) -> dict[str, Any]:
     excluded = given.get(EXCLUDED_BASES_FIELD, ())
     params["keep_all_intent_bases"] = not excluded
     params[EXCLUDED_BASES_FIELD] = list(excluded)
+    params.update(scope_params(scope_of(lists)))  # no scope in the lists: no rows
     return params
 
 
@@ -174,7 +157,7 @@ Variants = tuple[tuple[str, str], ...]
 
 def variants_in_use() -> Variants:
     """The metric variants chosen in the settings ([metrics.variants]), hashable for cached queries."""
-    return tuple(sorted(data.settings().metrics.variants.items()))
+    return tuple(sorted(data_access.settings().metrics.variants.items()))
 
 
 def catalog_in_use(variants: Variants | None = None) -> dict[str, Metric]:
@@ -236,9 +219,10 @@ def _long_form(frame: pd.DataFrame, metrics: list[Metric], keys: list[str]) -> p
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def _not_measured(url: str, version: str, start: dt.date, end: dt.date, sources: tuple[str, ...]) -> dict[str, str]:
+def _not_measured(url: str, version: str, start: dt.date, end: dt.date, sources: tuple[str, ...],
+                  scope: Scope) -> dict[str, str]:
     params = {"week_from": start - dt.timedelta(days=6), "end": end, "all_sources": not sources,
-              "sources": list(sources)}
+              "sources": list(sources), **scope_params(scope)}
     try:
         frame = _query(
             url,
@@ -246,6 +230,7 @@ def _not_measured(url: str, version: str, start: dt.date, end: dt.date, sources:
             " max(not_measured_reason) as reason"
             f" from {check_identifier(COVERAGE_MART)}"
             " where week_start between :week_from and :end and (:all_sources or source_system = any(:sources))"
+            f" and {scope_predicate({'brands': 'source_system'}, metadata=True)}"
             " group by metric_name",
             params,
         )
@@ -259,7 +244,7 @@ def not_measured_reasons(url: str, version: str, filters: Filters) -> dict[str, 
     """Metric -> why it is not measured for the sources and weeks the filters choose (marts.
     metric_evidence_coverage: no record in scope carries the evidence its catalog entry needs). A metric
     measured in any chosen source-week, or without coverage rows in the dates, is absent."""
-    return _not_measured(url, version, filters.start, filters.end, filters.sources)
+    return _not_measured(url, version, filters.start, filters.end, filters.sources, filters.scope)
 
 
 def with_coverage(frame: pd.DataFrame, reasons: Mapping[str, str]) -> pd.DataFrame:

@@ -225,9 +225,10 @@ def _report_intervals_chart(ctx: PageContext, filters: Filters, *, undated: bool
 
 
 def _source_and_channel(filters: Filters) -> Filters:
-    """The filters with only the source and channel lists kept (Capacity plans per channel)."""
+    """The filters with only the source and channel lists (and the viewer's scope) kept (Capacity plans per
+    channel)."""
     return Filters(start=filters.start, end=filters.end, channels=filters.channels, sources=filters.sources,
-                   compare=filters.compare)
+                   compare=filters.compare, scope=filters.scope)
 
 
 def render_capacity_history(ctx: PageContext) -> None:

@@ -11,6 +11,7 @@ from dashboard.charts import OKABE_ITO
 from dashboard.filters import Filters
 from dashboard.pages.journeys import charts as charts_journeys
 from dashboard.pages.journeys.view import focus_filters, picked_member, settled_weeks
+from etl.access import ALL_ROWS
 from etl.catalog import catalog_for
 
 CATALOG = catalog_for({})
@@ -172,7 +173,7 @@ def test_settled_weeks_drop_weeks_whose_windows_are_open() -> None:
 
 
 def test_focus_filters_and_picked_member() -> None:
-    filters = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31), channels=("chat",))
+    filters = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31), channels=("chat",), scope=ALL_ROWS)
     assert focus_filters(filters, "intent", None) is filters
     narrowed = focus_filters(filters, "intent", "billing")
     assert narrowed.intents == ("billing",) and narrowed.channels == ("chat",)

@@ -7,6 +7,7 @@ from contextlib import closing
 
 from dashboard.filters import Filters
 from dashboard.queries_conversations import conversation_pages
+from etl.access import ALL_ROWS
 from etl.warehouse import open_reader
 
 
@@ -18,10 +19,11 @@ def test_pages_cover_every_contact_of_the_filters_once(demo_warehouse_url: str) 
         expected_chat = int(reader.scalar(
             "select count(*) from core.fct_interactions where date_day between :s and :e and channel = 'chat'",
             {"s": start, "e": end}))
-    pages = list(conversation_pages(demo_warehouse_url, Filters(start, end), page_rows=100))
+    pages = list(conversation_pages(demo_warehouse_url, Filters(start, end, scope=ALL_ROWS), page_rows=100))
     assert len(pages) > 1
     ids = [i for page in pages for i in page["interaction_id"]]
     assert len(ids) == len(set(ids)) == expected_all
-    chat = list(conversation_pages(demo_warehouse_url, Filters(start, end, channels=("chat",)), page_rows=100))
+    chat = list(conversation_pages(demo_warehouse_url, Filters(start, end, channels=("chat",), scope=ALL_ROWS),
+                                   page_rows=100))
     assert sum(len(page) for page in chat) == expected_chat
     assert {c for page in chat for c in page["channel"]} == {"chat"}

@@ -13,10 +13,11 @@ from dashboard.exports import export_conversations
 from dashboard.filters import Filters
 from dashboard.pages.escalations import queries as eq
 from dashboard.pages.escalations import view as page
+from etl.access import ALL_ROWS
 from etl.warehouse import open_reader
 from tests.dashboard.conftest import ESCALATED_CHATS, ESCALATION_REASONS, escalated_chat_times
 
-MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
 
 
 def _expected_order() -> list[str]:
@@ -82,5 +83,5 @@ def test_the_journey_export_holds_every_contact(escalated_warehouse_url: str) ->
 
 
 def test_an_export_of_nothing_has_no_page(escalated_warehouse_url: str) -> None:
-    empty = Filters(start=dt.date(2001, 1, 1), end=dt.date(2001, 1, 31))
+    empty = Filters(start=dt.date(2001, 1, 1), end=dt.date(2001, 1, 31), scope=ALL_ROWS)
     assert list(eq.conversation_pages(escalated_warehouse_url, "reason", empty, (None, None), ())) == []

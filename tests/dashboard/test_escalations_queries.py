@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.filters import Filters
 from dashboard.pages.escalations import queries as eq
+from etl.access import ALL_ROWS
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import FIXTURES, make_settings
@@ -31,7 +32,7 @@ def test_the_page_queries_agree_with_the_core_tables(warehouse_url: str) -> None
     escalations = _sql(warehouse_url, "select interaction_id, channel, primary_trigger, created_at, customer_key"
                                       " from core.fct_escalations order by created_at desc, interaction_id desc")
     assert len(escalations) > 0
-    filters = Filters(start=FIRST, end=LAST)
+    filters = Filters(start=FIRST, end=LAST, scope=ALL_ROWS)
     version = "test"
 
     weekly = eq.weekly_escalations(warehouse_url, version, "trigger", filters)

@@ -19,10 +19,11 @@ import pytest
 
 from dashboard.filters import Filters
 from dashboard.pages.experience import queries as queries_experience
+from etl.access import ALL_ROWS
 from etl.pipeline import SUCCEEDED, run_pipeline
 from tests.conftest import FIXTURES, make_settings
 
-MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_end_tones_are_counted_in_the_database(experience_url: str) -> None:
     assert set(weekly["week_start"].dt.date) == {dt.date(2026, 5, 4)}
     assert dict(zip(weekly["tone"], weekly["contacts"], strict=True)) == {"negative": 2, "positive": 1}
     # the global filters apply: on e-mail only X3 is left (negative)
-    email = Filters(start=MAY.start, end=MAY.end, channels=("email",))
+    email = Filters(start=MAY.start, end=MAY.end, channels=("email",), scope=ALL_ROWS)
     counts = queries_experience.end_tone_counts(experience_url, "v", email)
     assert dict(zip(counts["tone"], counts["contacts"], strict=True)) == {"negative": 1}
 

@@ -23,6 +23,7 @@ from dashboard.download_buttons import (
 from dashboard.exports import KpiPack, download_key, export_file_name, filters_in_words
 from dashboard.exports.naming import slug
 from dashboard.filters import Filters
+from etl.access import ALL_ROWS
 
 NAMING = ExportNaming(
     page="Overview", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31),
@@ -45,7 +46,7 @@ def test_file_names_carry_page_subject_period_and_local_as_of_date() -> None:
 
 
 def test_naming_from_the_page_context() -> None:
-    ctx = SimpleNamespace(filters=Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ctx = SimpleNamespace(filters=Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), scope=ALL_ROWS),
                           as_of=pd.Timestamp("2026-10-31 23:30", tz="UTC"), timezone="Europe/Rome")
     assert naming_for("Overview", ctx) == NAMING  # type: ignore[arg-type]
     no_run = naming_for("Overview", replace_as_of(ctx, None))  # type: ignore[arg-type]
@@ -75,13 +76,13 @@ def test_keys_are_stable_and_unique_per_page_subject_and_format() -> None:
 
 
 def test_filters_in_words() -> None:
-    assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))) == (
+    assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), scope=ALL_ROWS)) == (
         # the 31 days before 1 Oct are 31 Aug - 30 Sep
         "1 Oct 2026 – 31 Oct 2026 · all channels · all intents · all queues · all teams · all segments"
         " · compared with 31 Aug 2026 – 30 Sep 2026"
     )
     assert filters_in_words(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), channels=("chat",),
-                                    teams=("Billing", "Retention"))) == (
+                                    teams=("Billing", "Retention"), scope=ALL_ROWS)) == (
         "1 Oct 2026 – 31 Oct 2026 · channel chat · all intents · all queues · teams Billing, Retention"
         " · all segments · compared with 31 Aug 2026 – 30 Sep 2026"
     )

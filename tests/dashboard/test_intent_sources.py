@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.exports.naming import filters_in_words
 from dashboard.filters import Filters, default_filters, from_query_params, to_query_params
 from dashboard.intent_sources import found_by, percent, source_line, with_found_by
+from etl.access import ALL_ROWS
 
 DEFAULTS = default_filters(dt.date(2026, 10, 31), today=dt.date(2026, 11, 22))
 
@@ -61,7 +62,7 @@ def test_ties_follow_the_order_vendor_rules_model_unclassified() -> None:
 
 
 def test_low_confidence_filter_round_trips_through_the_url() -> None:
-    excluded = Filters(dt.date(2026, 6, 1), dt.date(2026, 8, 31), include_low_confidence=False)
+    excluded = Filters(dt.date(2026, 6, 1), dt.date(2026, 8, 31), include_low_confidence=False, scope=ALL_ROWS)
     params = to_query_params(excluded, DEFAULTS)
     assert params == {"start": "2026-06-01", "end": "2026-08-31", "low_confidence": "exclude"}
     assert from_query_params(params, DEFAULTS) == excluded

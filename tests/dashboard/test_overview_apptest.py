@@ -18,6 +18,7 @@ from dashboard.formatting import MISSING
 from dashboard.measure_evidence import NOT_MEASURED
 from dashboard.pages.overview import view as overview
 from dashboard.widgets import service_operations
+from etl.access import ALL_ROWS
 from etl.catalog import load_catalog
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -118,7 +119,7 @@ def test_bad_url_values_fall_back_to_defaults(
 def test_a_range_without_data_says_so(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
     at = _app(monkeypatch, demo_warehouse_url, {"start": "2020-01-01", "end": "2020-01-31"})
     assert not at.exception
-    first_day, last_day = queries.data_bounds(demo_warehouse_url, queries.data_version(demo_warehouse_url))
+    first_day, last_day = queries.data_bounds(demo_warehouse_url, queries.data_version(demo_warehouse_url), ALL_ROWS)
     assert first_day is not None and last_day is not None
     info = _texts(at.info)
     assert (f"No contacts between 01 Jan 2020 and 31 Jan 2020. These filters have contacts from "
@@ -161,7 +162,7 @@ def test_a_mart_without_rows_says_so(
 
 def _demo_filters(demo_warehouse_url: str, **lists: tuple[str, ...]) -> Filters:
     version = queries.data_version(demo_warehouse_url)
-    _, last_day = queries.data_bounds(demo_warehouse_url, version)
+    _, last_day = queries.data_bounds(demo_warehouse_url, version, ALL_ROWS)
     return replace(default_filters(last_day, today=dt.date(2026, 11, 1)), **lists)
 
 
@@ -187,4 +188,4 @@ def test_filter_values_are_bound_never_spliced(demo_warehouse_url: str) -> None:
     version = queries.data_version(demo_warehouse_url)
     periods = queries.period_figures(demo_warehouse_url, version, overview.METRICS, filters)
     assert periods.empty
-    assert queries.data_bounds(demo_warehouse_url, version)[1] is not None
+    assert queries.data_bounds(demo_warehouse_url, version, ALL_ROWS)[1] is not None

@@ -10,9 +10,10 @@ import pytest
 
 from dashboard.filters import Filters
 from dashboard.pages.automation import queries as queries_automation
+from etl.access import ALL_ROWS
 from etl.warehouse import open_writer
 
-JUNE = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
+JUNE = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30), scope=ALL_ROWS)
 FILTER_COLUMNS = ("channel varchar, source_system varchar, queue_name varchar, team_name varchar, intent varchar,"
                   " intent_basis varchar, segment varchar")
 
@@ -63,7 +64,7 @@ def test_cost_per_resolution_by_path(warehouse_url: str) -> None:
     assert frame.loc["bot_then_human", "denominator"] == 4
     assert frame.loc["bot_then_human", "sum_of_squares"] == pytest.approx(23.04 + 164.28)
 
-    chat = Filters(start=JUNE.start, end=JUNE.end, channels=("chat",))
+    chat = Filters(start=JUNE.start, end=JUNE.end, channels=("chat",), scope=ALL_ROWS)
     frame = queries_automation.cost_per_resolution_by_path(warehouse_url, "v1", chat).set_index("episode_path")
     # chat only: bot only 1.20 / 2 = 0.60; bot then human 4.80 / 1; no human-only chat episode
     assert frame["value"].to_dict() == pytest.approx({"bot_only": 0.60, "bot_then_human": 4.80})

@@ -20,6 +20,7 @@ import datetime as dt
 
 from dashboard import queries, queries_intent_sources
 from dashboard.filters import Filters
+from etl.access import ALL_ROWS
 from etl.warehouse import open_writer
 
 ROWS = [
@@ -31,7 +32,7 @@ ROWS = [
     ("2026-05-06", None, None, 7),
     ("2026-06-01", "billing", "model_low", 9),
 ]
-MAY = dict(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+MAY = dict(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
 
 
 def _write(url: str) -> None:

@@ -18,9 +18,10 @@ import pytest
 
 from dashboard.filters import Filters
 from dashboard.pages.journeys import queries as queries_journeys
+from etl.access import ALL_ROWS
 from tests.sql.test_journeys_pipeline import journeys_url  # noqa: F401  (the fixture, built once per engine)
 
-MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
 
 
 def _rows(url: str, filters: Filters, page: int = 0) -> list[tuple]:
@@ -54,14 +55,14 @@ def test_paths_follow_the_first_contact_date_and_filters(journeys_url: str) -> N
     # from 10 May: C7|cancel|1 (05-10), C2|pw|2 (05-11), C3|os|2 (05-14), C7|cancel|2 (05-18), C5 (05-20),
     # C6 (05-25); the episodes that started before 10 May are out (J16, a contact of 16 May, belongs to
     # C7|cancel|1 of 10 May and does not start a path of its own)
-    later = Filters(start=dt.date(2026, 5, 10), end=dt.date(2026, 5, 31))
+    later = Filters(start=dt.date(2026, 5, 10), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
     assert [(p, e) for p, e, *_ in _rows(journeys_url, later)] == [
         ("email", 2), ("email>chat", 1), ("ticket", 1), ("voice", 1), ("voice>chat", 1)]
     # intent cancellation: C7's two episodes
-    cancellation = Filters(start=MAY.start, end=MAY.end, intents=("cancellation",))
+    cancellation = Filters(start=MAY.start, end=MAY.end, intents=("cancellation",), scope=ALL_ROWS)
     assert _rows(journeys_url, cancellation) == [("voice", 1, 1, 1, 0, 0), ("voice>chat", 1, 0, 1, 0, 0)]
     # channel chat: episodes whose FIRST contact was a chat (C2|pw|2 started on e-mail: out)
-    chat = Filters(start=MAY.start, end=MAY.end, channels=("chat",))
+    chat = Filters(start=MAY.start, end=MAY.end, channels=("chat",), scope=ALL_ROWS)
     assert [(p, e) for p, e, *_ in _rows(journeys_url, chat)] == [("chat", 2), ("chat>chat", 1), ("chat>voice", 1)]
 
 

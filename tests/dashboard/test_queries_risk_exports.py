@@ -13,9 +13,10 @@ import streamlit as st
 
 from dashboard.filters import Filters
 from dashboard.pages.risk import queries as queries_risk
+from etl.access import ALL_ROWS
 from etl.warehouse import open_writer
 
-MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
 WINDOW = (dt.datetime(2026, 5, 1), dt.datetime(2026, 6, 1))
 # account, ARR, churn risk, revenue at risk (= risk x ARR, null without an ARR), churned, contacts in the window
 ACCOUNTS = [
@@ -107,7 +108,7 @@ def test_every_account_in_the_page_order_unknown_revenue_last(risk_url: str, mon
 
 
 def test_a_filter_applies_to_the_export(risk_url: str) -> None:
-    chat = Filters(start=MAY.start, end=MAY.end, channels=("chat",))
+    chat = Filters(start=MAY.start, end=MAY.end, channels=("chat",), scope=ALL_ROWS)
     # chat contacts in May: A1 (I1, I2) and A2 (I4); A3 has voice only, A5 none
     assert _ids(list(queries_risk.account_pages(risk_url, chat)), "account_id") == ["A1", "A2"]
 

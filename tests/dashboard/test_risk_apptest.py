@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import Filters
 from dashboard.pages.risk.view import accounts_table_key, short_money
+from etl.access import ALL_ROWS
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGE = "pages/risk/page.py"
@@ -169,7 +170,7 @@ def test_selecting_an_account_shows_its_reasons_and_contacts(
     monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str, independent: duckdb.DuckDBPyConnection,
 ) -> None:
     start, end = _default_period(independent)
-    key = accounts_table_key(Filters(start=start, end=end), 0)
+    key = accounts_table_key(Filters(start=start, end=end, scope=ALL_ROWS), 0)
     at = _app(monkeypatch, demo_warehouse_url, state={key: {"selection": {"rows": [0], "columns": []}}})
     assert not at.exception
     name = _active_accounts(independent, start, end)[0][0]

@@ -12,6 +12,7 @@ from dashboard.filters import Filters
 from dashboard.pages.risk import charts as charts_risk
 from dashboard.pages.risk import queries as queries_risk
 from dashboard.pages.risk import view as risk
+from etl.access import ALL_ROWS
 
 # ---------------------------------------------------------------- words
 
@@ -121,7 +122,7 @@ def test_member_frame_names_the_silent_accounts() -> None:
 
 
 def test_the_accounts_table_key_changes_with_filters_and_page() -> None:
-    filters = Filters(start=dt.date(2026, 8, 24), end=dt.date(2026, 11, 21))
+    filters = Filters(start=dt.date(2026, 8, 24), end=dt.date(2026, 11, 21), scope=ALL_ROWS)
     key = risk.accounts_table_key(filters, 0)
     assert key.startswith("risk_accounts_") and key.endswith("_p1")
     assert risk.accounts_table_key(filters, 0) == key

@@ -26,10 +26,11 @@ import pytest
 from dashboard import queries, queries_service_ops, source_time
 from dashboard.filters import Filters
 from dashboard.measure_evidence import figure_state
+from etl.access import ALL_ROWS
 from etl.warehouse import open_reader
 
-MAY = Filters(start=dt.date(2026, 5, 4), end=dt.date(2026, 5, 12))
-EVERYTHING = Filters(start=dt.date(2024, 1, 1), end=dt.date(2026, 12, 31))
+MAY = Filters(start=dt.date(2026, 5, 4), end=dt.date(2026, 5, 12), scope=ALL_ROWS)
+EVERYTHING = Filters(start=dt.date(2024, 1, 1), end=dt.date(2026, 12, 31), scope=ALL_ROWS)
 
 
 def _version(url: str) -> str:
@@ -75,13 +76,13 @@ def test_the_source_filter_reaches_the_mart_queries(timeviews_url: str) -> None:
     version = _version(timeviews_url)
 
     def contacts(sources: tuple[str, ...]) -> float | None:
-        filters = Filters(start=EVERYTHING.start, end=EVERYTHING.end, sources=sources)
+        filters = Filters(start=EVERYTHING.start, end=EVERYTHING.end, sources=sources, scope=ALL_ROWS)
         return _values(queries.period_figures(timeviews_url, version, ("interactions",), filters))["interactions"]
 
     assert contacts(("canonical",)) == 8
     assert contacts(("mapped",)) == 3
     assert contacts(()) == 11
-    assert queries.filter_options(timeviews_url, version).sources == ("canonical", "mapped")
+    assert queries.filter_options(timeviews_url, version, ALL_ROWS).sources == ("canonical", "mapped")
 
 
 def test_handling_figures_are_the_hand_computed_ones(timeviews_url: str) -> None:
@@ -99,7 +100,7 @@ def test_handling_figures_are_the_hand_computed_ones(timeviews_url: str) -> None
 def test_a_source_without_the_records_is_not_measured_with_the_reason(timeviews_url: str) -> None:
     version = _version(timeviews_url)
     names = ("handle_time", "hold_time", "transfers_per_contact", "reopen_rate")
-    old_log = Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), sources=("mapped",))
+    old_log = Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), sources=("mapped",), scope=ALL_ROWS)
     values = _values(queries.period_figures(timeviews_url, version, names, old_log))
     evidence = queries_service_ops.evidence_for(timeviews_url, version, names, old_log)
     states = {name: figure_state(name, evidence, values.get(name) is not None) for name in names}
@@ -111,7 +112,7 @@ def test_a_source_without_the_records_is_not_measured_with_the_reason(timeviews_
     assert values["reopen_rate"] is None
     assert "no reopens" in states["reopen_rate"].reason
     # the desk does carry them, in May 2026 only: in March 2024 its figures lie outside the dates
-    desk_in_march = Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), sources=("canonical",))
+    desk_in_march = Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), sources=("canonical",), scope=ALL_ROWS)
     evidence = queries_service_ops.evidence_for(timeviews_url, version, ("handle_time",), desk_in_march)
     state = figure_state("handle_time", evidence, False)
     assert (state.state, state.first_day, state.last_day) == ("outside_dates", dt.date(2026, 5, 4),

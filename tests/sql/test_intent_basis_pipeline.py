@@ -24,6 +24,7 @@ import pytest
 
 from dashboard import intent_sources, queries, queries_intent_sources
 from dashboard.filters import Filters
+from etl.access import ALL_ROWS
 from etl.pipeline import run_pipeline
 from tests.conftest import empty_warehouse, make_settings, query_frame
 
@@ -35,8 +36,8 @@ BILLING_TEXTS = ("my card was charged", "the charge on my card is wrong", "card 
                  "why this charge on my card", "card statement shows a charge")
 DELIVERY_TEXTS = ("the courier van is late", "courier van did not come", "van driver courier missed me",
                   "when will the courier van arrive", "courier van left no note")
-MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
-MAY_WITHOUT_LOW = Filters(start=MAY.start, end=MAY.end, include_low_confidence=False)
+MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31), scope=ALL_ROWS)
+MAY_WITHOUT_LOW = Filters(start=MAY.start, end=MAY.end, include_low_confidence=False, scope=ALL_ROWS)
 
 
 def _write_exports(folder: Path) -> None:

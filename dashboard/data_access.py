@@ -1,0 +1,162 @@
+"""The one data-access layer: the only module of the dashboard that reads the warehouse (through dashboard.data's
+shared Reader), for pages and exports alike.
+
+How a viewer's scope reaches SQL (docs/access.md, "Data-access layer"):
+- a Scope (etl.access) lists, per dimension, the values a viewer may see; the dimensions are columns:
+  teams -> team_name, queues -> queue_name, segments -> segment, brands -> source_system (a brand is the source
+  system a contact came from);
+- `scope_predicate(columns)` is SQL of a fixed shape whose values are bound parameters (`scope_params(scope)`):
+  the same text for every viewer, so nothing a viewer chose is ever spliced into SQL;
+- deny by default: a scope granting nothing binds `:scope_grants` false, so the predicate keeps no row (never
+  "all"); a table without the column a restricting dimension needs keeps no row for that viewer either;
+- caching: every cached query function takes the scope among its arguments (inside `Filters.lists`, or an explicit
+  `scope`), so st.cache_data never serves one viewer's rows to another with a narrower scope.
+
+Row-level text (customer name, e-mail, phone, free text) goes through `mask_rows` before any page or export sees
+it, unless the viewer may read clear text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+import sqlalchemy.exc
+
+from dashboard import data
+from dashboard.filters import SCOPE_FIELD
+from etl.access import NO_ROWS, SCOPE_DIMENSIONS, Scope, Viewer
+from etl.config import Settings
+from etl.pii.masking import EMAIL, NAME, PHONE, mask_pii
+from etl.warehouse import WarehouseMissing, check_identifier
+
+# Scope dimension -> the column of the warehouse's row tables it restricts.
+SCOPE_COLUMNS: Mapping[str, str] = {"teams": "team_name", "queues": "queue_name", "segments": "segment",
+                                    "brands": "source_system"}
+NOT_IN_SCOPE = "Not available for your scope."
+NO_DATA_IN_SCOPE = "No data in your scope."
+
+# Columns of row-level output that name a customer, and the mask each gets.
+CUSTOMER_COLUMN_MASKS: Mapping[str, str] = {
+    "full_name": f"[{NAME}]", "customer_name": f"[{NAME}]", "name": f"[{NAME}]",
+    "email": f"[{EMAIL}]", "customer_email": f"[{EMAIL}]",
+    "phone": f"[{PHONE}]", "phone_e164": f"[{PHONE}]", "customer_phone": f"[{PHONE}]",
+}
+
+
+class DataUnavailable(RuntimeError):
+    """The warehouse, or the table a page needs, does not exist yet. The message is for the reader."""
+
+
+def settings() -> Settings:
+    """The settings of this run (dashboard.data.settings)."""
+    return data.settings()
+
+
+def _is_missing_table(error: Exception) -> bool:
+    if isinstance(error, duckdb.CatalogException):
+        return True
+    if isinstance(error, sqlalchemy.exc.ProgrammingError):
+        return type(error.orig).__name__ in {"UndefinedTable", "InvalidSchemaName"}
+    return False
+
+
+def query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The one call into the Reader. `sql` is built from constants and carries the scope predicate wherever it
+    reads rows of a scoped table; values are bound parameters."""
+    try:
+        return data.reader_for(url).query_df(sql, params)
+    except WarehouseMissing as error:
+        raise DataUnavailable(
+            "No warehouse has been built yet. Run `cxpulse run` to load your data, then reload this page."
+        ) from error
+    except Exception as error:
+        if _is_missing_table(error):
+            raise DataUnavailable(
+                "The warehouse does not hold the tables this page reads yet (or was built by an older version)."
+                " Run `cxpulse run`, then reload."
+            ) from error
+        raise
+
+
+# ---------------------------------------------------------------- scope -> SQL
+
+
+def scope_predicate(columns: Mapping[str, str | None] = SCOPE_COLUMNS, qualifier: str = "",
+                    metadata: bool = False) -> str:
+    """The rows a scope keeps, as SQL over bound `scope_*` parameters (pure; its text never depends on the scope).
+
+    `columns`: scope dimension -> the table's column (None or absent: the table has no such column, so a viewer
+    restricted on that dimension sees no row of it). `qualifier`: a table alias ("i."), from code only.
+    `metadata`: the table describes the data (evidence coverage per source and week), holds no customer's row,
+    and is restricted only on the dimensions it has."""
+    prefix = f"{check_identifier(qualifier.rstrip('.'))}." if qualifier else ""
+    parts = [":scope_grants"]
+    for dimension in SCOPE_DIMENSIONS:
+        column = columns.get(dimension)
+        if column is None and metadata:
+            continue
+        if column is None:
+            parts.append(f":scope_all_{dimension}")
+        else:
+            parts.append(f"(:scope_all_{dimension} or {prefix}{check_identifier(column)} = any(:scope_{dimension}))")
+    return "(" + " and ".join(parts) + ")"
+
+
+def scope_params(scope: Scope) -> dict[str, Any]:
+    """The bound values of `scope_predicate` (pure): nothing granted binds scope_grants false (no rows)."""
+    params: dict[str, Any] = {"scope_grants": scope.grants_anything}
+    for dimension in SCOPE_DIMENSIONS:
+        allowed = scope.allowed(dimension)
+        params[f"scope_all_{dimension}"] = allowed is None
+        params[f"scope_{dimension}"] = list(allowed or ())
+    return params
+
+
+def scope_of(lists: Iterable[tuple[str, Any]]) -> Scope:
+    """The Scope carried in `Filters.lists`; NO_ROWS when there is none (deny by default)."""
+    value = dict(lists).get(SCOPE_FIELD)
+    return value if isinstance(value, Scope) else NO_ROWS
+
+
+def is_restricted(scope: Scope) -> bool:
+    """True for a viewer who does not see every row."""
+    return not scope.everything
+
+
+def allowed_values(values: Iterable[str], scope: Scope, dimension: str) -> tuple[str, ...]:
+    """The values of a filter list the scope lets a viewer choose (pure): a manager of Billing sees only Billing."""
+    allowed = scope.allowed(dimension) if scope.grants_anything else ()
+    if allowed is None:
+        return tuple(values)
+    permitted = set(allowed)
+    return tuple(value for value in values if value in permitted)
+
+
+# ---------------------------------------------------------------- masking
+
+
+def mask_rows(frame: pd.DataFrame, viewer: Viewer, text_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Row-level output as a viewer may see it (pure): customer name, e-mail and phone columns replaced by
+    "[NAME]", "[EMAIL]", "[PHONE]", and PII in `text_columns` masked, unless the viewer may read clear text.
+    Pages and exports use this one function."""
+    if viewer.may_read_clear_text or frame.empty:
+        return frame
+    out = frame.copy()
+    for column, mask in CUSTOMER_COLUMN_MASKS.items():
+        if column in out.columns:
+            out[column] = out[column].map(lambda value, m=mask: value if value is None or pd.isna(value) else m)
+    for column in text_columns:
+        if column in out.columns:
+            out[column] = out[column].map(lambda value: mask_pii(value) if isinstance(value, str) else value)
+    return out
+
+
+def masked_pages(pages: Iterable[pd.DataFrame], viewer: Viewer,
+                 text_columns: Iterable[str] = ()) -> Iterable[pd.DataFrame]:
+    """Each page of a streamed export through `mask_rows`."""
+    columns = tuple(text_columns)
+    for page in pages:
+        yield mask_rows(page, viewer, columns)
