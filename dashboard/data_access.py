@@ -160,3 +160,21 @@ def masked_pages(pages: Iterable[pd.DataFrame], viewer: Viewer,
     columns = tuple(text_columns)
     for page in pages:
         yield mask_rows(page, viewer, columns)
+
+
+# ---------------------------------------------------------------- one conversation, one customer, one account
+
+# The contacts of core in the viewer's scope, with the scope's columns as the marts name them.
+_SCOPED_INTERACTIONS = (
+    "select scoped.interaction_id from (select i.interaction_id, i.team_name,"
+    " coalesce(q.queue_name, i.queue_id) as queue_name, i.segment, i.source_system"
+    " from core.fct_interactions as i left join core.dim_queues as q on q.queue_id = i.queue_id) as scoped"
+    " where {predicate}"
+)
+
+
+def interaction_in_scope(column: str) -> str:
+    """SQL: the contact whose id is in `column` (a column named in code) is in the viewer's scope (bind
+    `scope_params`). Drill-downs, transcripts and labels read one conversation only through this."""
+    scoped = _SCOPED_INTERACTIONS.format(predicate=scope_predicate(qualifier="scoped"))
+    return f"{check_identifier(column)} in ({scoped})"

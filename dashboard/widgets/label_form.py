@@ -52,7 +52,7 @@ def _shown(text: object) -> str:
 
 
 def _previous_labels(ctx: PageContext, interaction_id: str) -> None:
-    labels = qf.conversation_labels(ctx.warehouse_url, interaction_id)
+    labels = qf.conversation_labels(ctx.warehouse_url, interaction_id, ctx.filters.scope)
     if labels.empty:
         st.caption("Nobody has labelled this conversation yet.")
         return
@@ -69,7 +69,8 @@ def _form(ctx: PageContext, predictions: ConversationPredictions, messages: pd.D
     interaction_id = predictions.interaction_id
     key = lambda name: form_key(interaction_id, name)  # noqa: E731 - a short local alias
     signed_in = signed_in_name()
-    intents = [i for i in qf.intent_choices(ctx.warehouse_url, ctx.version) if i != predictions.intent]
+    intents = [i for i in qf.intent_choices(ctx.warehouse_url, ctx.version,
+                                                                 ctx.filters.scope) if i != predictions.intent]
     with st.form(key("form")):
         st.markdown("**Intent** detected:")
         st.text(predictions.intent or "(none)")
@@ -129,8 +130,12 @@ def _form(ctx: PageContext, predictions: ConversationPredictions, messages: pd.D
 
 
 def render(ctx: PageContext, interaction_id: str) -> None:
-    """The form for one conversation, under its transcript."""
-    predictions, messages = qf.conversation_predictions(ctx.warehouse_url, ctx.version, interaction_id)
+    """The form for one conversation, under its transcript: for the roles that open conversations (manager,
+    analyst, admin), on a conversation in their scope."""
+    if not ctx.viewer.capabilities.conversations:
+        return
+    predictions, messages = qf.conversation_predictions(ctx.warehouse_url, ctx.version, interaction_id,
+                                                        ctx.filters.scope)
     if predictions is None:
         return
     st.subheader("Label this conversation")

@@ -252,7 +252,7 @@ def test_a_hostile_or_unknown_conversation_id_is_shown_as_text_and_not_found(
     at = _app(monkeypatch, demo_warehouse_url, {"conversation": HOSTILE, "drill_by": "reason",
                                                 "drill_week": "2026-10-05", "drill_member": HOSTILE})
     assert not at.exception and not at.error
-    assert "Conversation not found" in _texts(at.info)
+    assert "This conversation was not found or is not in your scope." in _texts(at.info)
     # the id and the drilled member come back verbatim as plain text, never through Markdown or HTML
     assert f"Conversation {HOSTILE}" in [str(t.value) for t in at.text]
     assert HOSTILE in [str(t.value) for t in at.text]
@@ -261,7 +261,7 @@ def test_a_hostile_or_unknown_conversation_id_is_shown_as_text_and_not_found(
     for fragment in ("<script>", "javascript:", ":red[", "**bold**", "onerror"):
         assert fragment not in rendered
     unknown = _app(monkeypatch, demo_warehouse_url, {"conversation": "no-such-conversation"})
-    assert "Conversation not found" in _texts(unknown.info)
+    assert "This conversation was not found or is not in your scope." in _texts(unknown.info)
     assert "Conversation no-such-conversation" in _texts(unknown.text)
     assert not unknown.chat_message
 

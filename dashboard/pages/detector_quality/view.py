@@ -176,8 +176,8 @@ def render() -> None:
         st.warning(ctx.unavailable)
         return
     try:
-        labels = qf.latest_labels(ctx.warehouse_url)
-        saved = qf.count_label_rows(ctx.warehouse_url)
+        labels = qf.latest_labels(ctx.warehouse_url, ctx.filters.scope)
+        saved = qf.count_label_rows(ctx.warehouse_url, ctx.filters.scope)
     except queries.DataUnavailable as error:
         st.warning(str(error))
         return
@@ -196,4 +196,5 @@ def render() -> None:
         return
     _classes(quality)
     _confusion(labels)
-    _review(labels)
+    if ctx.viewer.capabilities.conversations:  # the list opens conversations: not for an aggregates-only role
+        _review(labels)

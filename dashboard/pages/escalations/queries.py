@@ -15,10 +15,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_access import interaction_in_scope, scope_params, scope_predicate
 from dashboard.filters import Filters
 from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
 from dashboard.queries_keyset import EXPORT_PAGE_ROWS as EXPORT_PAGE_ROWS  # the export's page, re-exported
 from dashboard.queries_keyset import SortKey, keyset_pages
+from etl.access import Scope
 from etl.warehouse import check_identifier
 
 PAGE_ROWS = 50
@@ -193,27 +195,29 @@ def conversation_pages(url: str, breakdown: str, filters: Filters, drill: tuple[
 
 
 _JOURNEY = ("select interaction_id, created_at, channel, intent, status, is_escalated, service_path"
-            " from core.fct_interactions where customer_key = :customer_key and created_at between :first and :last")
+            " from core.fct_interactions where customer_key = :customer_key and created_at between :first and :last"
+            f" and {interaction_in_scope('interaction_id')}")
 # oldest first, ties by id
 JOURNEY_KEYS = (SortKey("created_at"), SortKey("interaction_id"))
 
 
-def journey_pages(url: str, customer_key: str, around: dt.datetime,
+def journey_pages(url: str, customer_key: str, around: dt.datetime, scope: Scope,
                   page_rows: int | None = None) -> Iterator[pd.DataFrame]:
     """All the customer's contacts JOURNEY_DAYS either side of `around` (the table shows JOURNEY_LIMIT), in
     pages by keyset on (created_at, interaction_id), for the export."""
     return keyset_pages(url, _JOURNEY, {"customer_key": customer_key,
                                         "first": around - dt.timedelta(days=JOURNEY_DAYS),
-                                        "last": around + dt.timedelta(days=JOURNEY_DAYS)}, JOURNEY_KEYS, page_rows)
+                                        "last": around + dt.timedelta(days=JOURNEY_DAYS), **scope_params(scope)},
+                        JOURNEY_KEYS, page_rows)
 
 
 # ---------------------------------------------------------------- one conversation
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def conversation(url: str, version: str, interaction_id: str) -> pd.DataFrame:
-    """The escalation (one row, or none when the contact was not escalated): what and when, handoff and
-    restatement."""
+def conversation(url: str, version: str, interaction_id: str, scope: Scope) -> pd.DataFrame:
+    """The escalation (one row, or none when the contact was not escalated or is not in the scope): what and
+    when, handoff and restatement."""
     return _query(
         url,
         f"{ESCALATIONS_CTE} select escalations.interaction_id, escalations.created_at, escalations.escalation_at,"
@@ -222,44 +226,43 @@ def conversation(url: str, version: str, interaction_id: str) -> pd.DataFrame:
         " b.handed_off_at, b.is_restatement, b.is_restatement_comparable, b.restatement_similarity"
         " from escalations"
         " left join core.fct_bot_sessions as b on b.interaction_id = escalations.interaction_id"
-        " where escalations.interaction_id = :interaction_id",
-        {"interaction_id": interaction_id},
+        f" where escalations.interaction_id = :interaction_id and {scope_predicate(qualifier='escalations')}",
+        {"interaction_id": interaction_id, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def transcript(url: str, version: str, interaction_id: str) -> pd.DataFrame:
+def transcript(url: str, version: str, interaction_id: str, scope: Scope) -> pd.DataFrame:
     """The messages in order (at most MESSAGES_LIMIT), with each message's sentiment (core.fct_message_sentiment)."""
     return _query(
         url,
         "select m.message_seq, m.sent_at, m.author_role, m.message_text, s.compound, s.sentiment_label"
         " from core.fct_messages as m"
         " left join core.fct_message_sentiment as s on s.message_id = m.message_id"
-        " where m.interaction_id = :interaction_id"
+        f" where m.interaction_id = :interaction_id and {interaction_in_scope('m.interaction_id')}"
         " order by m.message_seq limit :limit",
-        {"interaction_id": interaction_id, "limit": MESSAGES_LIMIT},
+        {"interaction_id": interaction_id, "limit": MESSAGES_LIMIT, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def sla_events(url: str, version: str, interaction_id: str) -> pd.DataFrame:
+def sla_events(url: str, version: str, interaction_id: str, scope: Scope) -> pd.DataFrame:
     return _query(
         url,
         "select sla_metric, sla_event_seq, policy_name, is_business_time, target_seconds, elapsed_seconds, status,"
         " applied_at, breach_at, fulfilled_at from core.fct_sla_events where interaction_id = :interaction_id"
-        " order by applied_at, sla_metric, sla_event_seq",
-        {"interaction_id": interaction_id},
+        f" and {interaction_in_scope('interaction_id')} order by applied_at, sla_metric, sla_event_seq",
+        {"interaction_id": interaction_id, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def journey(url: str, version: str, customer_key: str, around: dt.datetime) -> pd.DataFrame:
-    """The customer's contacts from JOURNEY_DAYS before to JOURNEY_DAYS after `around` (at most JOURNEY_LIMIT)."""
+def journey(url: str, version: str, customer_key: str, around: dt.datetime, scope: Scope) -> pd.DataFrame:
+    """The customer's contacts in the scope from JOURNEY_DAYS before to JOURNEY_DAYS after `around` (at most
+    JOURNEY_LIMIT)."""
     return _query(
         url,
-        "select interaction_id, created_at, channel, intent, status, is_escalated, service_path"
-        " from core.fct_interactions where customer_key = :customer_key"
-        " and created_at between :first and :last order by created_at, interaction_id limit :limit",
+        f"{_JOURNEY} order by created_at, interaction_id limit :limit",
         {"customer_key": customer_key, "first": around - dt.timedelta(days=JOURNEY_DAYS),
-         "last": around + dt.timedelta(days=JOURNEY_DAYS), "limit": JOURNEY_LIMIT},
+         "last": around + dt.timedelta(days=JOURNEY_DAYS), "limit": JOURNEY_LIMIT, **scope_params(scope)},
     )

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import OKABE_ITO
 from dashboard.context import PageContext, context, page_header
+from dashboard.data_access import mask_rows, masked_pages
 from dashboard.download_buttons import (
     chart_download_buttons,
     conversation_download_buttons,
@@ -26,7 +27,7 @@ from dashboard.formatting import format_value
 from dashboard.pages.escalations import charts
 from dashboard.pages.escalations import queries as eq
 from dashboard.scorecard import scorecard_rows
-from dashboard.widgets import label_form
+from dashboard.widgets import access_notices, label_form
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -257,9 +258,12 @@ def _drill_summary(ctx: PageContext, breakdown: str, drill_key: tuple[dt.date | 
 
 def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: tuple[str, ...],
                    drill: tuple[str, str] | None) -> str | None:
-    """The list; returns the selected interaction id, if any."""
+    """The list; returns the selected interaction id, if any (never for a role that may not open conversations)."""
     label = BREAKDOWN_LABELS[breakdown]
     st.subheader("Escalated conversations")
+    if not access_notices.may_open_conversations(ctx.viewer):
+        access_notices.aggregates_only()
+        return None
     week, member = drill if drill else (None, None)
     shown = lumped
     if drill:
@@ -288,7 +292,7 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
     if frame.empty:
         st.info("No escalated conversation on this page.")
         return _chosen_conversation(None)
-    table = list_frame(frame)
+    table = list_frame(mask_rows(frame, ctx.viewer))
     event = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"escalations_list_{breakdown}_{week}_{member}_{page}_{st.session_state.get(ROUND_KEY, 0)}",
@@ -306,12 +310,15 @@ def _conversations(ctx: PageContext, breakdown: str, lumped: pd.DataFrame, top: 
     if drill:
         _drill_summary(ctx, breakdown, drill_key, top)
     with st.expander("Download the conversations"):
+        if not access_notices.may_export_rows(ctx.viewer):
+            access_notices.row_exports_withheld()
+            return _chosen_conversation(picked)
         st.caption(f"Every escalated conversation of the filters{' and the drill' if drill else ''} "
                    f"({format_value(total, 'count')}, not only this page), one row each, newest first; read from "
                    "the warehouse page by page when you click:")
         conversation_download_buttons(
-            lambda: (export_frame(p) for p in eq.conversation_pages(ctx.warehouse_url, breakdown, ctx.filters,
-                                                                     drill_key, top)),
+            lambda: (export_frame(p) for p in masked_pages(
+                eq.conversation_pages(ctx.warehouse_url, breakdown, ctx.filters, drill_key, top), ctx.viewer)),
             subject="Escalated conversations", naming=naming_for(PAGE, ctx), columns=EXPORT_HEADERS,
             units=EXPORT_UNITS, currency=ctx.settings.currency)
     return _chosen_conversation(picked)
@@ -353,11 +360,9 @@ def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
 def _transcript(ctx: PageContext, interaction_id: str) -> None:
     st.subheader("Transcript of the chosen conversation")
     st.text(f"Conversation {shown_id(interaction_id)}")  # from a click or a link: text, never Markdown
-    head = eq.conversation(ctx.warehouse_url, ctx.version, interaction_id)
-    if head.empty:
-        st.info("Conversation not found: no escalated conversation has this id in the warehouse (it may not have "
-                "been escalated, or the link comes from another warehouse). Choose one in the list above.",
-                icon=":material/search_off:")
+    head = eq.conversation(ctx.warehouse_url, ctx.version, interaction_id, ctx.filters.scope)
+    if head.empty:  # unknown, not escalated, or out of the viewer's scope: the same words (existence not leaked)
+        access_notices.conversation_not_found()
         return
     info = head.iloc[0]
     restated = info["is_restatement"]
@@ -374,7 +379,8 @@ def _transcript(ctx: PageContext, interaction_id: str) -> None:
             f"Escalated {pd.Timestamp(info['escalation_at']):%Y-%m-%d %H:%M} UTC ({kind}) · reason: {info['reason']}"
             f" · primary trigger: {trigger}")
     st.markdown(f"Customer had to repeat themselves after the handoff: {repeat}")
-    messages = eq.transcript(ctx.warehouse_url, ctx.version, interaction_id)
+    messages = mask_rows(eq.transcript(ctx.warehouse_url, ctx.version, interaction_id, ctx.filters.scope),
+                         ctx.viewer, text_columns=("message_text",))
     conversation, side = st.columns([3, 2], gap="large")
     with conversation:
         if messages.empty:
@@ -385,7 +391,7 @@ def _transcript(ctx: PageContext, interaction_id: str) -> None:
                 st.caption(f"The first {eq.MESSAGES_LIMIT} messages.")
     with side:
         st.markdown("**SLA events**")
-        events = eq.sla_events(ctx.warehouse_url, ctx.version, interaction_id)
+        events = eq.sla_events(ctx.warehouse_url, ctx.version, interaction_id, ctx.filters.scope)
         if events.empty:
             st.caption("No SLA target applied to this contact.")
         else:
@@ -412,7 +418,7 @@ def _journey(ctx: PageContext, info: pd.Series, interaction_id: str) -> None:
         st.caption("The customer is not known: no journey.")
         return
     contacts = eq.journey(ctx.warehouse_url, ctx.version, str(info["customer_key"]),
-                          pd.Timestamp(info["created_at"]).to_pydatetime())
+                          pd.Timestamp(info["created_at"]).to_pydatetime(), ctx.filters.scope)
     journey = journey_frame(contacts, interaction_id)
     st.dataframe(journey.style.apply(
         lambda row: ["background-color: #FFF4D6; font-weight: 600" if row[""] else "" for _ in row], axis=1),
@@ -423,9 +429,13 @@ def _journey(ctx: PageContext, info: pd.Series, interaction_id: str) -> None:
         st.caption(f"The first {eq.JOURNEY_LIMIT} contacts shown; the download holds them all.")
     customer, around = str(info["customer_key"]), pd.Timestamp(info["created_at"]).to_pydatetime()
     with st.expander("Download the journey"):
+        if not access_notices.may_export_rows(ctx.viewer):
+            access_notices.row_exports_withheld()
+            return
         streamed_table_download_buttons(
             lambda: (journey_frame(p, interaction_id).rename(columns={"": THIS_CONTACT})
-                     for p in eq.journey_pages(ctx.warehouse_url, customer, around)),
+                     for p in masked_pages(eq.journey_pages(ctx.warehouse_url, customer, around, ctx.filters.scope),
+                                           ctx.viewer)),
             subject="Journey of the conversation", naming=naming_for(PAGE, ctx), currency=ctx.settings.currency)
 
 
