@@ -42,6 +42,7 @@ from dashboard.filters import (
 from dashboard.page_errors import run_guarded
 from dashboard.sign_in import current_viewer, is_signed_in
 from dashboard.widgets import definition_link, source_notice
+from dashboard.widgets.access_notices import NO_DATA_IN_SCOPE
 from dashboard.widgets.intent_source_note import intent_source_note
 from etl.access import Scope
 from etl.config import ConfigError
@@ -224,6 +225,8 @@ def main() -> None:
     options = FilterOptions()
     series = None
     try:
+        if not viewer.scope.grants_anything:  # deny by default: no figures at all (not zeros), and no query
+            raise queries.DataUnavailable(NO_DATA_IN_SCOPE)
         version = queries.data_version(url)
         as_of = queries.last_successful_run(url)
         first_day, last_day = queries.data_bounds(url, version, viewer.scope)

@@ -121,13 +121,13 @@ def test_handoff_highway_flags_in_the_months_of_the_period(warehouse_url: str) -
     ])
     # 15 June to 3 July touches June and July: three flagged intent rows, newest month first, then highest rate
     frame = queries_automation.handoff_highway_flags(warehouse_url, "v1", dt.date(2026, 6, 15), dt.date(2026, 7, 3),
-                                                     ())
+                                                     (), ALL_ROWS)
     assert list(zip(frame["period_month"].astype(str), frame["member"], strict=True)) == [
         ("2026-07-01", "billing"), ("2026-06-01", "billing"), ("2026-06-01", "refund")]
     assert frame["total_rows"].tolist() == [3, 3, 3]
     assert frame["is_rising"].tolist() == [False, False, True]
     only_refund = queries_automation.handoff_highway_flags(warehouse_url, "v1", dt.date(2026, 6, 15),
-                                                           dt.date(2026, 7, 3), ("refund",))
+                                                           dt.date(2026, 7, 3), ("refund",), ALL_ROWS)
     assert only_refund["member"].tolist() == ["refund"]
 
 
@@ -143,8 +143,8 @@ def test_flags_are_paged(warehouse_url: str) -> None:
         ("insert into marts.signal_handoff_highway_monthly values (:period_month, :dimension, :member, :sessions,"
          " :handoffs, :rate, :previous, :above, :rising, :flagged)", rows),
     ])
-    first = queries_automation.handoff_highway_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), (), 0)
-    second = queries_automation.handoff_highway_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), (), 1)
+    first = queries_automation.handoff_highway_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), (), ALL_ROWS, 0)
+    second = queries_automation.handoff_highway_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), (), ALL_ROWS, 1)
     assert len(first) == queries_automation.ROWS_PER_PAGE == 50
     assert first["member"].iloc[0] == "intent_51"
     assert second["member"].tolist() == ["intent_01", "intent_00"]
@@ -175,7 +175,7 @@ def test_repetition_loop_flags(warehouse_url: str) -> None:
         (f"insert into marts.signal_repetition_loop_monthly ({columns}) values (:m, :d, :member, :r, :pr, :c, :rc,"
          " :prc, :e, :ra, :rr, :pa, :pr2, :f)", rows),
     ])
-    frame = queries_automation.repetition_loop_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), ())
+    frame = queries_automation.repetition_loop_flags(warehouse_url, "v1", june, dt.date(2026, 6, 30), (), ALL_ROWS)
     # billing (restatement 0.45) before refund (no restatement rate: nulls last on both engines)
     assert frame["member"].tolist() == ["billing", "refund"]
     assert frame["is_repeat_rising"].tolist() == [False, True]

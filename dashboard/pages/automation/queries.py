@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_access import scope_params, scope_predicate
 from dashboard.filters import Filters
 from dashboard.queries import (
     DATA_TTL_SECONDS,
@@ -28,6 +29,7 @@ from dashboard.queries import (
     variants_in_use,
 )
 from dashboard.queries_keyset import SortKey, keyset_pages, offset_page_sql
+from etl.access import Scope
 from etl.warehouse import check_identifier
 
 COST_METRIC = "cost_per_resolved_episode"
@@ -109,7 +111,9 @@ def _intent_params(intents: tuple[str, ...]) -> dict[str, object]:
 
 
 _FLAGGED = (" where dimension = :dimension and is_flagged"
-            " and period_month between :first_month and :last_month and (:all_intents or member = any(:intents))")
+            " and period_month between :first_month and :last_month and (:all_intents or member = any(:intents))"
+            # monthly over the whole organisation (no team, queue, segment or source): deny for a restricted scope
+            f" and {scope_predicate({})}")
 _HIGHWAY_LISTED = (
     "select period_month, member, count_bot_sessions, count_handoffs, handoff_rate, previous_handoff_rate,"
     " is_above_threshold, is_rising, coalesce(handoff_rate, -1) as sort_rate"
@@ -126,41 +130,41 @@ _REPETITION_LISTED = (
 FLAG_KEYS = (SortKey("period_month", descending=True), SortKey("sort_rate", descending=True), SortKey("member"))
 
 
-def _flag_params(start: dt.date, end: dt.date, intents: tuple[str, ...]) -> dict[str, object]:
-    return {"dimension": SIGNAL_DIMENSION, **_months(start, end), **_intent_params(intents)}
+def _flag_params(start: dt.date, end: dt.date, intents: tuple[str, ...], scope: Scope) -> dict[str, object]:
+    return {"dimension": SIGNAL_DIMENSION, **_months(start, end), **_intent_params(intents), **scope_params(scope)}
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def handoff_highway_flags(url: str, version: str, start: dt.date, end: dt.date, intents: tuple[str, ...],
-                          page: int = 0) -> pd.DataFrame:
+                          scope: Scope, page: int = 0) -> pd.DataFrame:
     """Intents flagged by the Handoff Highway signal in the calendar months the dates touch, newest month
     first, a page of ROWS_PER_PAGE at a time: period_month, member, count_bot_sessions, count_handoffs,
     handoff_rate, previous_handoff_rate, is_above_threshold, is_rising, total_rows (flagged rows on all
     pages). The signal is monthly over every channel, queue, team and segment: only the intent filter applies.
     """
     return _query(url, offset_page_sql(_HIGHWAY_LISTED, FLAG_KEYS),
-                  {**_flag_params(start, end, intents), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
+                  {**_flag_params(start, end, intents, scope), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def repetition_loop_flags(url: str, version: str, start: dt.date, end: dt.date, intents: tuple[str, ...],
-                          page: int = 0) -> pd.DataFrame:
+                          scope: Scope, page: int = 0) -> pd.DataFrame:
     """Intents flagged by the Repetition Loop signal in the calendar months the dates touch, newest month
     first, paged: period_month, member, restatement_rate, previous_restatement_rate, count_handoffs_comparable,
     repeat_contact_rate, previous_repeat_contact_rate, count_repeat_eligible_contacts, the four trigger flags
     (is_restatement_above_threshold, is_restatement_rising, is_repeat_above_threshold, is_repeat_rising) and
     total_rows. Monthly over every channel, queue, team and segment: only the intent filter applies."""
     return _query(url, offset_page_sql(_REPETITION_LISTED, FLAG_KEYS),
-                  {**_flag_params(start, end, intents), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
+                  {**_flag_params(start, end, intents, scope), "limit": ROWS_PER_PAGE, "offset": page * ROWS_PER_PAGE})
 
 
 def handoff_highway_flag_pages(url: str, start: dt.date, end: dt.date,
-                               intents: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+                               intents: tuple[str, ...], scope: Scope) -> Iterator[pd.DataFrame]:
     """Every row of handoff_highway_flags (all its pages, in its order), read page by page by keyset."""
-    return keyset_pages(url, _HIGHWAY_LISTED, _flag_params(start, end, intents), FLAG_KEYS)
+    return keyset_pages(url, _HIGHWAY_LISTED, _flag_params(start, end, intents, scope), FLAG_KEYS)
 
 
 def repetition_loop_flag_pages(url: str, start: dt.date, end: dt.date,
-                               intents: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+                               intents: tuple[str, ...], scope: Scope) -> Iterator[pd.DataFrame]:
     """Every row of repetition_loop_flags (all its pages, in its order), read page by page by keyset."""
-    return keyset_pages(url, _REPETITION_LISTED, _flag_params(start, end, intents), FLAG_KEYS)
+    return keyset_pages(url, _REPETITION_LISTED, _flag_params(start, end, intents, scope), FLAG_KEYS)

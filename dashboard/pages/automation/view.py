@@ -440,12 +440,13 @@ def _flags(ctx: PageContext, naming: ExportNaming) -> None:
     highway_total = _flag_total(ctx, queries_automation.handoff_highway_flags)
     loop_total = _flag_total(ctx, queries_automation.repetition_loop_flags)
     st.markdown(f"**Flagged months** in {_month(ctx.filters.start)} – {_month(ctx.filters.end)}")
-    flag_query = (ctx.warehouse_url, ctx.filters.start, ctx.filters.end, ctx.filters.intents)
+    flag_query = (ctx.warehouse_url, ctx.filters.start, ctx.filters.end, ctx.filters.intents, ctx.filters.scope)
     highway_tab, loop_tab = st.tabs([f"Handoff Highway ({highway_total})", f"Repetition Loop ({loop_total})"])
     with highway_tab:
         page = _page_number("automation_highway_page", highway_total)
         flags = queries_automation.handoff_highway_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                         ctx.filters.end, ctx.filters.intents, page)
+                                                         ctx.filters.end, ctx.filters.intents, ctx.filters.scope,
+                                                         page)
         _flag_table(highway_flags_table(flags, signals.handoff_highway_rate), highway_total,
                     "handoff highway flags", naming, "No intent was flagged in the months of this period.",
                     rising_note(signals.rising_relative_change),
@@ -455,7 +456,8 @@ def _flags(ctx: PageContext, naming: ExportNaming) -> None:
     with loop_tab:
         page = _page_number("automation_repetition_page", loop_total)
         flags = queries_automation.repetition_loop_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                         ctx.filters.end, ctx.filters.intents, page)
+                                                         ctx.filters.end, ctx.filters.intents, ctx.filters.scope,
+                                                         page)
         _flag_table(repetition_flags_table(flags, signals.restatement_rate, signals.repetition_loop_rate),
                     loop_total, "repetition loop flags", naming, "No intent was flagged in the months of this period.",
                     rising_note(signals.rising_relative_change),
@@ -466,7 +468,8 @@ def _flags(ctx: PageContext, naming: ExportNaming) -> None:
 
 
 def _flag_total(ctx: PageContext, query: Any) -> int:
-    first = query(ctx.warehouse_url, ctx.version, ctx.filters.start, ctx.filters.end, ctx.filters.intents, 0)
+    first = query(ctx.warehouse_url, ctx.version, ctx.filters.start, ctx.filters.end, ctx.filters.intents,
+                  ctx.filters.scope, 0)
     return 0 if first.empty else int(first["total_rows"].iloc[0])
 
 
@@ -480,9 +483,9 @@ def _intent_figures(ctx: PageContext, catalog: Mapping[str, Metric], intent: str
         with column, st.container(border=True):
             _tile(row, metric, ctx, compare)
     flags = queries_automation.handoff_highway_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                     ctx.filters.end, (intent,))
+                                                     ctx.filters.end, (intent,), ctx.filters.scope)
     loops = queries_automation.repetition_loop_flags(ctx.warehouse_url, ctx.version, ctx.filters.start,
-                                                     ctx.filters.end, (intent,))
+                                                     ctx.filters.end, (intent,), ctx.filters.scope)
     notes = []
     if not flags.empty:
         notes.append("Handoff Highway in " + ", ".join(_month(m) for m in flags["period_month"]))

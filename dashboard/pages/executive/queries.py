@@ -11,7 +11,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_access import scope_params, scope_predicate
 from dashboard.queries import DATA_TTL_SECONDS, _query
+from etl.access import Scope
+
+# The signal marts hold no team, queue or source: a viewer restricted on those sees none of their rows.
+SIGNAL_SCOPE = scope_predicate({})
+EXODUS_SCOPE = scope_predicate({"segments": "segment"})
 
 
 def months_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -20,20 +26,22 @@ def months_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def handoff_highway(url: str, version: str, start: dt.date, end: dt.date, dimension: str = "intent") -> pd.DataFrame:
+def handoff_highway(url: str, version: str, start: dt.date, end: dt.date, scope: Scope,
+                    dimension: str = "intent") -> pd.DataFrame:
     first, last = months_of(start, end)
     return _query(
         url,
         "select period_month, member, count_bot_sessions, count_handoffs, handoff_rate, previous_handoff_rate,"
         " is_above_threshold, is_rising from marts.signal_handoff_highway_monthly"
         " where is_flagged and dimension = :dimension and period_month between :first and :last"
-        " order by period_month desc, handoff_rate desc",
-        {"dimension": dimension, "first": first, "last": last},
+        f" and {SIGNAL_SCOPE} order by period_month desc, handoff_rate desc",
+        {"dimension": dimension, "first": first, "last": last, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def repetition_loop(url: str, version: str, start: dt.date, end: dt.date, dimension: str = "intent") -> pd.DataFrame:
+def repetition_loop(url: str, version: str, start: dt.date, end: dt.date, scope: Scope,
+                    dimension: str = "intent") -> pd.DataFrame:
     first, last = months_of(start, end)
     return _query(
         url,
@@ -42,26 +50,28 @@ def repetition_loop(url: str, version: str, start: dt.date, end: dt.date, dimens
         " is_restatement_rising, count_repeat_eligible_contacts"
         " from marts.signal_repetition_loop_monthly"
         " where is_flagged and dimension = :dimension and period_month between :first and :last"
-        " order by period_month desc, repeat_contact_rate desc",
-        {"dimension": dimension, "first": first, "last": last},
+        f" and {SIGNAL_SCOPE} order by period_month desc, repeat_contact_rate desc",
+        {"dimension": dimension, "first": first, "last": last, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def silent_exodus(url: str, version: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+def silent_exodus(url: str, version: str, start: dt.date, end: dt.date, scope: Scope) -> pd.DataFrame:
     """Churned accounts of the period (by churn date) that left in silence, with why and the ARR lost."""
     return _query(
         url,
         "select account_id, account_name, segment, arr_amount, churned_on, silence_kind, count_contacts,"
         " count_bot_only_contacts from marts.signal_silent_exodus_accounts"
-        " where is_silent_exodus and churned_on between :start and :end order by arr_amount desc nulls last",
-        {"start": start, "end": end},
+        f" where is_silent_exodus and churned_on between :start and :end and {EXODUS_SCOPE}"
+        " order by arr_amount desc nulls last",
+        {"start": start, "end": end, **scope_params(scope)},
     )
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def churned_accounts_count(url: str, version: str, start: dt.date, end: dt.date) -> int:
+def churned_accounts_count(url: str, version: str, start: dt.date, end: dt.date, scope: Scope) -> int:
     """Churned accounts of the period whose silence can be judged (their churn lies inside the contact history)."""
     frame = _query(url, "select count(*) as accounts from marts.signal_silent_exodus_accounts"
-                        " where churned_on between :start and :end and is_observed", {"start": start, "end": end})
+                        f" where churned_on between :start and :end and is_observed and {EXODUS_SCOPE}",
+                   {"start": start, "end": end, **scope_params(scope)})
     return int(frame.iat[0, 0]) if not frame.empty else 0

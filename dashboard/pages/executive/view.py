@@ -259,12 +259,16 @@ def _signals(ctx: PageContext) -> None:
     signals = ctx.settings.signals
     st.caption(f"Monthly signals for the months this period touches ({start:%b %Y} – {end:%b %Y}), per intent, "
                f"with at least {signals.min_cases} cases a month. Thresholds are in the configuration ([signals]).")
+    scope = ctx.filters.scope
+    if not scope.everything:  # the monthly signals are not kept per team, queue or source
+        st.text("Handoff Highway and Repetition Loop: not available for your scope (the signals are kept for the "
+                "whole organisation only).")
     highway, loop, exodus = st.columns(3, gap="medium")
     with highway, st.container(border=True):
         st.markdown("**Handoff Highway**")
         st.caption(f"The bot hands off {signals.handoff_highway_rate:.0%} or more of an intent's sessions, or "
                    f"the rate rose {signals.rising_relative_change:.0%} on the month before.")
-        lines = handoff_lines(signals_queries.handoff_highway(ctx.warehouse_url, ctx.version, start, end))
+        lines = handoff_lines(signals_queries.handoff_highway(ctx.warehouse_url, ctx.version, start, end, scope))
         st.text("\n".join(f"• {line}" for line in lines[:6]) if lines
                 else empty_text(ctx, "bot_sessions", "No intent flagged."))
         if len(lines) > 6:
@@ -273,7 +277,7 @@ def _signals(ctx: PageContext) -> None:
         st.markdown("**Repetition Loop**")
         st.caption(f"Repeat contacts reach {signals.repetition_loop_rate:.0%} or restatements after a hand-off "
                    f"{signals.restatement_rate:.0%}, or either is rising.")
-        lines = repetition_lines(signals_queries.repetition_loop(ctx.warehouse_url, ctx.version, start, end))
+        lines = repetition_lines(signals_queries.repetition_loop(ctx.warehouse_url, ctx.version, start, end, scope))
         st.text("\n".join(f"• {line}" for line in lines[:6]) if lines
                 else empty_text(ctx, "repeat_contact_rate", "No intent flagged."))
         if len(lines) > 6:
@@ -282,8 +286,8 @@ def _signals(ctx: PageContext) -> None:
         st.markdown("**Silent Exodus**")
         st.caption(f"Accounts that churned with no complaint and no survey in their last {signals.silent_exodus_days}"
                    " days, or after contacting bots only.")
-        silent = signals_queries.silent_exodus(ctx.warehouse_url, ctx.version, start, end)
-        churned = signals_queries.churned_accounts_count(ctx.warehouse_url, ctx.version, start, end)
+        silent = signals_queries.silent_exodus(ctx.warehouse_url, ctx.version, start, end, scope)
+        churned = signals_queries.churned_accounts_count(ctx.warehouse_url, ctx.version, start, end, scope)
         if silent.empty:
             st.markdown(f"None of the {churned} accounts that churned in the period left in silence."
                         if churned else "No account churned in the period inside the contact history.")
