@@ -178,3 +178,10 @@ def interaction_in_scope(column: str) -> str:
     `scope_params`). Drill-downs, transcripts and labels read one conversation only through this."""
     scoped = _SCOPED_INTERACTIONS.format(predicate=scope_predicate(qualifier="scoped"))
     return f"{check_identifier(column)} in ({scoped})"
+
+
+def account_in_scope(column: str) -> str:
+    """SQL: the account whose id is in `column` has a contact in the viewer's scope (bind `scope_params`)."""
+    scoped = _SCOPED_INTERACTIONS.format(predicate=scope_predicate(qualifier="scoped"))
+    return (f"{check_identifier(column)} in (select a.account_id from core.fct_interactions as a"
+            f" where a.interaction_id in ({scoped}))")

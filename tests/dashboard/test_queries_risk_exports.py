@@ -117,7 +117,7 @@ def test_every_contact_of_an_account_newest_first(risk_url: str, monkeypatch: py
     from dashboard import queries_keyset
 
     monkeypatch.setattr(queries_keyset, "EXPORT_PAGE_ROWS", 1)
-    pages = list(queries_risk.account_contact_pages(risk_url, "A1"))
+    pages = list(queries_risk.account_contact_pages(risk_url, "A1", ALL_ROWS))
     assert _ids(pages, "interaction_id") == ["I1", "I2", "I3"]  # I2 and I3 tie on the minute: by id
     assert _ids(pages, "queue_name") == ["Billing queue"] * 3
 

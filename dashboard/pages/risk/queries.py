@@ -18,9 +18,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_access import account_in_scope, interaction_in_scope, scope_of, scope_params, scope_predicate
 from dashboard.filters import Filters
 from dashboard.queries import DATA_TTL_SECONDS, Lists, _filter_params, _filter_sql, _query
 from dashboard.queries_keyset import SortKey, keyset_pages, offset_page_sql
+from etl.access import Scope
 
 ROWS_PER_PAGE = 50
 # the strongest effects a model card shows
@@ -208,44 +210,49 @@ _ACCOUNT_CONTACTS = f"""
         interactions.status, interactions.is_abandoned, interactions.is_escalated,
         interactions.count_transfers, interactions.queue_wait_seconds, interactions.interaction_id
     {_WINDOW_CONTACTS}
-    where risk.account_id = :account_id
+    where risk.account_id = :account_id and {interaction_in_scope('interactions.interaction_id')}
 """
 # newest first, ties by interaction id
 CONTACT_KEYS = (SortKey("created_at", descending=True), SortKey("interaction_id"))
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def account_contacts(url: str, version: str, account_id: str, page: int) -> pd.DataFrame:
-    """One account's contacts in its feature window (what the model saw), newest first: one page."""
+def account_contacts(url: str, version: str, account_id: str, scope: Scope, page: int) -> pd.DataFrame:
+    """One account's contacts in the scope in its feature window (what the model saw), newest first: one page."""
     return _query(url, offset_page_sql(_ACCOUNT_CONTACTS, CONTACT_KEYS), {"account_id": account_id,
-                                                                         **_paging(page)})
+                                                                         **scope_params(scope), **_paging(page)})
 
 
-def account_contact_pages(url: str, account_id: str) -> Iterator[pd.DataFrame]:
-    """All of one account's contacts in its feature window, in account_contacts' order, by keyset."""
-    return keyset_pages(url, _ACCOUNT_CONTACTS, {"account_id": account_id}, CONTACT_KEYS)
+def account_contact_pages(url: str, account_id: str, scope: Scope) -> Iterator[pd.DataFrame]:
+    """All of one account's contacts in the scope in its feature window, in account_contacts' order, by keyset."""
+    return keyset_pages(url, _ACCOUNT_CONTACTS, {"account_id": account_id, **scope_params(scope)}, CONTACT_KEYS)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def account_risk_history(url: str, version: str, account_id: str, model_version: str) -> pd.DataFrame:
-    """The account's churn probability at every stored fit of the current model version, oldest first."""
+def account_risk_history(url: str, version: str, account_id: str, model_version: str, scope: Scope) -> pd.DataFrame:
+    """The account's churn probability at every stored fit of the current model version, oldest first (none when
+    the account has no contact in the scope)."""
     return _query(
         url,
         "select fitted_at, run_id, method, churn_probability, risk_band from core.enr_account_churn_risk"
-        " where account_id = :account_id and model_version = :model_version order by fitted_at, run_id limit 100",
-        {"account_id": account_id, "model_version": model_version},
+        " where account_id = :account_id and model_version = :model_version"
+        f" and {account_in_scope('account_id')} order by fitted_at, run_id limit 100",
+        {"account_id": account_id, "model_version": model_version, **scope_params(scope)},
     )
 
 
 # ---------------------------------------------------------------- silent exodus
 
-_SEGMENT_FILTER = "(:all_segments or segment = any(:segments))"
+# the segment filter and the viewer's scope (the table has a segment only: a viewer restricted on teams, queues or
+# brands sees none of its accounts)
+_SEGMENT_FILTER = f"(:all_segments or segment = any(:segments)) and {scope_predicate({'segments': 'segment'})}"
 
 
 def _segment_params(lists: Lists) -> dict[str, Any]:
-    """The bound values of the segment filter alone (an account-level table has no channel, intent...)."""
+    """The bound values of the segment filter alone (an account-level table has no channel, intent...) and of the
+    scope the lists carry."""
     params = _filter_params(lists)
-    return {"all_segments": params["all_segments"], "segments": params["segments"]}
+    return {"all_segments": params["all_segments"], "segments": params["segments"], **scope_params(scope_of(lists))}
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)

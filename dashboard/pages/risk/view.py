@@ -26,6 +26,7 @@ from dashboard.formatting import MISSING, escape_markdown, format_delta, format_
 from dashboard.pages.risk import charts as charts_risk
 from dashboard.pages.risk import queries as queries_risk
 from dashboard.scorecard import ScorecardRow, scorecard_rows
+from dashboard.widgets import access_notices
 from dashboard.widgets.definition_link import URL_PATH as DEFINITIONS_PATH
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -468,7 +469,7 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
 
         if fit is not None:
             history = queries_risk.account_risk_history(ctx.warehouse_url, ctx.version, str(account["account_id"]),
-                                                        str(fit["model_version"]))
+                                                        str(fit["model_version"]), ctx.filters.scope)
             try:
                 chart = charts_risk.risk_history_chart(history)
             except ValueError:
@@ -487,9 +488,12 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
         window = (f"{pd.Timestamp(start):%d %b %Y} – {pd.Timestamp(end) - pd.Timedelta(days=1):%d %b %Y}"
                   if pd.notna(start) and pd.notna(end) else "its window")
         st.markdown(f"**Its contacts in the feature window** ({window}: what the model saw)")
+        if not access_notices.may_open_conversations(ctx.viewer):
+            access_notices.aggregates_only()
+            return
         key = f"risk_contacts_page_{account['account_id']}"
         contacts = queries_risk.account_contacts(ctx.warehouse_url, ctx.version, str(account["account_id"]),
-                                                 _current_page(key))
+                                                 ctx.filters.scope, _current_page(key))
         total = queries_risk.total_rows(contacts)
         if contacts.empty:
             st.info("No contact in the window: a silent account. Silence is itself a warning sign.")
@@ -503,9 +507,13 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
         st.caption(f"{total:,} contacts in the window, newest first.")
         account_id = str(account["account_id"])
         with st.expander("Download (every contact in the window, not only this page)"):
+            if not access_notices.may_export_rows(ctx.viewer):
+                access_notices.row_exports_withheld()
+                return
+            scope = ctx.filters.scope
             streamed_table_download_buttons(
                 lambda: (contacts_export(page) for page in queries_risk.account_contact_pages(ctx.warehouse_url,
-                                                                                             account_id)),
+                                                                                             account_id, scope)),
                 subject=f"Contacts of {name}", naming=naming, units=CONTACTS_EXPORT_UNITS,
                 currency=ctx.settings.currency)
 
@@ -556,9 +564,13 @@ def _accounts(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNaming
     )
     filters = ctx.filters
     with st.expander("Download (every account, not only this page)"):
-        streamed_table_download_buttons(
-            lambda: (accounts_export(page) for page in queries_risk.account_pages(ctx.warehouse_url, filters)),
-            subject="Accounts by risk", naming=naming, units=ACCOUNTS_EXPORT_UNITS, currency=ctx.settings.currency)
+        if access_notices.may_export_rows(ctx.viewer):
+            streamed_table_download_buttons(
+                lambda: (accounts_export(page) for page in queries_risk.account_pages(ctx.warehouse_url, filters)),
+                subject="Accounts by risk", naming=naming, units=ACCOUNTS_EXPORT_UNITS,
+                currency=ctx.settings.currency)
+        else:
+            access_notices.row_exports_withheld()
     selection = getattr(event, "selection", None)
     rows = list(getattr(selection, "rows", []) or []) if selection is not None else []
     if rows and 0 <= int(rows[0]) < len(frame):
@@ -685,6 +697,9 @@ def _silent_exodus(ctx: PageContext, naming: ExportNaming) -> None:
     _pager("Silent accounts", SILENT_PAGE_KEY, queries_risk.total_rows(accounts))
     filters = ctx.filters
     with st.expander("Download (every account, not only this page)"):
+        if not access_notices.may_export_rows(ctx.viewer):
+            access_notices.row_exports_withheld()
+            return
         streamed_table_download_buttons(
             lambda: (silent_accounts_table(page).assign(**{"Account id": page["account_id"].astype(str)})
                      for page in queries_risk.silent_exodus_account_pages(ctx.warehouse_url, filters)),
