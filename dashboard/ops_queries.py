@@ -59,15 +59,17 @@ def rejected_by_reason(url: str, version: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def rejected_examples(url: str, version: str, source_name: str, stream: str, field_name: str, reason: str,
-                      page: int = 0) -> pd.DataFrame:
-    """Quarantined records of one reason, a page at a time, in file and line order."""
+                      page: int = 0, with_payload: bool = False) -> pd.DataFrame:
+    """Quarantined records of one reason, a page at a time, in file and line order. The raw payload is read only
+    `with_payload` (the raw_payloads capability: admin); otherwise the column is null."""
     return _query(
         url,
-        "select source_file, source_line, field_name, reason, payload, rejected_at from ops.rejected_records"
+        "select source_file, source_line, field_name, reason,"
+        " case when :with_payload then payload end as payload, rejected_at from ops.rejected_records"
         " where source_name = :source_name and stream = :stream and coalesce(field_name, '') = :field_name"
         " and reason = :reason order by source_file, source_line limit :limit offset :offset",
         {"source_name": source_name, "stream": stream, "field_name": field_name, "reason": reason,
-         "limit": EXAMPLES_PER_PAGE, "offset": page * EXAMPLES_PER_PAGE},
+         "limit": EXAMPLES_PER_PAGE, "offset": page * EXAMPLES_PER_PAGE, "with_payload": with_payload},
     )
 
 

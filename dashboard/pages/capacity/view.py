@@ -19,7 +19,7 @@ from dashboard.download_buttons import chart_download_buttons, naming_for, table
 from dashboard.formatting import format_delta, format_rate, format_value
 from dashboard.pages.capacity import charts as capacity_charts
 from dashboard.pages.capacity import queries as queries_capacity
-from dashboard.widgets import service_operations
+from dashboard.widgets import access_notices, service_operations
 from dashboard.widgets.definition_link import definition_link
 from etl.catalog import Metric, target_for
 
@@ -477,6 +477,9 @@ def render() -> None:
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
         st.warning(ctx.unavailable)
+        return
+    if not ctx.filters.scope.everything:  # the forecast is made per channel for the whole organisation
+        access_notices.not_available_for_scope()
         return
     catalog = queries.catalog_in_use()
     try:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, ops_queries, queries
 from dashboard.context import context, page_header
-from dashboard.widgets import freshness
+from dashboard.widgets import access_notices, freshness
 from etl.reconcile import disagreements_view, summary_view
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
@@ -81,7 +81,13 @@ def _files(url: str, version: str) -> None:
     })
 
 
-def _rejects(url: str, version: str) -> None:
+def payload_hidden(examples: pd.DataFrame) -> pd.DataFrame:
+    """The quarantined records with the raw payload replaced by PAYLOAD_HIDDEN (pure): file, line, field and
+    reason stay."""
+    return examples.assign(payload=access_notices.PAYLOAD_HIDDEN)
+
+
+def _rejects(url: str, version: str, may_read_payloads: bool) -> None:
     st.subheader("Quarantined records by reason")
     reasons = ops_queries.rejected_by_reason(url, version)
     if reasons.empty:
@@ -100,7 +106,10 @@ def _rejects(url: str, version: str) -> None:
     page = st.number_input(f"Page (of {total_pages})", min_value=1, max_value=total_pages, value=1,
                            key="health_reason_page") - 1
     examples = ops_queries.rejected_examples(url, version, str(row["source_name"]), str(row["stream"]),
-                                             str(row["field_name"]), str(row["reason"]), int(page))
+                                             str(row["field_name"]), str(row["reason"]), int(page),
+                                             with_payload=may_read_payloads)
+    if not may_read_payloads:  # raw payloads: the raw_payloads capability (admin) only
+        examples = payload_hidden(examples)
     st.dataframe(examples, hide_index=True, width="stretch", column_config={
         "source_file": "File", "source_line": st.column_config.NumberColumn("Line", format="%d"),
         "field_name": "Field", "reason": "Reason", "payload": "Record as read",
@@ -181,7 +190,7 @@ def render() -> None:
         _runs(ctx.warehouse_url, ctx.version)
         _loads(ctx.warehouse_url, ctx.version)
         _files(ctx.warehouse_url, ctx.version)
-        _rejects(ctx.warehouse_url, ctx.version)
+        _rejects(ctx.warehouse_url, ctx.version, ctx.viewer.capabilities.raw_payloads)
         _unknown_fields(ctx.warehouse_url, ctx.version)
         _reconciliation(ctx.warehouse_url, ctx.version)
         _intents_to_map(ctx.warehouse_url, ctx.version)

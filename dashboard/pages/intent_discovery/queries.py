@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.data_access import interaction_in_scope, scope_params
 from dashboard.queries import DATA_TTL_SECONDS
+from etl.access import Scope
 from etl.intents.versions import DISCOVERY_VERSION
 from etl.warehouse import check_identifier
 
@@ -42,8 +44,9 @@ def clusters(url: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def examples(url: str, version: str, cluster_id: int) -> pd.DataFrame:
-    """The example messages of one cluster of the latest discovery, most typical first."""
+def examples(url: str, version: str, cluster_id: int, scope: Scope) -> pd.DataFrame:
+    """The example messages of one cluster of the latest discovery, most typical first (those of contacts in the
+    scope)."""
     sql = (
         "select members.member_rank, members.interaction_id, members.message_text"
         f" from {MEMBERS} members"
@@ -51,6 +54,6 @@ def examples(url: str, version: str, cluster_id: int) -> pd.DataFrame:
         "   on latest.run_id = members.run_id and latest.discovery_version = members.discovery_version"
         "   and latest.input_hash = members.input_hash"
         " where members.cluster_id = :cluster_id and members.member_rank <= :examples"
-        " order by members.member_rank"
+        f" and {interaction_in_scope('members.interaction_id')} order by members.member_rank"
     )
-    return queries._query(url, sql, {"cluster_id": int(cluster_id), "examples": EXAMPLES})
+    return queries._query(url, sql, {"cluster_id": int(cluster_id), "examples": EXAMPLES, **scope_params(scope)})

@@ -15,8 +15,10 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import PageContext, context, page_header
+from dashboard.data_access import mask_rows
 from dashboard.formatting import escape_markdown
 from dashboard.pages.intent_discovery import queries as queries_intent_discovery
+from dashboard.widgets import access_notices
 from etl.intents.promote import PromotionError, promote_cluster, write_taxonomy
 from etl.intents.taxonomy import PACKS, TaxonomyError, load_taxonomy
 
@@ -116,6 +118,9 @@ def render() -> None:
     if ctx.unavailable:
         st.warning(ctx.unavailable)
         return
+    if not ctx.filters.scope.everything:  # clusters are found over every contact, not per team, queue or source
+        access_notices.not_available_for_scope()
+        return
     try:
         discovery = queries_intent_discovery.latest_discovery(ctx.warehouse_url, ctx.version)
         if discovery.empty:
@@ -137,10 +142,16 @@ def render() -> None:
         cluster = clusters[clusters["cluster_id"].astype(int) == chosen].iloc[0]
         st.subheader(f"Cluster {chosen}: {int(cluster['cluster_size']):,} contacts")
         st.text(f"Top terms: {cluster['top_terms']}")
-        examples = queries_intent_discovery.examples(ctx.warehouse_url, ctx.version, chosen)
-        st.dataframe(pd.DataFrame({"Contact": examples["interaction_id"].astype(str).tolist(),
-                                   "First customer message": examples["message_text"].astype(str).tolist()}),
-                     hide_index=True, width="stretch")
-        _promote_form(ctx, cluster)
+        if access_notices.may_open_conversations(ctx.viewer):  # customers' own words: not for aggregates-only roles
+            examples = mask_rows(queries_intent_discovery.examples(ctx.warehouse_url, ctx.version, chosen,
+                                                                   ctx.filters.scope),
+                                 ctx.viewer, text_columns=("message_text",))
+            st.dataframe(pd.DataFrame({"Contact": examples["interaction_id"].astype(str).tolist(),
+                                       "First customer message": examples["message_text"].astype(str).tolist()}),
+                         hide_index=True, width="stretch")
+        else:
+            access_notices.aggregates_only()
+        if ctx.viewer.capabilities.configure:  # changing the taxonomy: the configure capability (admin)
+            _promote_form(ctx, cluster)
     except queries.DataUnavailable as error:
         st.warning(str(error))

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import charts, queries, queries_service_ops
 from dashboard import queries_conversations as conversation_queries
 from dashboard.context import PageContext, context, page_header
+from dashboard.data_access import masked_pages
 from dashboard.download_buttons import chart_download_buttons, conversation_download_buttons, naming_for
 from dashboard.formatting import (
     columns_in_words,
@@ -27,7 +28,7 @@ from dashboard.formatting import (
 )
 from dashboard.measure_evidence import NOT_MEASURED, Evidence, FigureState, figure_state
 from dashboard.scorecard import reason_of
-from dashboard.widgets import service_operations
+from dashboard.widgets import access_notices, service_operations
 from etl.catalog import Metric, target_for
 
 METRICS = (
@@ -198,12 +199,15 @@ def render() -> None:
     if periods.empty or not (periods["period"] == queries.CURRENT).any():
         return
     st.subheader("Every conversation of these filters")
-    st.caption("One row per contact of the period and filters (source, channel, intent, queue, team, segment), "
-               "with its service measures: made page by page from the warehouse when you click.")
-    conversation_download_buttons(
-        lambda: conversation_queries.conversation_pages(ctx.warehouse_url, ctx.filters),
-        subject="Conversations", naming=naming_for("Service trends", ctx), columns=conversation_queries.COLUMNS,
-        units=conversation_queries.UNITS, currency=ctx.settings.currency)
+    if access_notices.may_export_rows(ctx.viewer):
+        st.caption("One row per contact of the period and filters (source, channel, intent, queue, team, segment), "
+                   "with its service measures: made page by page from the warehouse when you click.")
+        conversation_download_buttons(
+            lambda: masked_pages(conversation_queries.conversation_pages(ctx.warehouse_url, ctx.filters), ctx.viewer),
+            subject="Conversations", naming=naming_for("Service trends", ctx), columns=conversation_queries.COLUMNS,
+            units=conversation_queries.UNITS, currency=ctx.settings.currency)
+    else:
+        access_notices.row_exports_withheld()
     if not weekly.empty and (weekly["days_in_range"] < 7).any():
         st.caption("Trends are weekly (Monday to Sunday); a hollow point is a week only partly inside the dates "
                    "chosen. Hover a point for its figure.")
