@@ -185,3 +185,48 @@ def account_in_scope(column: str) -> str:
     scoped = _SCOPED_INTERACTIONS.format(predicate=scope_predicate(qualifier="scoped"))
     return (f"{check_identifier(column)} in (select a.account_id from core.fct_interactions as a"
             f" where a.interaction_id in ({scoped}))")
+
+
+# ---------------------------------------------------------------- what is not scoped, and why
+
+ORGANISATION_WIDE: Mapping[str, str] = {
+    # the run log and the data's own description: no customer's row, nothing per team, queue or segment
+    "dashboard.queries.last_successful_run": "the run log: when data last changed",
+    "dashboard.source_time.series_bounds": "first and last day per source and channel (the data's time span)",
+    "dashboard.source_time.report_bounds": "first and last day of each interval report",
+    "dashboard.source_time.source_data_times": "when each source's data was last exported",
+    "dashboard.queries_service_ops.report_source_names": "which configured sources loaded an interval report",
+    "dashboard.ops_queries.recent_runs": "the run log",
+    "dashboard.ops_queries.source_freshness": "the load log per source",
+    "dashboard.ops_queries.rows_loaded_by_day": "the load log per day",
+    "dashboard.ops_queries.rejected_by_reason": "counts of quarantined records per reason",
+    "dashboard.ops_queries.rejected_examples": "quarantined records: payload read only with raw_payloads",
+    "dashboard.ops_queries.file_outcomes": "the file log",
+    "dashboard.ops_queries.unknown_fields": "export fields no model reads",
+    "dashboard.ops_queries.intents_to_map": "vendor intent values without a mapping",
+    "dashboard.ops_queries.last_build": "the build log",
+    "dashboard.ops_queries.reconciliation_summary": "agreement with the vendors' own figures, per source",
+    "dashboard.ops_queries.reconciliation_disagreements": "the vendor figures cxpulse disagrees with (Data health)",
+    "dashboard.ops_queries.detector_calibrations": "the detectors' calibration runs",
+    # model fits: coefficients and calibration, no customer's row
+    "dashboard.pages.experience.queries.effort_model": "the effort model's fit",
+    "dashboard.pages.experience.queries.customer_sentiment_scorer": "the sentiment scorer's fit",
+    "dashboard.pages.risk.queries.current_fit": "the churn model's fit",
+    "dashboard.pages.risk.queries.calibration": "the churn model's calibration by decile",
+    "dashboard.pages.risk.queries.strongest_effects": "the churn model's coefficients",
+    "dashboard.pages.risk.queries.attribute_columns": "how the churn model read the CRM columns",
+    "dashboard.pages.risk.queries.risk_days": "first and last day of the risk mart",
+    # whole-organisation pages: the page says "Not available for your scope." to a restricted viewer
+    "dashboard.pages.intent_discovery.queries.latest_discovery": "Intent discovery is organisation-wide",
+    "dashboard.pages.intent_discovery.queries.clusters": "Intent discovery is organisation-wide",
+    "dashboard.pages.capacity.queries.channel_summary": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries.daily_volumes": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries.candidate_models": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries._day_intervals": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries._history_by_interval": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries._weekly_requirement": "Capacity is planned per channel for the organisation",
+    "dashboard.pages.capacity.queries._period_totals": "Capacity is planned per channel for the organisation",
+}
+"""Cached query functions that take no scope, each with why: they read no customer's row and no table with a
+scope column (logs, model fits), or serve a page that shows nothing to a restricted viewer. The no-other-path test
+(tests/dashboard/test_data_access_paths.py) fails for any cached function without a scope that is not listed here."""
