@@ -18,6 +18,7 @@ it, unless the viewer may read clear text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,8 +36,7 @@ from etl.warehouse import WarehouseMissing, check_identifier
 # Scope dimension -> the column of the warehouse's row tables it restricts.
 SCOPE_COLUMNS: Mapping[str, str] = {"teams": "team_name", "queues": "queue_name", "segments": "segment",
                                     "brands": "source_system"}
-NOT_IN_SCOPE = "Not available for your scope."
-NO_DATA_IN_SCOPE = "No data in your scope."
+_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 # Columns of row-level output that name a customer, and the mask each gets.
 CUSTOMER_COLUMN_MASKS: Mapping[str, str] = {
@@ -63,11 +63,18 @@ def _is_missing_table(error: Exception) -> bool:
     return False
 
 
+def bound_in(sql: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The parameters `sql` names (`:name`; DuckDB refuses any other), so a query may take every scope value and
+    use only the dimensions its table has (pure)."""
+    named = set(_PARAMETER.findall(sql))
+    return {name: value for name, value in (params or {}).items() if name in named}
+
+
 def query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The one call into the Reader. `sql` is built from constants and carries the scope predicate wherever it
     reads rows of a scoped table; values are bound parameters."""
     try:
-        return data.reader_for(url).query_df(sql, params)
+        return data.reader_for(url).query_df(sql, bound_in(sql, params))
     except WarehouseMissing as error:
         raise DataUnavailable(
             "No warehouse has been built yet. Run `cxpulse run` to load your data, then reload this page."

@@ -138,3 +138,59 @@ def offered_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(download_buttons, "render_downloads", keep)
     return offered
+
+
+# Two teams for the access tests: canonical_small (Billing: I1-I5 and I7 on queues Q1/Q2; Support: I6 on Q3; the
+# fax I8 is quarantined) with one escalated conversation in each team (I5, Billing chat; I6, Support e-mail).
+TWO_TEAMS_ESCALATIONS = (
+    {"event_id": "XE1", "interaction_id": "I5", "occurred_at": "2026-05-05T13:05:00Z", "event_type": "escalated",
+     "reason": "customer_request"},
+    {"event_id": "XE2", "interaction_id": "I6", "occurred_at": "2026-05-06T08:30:00Z", "event_type": "escalated",
+     "reason": "customer_request"},
+)
+
+
+def build_two_teams(url: str, folder: Path) -> str:
+    """canonical_small plus TWO_TEAMS_ESCALATIONS, loaded by the real pipeline into `url`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in (FIXTURES / "canonical_small").iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    events = folder / "events-2026-05.jsonl"
+    events.write_text(events.read_text(encoding="utf-8").rstrip("\n") + "\n"
+                      + "\n".join(json.dumps(event) for event in TWO_TEAMS_ESCALATIONS) + "\n", encoding="utf-8")
+    result = run_pipeline(make_settings(url, folder), "run")
+    assert result.exit_code == 0, result.problems
+    return url
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
+def two_teams_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The two-team warehouse on DuckDB and on PostgreSQL."""
+    with empty_warehouse(request.param, tmp_path_factory, "two_teams") as url:
+        yield build_two_teams(url, tmp_path_factory.mktemp("two_teams_exports"))
+
+
+@pytest.fixture(scope="module")
+def two_teams_duckdb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The two-team warehouse on DuckDB (for the app tests)."""
+    url = f"duckdb:///{tmp_path_factory.mktemp('two_teams_app') / 'warehouse.duckdb'}"
+    return build_two_teams(url, tmp_path_factory.mktemp("two_teams_app_exports"))
+
+
+def signed_in_app(monkeypatch: pytest.MonkeyPatch, config_folder: Path, access: str, url: str,
+                  user: dict[str, Any], params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+    """The app with sign-in on (`access`: an [access] section), on the warehouse at `url`, as `user` (st.user's
+    claims), opened with the query parameters `params` on `page` (dashboard/pages/<page>/page.py) and run."""
+    config = config_folder / "cxpulse.toml"
+    config.write_text(access, encoding="utf-8")
+    monkeypatch.setenv("CXPULSE_CONFIG", str(config))
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.user = user  # type: ignore[assignment]
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}/page.py")
+        at.run()
+    return at

@@ -26,7 +26,8 @@ def _reads_the_warehouse(tree: ast.Module) -> list[str]:
     """What in a module reaches the Reader other than through data_access (pure)."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "dashboard" and any(a.name == "data" for a in node.names):
+        if (isinstance(node, ast.ImportFrom) and node.module == "dashboard"
+                and any(a.name == "data" for a in node.names)):
             found.append("from dashboard import data")
         elif isinstance(node, ast.ImportFrom) and node.module in {"dashboard.data", "etl.warehouse"}:
             found += [f"from {node.module} import {a.name}" for a in node.names
