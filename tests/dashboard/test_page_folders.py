@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.browser.page_discovery import app_pages
 from tests.dashboard.conftest import APP
+
+PAGES_DIR = APP.parent / "app_pages"
 
 
 def test_no_pages_folder_beside_the_entry_script() -> None:
@@ -11,12 +12,11 @@ def test_no_pages_folder_beside_the_entry_script() -> None:
     assert not (APP.parent / "pages").exists()
 
 
-def test_every_menu_page_is_a_folder_with_its_script_and_view() -> None:
-    pages = app_pages()
-    assert len(pages) >= 12
-    for page in pages:
-        script = APP.parent / page.script
-        assert script.is_file(), page.script
-        if script.parent.name != "home":
-            assert (script.parent / "view.py").is_file(), page.script
-            assert script.name == "page.py"
+def test_every_page_folder_has_its_script_and_view_and_is_routed() -> None:
+    router = APP.read_text(encoding="utf-8")
+    folders = sorted(p for p in PAGES_DIR.iterdir() if p.is_dir() and not p.name.startswith("__"))
+    assert len(folders) >= 13
+    for folder in folders:
+        assert (folder / "page.py").is_file(), folder.name
+        assert folder.name == "home" or (folder / "view.py").is_file(), folder.name
+        assert f"{{PAGES_DIR}}/{folder.name}/page.py" in router, folder.name
