@@ -1,0 +1,101 @@
+"""The PII detectors on the hand-labelled messages, per entity type, and their speed on real support tweets.
+
+    python bench/pii_labelled_set.py [--repeats 5] [--errors]
+
+- tests/fixtures/pii/labelled_messages.jsonl (README.md beside it says how it was written): per entity type the
+  gold spans (support), the spans found, true positives, precision and recall, counted two ways: exact span
+  (same start, end and type) and character overlap (same type, at least one character shared).
+- Speed: `find_pii` over the distinct texts of ../shared/data/twcs_random5000/twcs_small.csv (real customer and
+  brand tweets of 2017) with no known names, then with two known names per text; texts per second in one process
+  on one core, the median of --repeats runs.
+- --errors prints every missed and every spurious span.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from etl.pii.entities import PiiSpan
+from etl.pii.masking import find_pii
+from etl.pii.scoring import EntityScore, score_by_entity
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "tests" / "fixtures" / "pii" / "labelled_messages.jsonl"
+TWEETS = ROOT.parent / "shared" / "data" / "twcs_random5000" / "twcs_small.csv"
+
+
+def read_labelled(path: Path = LABELLED) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def gold_spans(message: dict) -> list[PiiSpan]:
+    return [PiiSpan(e["start"], e["end"], e["type"]) for e in message["entities"]]
+
+
+def labelled_scores(messages: Sequence[dict], exact: bool) -> list[EntityScore]:
+    pairs = [(gold_spans(m), find_pii(m["text"], m["known_names"])) for m in messages]
+    return score_by_entity(pairs, exact)
+
+
+def texts_per_second(texts: Sequence[str], known_names: Sequence[str], repeats: int) -> float:
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for text in texts:
+            find_pii(text, known_names)
+        seconds.append(time.perf_counter() - started)
+    return len(texts) / statistics.median(seconds)
+
+
+def _fmt(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
+def print_table(title: str, scores: Sequence[EntityScore]) -> None:
+    print(title)
+    print(f"  {'entity':<8} {'support':>7} {'found':>6} {'TP':>5} {'precision':>9} {'recall':>7}")
+    for s in scores:
+        print(f"  {s.entity:<8} {s.support:>7} {s.found:>6} {s.true_positives:>5} {_fmt(s.precision):>9}"
+              f" {_fmt(s.recall):>7}")
+
+
+def print_errors(messages: Sequence[dict]) -> None:
+    for m in messages:
+        gold = set(gold_spans(m))
+        found = set(find_pii(m["text"], m["known_names"]))
+        for span in sorted(gold - found, key=lambda s: s.start):
+            print(f"  missed   #{m['id']} {span.entity:<7} {m['text'][span.start:span.end]!r}")
+        for span in sorted(found - gold, key=lambda s: s.start):
+            print(f"  spurious #{m['id']} {span.entity:<7} {m['text'][span.start:span.end]!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args(argv)
+    messages = read_labelled()
+    print(f"{len(messages)} labelled messages, {sum(len(m['entities']) for m in messages)} gold spans")
+    print_table("exact span match", labelled_scores(messages, exact=True))
+    print_table("character-overlap match", labelled_scores(messages, exact=False))
+    if args.errors:
+        print_errors(messages)
+    if not TWEETS.exists():
+        print(f"{TWEETS} is absent: no speed figure")
+        return
+    texts = list(dict.fromkeys(pd.read_csv(TWEETS, usecols=["text"], dtype=str)["text"].fillna("")))
+    for names in ((), ("Olivia Bennett", "Raj Patel")):
+        rate = texts_per_second(texts, names, args.repeats)
+        print(f"find_pii on {len(texts):,} distinct real tweets, known names {list(names)}: {rate:,.0f} texts/s"
+              f" (one process, median of {args.repeats})")
+
+
+if __name__ == "__main__":
+    main()
