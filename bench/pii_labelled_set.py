@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.pii.entities import PiiSpan
 from etl.pii.masking import find_pii
-from etl.pii.scoring import EntityScore, score_by_entity
+from etl.pii.scoring import EntityScore, score_by_entity, spans_from_entities
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "fixtures" / "pii" / "labelled_messages.jsonl"
@@ -35,12 +34,8 @@ def read_labelled(path: Path = LABELLED) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def gold_spans(message: dict) -> list[PiiSpan]:
-    return [PiiSpan(e["start"], e["end"], e["type"]) for e in message["entities"]]
-
-
 def labelled_scores(messages: Sequence[dict], exact: bool) -> list[EntityScore]:
-    pairs = [(gold_spans(m), find_pii(m["text"], m["known_names"])) for m in messages]
+    pairs = [(spans_from_entities(m["entities"]), find_pii(m["text"], m["known_names"])) for m in messages]
     return score_by_entity(pairs, exact)
 
 
@@ -68,7 +63,7 @@ def print_table(title: str, scores: Sequence[EntityScore]) -> None:
 
 def print_errors(messages: Sequence[dict]) -> None:
     for m in messages:
-        gold = set(gold_spans(m))
+        gold = set(spans_from_entities(m["entities"]))
         found = set(find_pii(m["text"], m["known_names"]))
         for span in sorted(gold - found, key=lambda s: s.start):
             print(f"  missed   #{m['id']} {span.entity:<7} {m['text'][span.start:span.end]!r}")

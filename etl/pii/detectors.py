@@ -79,10 +79,13 @@ _SPELLED_EMAIL = re.compile(
 )
 
 
+_AT_SIGN = re.compile(r"\w@\w")  # not a Twitter handle's "@" alone
+
+
 def find_emails(text: str) -> list[PiiSpan]:
-    spans = [PiiSpan(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)] if "@" in text else []
+    spans = [PiiSpan(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)] if _AT_SIGN.search(text) else []
     lowered = text.lower()
-    if "dot" in lowered and "at" in lowered:
+    if "dot" in lowered:
         spans.extend(PiiSpan(m.start(), m.end(), EMAIL) for m in _SPELLED_EMAIL.finditer(text))
     return spans
 
@@ -101,8 +104,11 @@ _CARD = re.compile(
 _CARD_FIRST_DIGITS = frozenset("23456")
 
 
-_NOT_CARD_BEFORE = re.compile(r"(?:imei|serial|s/n|sn|ean|upc|isbn|gtin|meid)\W{0,3}(?:no\.?|number|nr\.?)?\W{0,3}\Z",
-                              re.IGNORECASE)
+_NOT_CARD_BEFORE = re.compile(
+    r"(?:imei|serial|s/n|sn|ean|upc|isbn|gtin|meid|tracking|track|order|ref|reference|awb|parcel|shipment)"
+    r"\W{0,3}(?:no\.?|number|nr\.?)?\W{0,3}\Z",
+    re.IGNORECASE,
+)
 
 
 def find_cards(text: str) -> list[PiiSpan]:
@@ -117,14 +123,16 @@ def find_cards(text: str) -> list[PiiSpan]:
 
 # ---------------------------------------------------------------- IBAN
 
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(IBAN_LENGTHS) + r")\d{2}(?=[ ]?[A-Za-z0-9])", re.IGNORECASE)
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ ]?[A-Za-z0-9])")
 _IBAN_BODY_CHAR = re.compile(r"[A-Za-z0-9]")
 
 
 def find_ibans(text: str) -> list[PiiSpan]:
     spans = []
     for match in _IBAN_START.finditer(text):
-        length = IBAN_LENGTHS[match.group()[:2].upper()]
+        length = IBAN_LENGTHS.get(match.group()[:2].upper())
+        if length is None:
+            continue
         position, taken, last_space = match.end(), 4, False
         while taken < length and position < len(text):
             char = text[position]
@@ -168,7 +176,7 @@ _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = (
     # international: +44 20 7946 0958, +1-415-555-0132, 0044 20 7946 0958, +49 (0)30 1234567
     re.compile(rf"(?:\+|(?<!\d)00)[1-9]\d{{0,2}}(?:{_SEP}?\(0\))?(?:{_SEP}?\(?\d{{1,5}}\)?){{1,6}}"),
     # US / NANP with separators: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199
-    re.compile(rf"(?:\b1{_SEP}?)?(?:\([2-9]\d{{2}}\) ?|\b[2-9]\d{{2}}{_SEP})[2-9]\d{{2}}{_SEP}\d{{4}}"),
+    re.compile(rf"(?:\b1{_SEP}?)?(?:\([2-9]\d{{2}}\) ?|\b[2-9]\d{{2}}{_SEP}{{1,2}})[2-9]\d{{2}}{_SEP}{{1,2}}\d{{4}}"),
     # national with trunk 0: 020 7946 0958, 07700 900123, 030 1234567, 01 23 45 67 89, (02) 9876 5432
     re.compile(rf"(?:\(0[1-9]\d{{0,3}}\)|\b0[1-9]\d{{0,3}})(?:(?:{_SEP}|/|{_SEP}?-{_SEP}?)?\d{{2,8}}){{1,4}}"),
     # Spanish and Italian mobiles in their spaced groups: 612 345 678, 612 34 56 78, 347 123 4567
@@ -176,6 +184,7 @@ _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 # a bare run of digits counts only right after a phone word
 _BARE_DIGITS = re.compile(r"\b\d{9,12}\b")
+_DIGITS_BEFORE = re.compile(r"(?<![@\w])\d+[ .\-\u00a0]?\Z")  # digits right before, not an @handle's
 _DATE_LIKE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
 _IPV4_LIKE = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\Z")
 
@@ -191,7 +200,7 @@ def _phone_digits_ok(candidate: str) -> bool:
 
 def _is_phone(text: str, start: int, end: int) -> bool:
     candidate = text[start:end]
-    if re.search(r"\d[ .\-\u00a0]?\Z", text[max(0, start - 2):start]) or re.match(r"[ .\-\u00a0]\d", text[end:end + 2]):
+    if _DIGITS_BEFORE.search(text[max(0, start - 24):start]) or re.match(r"[ .\-\u00a0]\d", text[end:end + 2]):
         return False  # a piece of a longer run of digits (tracking numbers, references)
     if not _phone_digits_ok(candidate) or _DATE_LIKE.match(candidate) or _IPV4_LIKE.match(candidate):
         return False
@@ -271,18 +280,20 @@ def find_addresses(text: str) -> list[PiiSpan]:
 # ---------------------------------------------------------------- known names
 
 # words that are also first names or surnames: a part alone that is one of these is not masked (the full name is)
-COMMON_WORDS: frozenset[str] = frozenset("""
-    will mark may june april august bill rose grace hope joy faith frank art chase lane king young white brown
-    green black gray grey rich long hill wood ward day page bell price cash dean rock sky summer winter autumn
-    ray jack jay max don pat sue amber ruby pearl iris lily holly ivy hazel dawn
-    sunny star hunter baker cook smith carter taylor miller fisher mason porter turner walker barker parker
-    glass stone field lake moss nash ash reed rice bishop knight love hart bond fox wolf bird drake crane
-    sterling major noble guy gene victor christian earl duke prince joy sandy rusty harmony melody june clay
-    case field house street park church hall head hand lord best good hardy little short strong sharp gold
-    silver west north south east new man more rich paris florence sydney jordan austin dallas phoenix
-    china india virginia georgia carolina madison
-    help support team service agent customer thanks thank hello hi dear
-    """.split())
+COMMON_WORDS: frozenset[str] = frozenset((
+    "will", "mark", "may", "june", "april", "august", "bill", "rose", "grace", "hope", "joy", "faith", "frank",
+    "art", "chase", "lane", "king", "young", "white", "brown", "green", "black", "gray", "grey", "rich", "long",
+    "hill", "wood", "ward", "day", "page", "bell", "price", "cash", "dean", "rock", "sky", "summer", "winter",
+    "autumn", "ray", "jack", "jay", "max", "don", "pat", "sue", "amber", "ruby", "pearl", "iris", "lily", "holly",
+    "ivy", "hazel", "dawn", "sunny", "star", "baker", "cook", "glass", "stone", "field", "lake", "moss", "ash",
+    "reed", "rice", "bishop", "knight", "love", "hart", "bond", "fox", "wolf", "bird", "drake", "crane", "sterling",
+    "major", "noble", "guy", "gene", "christian", "earl", "duke", "prince", "sandy", "rusty", "harmony", "melody",
+    "clay", "case", "house", "street", "park", "church", "hall", "head", "hand", "lord", "best", "good", "hardy",
+    "little", "short", "strong", "sharp", "gold", "silver", "west", "north", "south", "east", "new", "man", "more",
+    "paris", "florence", "sydney", "jordan", "austin", "dallas", "phoenix", "china", "india", "virginia", "georgia",
+    "carolina", "madison", "help", "support", "team", "service", "agent", "customer", "thanks", "thank", "hello",
+    "hi", "dear",
+))
 _NAME_PART_MIN_LETTERS = 3
 # a part that is a common word is still masked when Capitalised right after a title or a greeting ("Hi Will",
 # "Mr Reed", "Herr Wolf", "This is Mark")
@@ -337,8 +348,11 @@ def find_names(text: str, known_names: Sequence[str]) -> list[PiiSpan]:
 # ---------------------------------------------------------------- all together
 
 _PRIORITY_RANK = {entity: rank for rank, entity in enumerate(PRIORITY)}
-_DIGIT = re.compile(r"\d")
-_DIGIT_DETECTORS: tuple[Callable[[str], list[PiiSpan]], ...] = (find_cards, find_ibans, find_phones, find_addresses)
+# cheap gates: every card, IBAN and phone number holds a run of 7+ digits (separators allowed between them);
+# every address the patterns know ends in a 5-digit code or a UK postcode's inward part
+_SEVEN_DIGIT_RUN = re.compile(r"\d(?:[ .()\-\u00a0/]{0,3}\d){6}")
+_POSTCODE_HINT = re.compile(r"\d{5}|\d[A-Z]{2}\b")
+_LONG_NUMBER_DETECTORS: tuple[Callable[[str], list[PiiSpan]], ...] = (find_cards, find_ibans, find_phones)
 
 
 def resolve_overlaps(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
@@ -354,9 +368,11 @@ def resolve_overlaps(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
 def detect(text: str, known_names: Sequence[str] = ()) -> list[PiiSpan]:
     """Every span of personal data found in `text`, non-overlapping, in order."""
     spans = find_emails(text)
-    if _DIGIT.search(text):
-        for detector in _DIGIT_DETECTORS:
+    if _SEVEN_DIGIT_RUN.search(text):
+        for detector in _LONG_NUMBER_DETECTORS:
             spans.extend(detector(text))
+    if _POSTCODE_HINT.search(text):
+        spans.extend(find_addresses(text))
     if known_names:
         spans.extend(find_names(text, known_names))
     if len(spans) < 2:

@@ -30,6 +30,11 @@ class EntityScore:
         return self.true_positives / self.support if self.support else None
 
 
+def spans_from_entities(entities: Iterable[dict]) -> list[PiiSpan]:
+    """Gold spans from a labelled message's `entities` ({"start", "end", "type"} each)."""
+    return [PiiSpan(int(e["start"]), int(e["end"]), str(e["type"])) for e in entities]
+
+
 def _overlaps(a: PiiSpan, b: PiiSpan) -> bool:
     return a.start < b.end and b.start < a.end
 
