@@ -205,19 +205,22 @@ def test_exact_and_overlap_matching() -> None:
 
 # ---------------------------------------------------------------- the labelled set
 
-def _labelled() -> list[dict]:
-    lines = (PII_FIXTURES / "labelled_messages.jsonl").read_text(encoding="utf-8").splitlines()
+def _labelled(name: str = "labelled_messages") -> list[dict]:
+    lines = (PII_FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def test_labelled_set_is_built_from_its_source() -> None:
-    built = runpy.run_path(str(PII_FIXTURES / "build_labelled_set.py"))["build"]()
-    assert built == _labelled()
-    assert len(built) >= 220
+@pytest.mark.parametrize(("name", "at_least"), [("labelled_messages", 220), ("holdout_messages", 60)])
+def test_labelled_sets_are_built_from_their_sources(name: str, at_least: int) -> None:
+    build = runpy.run_path(str(PII_FIXTURES / "build_labelled_set.py"))["build"]
+    built = build(PII_FIXTURES / f"{name}.src.txt")
+    assert built == _labelled(name)
+    assert len(built) >= at_least
 
 
-def test_labelled_spans_cover_their_values() -> None:
-    for message in _labelled():
+@pytest.mark.parametrize("name", ["labelled_messages", "holdout_messages"])
+def test_labelled_spans_cover_their_values(name: str) -> None:
+    for message in _labelled(name):
         for entity in message["entities"]:
             value = message["text"][entity["start"]:entity["end"]]
             assert value == value.strip() and value, (message["id"], entity)
