@@ -211,6 +211,10 @@ def _is_phone(text: str, start: int, end: int) -> bool:
     return not _NOT_PHONE_BEFORE.search(before)
 
 
+def _phone_word_before(text: str, start: int) -> bool:
+    return _PHONE_WORD_BEFORE.search(text[max(0, start - 30):start]) is not None
+
+
 def find_phones(text: str) -> list[PiiSpan]:
     spans = []
     for pattern in _PHONE_PATTERNS:
@@ -220,11 +224,12 @@ def find_phones(text: str) -> list[PiiSpan]:
                 continue
             if end < len(text) and (text[end].isalnum() or text[end] in "-/"):
                 continue
+            if text.startswith("00", start) and text[start:end].isdigit() and not _phone_word_before(text, start):
+                continue  # 13 digits from 001..: an airline e-ticket number as often as a dialled US number
             if _is_phone(text, start, end):
                 spans.append(PiiSpan(start, end, PHONE))
     for match in _BARE_DIGITS.finditer(text):
-        before = text[max(0, match.start() - 30):match.start()]
-        if _PHONE_WORD_BEFORE.search(before) and _is_phone(text, match.start(), match.end()):
+        if _phone_word_before(text, match.start()) and _is_phone(text, match.start(), match.end()):
             spans.append(PiiSpan(match.start(), match.end(), PHONE))
     return spans
 

@@ -77,6 +77,7 @@ FORMAT_CASES = [
     ("AU (02) 5550 1234", "AU [PHONE]"),
     ("AU 0491 570 156", "AU [PHONE]"),
     ("my phone number is 4155550111", "my phone number is [PHONE]"),
+    ("call me on 0012125550147", "call me on [PHONE]"),  # 00 1 212 555 0147 run together, after a phone word
     # cards
     ("card 4111 1111 1111 1111 exp 12/27", "card [CARD] exp 12/27"),
     ("card 4111-1111-1111-1111", "card [CARD]"),
@@ -138,6 +139,7 @@ def test_addresses_need_street_and_postcode(text: str) -> None:
     "Coordinates 51.5074, -0.1278",
     "MAC 00:1A:2B:3C:4D:5E",
     "meet at noon, look at this dot",
+    "refund for 0012125550147 (JFK-LHR)",  # 13 digits from 001: as likely an airline e-ticket number
 ])
 def test_hard_negatives(text: str) -> None:
     assert find_pii(text) == []
