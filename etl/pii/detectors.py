@@ -21,6 +21,7 @@ Choices (precision before recall where a pattern is weak):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -73,7 +74,8 @@ _EMAIL = re.compile(
 _AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
 _DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
 _SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._+-]{{0,63}}(?:{_DOT}[A-Za-z0-9_+-]{{1,63}})*{_AT}[A-Za-z0-9-]{{2,63}}(?:{_DOT}[A-Za-z0-9-]{{2,63}})*"
+    rf"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._+-]{{0,63}}(?:{_DOT}[A-Za-z0-9_+-]{{1,63}}){{0,3}}{_AT}[A-Za-z0-9-]{{2,63}}"
+    rf"(?:{_DOT}[A-Za-z0-9-]{{2,63}}){{0,3}}"
     rf"{_DOT}(?:com|org|net|edu|gov|io|co|uk|de|fr|it|es|nl|eu|ie|be|ch|at|au)\b",
     re.IGNORECASE,
 )
@@ -363,11 +365,17 @@ _LONG_NUMBER_DETECTORS: tuple[Callable[[str], list[PiiSpan]], ...] = (find_cards
 def resolve_overlaps(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
     """Non-overlapping spans in text order: longest first, then by `PRIORITY`, then the earlier start."""
     ordered = sorted(set(spans), key=lambda s: (-(s.end - s.start), _PRIORITY_RANK[s.entity], s.start))
+    starts: list[int] = []  # the taken spans, kept in text order (they never overlap one another)
     taken: list[PiiSpan] = []
     for span in ordered:
-        if all(span.end <= other.start or span.start >= other.end for other in taken):
-            taken.append(span)
-    return sorted(taken, key=lambda s: s.start)
+        index = bisect.bisect_left(starts, span.start)
+        if index > 0 and taken[index - 1].end > span.start:
+            continue  # overlaps the taken span that starts before it
+        if index < len(taken) and taken[index].start < span.end:
+            continue  # overlaps the taken span that starts at or after it
+        starts.insert(index, span.start)
+        taken.insert(index, span)
+    return taken
 
 
 def detect(text: str, known_names: Sequence[str] = ()) -> list[PiiSpan]:

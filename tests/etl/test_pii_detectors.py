@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import time
 
 import pytest
 
@@ -189,6 +190,18 @@ def test_card_wins_a_tie_with_phone() -> None:
 def test_mask_keeps_the_rest_of_the_text() -> None:
     text = "Ann: card 4111 1111 1111 1111, mail ann@example.com, tel 020 7946 0958."
     assert mask_pii(text, ["Ann Lee"]) == "[NAME]: card [CARD], mail [EMAIL], tel [PHONE]."
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("Ann " * 20_000, 20_000),  # one NAME per word: overlap resolution must not be quadratic
+    ("a dot " * 5_000 + " at b", 0),  # a spelled-out e-mail that never ends must not backtrack for ever
+    ("a at " + "b dot " * 5_000, 0),
+    ("1 " * 20_000, 0),
+])
+def test_long_hostile_texts_finish_quickly(text: str, spans: int) -> None:
+    started = time.perf_counter()
+    assert len(find_pii(text, ["Ann Lee"])) == spans
+    assert time.perf_counter() - started < 10  # about 0.3 s at most on a busy two-core machine
 
 
 # ---------------------------------------------------------------- scoring
