@@ -311,6 +311,15 @@ _TITLE_OR_GREETING = (
 )
 
 
+# a name ends where the word ends: not inside "Ann-Marie", "Lee@", "O'Neill", but before a possessive "'s"
+_NAME_END = r"(?![\w@]|-\w|['’](?![sS]\b)\w)"
+
+
+def _clean_names(known_names: Iterable[object]) -> list[str]:
+    """The names with white space folded; a missing one (NaN, None, "") of an export left out."""
+    return [" ".join(name.split()) for name in known_names if isinstance(name, str) and name.strip()]
+
+
 def _name_parts(name: str) -> list[str]:
     return [part.strip(".,") for part in name.split(" ") if sum(c.isalpha() for c in part) >= _NAME_PART_MIN_LETTERS]
 
@@ -319,11 +328,9 @@ def name_terms(known_names: Iterable[str]) -> list[str]:
     """The strings to mask anywhere for `known_names`: each full name, and each part of 3+ letters that is not a
     common word, longest first (so that "Ann Lee-Smith" is taken whole before "Lee-Smith")."""
     terms: set[str] = set()
-    for name in known_names:
-        full = " ".join(name.split())
-        if full:
-            terms.add(full)
-            terms.update(part for part in _name_parts(full) if part.lower() not in COMMON_WORDS)
+    for full in _clean_names(known_names):
+        terms.add(full)
+        terms.update(part for part in _name_parts(full) if part.lower() not in COMMON_WORDS)
     return sorted(terms, key=lambda term: (-len(term), term.lower()))
 
 
@@ -335,11 +342,11 @@ def _alternatives(terms: Iterable[str]) -> str:
 def _name_patterns(known_names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """(any case, anywhere) for `name_terms`; (Capitalised, after a title or greeting) for the common-word parts."""
     terms = name_terms(known_names)
-    common = sorted({part for name in known_names for part in _name_parts(" ".join(name.split()))
+    common = sorted({part for name in _clean_names(known_names) for part in _name_parts(name)
                      if part.lower() in COMMON_WORDS}, key=lambda part: (-len(part), part))
-    anywhere = (re.compile(rf"(?<![\w@])(?:{_alternatives(terms)})(?![\w@]|['’-]\w)", re.IGNORECASE)
+    anywhere = (re.compile(rf"(?<![\w@])(?:{_alternatives(terms)}){_NAME_END}", re.IGNORECASE)
                 if terms else None)
-    titled = (re.compile(rf"(?<!\w)(?i:{_TITLE_OR_GREETING})\.?,? +({_alternatives(common)})(?![\w@]|['’-]\w)")
+    titled = (re.compile(rf"(?<!\w)(?i:{_TITLE_OR_GREETING})\.?,? +({_alternatives(common)}){_NAME_END}")
               if common else None)
     return anywhere, titled
 

@@ -165,6 +165,16 @@ def test_common_word_parts_only_after_a_title_or_greeting() -> None:
     assert mask_pii("will jordan wrote", names) == "[NAME] wrote"
 
 
+def test_possessive_names_and_hyphenated_other_names() -> None:
+    names = ["Ann Lee", "Grace O'Neill"]
+    assert mask_pii("Ann's order, Lee’s reply, O'Neill's card; Ann-Marie wrote", names) == (
+        "[NAME]'s order, [NAME]’s reply, [NAME]'s card; Ann-Marie wrote")
+
+
+def test_missing_names_are_skipped() -> None:
+    assert mask_pii("Hi Ann", [float("nan"), None, "", "Ann Lee"]) == "Hi [NAME]"  # type: ignore[list-item]
+
+
 def test_names_not_inside_emails_or_handles() -> None:
     assert mask_pii("@AnnLee ann@example.com Ann", ["Ann Lee"]) == "@AnnLee [EMAIL] [NAME]"
 
