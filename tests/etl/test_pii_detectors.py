@@ -3,6 +3,7 @@ hand-labelled message set (tests/fixtures/pii, README.md there)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import runpy
 import time
@@ -13,7 +14,7 @@ from etl.pii.detectors import iban_valid, luhn_valid, name_terms, resolve_overla
 from etl.pii.entities import ADDRESS, CARD, EMAIL, IBAN, NAME, PHONE, PiiSpan
 from etl.pii.masking import find_pii, mask_pii
 from etl.pii.scoring import matched_count, score_by_entity, spans_from_entities
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SHARED_DATA
 
 PII_FIXTURES = FIXTURES / "pii"
 
@@ -258,3 +259,14 @@ def test_labelled_set_recall_and_precision(entity: str) -> None:
     assert score.support >= 20
     assert score.recall is not None and score.recall >= 0.95
     assert score.precision is not None and score.precision >= 0.9
+
+
+@pytest.mark.realdata
+def test_no_banking77_query_is_masked() -> None:
+    # 13,083 crowd-written banking queries with amounts, dates, card and transfer talk, and no personal data
+    texts = []
+    for split in ("train", "test"):
+        with (SHARED_DATA / "banking77" / f"{split}.csv").open(encoding="utf-8", newline="") as handle:
+            texts.extend(row["text"] for row in csv.DictReader(handle))
+    assert len(texts) == 13_083
+    assert [text for text in texts if find_pii(text)] == []
