@@ -1,9 +1,10 @@
 """Detectors of personal data in free text: compiled patterns plus checksums, no model, no network.
 
 Each `find_<entity>(text)` returns candidate `PiiSpan`s of one entity type; `detect(text, known_names)` runs the
-ones the text can hold (no digit and no "@" leaves only names and spelled-out e-mails) and resolves overlaps:
-the longest span wins, then the type earlier in `PRIORITY` (CARD > IBAN > EMAIL > PHONE > ADDRESS > NAME),
-then the earlier start.
+ones the text can hold (cards, IBANs and phones only with a run of 7+ digits, addresses only with a 5-digit code
+or a UK postcode's inward part, e-mails only with "@" between word characters or a spelled-out "dot") and
+resolves overlaps: the longest span wins, then the type earlier in `PRIORITY` (CARD > IBAN > EMAIL > PHONE >
+ADDRESS > NAME), then the earlier start. Every pattern is bounded, so a long hostile text costs linear time.
 
 Choices (precision before recall where a pattern is weak):
 - CARD: 13-19 digits, separated by nothing, or by spaces/dashes in groups of 4 (4-6-5 and 4-6-4 for Amex and
@@ -11,12 +12,14 @@ Choices (precision before recall where a pattern is weak):
 - IBAN: country code, check digits, then the country's exact length (table below), mod-97 checked.
 - PHONE: E.164 / 00-prefixed international, US 3-3-4 with separators, national numbers with a trunk 0 (UK, DE,
   FR, IT, NL, AU, ...) of 10-12 digits, Spanish and Italian mobiles in their spaced groups, and bare 9-12 digit
-  runs only right after a phone word ("call me on", "tel", "mobile", ...). Never after an order/ticket/tracking
-  word, never a date, time, IP address or amount.
+  runs (or 00-prefixed runs with no separator) only right after a phone word ("call me on", "tel", "mobile",
+  ...). Never after an order/ticket/tracking word, never a date, time, IP address, amount or a piece of a
+  longer run of digits.
 - ADDRESS: only a house number with a street type together with a postcode of a known shape: UK postcodes,
   US state + ZIP, DE/FR/IT/ES 5-digit codes followed by a town. A street with no postcode is not masked.
 - NAME: the known names (customer and agents from the export records), whole words, any case; each part alone
-  when it has 3 letters or more and is not a common word (`COMMON_WORDS`).
+  when it has 3 letters or more and is not a common word (`COMMON_WORDS`); a part that is a common word only
+  Capitalised after a title or greeting ("Hi Will", "Mr Reed").
 """
 
 from __future__ import annotations
@@ -187,6 +190,9 @@ _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = (
 # a bare run of digits counts only right after a phone word
 _BARE_DIGITS = re.compile(r"\b\d{9,12}\b")
 _DIGITS_BEFORE = re.compile(r"(?<![@\w])\d+[ .\-\u00a0]?\Z")  # digits right before, not an @handle's
+_DIGITS_AFTER = re.compile(r"[ .\-\u00a0]\d")
+_AMOUNT_OR_TIME_AFTER = re.compile(r"[.,]\d|:\d|%|[€$£]")
+_CURRENCY_BEFORE = re.compile(r"[€$£]\s*\Z")
 _DATE_LIKE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
 _IPV4_LIKE = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\Z")
 
@@ -202,13 +208,12 @@ def _phone_digits_ok(candidate: str) -> bool:
 
 def _is_phone(text: str, start: int, end: int) -> bool:
     candidate = text[start:end]
-    if _DIGITS_BEFORE.search(text[max(0, start - 24):start]) or re.match(r"[ .\-\u00a0]\d", text[end:end + 2]):
+    if _DIGITS_BEFORE.search(text[max(0, start - 24):start]) or _DIGITS_AFTER.match(text, end):
         return False  # a piece of a longer run of digits (tracking numbers, references)
     if not _phone_digits_ok(candidate) or _DATE_LIKE.match(candidate) or _IPV4_LIKE.match(candidate):
         return False
     before = text[max(0, start - 30):start]
-    after = text[end:end + 3]
-    if re.match(r"[.,]\d|:\d|%|[€$£]", after) or re.search(r"[€$£]\s*$", before):
+    if _AMOUNT_OR_TIME_AFTER.match(text, end) or _CURRENCY_BEFORE.search(before):
         return False
     return not _NOT_PHONE_BEFORE.search(before)
 
