@@ -21,13 +21,13 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
     """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
-    dashboard/pages/<page>/page.py and run."""
+    dashboard/app_pages/<page>/page.py and run."""
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}/page.py")
+    at.switch_page(f"app_pages/{page}/page.py")
     return at.run()
 
 
@@ -180,7 +180,7 @@ def two_teams_duckdb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def signed_in_app(monkeypatch: pytest.MonkeyPatch, config_folder: Path, access: str, url: str,
                   user: dict[str, Any], params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
     """The app with sign-in on (`access`: an [access] section), on the warehouse at `url`, as `user` (st.user's
-    claims), opened with the query parameters `params` on `page` (dashboard/pages/<page>/page.py) and run."""
+    claims), opened with the query parameters `params` on `page` (dashboard/app_pages/<page>/page.py) and run."""
     config = config_folder / "cxpulse.toml"
     config.write_text(access, encoding="utf-8")
     monkeypatch.setenv("CXPULSE_CONFIG", str(config))
@@ -191,6 +191,6 @@ def signed_in_app(monkeypatch: pytest.MonkeyPatch, config_folder: Path, access: 
         at.query_params[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}/page.py")
+        at.switch_page(f"app_pages/{page}/page.py")
         at.run()
     return at

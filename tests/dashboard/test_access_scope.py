@@ -14,9 +14,9 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import queries, queries_conversations
+from dashboard.app_pages.escalations import queries as eq
 from dashboard.data_access import mask_rows, masked_pages, scope_params, scope_predicate
 from dashboard.filters import Filters
-from dashboard.pages.escalations import queries as eq
 from etl.access import ALL_ROWS, ANALYST, NO_ROWS, Scope, Viewer
 
 MAY = dict(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))

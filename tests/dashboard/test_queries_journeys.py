@@ -16,8 +16,8 @@ import datetime as dt
 
 import pytest
 
+from dashboard.app_pages.journeys import queries as queries_journeys
 from dashboard.filters import Filters
-from dashboard.pages.journeys import queries as queries_journeys
 from etl.access import ALL_ROWS
 from tests.sql.test_journeys_pipeline import journeys_url  # noqa: F401  (the fixture, built once per engine)
 
