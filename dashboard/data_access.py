@@ -213,7 +213,6 @@ ORGANISATION_WIDE: Mapping[str, str] = {
     "dashboard.ops_queries.intents_to_map": "vendor intent values without a mapping",
     "dashboard.ops_queries.last_build": "the build log",
     "dashboard.ops_queries.reconciliation_summary": "agreement with the vendors' own figures, per source",
-    "dashboard.ops_queries.reconciliation_disagreements": "the vendor figures cxpulse disagrees with (Data health)",
     "dashboard.ops_queries.detector_calibrations": "the detectors' calibration runs",
     # model fits: coefficients and calibration, no customer's row
     "dashboard.app_pages.experience.queries.effort_model": "the effort model's fit",

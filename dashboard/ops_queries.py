@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.data_access import interaction_in_scope, scope_params
 from dashboard.queries import DATA_TTL_SECONDS, RUNS_TTL_SECONDS, _query
+from etl.access import Scope
 from etl.reconcile import DISAGREEMENTS_SQL, SUMMARY_SQL
 from etl.status import FILE_OUTCOMES_SQL
 
@@ -119,9 +121,12 @@ def reconciliation_summary(url: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def reconciliation_disagreements(url: str, version: str) -> pd.DataFrame:
-    """Every record where the vendor's figure and cxpulse's disagree, with the cause."""
-    return _query(url, DISAGREEMENTS_SQL)
+def reconciliation_disagreements(url: str, version: str, scope: Scope) -> pd.DataFrame:
+    """Every record of a contact in the scope where the vendor's figure and cxpulse's disagree, with the cause."""
+    listed, order = DISAGREEMENTS_SQL.split(" order by ")
+    return _query(url, f"select * from ({listed}) as disagreements"
+                       f" where {interaction_in_scope('disagreements.interaction_id')} order by {order}",
+                  scope_params(scope))
 
 
 # written by `cxpulse calibrate`, outside any run: the run token does not change, so a short ttl

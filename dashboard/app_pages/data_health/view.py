@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, ops_queries, queries
 from dashboard.context import context, page_header
 from dashboard.widgets import access_notices, freshness
+from etl.access import Scope
 from etl.reconcile import disagreements_view, summary_view
 
 RUN_STATUS_WORDS = {"succeeded": "Succeeded", "completed_with_errors": "Completed, some records rejected",
@@ -126,7 +127,7 @@ def _unknown_fields(url: str, version: str) -> None:
         st.dataframe(unknown, hide_index=True, width="stretch")
 
 
-def _reconciliation(url: str, version: str) -> None:
+def _reconciliation(url: str, version: str, scope: Scope) -> None:
     st.subheader("Reconciliation with the vendors' own figures")
     summary = ops_queries.reconciliation_summary(url, version)
     if summary.empty:
@@ -137,7 +138,7 @@ def _reconciliation(url: str, version: str) -> None:
                " within 60 seconds or 1% of the vendor's value (whichever is larger), counts exactly. A figure"
                " cxpulse does not compute is not measured. Every disagreement is listed with its cause.")
     st.dataframe(summary_view(summary), hide_index=True, width="stretch")
-    disagreements = ops_queries.reconciliation_disagreements(url, version)
+    disagreements = ops_queries.reconciliation_disagreements(url, version, scope)
     if disagreements.empty:
         st.success("Every compared figure agrees with the vendor's.")
         return
@@ -192,7 +193,7 @@ def render() -> None:
         _files(ctx.warehouse_url, ctx.version)
         _rejects(ctx.warehouse_url, ctx.version, ctx.viewer.capabilities.raw_payloads)
         _unknown_fields(ctx.warehouse_url, ctx.version)
-        _reconciliation(ctx.warehouse_url, ctx.version)
+        _reconciliation(ctx.warehouse_url, ctx.version, ctx.filters.scope)
         _intents_to_map(ctx.warehouse_url, ctx.version)
         _build(ctx.warehouse_url, ctx.version)
     except queries.DataUnavailable as error:
