@@ -76,7 +76,7 @@ def test_the_journey_export_holds_every_contact(escalated_warehouse_url: str) ->
     finally:
         reader.close()
     around = dt.datetime(2026, 5, 4, 9, 0)
-    contacts = pd.concat(list(eq.journey_pages(escalated_warehouse_url, str(key), around, page_rows=9)))
+    contacts = pd.concat(list(eq.journey_pages(escalated_warehouse_url, str(key), around, ALL_ROWS, page_rows=9)))
     # every chat of C1 is within 30 days of the first: all 130, oldest first, ties by id
     expected = [i for _, i in sorted((c, f"X{n:03d}") for n, c in enumerate(escalated_chat_times()))]
     assert list(contacts["interaction_id"]) == expected

@@ -56,14 +56,14 @@ def test_the_page_queries_agree_with_the_core_tables(warehouse_url: str) -> None
     assert int(summary["count_conversations"].sum()) == len(escalations)
 
     first = escalations.iloc[0]
-    head = eq.conversation(warehouse_url, version, str(first["interaction_id"]))
+    head = eq.conversation(warehouse_url, version, str(first["interaction_id"]), ALL_ROWS)
     assert len(head) == 1 and head.iloc[0]["primary_trigger"] == first["primary_trigger"]
-    messages = eq.transcript(warehouse_url, version, str(first["interaction_id"]))
+    messages = eq.transcript(warehouse_url, version, str(first["interaction_id"]), ALL_ROWS)
     expected = _sql(warehouse_url, "select message_id from core.fct_messages where interaction_id = :id"
                                    " order by message_seq", {"id": str(first["interaction_id"])})
     assert len(messages) == len(expected)
-    eq.sla_events(warehouse_url, version, str(first["interaction_id"]))
+    eq.sla_events(warehouse_url, version, str(first["interaction_id"]), ALL_ROWS)
     if not pd.isna(first["customer_key"]):
         contacts = eq.journey(warehouse_url, version, str(first["customer_key"]),
-                              pd.Timestamp(first["created_at"]).to_pydatetime())
+                              pd.Timestamp(first["created_at"]).to_pydatetime(), ALL_ROWS)
         assert str(first["interaction_id"]) in set(contacts["interaction_id"])
