@@ -10,7 +10,6 @@ import pandas as pd
 from dashboard.exports.naming import filters_in_words
 from dashboard.filters import Filters, default_filters, from_query_params, to_query_params
 from dashboard.intent_sources import found_by, percent, source_line, with_found_by
-from etl.access import ALL_ROWS
 
 DEFAULTS = default_filters(dt.date(2026, 10, 31), today=dt.date(2026, 11, 22))
 
@@ -62,17 +61,17 @@ def test_ties_follow_the_order_vendor_rules_model_unclassified() -> None:
 
 
 def test_low_confidence_filter_round_trips_through_the_url() -> None:
-    excluded = Filters(dt.date(2026, 6, 1), dt.date(2026, 8, 31), include_low_confidence=False, scope=ALL_ROWS)
+    excluded = Filters(dt.date(2026, 6, 1), dt.date(2026, 8, 31), include_low_confidence=False)
     params = to_query_params(excluded, DEFAULTS)
     assert params == {"start": "2026-06-01", "end": "2026-08-31", "low_confidence": "exclude"}
     assert from_query_params(params, DEFAULTS) == excluded
     assert excluded.excluded_intent_bases == ("model_low",)
-    assert excluded.lists[-1] == ("excluded_intent_bases", ("model_low",))
+    assert dict(excluded.lists)["excluded_intent_bases"] == ("model_low",)
 
 
 def test_low_confidence_default_is_everything_and_stays_out_of_the_url() -> None:
     assert DEFAULTS.include_low_confidence is True
-    assert DEFAULTS.lists[-1] == ("excluded_intent_bases", ())
+    assert dict(DEFAULTS.lists)["excluded_intent_bases"] == ()
     assert "low_confidence" not in to_query_params(DEFAULTS, DEFAULTS)
     assert from_query_params({}, DEFAULTS).include_low_confidence is True
     # anything but "exclude" keeps everything
