@@ -163,7 +163,7 @@ def test_a_mart_without_rows_says_so(
 def _demo_filters(demo_warehouse_url: str, **lists: tuple[str, ...]) -> Filters:
     version = queries.data_version(demo_warehouse_url)
     _, last_day = queries.data_bounds(demo_warehouse_url, version, ALL_ROWS)
-    return replace(default_filters(last_day, today=dt.date(2026, 11, 1)), **lists)
+    return replace(default_filters(last_day, today=dt.date(2026, 11, 1)), scope=ALL_ROWS, **lists)
 
 
 def test_tiles_and_trends_re_aggregate_the_same_sums(demo_warehouse_url: str) -> None:
