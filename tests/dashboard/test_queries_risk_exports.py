@@ -68,11 +68,11 @@ def risk_url(warehouse_url: str) -> str:
             " date_day date, source_system varchar, channel varchar, intent varchar, intent_basis varchar,"
             " queue_id varchar,"
             " team_name varchar, service_path varchar, status varchar, is_abandoned boolean, is_escalated boolean,"
-            " count_transfers bigint, queue_wait_seconds double precision)")
+            " count_transfers bigint, queue_wait_seconds double precision, segment varchar)")
         for contact, account, created, channel in CONTACTS:
             warehouse.execute(
                 "insert into core.fct_interactions values (:id, :account, :created, :day, 'desk', :channel,"
-                " 'billing', 'vendor', 'Q1', 'Billing', 'human_only', 'solved', false, false, 0, 90.0)",
+                " 'billing', 'vendor', 'Q1', 'Billing', 'human_only', 'solved', false, false, 0, 90.0, 'enterprise')",
                 {"id": contact, "account": account, "created": created, "day": created.date(), "channel": channel})
         warehouse.execute(
             "create table marts.signal_silent_exodus_accounts (account_id varchar, account_name varchar,"
