@@ -40,7 +40,7 @@ _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 # Columns of row-level output that name a customer, and the mask each gets.
 CUSTOMER_COLUMN_MASKS: Mapping[str, str] = {
-    "full_name": f"[{NAME}]", "customer_name": f"[{NAME}]", "name": f"[{NAME}]",
+    "full_name": f"[{NAME}]", "customer_name": f"[{NAME}]",
     "email": f"[{EMAIL}]", "customer_email": f"[{EMAIL}]",
     "phone": f"[{PHONE}]", "phone_e164": f"[{PHONE}]", "customer_phone": f"[{PHONE}]",
 }
@@ -126,20 +126,6 @@ def scope_of(lists: Iterable[tuple[str, Any]]) -> Scope:
     """The Scope carried in `Filters.lists`; NO_ROWS when there is none (deny by default)."""
     value = dict(lists).get(SCOPE_FIELD)
     return value if isinstance(value, Scope) else NO_ROWS
-
-
-def is_restricted(scope: Scope) -> bool:
-    """True for a viewer who does not see every row."""
-    return not scope.everything
-
-
-def allowed_values(values: Iterable[str], scope: Scope, dimension: str) -> tuple[str, ...]:
-    """The values of a filter list the scope lets a viewer choose (pure): a manager of Billing sees only Billing."""
-    allowed = scope.allowed(dimension) if scope.grants_anything else ()
-    if allowed is None:
-        return tuple(values)
-    permitted = set(allowed)
-    return tuple(value for value in values if value in permitted)
 
 
 # ---------------------------------------------------------------- masking
