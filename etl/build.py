@@ -32,6 +32,7 @@ from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
+from etl.pg_access import secure_tables_if_configured
 from etl.salesforce_ids import id_18_sql
 from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
@@ -315,6 +316,10 @@ def _swap_in(warehouse: Warehouse, models: dict[str, Model], order: list[str]) -
         for name in order:
             model = models[name]
             warehouse.execute(f"alter table {model.next_table} rename to {check_identifier(model.name)}")
+        # PostgreSQL: the new tables get their grants and row policies before this transaction commits, so no
+        # reader ever meets a table without them (etl/pg_access.py; nothing until `cxpulse access apply` ran)
+        if warehouse.dialect == "postgresql":
+            secure_tables_if_configured(warehouse)
 
 
 def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool = True,
