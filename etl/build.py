@@ -32,7 +32,7 @@ from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
-from etl.pg_access import secure_tables_if_configured
+from etl.pg_access import lift_policies_if_configured, secure_tables_if_configured
 from etl.salesforce_ids import id_18_sql
 from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
@@ -311,6 +311,8 @@ def _build_one(warehouse: Warehouse, model: Model, models: dict[str, Model], set
 
 def _swap_in(warehouse: Warehouse, models: dict[str, Model], order: list[str]) -> None:
     with warehouse.transaction():
+        if warehouse.dialect == "postgresql":
+            lift_policies_if_configured(warehouse)  # they refer to core.fct_interactions, which is dropped here
         for name in reversed(order):
             warehouse.execute(f"drop table if exists {models[name].table}")
         for name in order:

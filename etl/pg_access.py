@@ -383,6 +383,25 @@ def _secure_restricted(warehouse: Warehouse, roles: list[tuple[str, bool, bool]]
     return f"readable by {', '.join(readers)}" if readers else "readable by no app role"
 
 
+def lift_policies(warehouse: Warehouse) -> int:
+    """Drop every policy of ours, inside the open transaction: the build's swap must drop core.fct_interactions,
+    which the policies of the tables kept across builds (feedback.labels, core.enr_*) refer to. Row-level security
+    stays enabled on them (no policy: no row for any role but the owner) until `secure_tables` runs again in
+    the same transaction."""
+    _require_postgres(warehouse)
+    frame = warehouse.query_df("select schemaname, tablename from pg_catalog.pg_policies where policyname = :name",
+                               {"name": POLICY_NAME})
+    for row in frame.itertuples(index=False):
+        warehouse.execute(f"drop policy {POLICY_NAME} on {check_identifier(f'{row.schemaname}.{row.tablename}')}")
+    return len(frame)
+
+
+def lift_policies_if_configured(warehouse: Warehouse) -> None:
+    """The build's hook before its swap; see lift_policies."""
+    if access_configured(warehouse):
+        lift_policies(warehouse)
+
+
 def secure_tables_if_configured(warehouse: Warehouse) -> TableSecurityReport | None:
     """The build's hook: on a PostgreSQL warehouse where `cxpulse access apply` has run, secure the tables again
     (the swap replaced them); elsewhere nothing."""
