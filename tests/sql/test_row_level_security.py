@@ -10,13 +10,16 @@ I7 has M8-M9 (six Billing messages), I6 has M5-M7 (three). Surveys: S1 (I1) and 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
+from typer.testing import CliRunner
 
 from etl.config import Settings
 from etl.pg_access import POLICY_NAME, person_role_name
@@ -28,19 +31,23 @@ pytestmark = pytest.mark.pg
 
 PREFIX = f"cxt{uuid.uuid4().hex[:10]}"
 """Roles are cluster-wide: a name of this session's own, so parallel workers never share or drop each other's."""
-ANN = "Ann@Example.com"
+ANN, BO = "Ann@Example.com", "bo@example.com"
 LOGINS = {  # login role -> the database role it is a member of
     "billing": f"{PREFIX}_manager",
     "nothing": f"{PREFIX}_analyst",
     "everything": f"{PREFIX}_exec",
+    "admin": f"{PREFIX}_admin",
     "ann": person_role_name(PREFIX, ANN),
+    "bo": person_role_name(PREFIX, BO),
 }
 
 
 def _access() -> dict[str, object]:
     return {
-        "scopes": {"exec": {"all": True}, "manager": {"teams": ["Billing"]}},  # analyst: no scope, no rows
-        "users": {ANN: {"role": "manager", "teams": ["Support"]}},
+        "admin_sees_clear_text": True,
+        "scopes": {"exec": {"all": True}, "admin": {"all": True}, "manager": {"teams": ["Billing"]}},  # analyst: none
+        "users": {ANN: {"role": "manager", "teams": ["Support"]},
+                  BO: {"queues": ["Billing chat"], "brands": ["canonical"]}},
     }
 
 
@@ -68,8 +75,12 @@ def rls_warehouse() -> Iterator[tuple[str, Settings]]:
             settings = make_settings(url, FIXTURES / "canonical_small", access=_access())
             result = run_pipeline(settings, "run")
             assert result.exit_code == 0, result.problems
-            _apply(settings)
             owner = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            with owner.connect() as connection:  # clear text, as the PII step keeps it where the config says so
+                connection.execute(sa.text("create schema restricted"))
+                connection.execute(sa.text("create table restricted.clear_messages as select message_id, 'clear'"
+                                           " as text from core.fct_messages"))
+            _apply(settings)
             with owner.connect() as connection:
                 for login, member_of in LOGINS.items():
                     connection.execute(sa.text(f"create role {PREFIX}_login_{login} login"))
@@ -205,3 +216,58 @@ def test_policies_survive_a_rebuild(rls_warehouse: tuple[str, Settings], connect
         _billing_view_holds(connection)
     with connect_as("nothing") as connection:
         assert _count(connection, "core.fct_interactions") == 0
+
+
+def test_a_queue_and_brand_scope_reads_through_the_queue(connect_as) -> None:
+    """Bo may see the queue "Billing chat" (Q2: I5 and I7) of the source system `canonical`; fct_interactions
+    carries queue_id, not the queue's name, and answers through core.dim_queues."""
+    with connect_as("bo") as connection:
+        assert _values(connection, "select interaction_id from core.fct_interactions order by 1") == ["I5", "I7"]
+        assert _values(connection, "select queue_id from core.dim_queues") == []  # no source_system column
+        assert _values(connection, "select message_id from core.fct_messages order by 1") == [
+            "M1", "M2", "M3", "M4", "M8", "M9"]
+        assert _values(connection, "select distinct queue_name from marts.service_daily") == ["Billing chat"]
+
+
+def test_clear_text_is_for_an_admin_allowed_to_read_it(connect_as) -> None:
+    with connect_as("admin") as connection:
+        assert _count(connection, "restricted.clear_messages") == 9
+        connection.execute(sa.text("select * from ops.identity_conflicts"))  # admin reads all of ops, payloads too
+        assert _values(connection, "select source_line from ops.rejected_records where payload is not null"
+                                   " order by 1") == [6, 9, 16]
+        assert _count(connection, "core.fct_interactions") == 7
+    with connect_as("billing") as connection, pytest.raises(sa.exc.ProgrammingError) as raised:
+        connection.execute(sa.text("select count(*) from restricted.clear_messages"))
+    assert isinstance(raised.value.orig, psycopg.errors.InsufficientPrivilege)
+
+
+def test_access_apply_command_is_idempotent_and_prints_no_secret(rls_warehouse: tuple[str, Settings], connect_as,
+                                                                 tmp_path: Path) -> None:
+    from etl.cli import app
+
+    url, _ = rls_warehouse
+    with_password = sa.make_url(url).set(password="s3cret-word").render_as_string(hide_password=False)
+    config = tmp_path / "cxpulse.toml"
+    config.write_text(f"[warehouse]\nurl = {json.dumps(with_password)}\n"
+                      + "".join(f"[{key}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items())
+                                for key, values in _access_tables().items()), encoding="utf-8")
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(
+        app, ["access", "apply", "--role-prefix", PREFIX, "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "s3cret-word" not in result.output
+    assert "roles created: none" in result.output
+    # exec all, admin all, manager teams, analyst nothing, Ann teams, Bo queues and brands
+    assert "scope rows written: 6" in result.output
+    with connect_as("billing") as connection:
+        _billing_view_holds(connection)
+
+
+def _access_tables() -> dict[str, dict[str, object]]:
+    """_access() as TOML tables: table name -> its keys."""
+    access = _access()
+    tables: dict[str, dict[str, object]] = {"access": {"admin_sees_clear_text": access["admin_sees_clear_text"]}}
+    for role, scope in access["scopes"].items():  # type: ignore[attr-defined]
+        tables[f"access.scopes.{role}"] = scope
+    for identity, grant in access["users"].items():  # type: ignore[attr-defined]
+        tables[f"access.users.{json.dumps(identity)}"] = grant
+    return tables
