@@ -68,6 +68,9 @@ CONTACT_TABLE = "core.fct_interactions"
 LINK_COLUMNS: tuple[str, ...] = ("interaction_id", "customer_key", "account_id")
 """A table whose columns cannot tell a role's dimensions shows a row when one of the contacts it belongs to
 (by the first of these it has) is visible in core.fct_interactions."""
+REFERENCE_TABLES: frozenset[str] = frozenset({"core.dim_calendar", "core.dim_customer_sentiment_scorer"})
+"""Tables that describe no contact (the calendar, which sentiment scorer the figures use): every role reads
+all their rows. Every other table without a scope column or a contact is for roles granted all rows."""
 POLICY_NAME = "cxpulse_scope"
 
 _PRECEDENCE = {role: index + 1 for index, role in enumerate(ROLE_PRECEDENCE)}
@@ -164,13 +167,16 @@ def _dimension_checks(columns: set[str]) -> dict[str, str]:
     return checks
 
 
-BY_SCOPE_COLUMN, BY_LINKED_CONTACT, ALL_ROWS_ONLY = "scope columns", "linked contact", "all rows only"
+BY_SCOPE_COLUMN, BY_LINKED_CONTACT, ALL_ROWS_ONLY, REFERENCE = (
+    "scope columns", "linked contact", "all rows only", "reference (every role)")
 
 
 def policy_kind(table: str, columns: Iterable[str]) -> str:
     """How a table's rows are scoped: by its own scope columns (some rows may also follow their contact), only by
     the contact they belong to, or not at all (readable only by roles granted all rows)."""
     present = set(columns)
+    if table in REFERENCE_TABLES:
+        return REFERENCE
     if _dimension_checks(present):
         return BY_SCOPE_COLUMN
     if table != CONTACT_TABLE and any(c in present for c in LINK_COLUMNS):
@@ -185,8 +191,10 @@ def policy_condition(table: str, columns: Iterable[str]) -> str:
     A role granted all rows sees every row. Otherwise a row is visible when the role restricts at least one
     dimension, the table answers every dimension the role restricts, and the row's values are allowed in each;
     a table that cannot answer them shows the rows of contacts visible in core.fct_interactions (LINK_COLUMNS);
-    a table with neither shows nothing (only roles with all rows read it)."""
+    a table with neither shows nothing (only roles with all rows read it); REFERENCE_TABLES show every row."""
     name = check_identifier(table).partition(".")[2]
+    if table in REFERENCE_TABLES:
+        return "true"
     present = {check_identifier(c) for c in columns}
     checks = _dimension_checks(present)
     conditions = ["(select access.scope_sees_all())"]

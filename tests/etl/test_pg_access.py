@@ -14,6 +14,7 @@ from etl.pg_access import (
     ALL_ROWS_ONLY,
     BY_LINKED_CONTACT,
     BY_SCOPE_COLUMN,
+    REFERENCE,
     AccessApplyError,
     apply_access,
     group_role_name,
@@ -63,6 +64,7 @@ def test_which_policy_a_table_gets() -> None:
     assert policy_kind("core.fct_messages", ["message_id", "interaction_id"]) == BY_LINKED_CONTACT
     assert policy_kind("core.dim_customers", ["customer_key"]) == BY_LINKED_CONTACT
     assert policy_kind("core.enr_churn_models", ["model_version", "auc"]) == ALL_ROWS_ONLY
+    assert policy_kind("core.dim_calendar", ["date_day"]) == REFERENCE
 
 
 def _settings(access: dict[str, object]):

@@ -80,6 +80,10 @@ def rls_warehouse() -> Iterator[tuple[str, Settings]]:
                 connection.execute(sa.text("create schema restricted"))
                 connection.execute(sa.text("create table restricted.clear_messages as select message_id, 'clear'"
                                            " as text from core.fct_messages"))
+                connection.execute(sa.text(  # a person's label on a Billing contact and on the Support one
+                    "insert into feedback.labels (label_id, interaction_id, detector, label_value, labelled_by,"
+                    " labelled_at) values ('L1', 'I5', 'intent', 'billing_dispute', 'tester', now()),"
+                    " ('L2', 'I6', 'intent', 'invoice_copy', 'tester', now())"))
             _apply(settings)
             with owner.connect() as connection:
                 for login, member_of in LOGINS.items():
@@ -130,12 +134,16 @@ def _billing_view_holds(connection: sa.Connection) -> None:
     assert _count(connection, "core.dim_customers") == 2
     assert _values(connection, "select distinct team_name from marts.service_daily") == ["Billing"]
     assert _values(connection, "select distinct team_name from marts.experience_daily") == ["Billing"]
+    assert _values(connection, "select label_id from feedback.labels") == ["L1"]
 
 
 def test_a_team_role_reads_its_team_only(connect_as) -> None:
     with connect_as("billing") as connection:
         _billing_view_holds(connection)
         assert _count(connection, "core.enr_churn_models") == 0  # no scope column, no contact: all-rows roles only
+        # the calendar describes no contact: every row, from the day before the first contact (2026-05-04) to
+        # the day after the last (2026-05-06), so 2026-05-03 to 2026-05-07
+        assert _count(connection, "core.dim_calendar") == 5
 
 
 def test_a_role_granted_all_rows_reads_both_teams(connect_as) -> None:
@@ -150,6 +158,7 @@ def test_a_persons_own_scope_overrides_the_role_scope(connect_as) -> None:
     with connect_as("ann") as connection:
         assert _values(connection, "select interaction_id from core.fct_interactions") == ["I6"]
         assert _values(connection, "select message_id from core.fct_messages order by 1") == ["M5", "M6", "M7"]
+        assert _values(connection, "select label_id from feedback.labels") == ["L2"]
         assert _count(connection, "core.dim_accounts") == 0  # C3 has no account
         connection.execute(sa.text(f"set role {PREFIX}_manager"))  # a member of manager: allowed, not wider
         assert _values(connection, "select interaction_id from core.fct_interactions") == ["I6"]
@@ -158,7 +167,7 @@ def test_a_persons_own_scope_overrides_the_role_scope(connect_as) -> None:
 def test_a_role_without_a_scope_sees_no_rows(connect_as) -> None:
     with connect_as("nothing") as connection:
         for table in ("core.fct_interactions", "core.fct_messages", "core.dim_customers", "marts.service_daily",
-                      "core.dim_queues"):
+                      "core.dim_queues", "core.enr_churn_models", "feedback.labels"):
             assert _count(connection, table) == 0, table
 
 
