@@ -72,8 +72,9 @@ def main() -> None:
             run_pipeline(settings, "run")
         owner = sa.create_engine(owner_url, poolclass=NullPool)
         with owner.connect() as connection:
-            teams = connection.execute(sa.text("select team_name, count(*) from core.fct_interactions"
-                                               " where team_name is not null group by 1 order by 2 desc")).all()
+            teams = connection.execute(sa.text(
+                "select team_name, count(*) from core.fct_interactions where team_name is not null group by 1"
+                " order by team_name = 'unassigned', 2 desc")).all()
         team = str(teams[0][0])
         access = settings_from_mapping({"warehouse": {"url": owner_url}, "access": {
             "scopes": {"manager": {"teams": [team]}}}}, Path(".")).access
@@ -84,7 +85,7 @@ def main() -> None:
             connection.execute(sa.text(f"grant {PREFIX}_manager to {login}"))
         scoped = sa.create_engine(url.set(username=login, password=None), poolclass=NullPool)
         contacts = sum(int(count) for _, count in teams)
-        print(f"demo scale {args.scale}: {contacts} contacts with a team; the manager role may see team {team!r}"
+        print(f"demo scale {args.scale}: {contacts} contacts; the manager role may see team {team!r}"
               f" ({int(teams[0][1])} contacts); median of {args.repeats}")
         print("| query | owner (no policy) | rows | manager of one team (policies) | rows |")
         print("|---|---|---|---|---|")

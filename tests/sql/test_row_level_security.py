@@ -220,6 +220,10 @@ def test_policies_survive_a_rebuild(rls_warehouse: tuple[str, Settings], connect
     with owner.connect() as connection:
         assert connection.execute(sa.text(table_oid)).scalar_one() != before  # the build replaced the table
         assert connection.execute(sa.text(policies), {"name": POLICY_NAME}).scalar_one() == policies_before
+        # the linked tables' policies look their contact up by an index, rebuilt with the table (one per column)
+        assert connection.execute(sa.text(
+            "select count(*) from pg_indexes where schemaname = 'core' and tablename = 'fct_interactions'"
+            " and indexdef like '%btree (interaction_id)'")).scalar_one() == 1
     owner.dispose()
     with connect_as("billing") as connection:
         _billing_view_holds(connection)
