@@ -31,7 +31,7 @@ QUERIES = {
     "contacts by week (core.fct_interactions)":
         "select date_trunc('week', created_at) as week, count(*) from core.fct_interactions group by 1",
     "messages of the scope (core.fct_messages, via the contact)": "select count(*) from core.fct_messages",
-    "service mart (marts.service_daily)": "select team_name, sum(count_offered) from marts.service_daily group by 1",
+    "offered contacts (marts.service_daily)": "select sum(count_offered) from marts.service_daily",
     "customers (core.dim_customers, via the contact)": "select count(*) from core.dim_customers",
 }
 

@@ -231,8 +231,8 @@ _SCOPE_SCHEMA = [
     "revoke all on access.scope_roles, access.role_scopes from public",
     """create or replace function access.scope_role() returns text
 language sql stable security definer set search_path = pg_catalog, access as $body$
-  select r.role_name from access.scope_roles as r
-  where pg_has_role(session_user, r.role_name, 'MEMBER')
+  select r.role_name from access.scope_roles as r join pg_catalog.pg_roles as p on p.rolname = r.role_name
+  where pg_has_role(session_user, p.oid, 'MEMBER')
   order by r.precedence, r.role_name limit 1
 $body$""",
     """create or replace function access.scope_sees_all() returns boolean
