@@ -21,7 +21,7 @@ import zoneinfo
 
 import streamlit as st
 
-from dashboard import data, queries, source_time
+from dashboard import audit_session, data, queries, source_time
 from dashboard.context import PageContext, set_context
 from dashboard.filters import (
     COMPARE_LAST_YEAR,
@@ -94,6 +94,7 @@ PAGES = {
                 url_path="detector-quality"),
         st.Page(f"{PAGES_DIR}/intent_discovery/page.py", title="Intent discovery", icon=":material/category:",
                 url_path="intent-discovery"),
+        st.Page(f"{PAGES_DIR}/audit_log/page.py", title="Audit log", icon=":material/policy:", url_path="audit-log"),
     ],
 }
 DATE_KEY = "filter_dates"
@@ -251,6 +252,7 @@ def main() -> None:
                 st.text(str(error))
         source_notice.sidebar_data_times(url, version)
     page = st.navigation(PAGES)
+    audit_session.visit(page_context, page.url_path)  # the audit log: a page view with its filters, or a denial
     run_guarded(page.run, f"page {page.title!r}")
 
 

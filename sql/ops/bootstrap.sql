@@ -155,3 +155,27 @@ create table if not exists ops.detector_calibrations (
     status text not null,
     reason text
 );
+
+-- The audit log (issue 13, docs/audit.md): one row per thing a person did in the app. Never dropped or rebuilt.
+-- event_kind: page_view | conversation_opened | export | denied. identity and role: who (the sign-in's identity
+-- claim; no other personal data); signed_in: false in open mode. page: the page's URL path; filters: the bound
+-- values of the global filters as JSON; conversation_id: the conversation opened or refused; export_*: the file
+-- name, its format (csv, xlsx, png, svg, pdf), its data rows and column headers (JSON list). session_id: the
+-- browser session. PostgreSQL: the app appends here itself; DuckDB: each run copies the app's sidecar
+-- (<warehouse>.audit.jsonl) in, by event_id (etl/audit_log.py keeps the same columns).
+create table if not exists ops.audit_events (
+    event_id text not null,
+    occurred_at timestamp not null,
+    identity text not null,
+    role text not null,
+    signed_in boolean not null,
+    event_kind text not null,
+    page text,
+    filters text,
+    conversation_id text,
+    export_name text,
+    export_format text,
+    export_rows bigint,
+    export_columns text,
+    session_id text not null
+);
