@@ -16,8 +16,8 @@ SESSION_KEY = "cxpulse_audit_session_id"
 LAST_RECORDED_KEY = "cxpulse_audit_last_recorded"
 """What this session last recorded, by kind: a rerun that would record the same thing records nothing."""
 VISIT = "visit"
-REDIRECT_PAGES = frozenset({"home"})
-"""The root URL's hidden page only opens the Executive review: not a visit of its own."""
+REDIRECT_PAGES = frozenset({"", "home"})
+"""The root URL's hidden default page (its url_path is "") only opens the Executive review: not a visit."""
 
 
 def session_id() -> str:

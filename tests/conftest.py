@@ -254,3 +254,29 @@ def payload_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pyte
         yield url
 
 
+
+
+def audit_events(url: str) -> pd.DataFrame:
+    """Every event of the warehouse's audit store (etl.audit_log: the DuckDB sidecar, or PostgreSQL's
+    ops.audit_events), oldest first."""
+    from etl.audit_log import open_audit_store
+
+    store = open_audit_store(url)
+    try:
+        return store.query_df("select * from {events} order by occurred_at, event_id")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def audited_small_url(small_engine_warehouse_url: str) -> str:
+    """The small warehouse of the module with its audit store emptied before the test."""
+    from etl.audit_log import sidecar_path
+    from etl.warehouse import dialect_of, duckdb_path, open_writer
+
+    if dialect_of(small_engine_warehouse_url) == "duckdb":
+        sidecar_path(duckdb_path(small_engine_warehouse_url).resolve()).unlink(missing_ok=True)
+    else:
+        with open_writer(small_engine_warehouse_url) as warehouse, warehouse.transaction():
+            warehouse.execute("delete from ops.audit_events")
+    return small_engine_warehouse_url

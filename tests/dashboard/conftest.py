@@ -19,11 +19,14 @@ from tests.conftest import FIXTURES, empty_warehouse, make_settings
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 
-def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
-    dashboard/app_pages/<page>/page.py and run."""
+def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None,
+              user: dict[str, Any] | None = None) -> AppTest:
+    """The app on the warehouse at `url`, opened with the query parameters `params` (signed in as `user`, st.user's
+    fields, when given), switched to dashboard/app_pages/<page>/page.py and run."""
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if user is not None:
+        at.user = user
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
