@@ -120,8 +120,11 @@ class SidecarStore(AuditStore):
         line = event_line(row)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path, fcntl.LOCK_EX):
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
+                size = os.fstat(descriptor).st_size
+                if size and os.pread(descriptor, 1, size - 1) != b"\n":  # a line a crash cut short stays alone
+                    line = b"\n" + line
                 os.write(descriptor, line)
             finally:
                 os.close(descriptor)
