@@ -120,3 +120,12 @@ def test_the_admin_page_lists_the_events_newest_first_and_its_export_is_recorded
     at.multiselect(key="audit_log_kinds").select("export").run()
     assert at.dataframe[0].value[["What", "Page", "File"]].values.tolist() == [["Export", "audit-log", name]]
     assert len(audit_events(audited_small_url)) == 3
+
+
+def test_the_audit_log_of_a_warehouse_never_built_lists_the_visits(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'never_built.duckdb'}"
+    at = open_page(monkeypatch, url, "audit_log")
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value[["What", "Page"]].values.tolist() == [["Page view", "audit-log"],
+                                                                       ["Page view", "executive"]]
