@@ -27,6 +27,12 @@ def session_id() -> str:
     return str(st.session_state[SESSION_KEY])
 
 
+def store_url(ctx: PageContext) -> str:
+    """The warehouse the audit log is written to: the app's own `warehouse_url`, never a role's read-only login
+    ([access.warehouse_urls], which may neither write the log nor read it)."""
+    return ctx.settings.warehouse_url
+
+
 def actor(ctx: PageContext) -> audit.Actor:
     return audit.Actor.of(ctx.viewer, session_id())
 
@@ -46,7 +52,7 @@ def _once(kind: str, key: tuple[object, ...], ctx: PageContext, event: dict[str,
     if last.get(kind) == key:
         return
     last[kind] = key
-    audit.record(ctx.warehouse_url, event)
+    audit.record(store_url(ctx), event)
 
 
 def visit(ctx: PageContext, page: str) -> None:

@@ -70,8 +70,8 @@ class ExportNaming:
 def naming_for(page: str, ctx: PageContext) -> ExportNaming:
     """The naming of a page from its PageContext (filters, as-of time, reporting time zone)."""
     as_of = ctx.as_of.to_pydatetime() if ctx.as_of is not None else None
-    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone,
-                        audit=ExportAudit(ctx.warehouse_url, audit_session.actor(ctx), audit_session.current_page()))
+    recorded = ExportAudit(audit_session.store_url(ctx), audit_session.actor(ctx), audit_session.current_page())
+    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone, audit=recorded)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def test_file_names_carry_page_subject_period_and_local_as_of_date() -> None:
 def test_naming_from_the_page_context() -> None:
     ctx = SimpleNamespace(filters=Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
                           as_of=pd.Timestamp("2026-10-31 23:30", tz="UTC"), timezone="Europe/Rome",
-                          warehouse_url="duckdb:///nowhere.duckdb", viewer=OPEN_MODE_VIEWER)
+                          settings=SimpleNamespace(warehouse_url="duckdb:///nowhere.duckdb"), viewer=OPEN_MODE_VIEWER)
     assert naming_for("Overview", ctx) == NAMING  # type: ignore[arg-type]
     # the files it names are recorded in the audit log as the viewer's (dashboard.audit)
     recorded = naming_for("Overview", ctx).audit  # type: ignore[arg-type]

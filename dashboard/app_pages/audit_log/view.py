@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, audit_session
+from dashboard.app_pages.audit_log import queries as audit_queries
 from dashboard.context import PageContext, context
 from dashboard.download_buttons import naming_for, streamed_table_download_buttons
-from dashboard.app_pages.audit_log import queries as audit_queries
 
 PAGE = "audit_log"
 URL_PATH = "audit-log"
@@ -68,7 +68,7 @@ def _positions(chosen: audit_queries.EventFilter) -> list[Any]:
 
 
 def _table(ctx: PageContext, chosen: audit_queries.EventFilter) -> None:
-    store = audit.store_for(ctx.warehouse_url)
+    store = audit.store_for(audit_session.store_url(ctx))
     positions = _positions(chosen)
     frame = audit_queries.event_page(store, chosen, positions[-1] if positions else None)
     if frame.empty:
@@ -103,6 +103,6 @@ def render() -> None:
         audit_session.denied(ctx, URL_PATH)
         st.error(DENIAL, icon=":material/block:")
         return
-    store = audit.store_for(ctx.warehouse_url)
+    store = audit.store_for(audit_session.store_url(ctx))
     chosen = _chosen_filter(audit_queries.identities(store))
     _table(ctx, chosen)
