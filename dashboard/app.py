@@ -39,10 +39,13 @@ from dashboard.filters import (
     parse_list,
     to_query_params,
 )
+from dashboard.formatting import escape_markdown
+from dashboard.navigation import audit_log_placeholder, identity_line, pages_for
 from dashboard.page_errors import run_guarded
-from dashboard.sign_in import current_viewer, is_signed_in
+from dashboard.sign_in import auth_section, configuration_problem, current_viewer, is_signed_in, sign_in_buttons
 from dashboard.widgets import definition_link, source_notice
 from dashboard.widgets.intent_source_note import intent_source_note
+from etl.access import Viewer
 from etl.config import ConfigError
 from etl.secrets import redact_text
 from etl.serving import OPEN_MODE_VARIABLE, banner
@@ -92,6 +95,7 @@ PAGES = {
                 url_path="detector-quality"),
         st.Page(f"{PAGES_DIR}/intent_discovery/page.py", title="Intent discovery", icon=":material/category:",
                 url_path="intent-discovery"),
+        st.Page(audit_log_placeholder, title="Audit log", url_path="audit-log"),  # h-auth placeholder until h-audit
     ],
 }
 DATE_KEY = "filter_dates"
@@ -194,26 +198,40 @@ def _sign_in_gate() -> None:
     if not is_signed_in():
         st.title("cxpulse")
         st.text("Sign in to see your organisation's service figures.")
-        st.button("Sign in", on_click=st.login, type="primary")
+        sign_in_buttons(auth_section() or {})
         return
     st.title("cxpulse")
     st.error("You are signed in, but no role of this app is granted to you. Ask an administrator for access.")
     st.button("Sign out", on_click=st.logout)
 
 
+def _who(viewer: Viewer) -> None:
+    """The sidebar's first lines: who is signed in, with which role, and Sign out; in open mode the banner saying
+    there is no sign-in and who can reach this server (set by `cxpulse serve`)."""
+    with st.sidebar:
+        if viewer.signed_in:
+            st.text(identity_line(viewer))
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+        else:
+            st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
+
+
 def main() -> None:
     st.set_page_config(page_title="cxpulse", page_icon=PAGE_ICON, layout="wide")
-    with st.sidebar:  # no sign-in yet: say so, and who can reach this server (set by `cxpulse serve`)
-        st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
     try:
         settings = data.settings()
     except ConfigError as error:
         st.error(f"The configuration cannot be read: {redact_text(str(error))}")
         st.stop()
+    problem = configuration_problem(settings.access)
+    if problem:
+        st.error(escape_markdown(problem))
+        st.stop()
     viewer = current_viewer(settings.access)
     if viewer is None:
         _sign_in_gate()
         return
+    _who(viewer)
     url = settings.warehouse_url
     unavailable: str | None = None
     first_day = last_day = None
@@ -248,7 +266,7 @@ def main() -> None:
             except queries.DataUnavailable as error:
                 st.text(str(error))
         source_notice.sidebar_data_times(url, version)
-    page = st.navigation(PAGES)
+    page = st.navigation(pages_for(PAGES, viewer))
     run_guarded(page.run, f"page {page.title!r}")
 
 
