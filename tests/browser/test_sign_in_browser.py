@@ -157,6 +157,11 @@ def sign_in(page: Page, app: SignInApp, who: TestUser) -> None:
 
 
 def _menu(page: Page, base: str) -> list[str]:
+    """The url paths of the menu's links, in order; a long menu is folded ("View 3 more") and is unfolded first."""
+    fold = page.locator(f'{SIDEBAR} [data-testid="stSidebarNavViewButton"]')
+    if fold.count() and fold.inner_text().endswith("more"):
+        fold.click()
+        page.get_by_text("View less", exact=True).wait_for()
     return [str(href).removeprefix(base).strip("/") for href in
             (link.get_attribute("href") for link in page.locator(MENU_LINKS).all())]
 
