@@ -397,8 +397,9 @@ def serve(
     Exit code 2 when the address is refused or sign-in is on but not configured."""
     settings = _settings(config)
     sign_in = settings.access.sign_in
-    try:
-        auth = read_auth_section([secrets] if secrets is not None else default_secrets_files(REPO_ROOT))
+    try:  # sign-in off ignores [auth]
+        auth = read_auth_section([secrets] if secrets is not None else default_secrets_files(REPO_ROOT)) \
+            if sign_in else None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise _fail(f"the secrets file cannot be read: {type(error).__name__}") from None
     problem = sign_in_problem(sign_in, auth)
