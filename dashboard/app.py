@@ -51,9 +51,11 @@ from etl.secrets import redact_text
 from etl.serving import OPEN_MODE_VARIABLE, banner
 from etl.warehouse import WarehouseError
 
-# Each page is a folder, dashboard/pages/<page>/, whose page.py calls its view's render(): files, so that AppTest can
-# switch to them; the views hold the code.
-PAGES_DIR = "pages"
+# Each page is a folder, dashboard/app_pages/<page>/, whose page.py calls its view's render(): files, so that
+# AppTest can switch to them; the views hold the code. Not "pages/": Streamlit treats a pages/ folder beside the
+# entry script as a version-1 multipage app and runs it in lieu of this router (streamlit/runtime/pages_manager.py),
+# which loses the sidebar's widget state on every page switch.
+PAGES_DIR = "app_pages"
 PAGE_ICON = "📊"
 """The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
 favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine;

@@ -21,13 +21,13 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
     """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
-    dashboard/pages/<page>/page.py and run."""
+    dashboard/app_pages/<page>/page.py and run."""
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}/page.py")
+    at.switch_page(f"app_pages/{page}/page.py")
     return at.run()
 
 
