@@ -57,9 +57,9 @@ from etl.warehouse import WarehouseError
 # which loses the sidebar's widget state on every page switch.
 PAGES_DIR = "app_pages"
 PAGE_ICON = "📊"
-"""The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
-favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine;
-the Material icons inside the page come from the font Streamlit serves itself (issue 13)."""
+# The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
+# favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine; the
+# Material icons inside the page come from the font Streamlit serves itself (issue 13).
 # Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
 # is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
 HOME_SCRIPT = f"{PAGES_DIR}/home/page.py"
