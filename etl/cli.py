@@ -684,5 +684,38 @@ def labels_import_command(
         raise typer.Exit(code=1)
 
 
+access_app = typer.Typer(no_args_is_help=True, help="Who may see what on the database (PostgreSQL roles).")
+app.add_typer(access_app, name="access")
+
+
+@access_app.command("apply")
+def access_apply_command(
+    role_prefix: Annotated[str, typer.Option(help="Prefix of the database roles' names.")] = "cxpulse",
+    config: ConfigOption = None,
+) -> None:
+    """Create or refresh the database roles, scopes, grants and row-level security policies from [access]
+    (PostgreSQL; every build re-applies the grants and policies). docs/access.md."""
+    from etl.pg_access import AccessApplyError, apply_access
+    from etl.warehouse import open_writer
+
+    settings = _settings(config)
+    try:
+        with open_writer(settings.warehouse_url, command="access apply") as warehouse:
+            report = apply_access(warehouse, settings.access, role_prefix)
+    except (AccessApplyError, WarehouseError, sqlalchemy.exc.SQLAlchemyError) as error:
+        raise _fail(str(error)) from None
+    out = Console()
+    out.print(f"roles created: {', '.join(report.roles_created) or 'none'}", markup=False)
+    out.print(f"roles already present: {', '.join(report.roles_kept) or 'none'}", markup=False)
+    if report.roles_no_longer_configured:
+        out.print("no longer in [access], removed from the scopes and this warehouse's grants (drop them with"
+                  f" DROP ROLE when no other database uses them): {', '.join(report.roles_no_longer_configured)}",
+                  markup=False)
+    out.print(f"scope rows written: {report.scope_rows}")
+    kinds = ", ".join(f"{count} by {kind}" for kind, count in sorted(report.tables.tables_by_kind.items()))
+    out.print(f"tables with a row policy: {report.tables.tables} ({kinds or 'none built yet'})", markup=False)
+    out.print(f"restricted schema: {report.tables.restricted_schema}", markup=False)
+
+
 if __name__ == "__main__":
     app()
