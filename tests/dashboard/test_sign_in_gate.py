@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import APP, AUTH
 
 ACCESS = """
 [access]
@@ -20,11 +20,6 @@ role_claim = "groups"
 [access.scopes.exec]
 all = true
 """
-
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "a-test-cookie-secret-of-32-chars",
-        "client_id": "cxpulse", "client_secret": "test-client-secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
-
 
 @pytest.fixture
 def signed_in_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_warehouse_url: str) -> AppTest:
