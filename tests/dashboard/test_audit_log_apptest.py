@@ -25,14 +25,6 @@ OPEN_MODE = ["local user (open mode)", "admin", False]
 WHO_WHAT = ["identity", "role", "signed_in", "event_kind", "page"]
 AUDIT_CSV_HEADERS = ["When (UTC)", "Person", "Role", "Signed in", "What", "Page", "Filters", "Conversation", "File",
                      "Format", "Rows", "Columns", "Session", "Event id"]
-SIGN_IN = """
-[access]
-sign_in = true
-[access.claim_roles]
-"cx-leads" = "manager"
-[access.scopes.manager]
-all = true
-"""
 
 
 def _rows(url: str, columns: list[str]) -> list[list[Any]]:
