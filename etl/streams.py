@@ -23,6 +23,10 @@ RowCheck = tuple[str, "Callable[[pd.DataFrame], pd.Series]"]
 
 FieldKind = Literal["text", "int", "float", "timestamp", "date", "bool", "enum"]
 WriteMode = Literal["merge", "append"]
+PiiKind = Literal["free_text", "email", "phone", "person_name", "agent_name"]
+"""What personal data a field holds (docs/privacy.md): free text is masked by entity type, e-mail and phone
+are replaced by a pseudonymous key, a customer's name by "[NAME]"; an agent's name stays (staff work under it)
+but is a known name masked in the free text of the same run."""
 FileFormat = Literal["csv", "jsonl"]
 
 SQL_TYPES: dict[str, str] = {
@@ -59,6 +63,7 @@ class Field:
     min_value: float | None = None
     max_value: float | None = None
     source: str | None = None
+    pii: PiiKind | None = None
 
     @property
     def sql_type(self) -> str:
@@ -84,6 +89,9 @@ class Stream:
     """Fields hashed into the primary key when a record does not carry one."""
     row_checks: tuple[RowCheck, ...] = ()
     """Rules across fields, applied after each field has parsed."""
+    staff_rows: tuple[str, tuple[str, ...]] | None = None
+    """(field, values): records whose field holds one of the values describe staff (a Zendesk user whose role
+    is agent or admin), whose `person_name` fields are agent names."""
 
     @property
     def raw_table(self) -> str:

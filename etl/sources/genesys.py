@@ -143,7 +143,7 @@ STREAMS: tuple[Stream, ...] = (
             Field("segment_end", "timestamp", source="segmentEnd"),
             Field("queue_id", source="queueId"),
             Field("wrap_up_code", source="wrapUpCode"),
-            Field("wrap_up_note", source="wrapUpNote"),
+            Field("wrap_up_note", source="wrapUpNote", pii="free_text"),
             Field("disconnect_type", source="disconnectType"),
             Field("conference", "bool", source="conference"),
             Field("source_session_id", source="sourceSessionId"),
