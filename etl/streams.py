@@ -23,9 +23,10 @@ RowCheck = tuple[str, "Callable[[pd.DataFrame], pd.Series]"]
 
 FieldKind = Literal["text", "int", "float", "timestamp", "date", "bool", "enum"]
 WriteMode = Literal["merge", "append"]
-PiiKind = Literal["free_text", "email", "phone", "person_name", "agent_name"]
+PiiKind = Literal["free_text", "email", "phone", "contact_address", "person_name", "agent_name"]
 """What personal data a field holds (docs/privacy.md): free text is masked by entity type, e-mail and phone
-are replaced by a pseudonymous key, a customer's name by "[NAME]"; an agent's name stays (staff work under it)
+are replaced by a pseudonymous key (a contact address, `tel:+1...` or an e-mail, by the key of what it is), a
+customer's name by "[NAME]"; an agent's name stays (staff work under it)
 but is a known name masked in the free text of the same run."""
 FileFormat = Literal["csv", "jsonl"]
 
@@ -92,6 +93,9 @@ class Stream:
     staff_rows: tuple[str, tuple[str, ...]] | None = None
     """(field, values): records whose field holds one of the values describe staff (a Zendesk user whose role
     is agent or admin), whose `person_name` fields are agent names."""
+    customer_rows: tuple[str, tuple[str, ...]] | None = None
+    """(field, values): only records whose field holds one of the values describe customers (a Genesys
+    participant whose purpose is customer or external); the `person_name` fields of the others are staff's."""
 
     @property
     def raw_table(self) -> str:

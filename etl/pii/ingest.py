@@ -64,8 +64,17 @@ class MaskedChunk:
     """pseudonym -> (kind, clear value), only when clear text is kept."""
 
 
+def contact_kind(value: str) -> tuple[str, str]:
+    """(kind, value) of a contact address: `tel:+1...` is a phone (the scheme dropped), one with @ an e-mail."""
+    if value[:4].lower() == "tel:":
+        return "phone", value[4:]
+    return ("email", value) if "@" in value else ("phone", value)
+
+
 def pseudonym(key: bytes, kind: str, value: str, default_country_code: str = "1") -> str:
-    """The pseudonymous key of an e-mail (`kind` "email") or a phone ("phone")."""
+    """The pseudonymous key of an e-mail (`kind` "email"), a phone ("phone") or a contact address."""
+    if kind == "contact_address":
+        kind, value = contact_kind(value)
     if kind == "email":
         normalised = normalise_email(value)
         prefix = EMAIL_PREFIX if normalised else UNUSABLE_EMAIL_PREFIX
@@ -131,12 +140,16 @@ class _TextMasker:
         return masked
 
 
-def _is_staff(stream: Stream, record: dict[str, Any]) -> bool:
-    if stream.staff_rows is None:
-        return False
-    field_name, values = stream.staff_rows
+def _holds(stream: Stream, record: dict[str, Any], rule: tuple[str, tuple[str, ...]]) -> bool:
+    field_name, values = rule
     value = record.get(stream.field(field_name).key)
     return isinstance(value, str) and value.strip().lower() in values
+
+
+def _is_staff(stream: Stream, record: dict[str, Any]) -> bool:
+    if stream.customer_rows is not None and not _holds(stream, record, stream.customer_rows):
+        return True
+    return stream.staff_rows is not None and _holds(stream, record, stream.staff_rows)
 
 
 def _as_clear(value: Any) -> str | None:
@@ -157,7 +170,7 @@ class ChunkMasker:
     def _identity(self, kind: str, clear: str, out: MaskedChunk) -> str:
         key = pseudonym(self.privacy.key, kind, clear, self.privacy.default_country_code)
         if self.privacy.keep_clear_text:
-            out.identities[key] = (kind, clear)
+            out.identities[key] = (contact_kind(clear)[0] if kind == "contact_address" else kind, clear)
         return key
 
     def _mask_payload(self, payload: str, replacements: dict[str, str], names: set[str]) -> str:
@@ -209,7 +222,7 @@ class ChunkMasker:
                     continue
                 if pii == "free_text":
                     new = self.texts.mask(clear, names)
-                elif pii in ("email", "phone"):
+                elif pii in ("email", "phone", "contact_address"):
                     new = self._identity(pii, clear, out)
                     replacements[clear] = new
                 elif pii == "person_name" and not staff:
