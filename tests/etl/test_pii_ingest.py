@@ -55,7 +55,7 @@ def test_a_chunk_is_masked_before_parsing_payloads_included() -> None:
     assert rows.loc["2", "name"] == "Sam Agent"  # an agent keeps the name staff work under
     ann = orjson.loads(rows.loc["1", "_payload"])
     assert (ann["name"], ann["email"]) == ("[NAME]", "em_" + _hmac_hex("ann.lee@example.com"))
-    assert ann["notes"] == "Ann Lee prefers [EMAIL]"  # an undeclared field is masked too (e-mail by the detector)
+    assert ann["notes"] == "[NAME] prefers [EMAIL]"  # an undeclared field is masked too (the record's name known)
     assert masked.chunk.unreadable == [(3, "invalid JSON", '{"email": "[EMAIL]", oops')]
     # the record hash: keyed, of the original text, so better detectors never change it
     original = _users_chunk().payloads[0]

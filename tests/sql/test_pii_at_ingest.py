@@ -163,7 +163,6 @@ def test_no_planted_email_survives_anywhere(planted_url: str) -> None:
     assert cells_holding(planted_url, PLANTED_EMAILS) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the skeleton masking.py finds e-mails only (h-pii-detect not merged)")
 def test_no_planted_phone_or_card_survives_anywhere(planted_url: str) -> None:
     assert cells_holding(planted_url, PLANTED_PHONES + PLANTED_CARDS) == []
 
@@ -174,7 +173,6 @@ def test_identity_phones_never_reach_the_warehouse(planted_url: str) -> None:
     assert cells_holding(planted_url, ("+442079460111", "+447700900123", "+447700900456", "+12125550147")) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the skeleton masking.py ignores known names; h-pii-detect's not merged")
 def test_no_planted_customer_name_survives_anywhere(planted_url: str) -> None:
     assert cells_holding(planted_url, PLANTED_CUSTOMER_NAMES) == []
 
