@@ -30,6 +30,7 @@ from etl.warehouse import Warehouse, check_identifier
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 BOOTSTRAP_SQL = SQL_DIR / "ops" / "bootstrap.sql"
 INCOMING = "_cxpulse_incoming"
+IDENTITY_INCOMING = "_cxpulse_identity_incoming"
 
 Progress = Callable[[str, int], None]
 """Called with a description and the number of records just handled."""
@@ -150,13 +151,18 @@ def _keep_clear(warehouse: Warehouse, masked: MaskedChunk, batch_id: int, path: 
             columns=["batch_id", "source_file", "source_line", "field_name", "clear_value"],
         )
         warehouse.bulk_insert("restricted.clear_text", frame)
-    for key, (kind, clear) in masked.identities.items():
+    if masked.identities:
+        frame = pd.DataFrame([(key, kind, storable(clear)) for key, (kind, clear) in masked.identities.items()],
+                             columns=["pseudonym", "kind", "clear_value"])
+        warehouse.execute(f"create temporary table if not exists {IDENTITY_INCOMING} as"
+                          " select * from restricted.identity_clear where 1 = 0")
+        warehouse.bulk_insert(IDENTITY_INCOMING, frame)
         warehouse.execute(
-            "insert into restricted.identity_clear (pseudonym, kind, clear_value) select :key, :kind, :clear"
-            " where not exists (select 1 from restricted.identity_clear where pseudonym = :key"
-            " and clear_value = :clear)",
-            {"key": key, "kind": kind, "clear": storable(clear)},
+            f"insert into restricted.identity_clear (pseudonym, kind, clear_value) select distinct i.pseudonym,"
+            f" i.kind, i.clear_value from {IDENTITY_INCOMING} i where not exists (select 1 from"
+            " restricted.identity_clear r where r.pseudonym = i.pseudonym and r.clear_value = i.clear_value)"
         )
+        warehouse.execute(f"delete from {IDENTITY_INCOMING}")
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:

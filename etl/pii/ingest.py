@@ -37,6 +37,8 @@ EMAIL_PREFIX, PHONE_PREFIX = "em_", "ph_"
 UNUSABLE_EMAIL_PREFIX, UNUSABLE_PHONE_PREFIX = "emx_", "phx_"
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _WORD = re.compile(r"\w+")
+_DIGIT_OR_AT = re.compile(r"[\d@]")
+_CACHE_TEXTS = 200_000
 _NAME_PART_MIN_CHARS = 3
 
 
@@ -96,16 +98,20 @@ class KnownNames:
 
     def __init__(self) -> None:
         self._by_word: dict[str, set[str]] = {}
+        self._count = 0
 
     def add(self, name: str) -> None:
         parts = [name, *(p for p in name.split() if len(p) >= _NAME_PART_MIN_CHARS and p[:1].isupper())]
         for part in dict.fromkeys(parts):
             first_word = _WORD.search(part.lower())
-            if first_word:
-                self._by_word.setdefault(first_word.group(), set()).add(part)
+            names = self._by_word.setdefault(first_word.group(), set()) if first_word else None
+            if names is not None and part not in names:
+                names.add(part)
+                self._count += 1
 
     def __len__(self) -> int:
-        return len(self._by_word)
+        """How many names and name parts are known."""
+        return self._count
 
     def in_text(self, text: str) -> set[str]:
         if not self._by_word:
@@ -120,23 +126,33 @@ class KnownNames:
 
 
 class _TextMasker:
-    """mask_pii with a cache per distinct (text, names) and a quick pass for texts that cannot hold PII."""
+    """mask_pii with a cache per distinct text and a quick pass for texts that cannot hold PII (no digit, no
+    `@`, no known name; a timestamp). The cache is of texts masked without names of their own record; it is
+    emptied when a new name becomes known (that name may be in a text cached before) or when it is full."""
 
     def __init__(self, known: KnownNames) -> None:
         self.known = known
-        self.cache: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.cache: dict[str, str] = {}
+        self.names_known = 0
+
+    def _cached(self, text: str) -> str | None:
+        if len(self.known) != self.names_known or len(self.cache) >= _CACHE_TEXTS:
+            self.cache.clear()
+            self.names_known = len(self.known)
+        return self.cache.get(text)
 
     def mask(self, text: str, record_names: Iterable[str]) -> str:
-        names = tuple(sorted({n for n in record_names if n in text} | self.known.in_text(text)))
-        if not names and ("@" not in text and not any(c.isdigit() for c in text)):
+        if _ISO_TIME.fullmatch(text):
             return text
-        if not names and _ISO_TIME.fullmatch(text):
-            return text
-        cache_key = (text, names)
-        masked = self.cache.get(cache_key)
-        if masked is None:
-            masked = mask_pii(text, names)
-            self.cache[cache_key] = masked
+        own = {n for n in record_names if n in text}
+        if not own:
+            cached = self._cached(text)
+            if cached is not None:
+                return cached
+        names = tuple(sorted(own | self.known.in_text(text)))
+        masked = mask_pii(text, names) if names or _DIGIT_OR_AT.search(text) else text
+        if not own:
+            self.cache[text] = masked
         return masked
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, empty_warehouse, expected_pseudonym, make_settings
+from tests.conftest import FIXTURES, empty_warehouse, expected_pseudonym, make_settings, query_frame
 
 PHILIPPA_NAME, PHILIPPA_EMAIL = "Philippa Quennell", "philippa.quennell@planted.example"
 PHILIPPA_PHONE = "+44 20 7946 0958"
@@ -151,14 +151,6 @@ def cells_holding(url: str, values: tuple[str, ...], schemas: tuple[str, ...] = 
     return found
 
 
-def _query(url: str, sql: str) -> pd.DataFrame:
-    reader = open_reader(url)
-    try:
-        return reader.query_df(sql)
-    finally:
-        reader.close()
-
-
 def test_no_planted_email_survives_anywhere(planted_url: str) -> None:
     assert cells_holding(planted_url, PLANTED_EMAILS) == []
 
@@ -178,32 +170,32 @@ def test_no_planted_customer_name_survives_anywhere(planted_url: str) -> None:
 
 
 def test_customer_names_are_masked_in_their_own_fields(planted_url: str) -> None:
-    zendesk = _query(planted_url, "select name from raw.zendesk__users where user_id = '9001'")
-    salesforce = _query(planted_url, "select first_name, last_name from raw.salesforce__contacts"
+    zendesk = query_frame(planted_url, "select name from raw.zendesk__users where user_id = '9001'")
+    salesforce = query_frame(planted_url, "select first_name, last_name from raw.salesforce__contacts"
                                      " where contact_id = '003Wt00000Ct099AAA'")
-    agent = _query(planted_url, "select name from raw.zendesk__users where user_id = '1000'")
+    agent = query_frame(planted_url, "select name from raw.zendesk__users where user_id = '1000'")
     assert zendesk["name"].tolist() == ["[NAME]"]
     assert salesforce.values.tolist() == [["[NAME]", "[NAME]"]]
     assert agent["name"].tolist() == [AGENT_NAME]  # staff keep their names: the agent dimension needs them
-    assert _query(planted_url, "select count(*) as n from core.dim_customers where full_name like '%Quennell%'"
+    assert query_frame(planted_url, "select count(*) as n from core.dim_customers where full_name like '%Quennell%'"
                                " or full_name like '%Ashdown%'")["n"].tolist() == [0]
 
 
 def test_pseudonyms_are_the_hmac_of_the_normalised_values(planted_url: str) -> None:
-    users = _query(planted_url, "select email, phone from raw.zendesk__users where user_id = '9001'")
-    contact = _query(planted_url, "select email, phone, mobile_phone from raw.salesforce__contacts"
+    users = query_frame(planted_url, "select email, phone from raw.zendesk__users where user_id = '9001'")
+    contact = query_frame(planted_url, "select email, phone, mobile_phone from raw.salesforce__contacts"
                                   " where contact_id = '003Wt00000Ct099AAA'")
     assert users.values.tolist() == [[expected_pseudonym("em_", PHILIPPA_EMAIL),
                                       expected_pseudonym("ph_", "+442079460958")]]
     assert contact.values.tolist() == [[expected_pseudonym("em_", "rupert.av@planted.example"),
                                         expected_pseudonym("ph_", "+442079460111"),
                                         expected_pseudonym("ph_", "+447700900123")]]
-    customers = _query(planted_url, "select email from core.dim_customers")
+    customers = query_frame(planted_url, "select email from core.dim_customers")
     assert expected_pseudonym("em_", "wendeline.prout@planted.example") in set(customers["email"])
 
 
 def test_free_text_keeps_its_words_around_the_masks(planted_url: str) -> None:
-    bodies = _query(planted_url, "select body from raw.zendesk__ticket_comments")["body"].tolist()
+    bodies = query_frame(planted_url, "select body from raw.zendesk__ticket_comments")["body"].tolist()
     masked = [b for b in bodies if b.startswith("I was charged twice for my May invoice.")]
     assert len(masked) == 1
     assert "write to [EMAIL] or call" in masked[0]
@@ -211,15 +203,15 @@ def test_free_text_keeps_its_words_around_the_masks(planted_url: str) -> None:
 
 def test_a_rerun_changes_nothing(planted_url: str, tmp_path: Path) -> None:
     tables = list(text_columns(planted_url, ("raw",)))
-    before = {t: _query(planted_url, f"select _record_hash, _payload from {t} order by 1, 2") for t in tables}
+    before = {t: query_frame(planted_url, f"select _record_hash, _payload from {t} order by 1, 2") for t in tables}
     rejected_sql = "select distinct stream, source_line, payload from ops.rejected_records order by 1, 2, 3"
-    rejected_before = _query(planted_url, rejected_sql)
+    rejected_before = query_frame(planted_url, rejected_sql)
     batches_sql = "select count(*) as n from ops.batches"
-    batches_before = _query(planted_url, batches_sql)["n"].tolist()
+    batches_before = query_frame(planted_url, batches_sql)["n"].tolist()
     exports = write_planted_exports(tmp_path / "again")
     same_files = run_pipeline(planted_settings(planted_url, exports), "run")
     assert same_files.status == SUCCEEDED, same_files.problems
-    assert _query(planted_url, batches_sql)["n"].tolist() == batches_before  # same SHA-256: skipped
+    assert query_frame(planted_url, batches_sql)["n"].tolist() == batches_before  # same SHA-256: skipped
     for path in exports.rglob("*"):  # the same records in files of another digest: only the record hash dedupes
         if path.is_file():
             with open(path, "a", encoding="utf-8") as handle:
@@ -227,10 +219,10 @@ def test_a_rerun_changes_nothing(planted_url: str, tmp_path: Path) -> None:
     result = run_pipeline(planted_settings(planted_url, exports), "run")
     assert result.status == SUCCEEDED, result.problems
     for table in tables:
-        after = _query(planted_url, f"select _record_hash, _payload from {table} order by 1, 2")
+        after = query_frame(planted_url, f"select _record_hash, _payload from {table} order by 1, 2")
         pd.testing.assert_frame_equal(after, before[table], obj=table)
     # a file's rejects are quarantined again with its new batch, masked the same way
-    pd.testing.assert_frame_equal(_query(planted_url, rejected_sql), rejected_before)
+    pd.testing.assert_frame_equal(query_frame(planted_url, rejected_sql), rejected_before)
 
 
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)])
@@ -244,11 +236,11 @@ def clear_kept_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 
 def test_clear_text_kept_only_in_restricted(clear_kept_url: str) -> None:
     assert cells_holding(clear_kept_url, PLANTED_EMAILS) == []
-    identities = _query(clear_kept_url, "select pseudonym, kind, clear_value from restricted.identity_clear")
+    identities = query_frame(clear_kept_url, "select pseudonym, kind, clear_value from restricted.identity_clear")
     pairs = set(zip(identities["pseudonym"], identities["kind"], identities["clear_value"], strict=True))
     assert (expected_pseudonym("em_", PHILIPPA_EMAIL), "email", PHILIPPA_EMAIL) in pairs
     assert (expected_pseudonym("ph_", "+442079460111"), "phone", RUPERT_PHONE) in pairs
-    clear = _query(clear_kept_url, "select source_file, field_name, clear_value from restricted.clear_text")
+    clear = query_frame(clear_kept_url, "select source_file, field_name, clear_value from restricted.clear_text")
     names = clear[clear["field_name"] == "name"]["clear_value"].tolist()
     assert PHILIPPA_NAME in names
     assert AGENT_NAME not in names  # staff names were never replaced, so there is no clear value to keep
