@@ -179,3 +179,23 @@ create table if not exists ops.audit_events (
     export_columns text,
     session_id text not null
 );
+
+-- Clear personal data, kept only when `[privacy] keep_clear_text = true` (docs/privacy.md), written in the
+-- same transaction as the batch whose values it holds. Only admin may read it: on PostgreSQL it is revoked
+-- from PUBLIC (etl.load.bootstrap). Not a model: never dropped or rebuilt, like feedback.labels.
+-- clear_text: one row per value the ingest replaced (free text masked, e-mail or phone pseudonymised,
+-- customer name masked), at its batch, file, line and field (the raw column name).
+create schema if not exists restricted;
+create table if not exists restricted.clear_text (
+    batch_id bigint not null,
+    source_file text not null,
+    source_line bigint,
+    field_name text not null,
+    clear_value text not null
+);
+-- identity_clear: one row per pseudonym (em_/ph_ + HMAC-SHA256 hex) and clear spelling it stands for.
+create table if not exists restricted.identity_clear (
+    pseudonym text not null,
+    kind text not null,
+    clear_value text not null
+)
