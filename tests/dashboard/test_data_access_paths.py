@@ -10,6 +10,9 @@ from dashboard.data_access import ORGANISATION_WIDE
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 ALLOWED_READERS = {"data_access.py", "data.py"}
+# Not the warehouse's Reader: the admin-only Audit log page reads the audit store (etl.audit_log.AuditStore, whose
+# own query_df reads ops.audit_events or the JSON-lines sidecar), never a customer's row.
+OTHER_STORES = {"app_pages/audit_log/queries.py"}
 READER_NAMES = {"Reader", "open_reader", "reader_for", "query_df"}
 SCOPE_ARGUMENTS = {"scope", "lists", "filters"}  # Filters and Filters.lists carry the Scope
 
@@ -48,7 +51,8 @@ def _cached_functions(tree: ast.Module) -> list[ast.FunctionDef]:
 
 def test_only_the_data_access_layer_reads_the_warehouse() -> None:
     checked = [(path, tree) for _, path, tree in _modules()
-               if not (path.parent == DASHBOARD and path.name in ALLOWED_READERS)]
+               if not (path.parent == DASHBOARD and path.name in ALLOWED_READERS)
+               and str(path.relative_to(DASHBOARD)) not in OTHER_STORES]
     offenders = {str(path.relative_to(DASHBOARD)): _reads_the_warehouse(tree) for path, tree in checked}
     assert {name: found for name, found in offenders.items() if found} == {}
 

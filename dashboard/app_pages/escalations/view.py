@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import audit_session, queries
 from dashboard.app_pages.escalations import charts
 from dashboard.app_pages.escalations import queries as eq
 from dashboard.charts import OKABE_ITO
@@ -364,6 +364,7 @@ def _transcript(ctx: PageContext, interaction_id: str) -> None:
     if head.empty:  # unknown, not escalated, or out of the viewer's scope: the same words (existence not leaked)
         access_notices.conversation_not_found()
         return
+    audit_session.conversation_opened(ctx, interaction_id)
     info = head.iloc[0]
     restated = info["is_restatement"]
     if pd.isna(restated) or not bool(info["is_restatement_comparable"]):
