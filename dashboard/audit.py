@@ -22,7 +22,7 @@ from typing import Any
 
 from dashboard.filters import Filters
 from dashboard.page_errors import logger
-from etl.access import Viewer
+from etl.access import Scope, Viewer
 from etl.audit_log import AuditStore, open_audit_store
 
 PAGE_VIEW = "page_view"
@@ -59,6 +59,8 @@ def filters_json(filters: Filters) -> str:
             value = value.isoformat()
         elif isinstance(value, tuple):
             value = list(value)
+        if isinstance(value, Scope):  # the viewer's scope, not a filter they chose: the event names who they are
+            continue
         values[field.name] = value
     return json.dumps(values, sort_keys=True, ensure_ascii=False)
 

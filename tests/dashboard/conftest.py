@@ -197,6 +197,7 @@ def signed_in_app(monkeypatch: pytest.MonkeyPatch, config_folder: Path, access: 
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=90)
     at.user = user  # type: ignore[assignment]
+    at.secrets["auth"] = dict(AUTH)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
