@@ -39,6 +39,7 @@ from dashboard.filters import (
     parse_list,
     to_query_params,
 )
+from dashboard.formatting import escape_markdown
 from dashboard.page_errors import run_guarded
 from dashboard.sign_in import current_viewer, is_signed_in
 from dashboard.widgets import definition_link, source_notice
@@ -208,7 +209,7 @@ def main() -> None:
     try:
         settings = data.settings()
     except ConfigError as error:
-        st.error(f"The configuration cannot be read: {redact_text(str(error))}")
+        st.error(f"The configuration cannot be read: {escape_markdown(redact_text(str(error)))}")
         st.stop()
     viewer = current_viewer(settings.access)
     if viewer is None:

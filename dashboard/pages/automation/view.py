@@ -578,7 +578,7 @@ def render() -> None:
     ctx = context()
     page_header("Automation", QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     naming = naming_for(PAGE, ctx)
@@ -612,4 +612,4 @@ def render() -> None:
         with right:
             _cost(ctx, catalog, naming)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import queries, source_time
 from dashboard.context import PageContext, context, page_header
 from dashboard.download_buttons import chart_download_buttons, naming_for, table_download_buttons
-from dashboard.formatting import format_delta, format_rate, format_value
+from dashboard.formatting import escape_markdown, format_delta, format_rate, format_value
 from dashboard.pages.capacity import charts as capacity_charts
 from dashboard.pages.capacity import queries as queries_capacity
 from dashboard.widgets import service_operations
@@ -476,7 +476,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     try:
@@ -495,4 +495,4 @@ def render() -> None:
                 _staffing(ctx, catalog, row, volumes)
         service_operations.render_capacity_history(ctx)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

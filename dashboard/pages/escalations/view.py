@@ -22,7 +22,7 @@ from dashboard.download_buttons import (
     naming_for,
     streamed_table_download_buttons,
 )
-from dashboard.formatting import format_value
+from dashboard.formatting import escape_markdown, format_value
 from dashboard.pages.escalations import charts
 from dashboard.pages.escalations import queries as eq
 from dashboard.scorecard import scorecard_rows
@@ -433,7 +433,7 @@ def render() -> None:
     ctx = context()
     page_header("Escalations", "Where do escalations come from, and what happened in them?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         _headline(ctx)
@@ -449,4 +449,4 @@ def render() -> None:
         if selected:
             _transcript(ctx, selected)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

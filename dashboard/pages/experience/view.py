@@ -438,7 +438,7 @@ def render() -> None:
     page_header("Experience", "How do customers feel, how hard was it for them, and can we be confident we solved "
                 "it?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         st.text(scorer_sentence(queries_experience.customer_sentiment_scorer(ctx.warehouse_url, ctx.version)))
@@ -461,4 +461,4 @@ def render() -> None:
         _effort(ctx, catalog)
         _confidence(ctx, catalog)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -114,7 +114,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         discovery = queries_intent_discovery.latest_discovery(ctx.warehouse_url, ctx.version)
@@ -143,4 +143,4 @@ def render() -> None:
                      hide_index=True, width="stretch")
         _promote_form(ctx, cluster)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

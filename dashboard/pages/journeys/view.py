@@ -18,7 +18,7 @@ from dashboard import charts, queries
 from dashboard.context import PageContext, context, page_header
 from dashboard.download_buttons import chart_download_buttons, naming_for, streamed_table_download_buttons
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
-from dashboard.formatting import format_count, format_delta, is_flat
+from dashboard.formatting import escape_markdown, format_count, format_delta, is_flat
 from dashboard.pages.journeys import charts as charts_journeys
 from dashboard.pages.journeys import queries as queries_journeys
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
@@ -308,7 +308,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     compare_start, compare_end = ctx.filters.comparison
@@ -340,4 +340,4 @@ def render() -> None:
                                                                                      ctx.filters, 0)
         _kept_apart(ctx, periods, everyone_paths)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -824,7 +824,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     naming = naming_for(PAGE, ctx)
     try:
@@ -836,4 +836,4 @@ def render() -> None:
         _silent_exodus(ctx, naming)
         _model_card(ctx, fit, naming)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
