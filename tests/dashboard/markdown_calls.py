@@ -6,17 +6,19 @@ expanders and column_config columns. A value from an export file or the URL reac
 is stored or reflected injection (a live link, a remote image). This module finds every such call whose
 argument is not provably safe (pure functions over the AST; the test is test_markdown_guard.py).
 
-Provably safe, and nothing else:
-- a literal (string or number), an f-string or `+`/`%` concatenation whose parts are all safe;
-- a value passed through `escape_markdown(...)`, or through one of SAFE_FORMATTERS (they return figures,
-  dates or fixed words, never the text they were given);
-- an f-string field with a numeric format spec (`{count:,}`, `{rate:.1%}`: a string would raise);
-- `sep.join(...)` over safe parts, `a if c else b` and `a or b` of safe parts;
-- a local or module name whose every assignment (and `for` loop over a literal sequence) is safe;
-- a parameter annotated `MarkdownText` (dashboard/formatting.py): the callers' arguments are then checked
-  where the helper is called (SAFE_HELPERS lists such helpers by name).
-Anything else (a parameter, a dict value, an attribute, a data frame cell) is a hit, even when it happens to be
-safe today: escape it or render it as plain text (st.text, st.code, st.dataframe).
+Provably safe, and nothing else (each rule is one branch of Project.is_safe):
+- a literal; an f-string, `+`/`%` concatenation, `a if c else b`, `a or b`, tuple, list or dict of safe parts;
+- an f-string field with a format spec a string would reject (`{count:,}`, `{rate:.1%}`, `{day:%d %b %Y}`);
+- a call of `escape_markdown` or of another of SAFE_FORMATTERS (figures, dates, fixed words: listed by name);
+- a call of a function of dashboard/** (or etl/**) whose every `return` is safe, or annotated to return a number;
+- a string method (SAFE_STRING_METHODS: `", ".join(parts)`, `LABELS.get(key, "other")`) of safe parts;
+- a name whose every assignment, `+=`, `.append(...)` and `for` loop source is safe; a parameter whose every
+  call site in dashboard/** passes a safe value (or leaves a safe default);
+- an UPPER_CASE constant whose module-level value is safe (in dashboard/** or etl/**);
+- an attribute of the configuration or of the metric catalog: TRUSTED_ATTRIBUTES by name, and any attribute of a
+  value of TRUSTED_TYPES (a parameter annotated `metric: Metric`, a function returning `list[ScorecardRow]`).
+Anything else (a data frame cell, a warehouse row, an exception's text, a widget's value) is a hit: escape it
+with escape_markdown or render it as plain text (st.text, st.code, st.dataframe).
 """
 
 from __future__ import annotations
@@ -69,8 +71,11 @@ SAFE_FORMATTERS = frozenset({
 GROWING_METHODS = frozenset({"append", "extend", "insert", "add"})
 """A list built by `append` is as safe as everything put into it."""
 
+NUMBER_TYPES = frozenset({"int", "float", "bool", "date", "datetime", "Timestamp", "None"})
+"""A function annotated to return only these returns no text."""
+
 SAFE_STRING_METHODS = frozenset({"lower", "upper", "title", "capitalize", "strip", "rstrip", "lstrip", "join",
-                                 "format", "replace", "removesuffix", "removeprefix", "get"})
+                                 "format", "replace", "removesuffix", "removeprefix", "get", "split"})
 """Safe when the receiver and every argument are (`", ".join(safe parts)`, `LABELS.get(key, "other")`)."""
 
 TRUSTED_ATTRIBUTES = frozenset({
@@ -81,8 +86,17 @@ TRUSTED_ATTRIBUTES = frozenset({
     "label", "description", "version",
     "year", "month", "day", "hour", "minute", "days",  # parts of a date or a duration: numbers
 })
-"""Attributes whose values come from the repository or the operator's configuration (the only allow-list of
-names; everything else is proved from its assignments)."""
+"""Attributes whose values come from the repository or the operator's configuration."""
+
+TRUSTED_TYPES = frozenset({
+    "Metric", "Variant",  # etl/catalog.py: the metric catalog, sql/metrics/*.yml in the repository
+    "Settings",  # etl/config.py: the operator's cxpulse.toml
+    # dashboard/scorecard.py and dashboard/measure_evidence.py: figures formatted by SAFE_FORMATTERS, catalog words,
+    # and not-measured reasons, which are literals of sql/marts (marts.metric_evidence_coverage) or of the module
+    "ScorecardRow", "FigureState",
+})
+"""A parameter annotated with one of these (`metric: Metric`, `catalog: dict[str, Metric]`), or a value returned by
+a function annotated so, holds only repository or configuration text: every attribute and item of it is safe."""
 
 _NUMERIC_SPEC_ENDINGS = tuple("dfFeEgGn%bxXo")
 
@@ -133,12 +147,17 @@ def _is_numeric_spec(spec: ast.expr | None) -> bool:
     return text.endswith(_NUMERIC_SPEC_ENDINGS) or "," in text or "%" in text
 
 
+PARAMETER = ast.Constant(value=None)
+"""Stands for a parameter's value among a reassigned parameter's assignments."""
+
+
 class _Scope:
     """The assignments visible to one function (its own, then the module's), and its parameters."""
 
     def __init__(self, module: ast.Module | None, function: ast.AST | None) -> None:
         self.assigned: dict[str, list[ast.expr | None]] = {}
         self.parameters: set[str] = set()
+        self.trusted: set[str] = set()  # parameters annotated with a TRUSTED_TYPES type
         self.function = function
         if module is None:
             return
@@ -146,27 +165,30 @@ class _Scope:
         if function is not None:
             self._collect(function, top_level_only=False)
             arguments = function.args  # type: ignore[attr-defined]
-            names = [a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
-            self.parameters = set(names) - set(self.assigned)  # a reassigned parameter: unknown
-            for name in set(names) & set(self.assigned):
-                self.assigned[name].append(None)
+            every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+            names = [a.arg for a in every]
+            self.trusted = {a.arg for a in every if _mentions_trusted_type(a.annotation)} - set(self.assigned)
+            self.parameters = set(names) - set(self.assigned)
+            for name in set(names) & set(self.assigned):  # a reassigned parameter: its calls and assignments
+                self.assigned[name].append(PARAMETER)
 
     def with_names(self, names: set[str]) -> _Scope:
         """This scope with `names` bound to unknown values (a lambda's parameters)."""
         inner = _Scope(None, self.function)
         inner.assigned = {**self.assigned, **{name: [None] for name in names}}
-        inner.parameters = self.parameters - names
+        inner.parameters, inner.trusted = self.parameters - names, self.trusted - names
         return inner
 
     def with_loops(self, generators: list[ast.comprehension]) -> _Scope:
         """This scope with a comprehension's loop names bound."""
         inner = _Scope(None, self.function)
-        inner.assigned, inner.parameters = dict(self.assigned), set(self.parameters)
+        inner.assigned, inner.parameters, inner.trusted = dict(self.assigned), set(self.parameters), set(self.trusted)
         for generator in generators:
             found: dict[str, list[ast.expr | None]] = {}
             self._bind_loop(found, generator.target, generator.iter)
             inner.assigned.update(found)
             inner.parameters -= set(found)
+            inner.trusted -= set(found)
         return inner
 
     def _collect(self, tree: ast.AST, top_level_only: bool) -> None:
@@ -176,9 +198,7 @@ class _Scope:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     self._bind(found, target, node.value)
-            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-                self._bind(found, node.target, node.value)
-            elif isinstance(node, ast.AugAssign):
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr, ast.AugAssign)) and node.value is not None:
                 self._bind(found, node.target, node.value)
             elif isinstance(node, ast.For):
                 self._bind_loop(found, node.target, node.iter)
@@ -195,23 +215,51 @@ class _Scope:
 
     @staticmethod
     def _bind(found: dict[str, list[ast.expr | None]], target: ast.expr, value: ast.expr | None) -> None:
+        """`target = value`. Unpacking binds each name to the whole value: a container is safe when everything
+        in it is, so each part of a safe one is safe (`anchor, late = words(...)`)."""
         if isinstance(target, ast.Name):
             found.setdefault(target.id, []).append(value)
         elif (isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
               and len(target.elts) == len(value.elts)):  # a, b = "x", "y"
             for one_target, one_value in zip(target.elts, value.elts, strict=True):
                 _Scope._bind(found, one_target, one_value)
-        else:  # unpacking, attributes, subscripts: unknown values
+        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
             for leaf in ast.walk(target):
                 if isinstance(leaf, ast.Name):
-                    found.setdefault(leaf.id, []).append(None)
+                    found.setdefault(leaf.id, []).append(value)
+        # attributes and subscripts bind no name
 
     @staticmethod
     def _bind_loop(found: dict[str, list[ast.expr | None]], target: ast.expr, iterable: ast.expr) -> None:
+        """`for target in iterable`: each name is as safe as the iterable (its elements, a dict's keys and
+        values); enumerate's count is a number; zip's parts pair with its arguments."""
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
+            if iterable.func.id == "enumerate" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                _Scope._bind(found, target.elts[0], ast.Constant(0))
+                _Scope._bind_loop(found, target.elts[1], iterable.args[0])
+                return
+            if (iterable.func.id == "zip" and isinstance(target, ast.Tuple)
+                    and len(target.elts) == len(iterable.args)):
+                for one_target, one_iterable in zip(target.elts, iterable.args, strict=True):
+                    _Scope._bind_loop(found, one_target, one_iterable)
+                return
+            if iterable.func.id in ("sorted", "reversed", "list", "tuple", "set"):
+                _Scope._bind_loop(found, target, iterable.args[0])
+                return
+        if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+                and iterable.func.attr in ("items", "values", "keys") and not iterable.args):
+            iterable = iterable.func.value
         if isinstance(target, ast.Name) and isinstance(iterable, (ast.Tuple, ast.List)):
             found.setdefault(target.id, []).extend(iterable.elts)
-        else:
-            _Scope._bind(found, target, None)
+            return
+        if (isinstance(target, ast.Tuple) and isinstance(iterable, (ast.Tuple, ast.List))
+                and all(isinstance(row, ast.Tuple) and len(row.elts) == len(target.elts) for row in iterable.elts)):
+            for position, one_target in enumerate(target.elts):  # for a, b in (("x", 1), ("y", 2))
+                _Scope._bind_loop(found, one_target, ast.Tuple([row.elts[position] for row in iterable.elts]))
+            return
+        for leaf in ast.walk(target):
+            if isinstance(leaf, ast.Name):
+                found.setdefault(leaf.id, []).append(iterable)
 
 
 class Project:
@@ -236,6 +284,19 @@ class Project:
                     name = _called_name(call)
                     if name is not None:
                         self.calls.setdefault(name, []).append((call, _Scope(module, function)))
+        for module in (constant_modules or {}).values():  # the ETL's functions a page calls
+            for function in _functions(module):
+                if function is not None:
+                    self.functions.setdefault(function.name, []).append((function, module))
+            for node in module.body:  # `from x import NAME as ALIAS`: the alias names the same constant
+                for alias in node.names if isinstance(node, ast.ImportFrom) else ():
+                    if alias.asname and alias.name in self.constants:
+                        self.constants.setdefault(alias.asname, self.constants[alias.name])
+        for module in modules.values():
+            for node in module.body:
+                for alias in node.names if isinstance(node, ast.ImportFrom) else ():
+                    if alias.asname and alias.name in self.constants:
+                        self.constants.setdefault(alias.asname, self.constants[alias.name])
         self._returns: dict[int, bool] = {}
         self._parameters: dict[tuple[int, str], bool] = {}
 
@@ -245,6 +306,8 @@ class Project:
         if not defined:  # not ours (a library's): not provable
             return False
         for function, module in defined:
+            if _annotation_names(function.returns) and _annotation_names(function.returns) <= NUMBER_TYPES:
+                continue  # `-> int`: a number whatever it computes
             if id(function) not in self._returns:
                 self._returns[id(function)] = False  # recursion: assume unsafe while proving
                 scope = _Scope(module, function)
@@ -293,7 +356,9 @@ class Project:
         """The innermost part of an unsafe `node` that is unsafe itself (what a hit names)."""
         parts: list[ast.expr] = []
         if isinstance(node, ast.JoinedStr):
-            parts = [p.value for p in node.values if isinstance(p, ast.FormattedValue)]
+            parts = [part for part in node.values if isinstance(part, ast.FormattedValue)]
+        elif isinstance(node, ast.FormattedValue):
+            parts = [node.value]
         elif isinstance(node, ast.BinOp):
             parts = [node.left, node.right]
         elif isinstance(node, ast.IfExp):
@@ -302,8 +367,11 @@ class Project:
             parts = list(node.values)
         elif isinstance(node, (ast.Tuple, ast.List)):
             parts = list(node.elts)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SAFE_STRING_METHODS:
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in SAFE_STRING_METHODS):
             parts = [node.func.value, *node.args]
+        elif isinstance(node, ast.Call) and _called_name(node) == "str":
+            parts = list(node.args)
         for part in parts:
             if not self.is_safe(part, scope):
                 return self.culprit(part, scope)
@@ -345,10 +413,14 @@ class Project:
             return all(self.is_safe(value, scope, seen) for value in node.values)
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             return all(self.is_safe(element, scope, seen) for element in node.elts)
-        if isinstance(node, ast.Dict):
-            return all(self.is_safe(value, scope, seen) for value in node.values)
-        if isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+        if isinstance(node, ast.Dict):  # keys and values (a `**mapping` has no key)
+            return all(self.is_safe(part, scope, seen) for part in [*node.keys, *node.values] if part is not None
+                       ) and all(key is not None for key in node.keys)
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
             return self.is_safe(node.elt, scope.with_loops(node.generators), seen)
+        if isinstance(node, ast.DictComp):
+            inner = scope.with_loops(node.generators)
+            return self.is_safe(node.key, inner, seen) and self.is_safe(node.value, inner, seen)
         if isinstance(node, ast.Call):
             return self._is_safe_call(node, scope, seen)
         if isinstance(node, ast.Attribute):
@@ -359,12 +431,42 @@ class Project:
                 if chain.attr in TRUSTED_ATTRIBUTES:
                     return True
                 chain = chain.value
-            return False
+            return self.is_trusted_object(node.value, scope, seen)
         if isinstance(node, ast.Subscript):  # an item of a safe constant table (LABELS[key])
-            return self.is_safe(node.value, scope, seen)
+            return self.is_safe(node.value, scope, seen) or self.is_trusted_object(node.value, scope, seen)
         if isinstance(node, ast.Name):
             return self._is_safe_name(node.id, scope, seen)
         return False
+
+    def is_trusted_object(self, node: ast.expr, scope: _Scope, seen: frozenset[str]) -> bool:
+        """A value of one of TRUSTED_TYPES, or an attribute, item or `.get/.values()` of one; `ctx.settings.x`."""
+        chain = node
+        while isinstance(chain, ast.Attribute):
+            if chain.attr == "settings":
+                return True
+            chain = chain.value
+        while isinstance(node, (ast.Attribute, ast.Subscript)) or (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("get", "values", "items")):
+            node = node.func.value if isinstance(node, ast.Call) else node.value  # type: ignore[union-attr]
+        if isinstance(node, ast.Call):
+            defined = self.functions.get(_called_name(node) or "", [])
+            return bool(defined) and all(_mentions_trusted_type(function.returns) for function, _ in defined)
+        if not isinstance(node, ast.Name):
+            return False
+        if node.id in scope.trusted:
+            return True
+        key = f"{id(scope.function)}:trusted:{node.id}"
+        values = scope.assigned.get(node.id)
+        if key in seen or not values:
+            return False
+        return all(value is not None and (
+            self.is_trusted_object(value, scope, seen | {key})
+            or (isinstance(value, (ast.ListComp, ast.GeneratorExp)) and self.is_trusted_object(
+                value.elt, scope.with_loops(value.generators), seen | {key}))
+            or (isinstance(value, ast.DictComp) and self.is_trusted_object(
+                value.value, scope.with_loops(value.generators), seen | {key})))
+            for value in values)
 
     def _is_safe_name(self, name: str, scope: _Scope, seen: frozenset[str]) -> bool:
         key = f"{id(scope.function)}:{name}"
@@ -374,7 +476,8 @@ class Project:
             return self.parameter_safe(scope.function, name, seen | {key})
         if name not in scope.assigned:
             return name.isupper() and self.constant_safe(name, seen)  # imported
-        return all(self.is_safe(value, scope, seen | {key}) for value in scope.assigned[name])
+        return all(self.parameter_safe(scope.function, name, seen | {key}) if value is PARAMETER
+                   else self.is_safe(value, scope, seen | {key}) for value in scope.assigned[name])
 
     def _is_safe_call(self, node: ast.Call, scope: _Scope, seen: frozenset[str]) -> bool:
         function = node.func
@@ -382,12 +485,28 @@ class Project:
         if name in SAFE_FORMATTERS:
             return True
         arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        if isinstance(function, ast.Attribute) and name == "get":  # TABLE.get(key, default): a value or the default
+            return self.is_safe(function.value, scope, seen) and (
+                len(node.args) < 2 or self.is_safe(node.args[1], scope, seen))
         if isinstance(function, ast.Attribute) and name in SAFE_STRING_METHODS:
             return self.is_safe(function.value, scope, seen) and all(
                 self.is_safe(argument, scope, seen) for argument in arguments)
         if name == "str":
             return all(self.is_safe(argument, scope, seen) for argument in arguments)
+        if isinstance(function, ast.Attribute) and self.is_trusted_object(function.value, scope, seen):
+            return True  # a method of a trusted object (state.words(...)): its own text
         return name is not None and self.returns_safe(name, seen)
+
+
+def _annotation_names(annotation: ast.expr | None) -> set[str]:
+    return {leaf.id for leaf in ast.walk(annotation) if isinstance(leaf, ast.Name)} if annotation else set()
+
+
+def _mentions_trusted_type(annotation: ast.expr | None) -> bool:
+    return annotation is not None and any(
+        (isinstance(leaf, ast.Name) and leaf.id in TRUSTED_TYPES) or (isinstance(leaf, ast.Constant)
+        and isinstance(leaf.value, str) and any(kind in leaf.value for kind in TRUSTED_TYPES))
+        for leaf in ast.walk(annotation))
 
 
 def _called_name(call: ast.Call) -> str | None:

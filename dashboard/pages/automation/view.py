@@ -293,7 +293,7 @@ def cost_sentence(frame: pd.DataFrame, currency: str) -> str:
     if not values:
         return ""
     words = charts_automation.PATH_LABELS
-    counts = ", ".join(f"{words.get(p, p).lower()} {int(d):,}" for p, (_, d) in values.items())
+    counts = ", ".join(f"{words.get(p, escape_markdown(p)).lower()} {int(d):,}" for p, (_, d) in values.items())
     text = f"Resolved episodes: {counts}."
     if "bot_then_human" in values and "human_only" in values:
         both, person = values["bot_then_human"][0], values["human_only"][0]

@@ -343,7 +343,7 @@ def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
         with st.chat_message(name, avatar=ROLE_AVATARS.get(role, ":material/chat:")):
             who = f"**{name}** · {sent:%Y-%m-%d %H:%M:%S}"
             if role == "customer":
-                who += f" · sentiment {sentiment_text(message.compound, message.sentiment_label)}"
+                who += f" · sentiment {escape_markdown(sentiment_text(message.compound, message.sentiment_label))}"
             st.caption(who)
             st.text(str(message.message_text))
     if not marked:

@@ -291,7 +291,7 @@ def _signals(ctx: PageContext) -> None:
             arr = format_value(float(silent["arr_amount"].fillna(0).sum()), "money", ctx.settings.currency)
             st.markdown(f"**{len(silent)} of {churned}** accounts that churned left in silence, {arr} of ARR.")
             kinds = silent["silence_kind"].value_counts()
-            st.markdown("\n".join(f"- {kind}: {count}" for kind, count in kinds.items()))
+            st.markdown("\n".join(f"- {escape_markdown(str(kind))}: {count:,}" for kind, count in kinds.items()))
 
 
 PACK_TRENDS = ("service_level", "first_contact_resolution", "csat", "true_containment_rate")

@@ -332,7 +332,8 @@ def render() -> None:
         _trends(ctx, catalog, weekly)
         overall = next((r.value for r in rows if r.metric == RANK_METRIC), None)
         breakdown, member = _ranked(ctx, catalog, overall)
-        scope = "all episodes" if member is None else f"{BREAKDOWN_LABELS[breakdown].lower()} {member}"
+        scope = ("all episodes" if member is None
+                 else f"{BREAKDOWN_LABELS[breakdown].lower()} {escape_markdown(str(member))}")
         narrowed = focus_filters(ctx.filters, breakdown, member)
         paths = _paths(ctx, narrowed, scope)
         _ladder(ctx, catalog, periods, narrowed if member is not None else None, scope.capitalize())
