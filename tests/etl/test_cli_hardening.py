@@ -58,8 +58,10 @@ def started(monkeypatch: pytest.MonkeyPatch) -> _Started:
     return child
 
 
-def test_status_before_any_run_is_a_clear_message_without_traceback(tmp_path: Path, unbuilt_url: str) -> None:
-    result = runner.invoke(cli.app, ["status", "--config", str(_config(tmp_path, unbuilt_url))])
+@pytest.mark.parametrize("command", ["status", "reconcile"])
+def test_status_and_reconcile_before_any_run_are_a_clear_message_without_traceback(
+        tmp_path: Path, unbuilt_url: str, command: str) -> None:
+    result = runner.invoke(cli.app, [command, "--config", str(_config(tmp_path, unbuilt_url))])
     assert result.exit_code == 2
     assert "no warehouse built yet at" in result.output
     assert "run `cxpulse run`" in result.output
@@ -150,15 +152,6 @@ def test_the_streamlit_command_names_the_address_and_port() -> None:
     assert command[1:5] == ["-m", "streamlit", "run", "/app/dashboard/app.py"]
     assert _address_of(command) == "127.0.0.1"
     assert command[command.index("--server.port") + 1] == "8502"
-
-
-def test_reconcile_before_any_run_is_a_clear_message_without_traceback(tmp_path: Path, unbuilt_url: str) -> None:
-    result = runner.invoke(cli.app, ["reconcile", "--config", str(_config(tmp_path, unbuilt_url))])
-    assert result.exit_code == 2
-    assert "no warehouse built yet at" in result.output
-    assert "run `cxpulse run`" in result.output
-    assert "Traceback" not in result.output and "UndefinedTable" not in result.output
-    assert PLANTED not in result.output
 
 
 REFUSING_URL = f"postgresql+psycopg://cx:{PLANTED}@127.0.0.1:1/cxpulse_nowhere"
