@@ -42,6 +42,8 @@ def served_payload_app(payload_warehouse_url: str, tmp_path: Path) -> Iterator[t
         yield base, params
 
 
+# one served app (DuckDB): what the browser renders does not depend on the engine; the AppTest suite covers both
+@pytest.mark.parametrize("payload_warehouse_url", ["duckdb"], indirect=True)
 def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app: tuple[str, dict[str, str]]) -> None:
     from playwright.sync_api import Route
 
