@@ -40,9 +40,10 @@ MARKDOWN_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "page_link": ((), ("label", "help")),
     "checkbox": _LABEL, "toggle": _LABEL, "text_input": _LABEL, "text_area": _LABEL, "number_input": _LABEL,
     "date_input": _LABEL, "time_input": _LABEL, "slider": _LABEL, "select_slider": _LABEL,
-    "selectbox": _LABEL, "multiselect": _LABEL, "pills": _LABEL, "segmented_control": _LABEL,
-    # a radio button's options are Markdown too (without a format_func that escapes them)
+    "selectbox": _LABEL, "multiselect": _LABEL,
+    # the options of a radio, pills and a segmented control are Markdown too (unless format_func makes them safe)
     "radio": ((0, 1), ("label", "help", "options", "captions")),
+    "pills": ((0, 1), ("label", "help", "options")), "segmented_control": ((0, 1), ("label", "help", "options")),
     # column_config columns: the header label and its help
     "Column": _LABEL, "TextColumn": _LABEL, "NumberColumn": _LABEL, "LinkColumn": _LABEL,
     "CheckboxColumn": _LABEL, "SelectboxColumn": _LABEL, "DatetimeColumn": _LABEL, "DateColumn": _LABEL,
@@ -531,7 +532,7 @@ def _markdown_arguments(call: ast.Call, name: str, options_safe: bool) -> Iterat
         return
     positions, keywords = MARKDOWN_ARGUMENTS[name]
     for index in positions:
-        if index < len(call.args) and not (name == "radio" and index == 1 and options_safe):
+        if index < len(call.args) and not (index == 1 and options_safe):
             yield call.args[index]
     for keyword in call.keywords:
         if keyword.arg in keywords and not (keyword.arg == "options" and options_safe):

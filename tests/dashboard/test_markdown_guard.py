@@ -43,6 +43,8 @@ def hits_in(source: str) -> list[tuple[int, str, str]]:
     # a radio's options are Markdown; a selectbox's are plain text
     ("import streamlit as st\ndef f(teams):\n    st.radio('Team', teams)\n    st.selectbox('Team', teams)\n",
      [(3, "radio", "teams")]),
+    ("import streamlit as st\ndef f(channels):\n    st.segmented_control('Channel', channels)\n",
+     [(3, "segmented_control", "channels")]),
     # st.write renders every argument; a column or the sidebar is Streamlit too
     ("import streamlit as st\ndef f(x):\n    st.write('a', x)\n", [(3, "write", "x")]),
     ("import streamlit as st\ndef f(x):\n    left, right = st.columns(2)\n    left.caption(x)\n"
@@ -75,6 +77,8 @@ def test_the_scanner_finds_unsafe_markdown(source: str, expected: list[tuple[int
     "import streamlit as st\ndef f(metric: Metric):\n    st.markdown(metric.formula_text)\n",
     # a radio whose options are escaped by its format_func
     "import streamlit as st\ndef f(teams):\n    st.radio('Team', teams, format_func=escape_markdown)\n",
+    "import streamlit as st\nWORDS = {'voice': 'Voice'}\ndef word(c):\n    return WORDS.get(c, escape_markdown(c))\n"
+    "def f(channels):\n    st.segmented_control('Channel', channels, format_func=word)\n",
     # plain-text calls are not Markdown
     "import streamlit as st\ndef f(row):\n    st.text(row['team'])\n    st.code(row['team'])\n",
 ])
