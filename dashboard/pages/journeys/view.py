@@ -218,7 +218,7 @@ def paths_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
-    st.subheader(f"Channel paths of episodes · {scope}")
+    st.subheader(f"Channel paths of episodes · {escape_markdown(scope)}")  # the scope names a data value
     naming = naming_for(PAGE, ctx)
     first = queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, 0)
     frame = charts_journeys.paths_frame(first)
@@ -332,8 +332,7 @@ def render() -> None:
         _trends(ctx, catalog, weekly)
         overall = next((r.value for r in rows if r.metric == RANK_METRIC), None)
         breakdown, member = _ranked(ctx, catalog, overall)
-        scope = ("all episodes" if member is None
-                 else f"{BREAKDOWN_LABELS[breakdown].lower()} {escape_markdown(str(member))}")
+        scope = "all episodes" if member is None else f"{BREAKDOWN_LABELS[breakdown].lower()} {member}"
         narrowed = focus_filters(ctx.filters, breakdown, member)
         paths = _paths(ctx, narrowed, scope)
         _ladder(ctx, catalog, periods, narrowed if member is not None else None, scope.capitalize())
