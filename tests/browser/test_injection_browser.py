@@ -1,6 +1,6 @@
 """Injection and outside requests in headless Chromium (issue 13): the app served on the payload warehouse
 (tests/conftest.py: a link, image, script and emphasis payload in every name and free-text field of
-canonical_small), every page opened, and the escalations page with the payload as its `conversation` parameter.
+canonical_small), every page opened once with every URL parameter carrying the payload, then the escalated chat.
 The rendered DOM holds no link or image to the payload's host and no script from the data; and no request of the
 page goes anywhere but the local server (every other request is recorded and refused)."""
 

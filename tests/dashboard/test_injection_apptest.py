@@ -2,8 +2,10 @@
 image, script and emphasis payloads; no page may hand them to Streamlit's Markdown unescaped.
 
 The fixture (tests/conftest.py, payload_warehouse_url) is tests/fixtures/canonical_small with a payload in every
-free-text and name field: the intent, queue, team, agent, customer, account, segment, industry, subject, message
-texts, the escalation reason and a survey comment. Every page is rendered under AppTest on DuckDB and PostgreSQL;
+free-text and name field: the intent, queue, team, agent and its site, customer, account, industry, subject, message
+texts, the escalation reason, a survey comment, the source's name, the name of a file the source ignores and a
+rejected record (segment and channel are closed lists the ingest validates). Every URL parameter of every page
+(tests/conftest.py, payload_url_params) carries it too. Every page is rendered under AppTest on DuckDB and PostgreSQL;
 every element Streamlit renders as Markdown (markdown, title, headers, captions, alerts, metric labels and help,
 widget labels, radio options, tab and expander labels) must hold none of the payloads' live parts. Escaped text
 ("evil\\.example") and plain-text elements (st.text, st.dataframe, st.code) are fine.
