@@ -22,7 +22,7 @@ import zoneinfo
 import sqlalchemy
 import streamlit as st
 
-from dashboard import data, queries, source_time
+from dashboard import audit_session, data, queries, source_time
 from dashboard.context import PageContext, set_context
 from dashboard.filters import (
     COMPARE_LAST_YEAR,
@@ -41,22 +41,26 @@ from dashboard.filters import (
     to_query_params,
 )
 from dashboard.formatting import escape_markdown
+from dashboard.navigation import identity_line, pages_for
 from dashboard.page_errors import run_guarded
-from dashboard.sign_in import current_viewer, is_signed_in
+from dashboard.sign_in import auth_section, configuration_problem, current_viewer, is_signed_in, sign_in_buttons
 from dashboard.widgets import definition_link, source_notice
 from dashboard.widgets.intent_source_note import intent_source_note
+from etl.access import Viewer
 from etl.config import ConfigError
 from etl.secrets import redact_text
 from etl.serving import OPEN_MODE_VARIABLE, banner
 from etl.warehouse import WarehouseError
 
-# Each page is a folder, dashboard/pages/<page>/, whose page.py calls its view's render(): files, so that AppTest can
-# switch to them; the views hold the code.
-PAGES_DIR = "pages"
+# Each page is a folder, dashboard/app_pages/<page>/, whose page.py calls its view's render(): files, so that
+# AppTest can switch to them; the views hold the code. Not "pages/": Streamlit treats a pages/ folder beside the
+# entry script as a version-1 multipage app and runs it in lieu of this router (streamlit/runtime/pages_manager.py),
+# which loses the sidebar's widget state on every page switch.
+PAGES_DIR = "app_pages"
 PAGE_ICON = "📊"
-"""The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
-favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine;
-the Material icons inside the page come from the font Streamlit serves itself (issue 13)."""
+# The browser tab's icon: an emoji, which Streamlit's page turns into an inline data: URL. A ":material/...:"
+# favicon would be fetched from fonts.gstatic.com (Streamlit 1.67's frontend), a request leaving the machine; the
+# Material icons inside the page come from the font Streamlit serves itself (issue 13).
 # Streamlit serves the default page at the root URL only (its url_path answers "Page not found"), so the root
 # is a hidden page that opens the Executive review at its own URL: every page has one URL, shared links included.
 HOME_SCRIPT = f"{PAGES_DIR}/home/page.py"
@@ -94,6 +98,7 @@ PAGES = {
                 url_path="detector-quality"),
         st.Page(f"{PAGES_DIR}/intent_discovery/page.py", title="Intent discovery", icon=":material/category:",
                 url_path="intent-discovery"),
+        st.Page(f"{PAGES_DIR}/audit_log/page.py", title="Audit log", icon=":material/policy:", url_path="audit-log"),
     ],
 }
 DATE_KEY = "filter_dates"
@@ -196,26 +201,40 @@ def _sign_in_gate() -> None:
     if not is_signed_in():
         st.title("cxpulse")
         st.text("Sign in to see your organisation's service figures.")
-        st.button("Sign in", on_click=st.login, type="primary")
+        sign_in_buttons(auth_section() or {})
         return
     st.title("cxpulse")
     st.error("You are signed in, but no role of this app is granted to you. Ask an administrator for access.")
     st.button("Sign out", on_click=st.logout)
 
 
+def _who(viewer: Viewer) -> None:
+    """The sidebar's first lines: who is signed in, with which role, and Sign out; in open mode the banner saying
+    there is no sign-in and who can reach this server (set by `cxpulse serve`)."""
+    with st.sidebar:
+        if viewer.signed_in:
+            st.text(identity_line(viewer))
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+        else:
+            st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
+
+
 def main() -> None:
     st.set_page_config(page_title="cxpulse", page_icon=PAGE_ICON, layout="wide")
-    with st.sidebar:  # no sign-in yet: say so, and who can reach this server (set by `cxpulse serve`)
-        st.text(banner(os.environ.get(OPEN_MODE_VARIABLE)))
     try:
         settings = data.settings()
     except ConfigError as error:
         st.error(f"The configuration cannot be read: {escape_markdown(redact_text(str(error)))}")
         st.stop()
+    problem = configuration_problem(settings.access)
+    if problem:
+        st.error(escape_markdown(problem))
+        st.stop()
     viewer = current_viewer(settings.access)
     if viewer is None:
         _sign_in_gate()
         return
+    _who(viewer)
     url = settings.warehouse_url
     unavailable: str | None = None
     first_day = last_day = None
@@ -250,7 +269,8 @@ def main() -> None:
             except queries.DataUnavailable as error:
                 st.text(str(error))
         source_notice.sidebar_data_times(url, version)
-    page = st.navigation(PAGES)
+    page = st.navigation(pages_for(PAGES, viewer))
+    audit_session.visit(page_context, page.url_path)  # the audit log: a page view with its filters, or a denial
     run_guarded(page.run, f"page {page.title!r}")
 
 

@@ -9,19 +9,25 @@ that id (the callable runs on a thread of its own, where no element can be drawn
 on_click="ignore": downloading does not rerun the page. Keys come from the page, the subject and the format
 (naming.download_key), so they are stable across reruns and filter changes and unique within a page; file
 names carry the page, the period and the as-of date (naming.export_file_name).
+
+Every file made is an export of the audit log (dashboard.audit): when the naming carries an ExportAudit (naming_for
+gives it the page's viewer), making the file records its name, format, data rows and column headers, known only
+then. The record happens in the callable, on Streamlit's download thread: no rerun, and only for files asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import audit_session
+from dashboard.audit import ExportAudit
 from dashboard.context import PageContext
 from dashboard.exports import (
     KpiPack,
@@ -32,6 +38,7 @@ from dashboard.exports import (
     export_conversations,
     export_file_name,
     kpi_pack_pdf,
+    readable_chart_data,
     table_csv,
     table_xlsx,
 )
@@ -57,6 +64,8 @@ class ExportNaming:
     end: dt.date
     as_of: dt.datetime | None
     timezone: str = "UTC"
+    audit: ExportAudit | None = field(default=None, compare=False)
+    """Who makes the files, for the audit log (None: not recorded)."""
 
     def file_name(self, subject: str, extension: str) -> str:
         return export_file_name(self.page, subject, self.start, self.end, self.as_of, extension, self.timezone)
@@ -65,7 +74,8 @@ class ExportNaming:
 def naming_for(page: str, ctx: PageContext) -> ExportNaming:
     """The naming of a page from its PageContext (filters, as-of time, reporting time zone)."""
     as_of = ctx.as_of.to_pydatetime() if ctx.as_of is not None else None
-    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone)
+    recorded = ExportAudit(audit_session.store_url(ctx), audit_session.actor(ctx), audit_session.current_page())
+    return ExportNaming(page, ctx.filters.start, ctx.filters.end, as_of, ctx.timezone, audit=recorded)
 
 
 @dataclass(frozen=True)
@@ -79,15 +89,39 @@ class Download:
     make: Callable[[], bytes]
 
 
+@dataclass(frozen=True)
+class Made:
+    """A file's bytes and what the audit log says of it: its data rows and column headers (None: not a table)."""
+
+    data: bytes
+    rows: int | None = None
+    columns: tuple[str, ...] | None = None
+
+
+def _frame_made(data: bytes, frame: pd.DataFrame) -> Made:
+    return Made(data, len(frame), tuple(str(c) for c in frame.columns))
+
+
+def _audited(make: Callable[[], Made], naming: ExportNaming, file_name: str, extension: str) -> Callable[[], bytes]:
+    def made_and_recorded() -> bytes:
+        made = make()
+        if naming.audit is not None:
+            naming.audit.exported(file_name, extension, made.rows, made.columns)
+        return made.data
+
+    return made_and_recorded
+
+
 def _downloads(
-    kind: str, subject: str, naming: ExportNaming, files: list[tuple[str, str, str, Callable[[], bytes]]]
+    kind: str, subject: str, naming: ExportNaming, files: list[tuple[str, str, str, Callable[[], Made]]]
 ) -> list[Download]:
     """files: (extension, label, what the file name says, make)."""
-    return [
-        Download(label, naming.file_name(named, extension), MIME[extension],
-                 download_key(naming.page, kind, subject, extension), make)
-        for extension, label, named, make in files
-    ]
+    downloads = []
+    for extension, label, named, make in files:
+        file_name = naming.file_name(named, extension)
+        key = download_key(naming.page, kind, subject, extension)
+        downloads.append(Download(label, file_name, MIME[extension], key, _audited(make, naming, file_name, extension)))
+    return downloads
 
 
 def chart_downloads(
@@ -96,10 +130,14 @@ def chart_downloads(
 ) -> list[Download]:
     """PNG, SVG and CSV of one chart; `title` is drawn into the images (default: the subject)."""
     drawn_title = title if title is not None else subject
+
+    def made(data: Callable[[], bytes]) -> Callable[[], Made]:
+        return lambda: _frame_made(data(), readable_chart_data(chart, columns))
+
     return _downloads("chart", subject, naming, [
-        ("png", "PNG", subject, lambda: chart_png(chart, title=drawn_title)),
-        ("svg", "SVG", subject, lambda: chart_svg(chart, title=drawn_title)),
-        ("csv", "CSV", f"{subject} chart data", lambda: chart_csv(chart, columns)),
+        ("png", "PNG", subject, made(lambda: chart_png(chart, title=drawn_title))),
+        ("svg", "SVG", subject, made(lambda: chart_svg(chart, title=drawn_title))),
+        ("csv", "CSV", f"{subject} chart data", made(lambda: chart_csv(chart, columns))),
     ])
 
 
@@ -110,19 +148,31 @@ def table_downloads(
     """CSV and XLSX of one table; `units` maps a column to its catalog unit, or to one unit per row (XLSX number
     formats; the CSV keeps the plain numbers)."""
     return _downloads("table", subject, naming, [
-        ("csv", "CSV", subject, lambda: table_csv(frame)),
-        ("xlsx", "Excel", subject, lambda: table_xlsx(frame, units, sheet=subject, currency=currency)),
+        ("csv", "CSV", subject, lambda: _frame_made(table_csv(frame), frame)),
+        ("xlsx", "Excel", subject,
+         lambda: _frame_made(table_xlsx(frame, units, sheet=subject, currency=currency), frame)),
     ])
 
 
 def _streamed(pages: Callable[[], Iterable[pd.DataFrame]], file_format: FileFormat,
-              columns: Mapping[str, str] | None, units: Mapping[str, str] | None, currency: str) -> bytes:
+              columns: Mapping[str, str] | None, units: Mapping[str, str] | None, currency: str) -> Made:
     """The file written page by page to a temporary file, then read once for Streamlit (which keeps the
-    finished bytes in memory: a compressed XLSX of 120k conversations is about 3 MB)."""
+    finished bytes in memory: a compressed XLSX of 120k conversations is about 3 MB). Its headers: the
+    `columns` mapping's, else the first page's columns."""
+    first_columns: list[str] = []
+
+    def kept(frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in frames:
+            if not first_columns:
+                first_columns.extend(str(c) for c in frame.columns)
+            yield frame
+
     with tempfile.TemporaryFile() as handle:
-        export_conversations(pages(), handle, file_format, columns=columns, units=units, currency=currency)
+        rows = export_conversations(kept(pages()), handle, file_format, columns=columns, units=units,
+                                    currency=currency)
         handle.seek(0)
-        return handle.read()
+        headers = tuple(columns.values()) if columns is not None else tuple(first_columns)
+        return Made(handle.read(), rows, headers)
 
 
 def conversation_downloads(
@@ -141,7 +191,7 @@ def conversation_downloads(
 
 def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI review") -> list[Download]:
     """The KPI-review PDF pack."""
-    return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: kpi_pack_pdf(pack))])
+    return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: Made(kpi_pack_pdf(pack)))])
 
 
 class DownloadFailed(RuntimeError):

@@ -15,7 +15,7 @@ guessed from a placeholder. Not cached: an export is a fresh pass over the wareh
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ def offset_page_sql(listed: str, keys: Sequence[SortKey], total_column: str = "t
             f" order by {_order_sql(keys)} limit :limit offset :offset")
 
 
-def _bound_value(value: Any) -> Any:
+def bound_value(value: Any) -> Any:
     """A key value of a page as a bound parameter: a pandas timestamp becomes a datetime, a numpy number a
     Python one."""
     if isinstance(value, pd.Timestamp):
@@ -76,9 +76,11 @@ def _bound_value(value: Any) -> Any:
 
 
 def keyset_pages(url: str, listed: str, params: Mapping[str, Any], keys: Sequence[SortKey],
-                 page_rows: int | None = None) -> Iterator[pd.DataFrame]:
+                 page_rows: int | None = None,
+                 run: Callable[[str, Mapping[str, Any]], pd.DataFrame] | None = None) -> Iterator[pd.DataFrame]:
     """Every row of `listed` with `params` bound, in the keys' order, `page_rows` (EXPORT_PAGE_ROWS by default)
-    at a time (a generator: the warehouse is read as the pages are consumed)."""
+    at a time (a generator: the warehouse is read as the pages are consumed). `run` reads a page from elsewhere
+    than the warehouse at `url` (the audit log's store)."""
     page_rows = EXPORT_PAGE_ROWS if page_rows is None else page_rows
     if page_rows < 1:
         raise ValueError("a page holds at least one row")
@@ -86,12 +88,12 @@ def keyset_pages(url: str, listed: str, params: Mapping[str, Any], keys: Sequenc
     bound: dict[str, Any] = {**params, "limit": page_rows}
     sql = first
     while True:
-        page = _query(url, sql, bound)
+        page = run(sql, bound) if run is not None else _query(url, sql, bound)
         if page.empty:
             return
         yield page
         if len(page) < page_rows:
             return
         last = page.iloc[-1]
-        bound = {**bound, **{f"key_{i}": _bound_value(last[k.column]) for i, k in enumerate(keys)}}
+        bound = {**bound, **{f"key_{i}": bound_value(last[k.column]) for i, k in enumerate(keys)}}
         sql = later

@@ -24,6 +24,10 @@ Configuration (`[access]` in cxpulse.toml; README, "Who may see what"):
     role = "manager"
     queues = ["Refunds"]
 
+    [access.warehouse_urls]        # PostgreSQL: read as a login role of that app role's database role, so a
+    manager = "postgresql+psycopg://cx_manager@db/cx"   # leaked connection is no wider than the role
+                                   # (row-level security: etl/pg_access.py, docs/access.md)
+
 Deny by default: a signed-in person whose claims map to no role gets no page; a role (or person) with no
 scope configured sees no rows.
 """
@@ -32,7 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from etl.config import Settings
 
 EXEC, MANAGER, ANALYST, ADMIN = "exec", "manager", "analyst", "admin"
 ROLES: tuple[str, ...] = (EXEC, MANAGER, ANALYST, ADMIN)
@@ -149,6 +156,8 @@ class AccessSettings:
     claim_roles: Mapping[str, str] = field(default_factory=dict)
     role_scopes: Mapping[str, Scope] = field(default_factory=dict)
     users: Mapping[str, UserGrant] = field(default_factory=dict)
+    warehouse_urls: Mapping[str, str] = field(default_factory=dict)
+    """App role -> the PostgreSQL URL the dashboard reads with for viewers of that role."""
 
 
 def _check_role(role: Any, where: str) -> str:
@@ -180,7 +189,8 @@ def _scope(raw: Mapping[str, Any], where: str, extra_keys: Iterable[str] = ()) -
 
 def parse_access(raw: Mapping[str, Any]) -> AccessSettings:
     """The [access] section; AccessConfigError names the bad setting."""
-    known = {"sign_in", "role_claim", "identity_claim", "admin_sees_clear_text", "claim_roles", "scopes", "users"}
+    known = {"sign_in", "role_claim", "identity_claim", "admin_sees_clear_text", "claim_roles", "scopes", "users",
+             "warehouse_urls"}
     unknown = set(raw) - known
     if unknown:
         raise AccessConfigError(f"[access]: unknown setting(s) {', '.join(sorted(unknown))}")
@@ -204,13 +214,36 @@ def parse_access(raw: Mapping[str, Any]) -> AccessSettings:
             role=_check_role(role, where) if role is not None else None,
             scope=_scope(user_raw, where, extra_keys=("role",)),
         )
+    warehouse_urls = _warehouse_urls(raw.get("warehouse_urls") or {})
     return AccessSettings(
         sign_in=bool(raw.get("sign_in", False)),
         role_claim=str(raw.get("role_claim", "groups")),
         identity_claim=str(raw.get("identity_claim", "email")),
         admin_sees_clear_text=bool(raw.get("admin_sees_clear_text", False)),
-        claim_roles=claim_roles, role_scopes=role_scopes, users=users,
+        claim_roles=claim_roles, role_scopes=role_scopes, users=users, warehouse_urls=warehouse_urls,
     )
+
+
+_POSTGRES_URL_PREFIXES = ("postgresql:", "postgresql+psycopg:", "postgres:")
+
+
+def _warehouse_urls(raw: Mapping[str, Any]) -> dict[str, str]:
+    """[access.warehouse_urls]: app role -> PostgreSQL URL (row-level security exists only there). The message
+    names the role, never the URL (it may hold a password)."""
+    urls: dict[str, str] = {}
+    for role, url in raw.items():
+        where = f"[access.warehouse_urls] {role!r}"
+        _check_role(role, where)
+        if not isinstance(url, str) or not url.startswith(_POSTGRES_URL_PREFIXES):
+            raise AccessConfigError(f"{where}: must be a PostgreSQL URL (postgresql+psycopg://...)")
+        urls[str(role)] = url
+    return urls
+
+
+def warehouse_url_for(settings: Settings, viewer: Viewer) -> str:
+    """The URL the dashboard reads with for this viewer: their role's [access.warehouse_urls] entry (a login
+    role that is a member of that role's database role, docs/access.md), else `warehouse_url`."""
+    return settings.access.warehouse_urls.get(viewer.role, settings.warehouse_url)
 
 
 def _claim_values(value: Any) -> list[str]:

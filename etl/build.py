@@ -32,6 +32,7 @@ from etl.catalog import catalog_for, target_for
 from etl.config import Settings
 from etl.enrich.steps import EnrichmentStep, StepContext, all_steps, enriched_tables, step_writing
 from etl.load import utc_now
+from etl.pg_access import contact_index_statements, lift_policies_if_configured, secure_tables_if_configured
 from etl.salesforce_ids import id_18_sql
 from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
@@ -304,17 +305,25 @@ def _build_one(warehouse: Warehouse, model: Model, models: dict[str, Model], set
     columns = [check_identifier(c) for c in model.time_columns]
     for statement in dialect.after_build_statements(warehouse.dialect, model.next_table, columns, token):
         warehouse.execute(statement)
+    for statement in contact_index_statements(warehouse, model.table, model.next_table, token):
+        warehouse.execute(statement)
     report.row_counts[model.name] = int(warehouse.scalar(f"select count(*) from {model.next_table}") or 0)
     report.seconds[model.name] = time.perf_counter() - started
 
 
 def _swap_in(warehouse: Warehouse, models: dict[str, Model], order: list[str]) -> None:
     with warehouse.transaction():
+        if warehouse.dialect == "postgresql":
+            lift_policies_if_configured(warehouse)  # they refer to core.fct_interactions, which is dropped here
         for name in reversed(order):
             warehouse.execute(f"drop table if exists {models[name].table}")
         for name in order:
             model = models[name]
             warehouse.execute(f"alter table {model.next_table} rename to {check_identifier(model.name)}")
+        # PostgreSQL: the new tables get their grants and row policies before this transaction commits, so no
+        # reader ever meets a table without them (etl/pg_access.py; nothing until `cxpulse access apply` ran)
+        if warehouse.dialect == "postgresql":
+            secure_tables_if_configured(warehouse)
 
 
 def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool = True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,6 +29,7 @@ from etl.pipeline import RunResult, run_pipeline
 from etl.run_status import INTERRUPTED
 from etl.secrets import redact_text, redact_url
 from etl.serving import DEFAULT_ADDRESS, LOCAL_ONLY, OPEN_MODE_VARIABLE, open_mode, refusal, streamlit_command
+from etl.sign_in_config import default_secrets_files, read_auth_section, sign_in_problem
 from etl.warehouse import RunMarker, WarehouseError, WarehouseMissing, dialect_of, duckdb_path, open_reader
 
 if TYPE_CHECKING:
@@ -387,17 +389,30 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     config: ConfigOption = None,
     address: Annotated[str, typer.Option(
-        "--address", help="Address to bind; a non-loopback one needs --insecure-open.")] = DEFAULT_ADDRESS,
+        "--address", help="Address to bind; a non-loopback one needs sign-in configured or --insecure-open.")
+    ] = DEFAULT_ADDRESS,
     insecure_open: Annotated[bool, typer.Option(
-        "--insecure-open", help="Allow a non-loopback address although there is no sign-in: anyone who reaches"
-                                " the port sees everything.")] = False,
+        "--insecure-open", help="Allow a non-loopback address without sign-in: anyone who reaches the port sees"
+                                " everything.")] = False,
+    secrets: Annotated[Path | None, typer.Option(
+        "--secrets", help="The secrets file holding [auth] (default: ~/.streamlit/secrets.toml and the app's"
+                          " .streamlit/secrets.toml).")] = None,
 ) -> None:
     """Serve the Streamlit dashboard on the configured warehouse, on 127.0.0.1 unless told otherwise.
-    Exit code 2 when the address is refused."""
-    refused = refusal(address, insecure_open)
+    Exit code 2 when the address is refused or sign-in is on but not configured."""
+    settings = _settings(config)
+    sign_in = settings.access.sign_in
+    try:  # sign-in off ignores [auth]
+        auth = read_auth_section([secrets] if secrets is not None else default_secrets_files(REPO_ROOT)) \
+            if sign_in else None
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise _fail(f"the secrets file cannot be read: {type(error).__name__}") from None
+    problem = sign_in_problem(sign_in, auth)
+    if problem:
+        raise _fail(problem)
+    refused = refusal(address, insecure_open, sign_in_ready=sign_in)
     if refused:
         raise _fail(refused)
-    settings = _settings(config)
     try:
         dialect_of(settings.warehouse_url)
     except WarehouseError as error:
@@ -407,11 +422,15 @@ def serve(
     if settings.config_path:
         env["CXPULSE_CONFIG"] = str(settings.config_path)
     env["CXPULSE_WAREHOUSE_URL"] = settings.warehouse_url
-    env[OPEN_MODE_VARIABLE] = open_mode(address)
-    command = streamlit_command(REPO_ROOT / "dashboard" / "app.py", port, address)
+    env.pop(OPEN_MODE_VARIABLE, None)
+    if not sign_in:
+        env[OPEN_MODE_VARIABLE] = open_mode(address)
+    command = streamlit_command(REPO_ROOT / "dashboard" / "app.py", port, address, secrets)
     host = f"[{address}]" if ":" in address else address
     console.print(Text(f"serving http://{host}:{port} on {redact_url(settings.warehouse_url)}"))
-    if open_mode(address) != LOCAL_ONLY:
+    if sign_in:
+        console.print(Text("sign-in on: only people whose claims map to a role see pages"))
+    elif open_mode(address) != LOCAL_ONLY:
         console.print(Text("warning: open mode without sign-in: anyone who reaches this port sees everything",
                            style="bold red"))
     # a SIGTERM or SIGINT to this process ends the Streamlit server too (it runs in its own process group)
@@ -680,6 +699,39 @@ def labels_import_command(
         out.print(f"  no customer message {message_id}")
     if result.unmatched:
         raise typer.Exit(code=1)
+
+
+access_app = typer.Typer(no_args_is_help=True, help="Who may see what on the database (PostgreSQL roles).")
+app.add_typer(access_app, name="access")
+
+
+@access_app.command("apply")
+def access_apply_command(
+    role_prefix: Annotated[str, typer.Option(help="Prefix of the database roles' names.")] = "cxpulse",
+    config: ConfigOption = None,
+) -> None:
+    """Create or refresh the database roles, scopes, grants and row-level security policies from [access]
+    (PostgreSQL; every build re-applies the grants and policies). docs/access.md."""
+    from etl.pg_access import AccessApplyError, apply_access
+    from etl.warehouse import open_writer
+
+    settings = _settings(config)
+    try:
+        with open_writer(settings.warehouse_url, command="access apply") as warehouse:
+            report = apply_access(warehouse, settings.access, role_prefix)
+    except (AccessApplyError, WarehouseError, sqlalchemy.exc.SQLAlchemyError) as error:
+        raise _fail(str(error)) from None
+    out = Console()
+    out.print(f"roles created: {', '.join(report.roles_created) or 'none'}", markup=False)
+    out.print(f"roles already present: {', '.join(report.roles_kept) or 'none'}", markup=False)
+    if report.roles_no_longer_configured:
+        out.print("no longer in [access], removed from the scopes and this warehouse's grants (drop them with"
+                  f" DROP ROLE when no other database uses them): {', '.join(report.roles_no_longer_configured)}",
+                  markup=False)
+    out.print(f"scope rows written: {report.scope_rows}")
+    kinds = ", ".join(f"{count} by {kind}" for kind, count in sorted(report.tables.tables_by_kind.items()))
+    out.print(f"tables with a row policy: {report.tables.tables} ({kinds or 'none built yet'})", markup=False)
+    out.print(f"restricted schema: {report.tables.restricted_schema}", markup=False)
 
 
 if __name__ == "__main__":

@@ -159,6 +159,19 @@ class IdentitySettings:
     link_steps: int = 4
 
 
+PSEUDONYM_KEY_FILE = Path(".cxpulse") / "pseudonym.key"
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Personal data at ingest (docs/privacy.md): where the pseudonym key lives, whether clear values are kept
+    in the restricted schema, and what the detectors read. A relative key file is beside the config file."""
+
+    pseudonym_key_file: Path = PSEUDONYM_KEY_FILE
+    keep_clear_text: bool = False
+    detectors_read: str = "masked"
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse_url: str = DEFAULT_WAREHOUSE_URL
@@ -176,6 +189,7 @@ class Settings:
     detectors: DetectorSettings = DetectorSettings()
     intents: IntentSettings = IntentSettings()
     access: AccessSettings = field(default_factory=AccessSettings)
+    privacy: PrivacySettings = PrivacySettings()
     currency: str = "USD"
     max_rejected_share: float = 0.05
     lookback_hours: float = 72.0
@@ -233,6 +247,21 @@ def _parse_identity(raw: dict[str, Any]) -> IdentitySettings:
     if not 1 <= link_steps <= 16:
         raise ConfigError("[identity] link_steps must be between 1 and 16")
     return IdentitySettings(default_country_code=country_code, link_steps=link_steps)
+
+
+def _parse_privacy(raw: dict[str, Any], base: Path) -> PrivacySettings:
+    unknown = set(raw) - {"pseudonym_key_file", "keep_clear_text", "detectors_read"}
+    if unknown:
+        raise ConfigError(f"[privacy] has unknown keys: {', '.join(sorted(unknown))}")
+    keep_clear = raw.get("keep_clear_text", False)
+    if not isinstance(keep_clear, bool):
+        raise ConfigError("[privacy] keep_clear_text must be true or false")
+    detectors_read = str(raw.get("detectors_read", "masked"))
+    if detectors_read != "masked":
+        raise ConfigError('[privacy] detectors_read: only "masked" is implemented (the detectors read what raw'
+                          " holds; docs/privacy.md)")
+    key_file = _resolve(base, str(raw.get("pseudonym_key_file", PSEUDONYM_KEY_FILE)))
+    return PrivacySettings(pseudonym_key_file=key_file, keep_clear_text=keep_clear, detectors_read=detectors_read)
 
 
 def _check_timezone(name: str, where: str) -> str:
@@ -434,6 +463,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path, config_path: Path | 
         intents=_parse_intents(data.get("intents", {}), base),
         access=_parse_access(data.get("access", {})),
         identity=_parse_identity(data.get("identity", {})),
+        privacy=_parse_privacy(data.get("privacy", {}), base),
         targets={str(k): float(v) for k, v in data.get("targets", {}).items()},
         unit_costs=_parse_unit_costs(data.get("unit_costs", {})),
         currency=str(data.get("currency", "USD")),

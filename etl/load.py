@@ -21,6 +21,8 @@ import pandas as pd
 
 from etl.config import Settings, SourceConfig
 from etl.parsing import FileError, ParsedChunk, RecordChunk, parse_chunk, read_kind, storable
+from etl.pii.ingest import ChunkMasker, IngestPrivacy, MaskedChunk
+from etl.pii.key import pseudonym_key
 from etl.sources import all_streams, kinds_for_source
 from etl.streams import FileKind, Stream
 from etl.warehouse import Warehouse, check_identifier
@@ -28,6 +30,7 @@ from etl.warehouse import Warehouse, check_identifier
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 BOOTSTRAP_SQL = SQL_DIR / "ops" / "bootstrap.sql"
 INCOMING = "_cxpulse_incoming"
+IDENTITY_INCOMING = "_cxpulse_identity_incoming"
 
 Progress = Callable[[str, int], None]
 """Called with a description and the number of records just handled."""
@@ -125,6 +128,41 @@ def bootstrap(warehouse: Warehouse) -> None:
     from etl.enrich.steps import ensure_step_tables
 
     ensure_step_tables(warehouse)
+    if warehouse.dialect == "postgresql":
+        # clear personal data: nobody but the owner and the roles an admin grants (the RLS setup) reads it
+        warehouse.execute("revoke all on schema restricted from public")
+        warehouse.execute("revoke all on all tables in schema restricted from public")
+
+
+def chunk_masker(settings: Settings) -> ChunkMasker:
+    """The masking of one run (docs/privacy.md): the pseudonym key, the identity rules' country code, and
+    the names met so far, shared by every file of the run."""
+    privacy = IngestPrivacy(key=pseudonym_key(settings),
+                            default_country_code=settings.identity.default_country_code,
+                            keep_clear_text=settings.privacy.keep_clear_text)
+    return ChunkMasker(privacy)
+
+
+def _keep_clear(warehouse: Warehouse, masked: MaskedChunk, batch_id: int, path: Path) -> None:
+    """The clear values a chunk's masking replaced, into `restricted` (only when the config keeps them)."""
+    if masked.clear_values:
+        frame = pd.DataFrame(
+            [(batch_id, str(path), v.source_line, v.field_name, storable(v.clear_value)) for v in masked.clear_values],
+            columns=["batch_id", "source_file", "source_line", "field_name", "clear_value"],
+        )
+        warehouse.bulk_insert("restricted.clear_text", frame)
+    if masked.identities:
+        frame = pd.DataFrame([(key, kind, storable(clear)) for key, (kind, clear) in masked.identities.items()],
+                             columns=["pseudonym", "kind", "clear_value"])
+        warehouse.execute(f"create temporary table if not exists {IDENTITY_INCOMING} as"
+                          " select * from restricted.identity_clear where 1 = 0")
+        warehouse.bulk_insert(IDENTITY_INCOMING, frame)
+        warehouse.execute(
+            f"insert into restricted.identity_clear (pseudonym, kind, clear_value) select distinct i.pseudonym,"
+            f" i.kind, i.clear_value from {IDENTITY_INCOMING} i where not exists (select 1 from"
+            " restricted.identity_clear r where r.pseudonym = i.pseudonym and r.clear_value = i.clear_value)"
+        )
+        warehouse.execute(f"delete from {IDENTITY_INCOMING}")
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
@@ -323,6 +361,7 @@ def _discard_batch(warehouse: Warehouse, batch_id: int, streams: list[Stream]) -
         warehouse.execute(f"delete from {check_identifier(stream.raw_table)} where _batch_id = :batch",
                           {"batch": batch_id})
     warehouse.execute("delete from ops.rejected_records where batch_id = :batch", {"batch": batch_id})
+    warehouse.execute("delete from restricted.clear_text where batch_id = :batch", {"batch": batch_id})
 
 
 def undeclared_fields(stream: Stream, records: list[dict]) -> set[str]:
@@ -335,9 +374,9 @@ def undeclared_fields(stream: Stream, records: list[dict]) -> set[str]:
 
 
 def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: Path, run_id: int,
-              progress: Progress | None = None) -> FileReport:
-    """Land one file as one batch, across the streams it feeds. Raises FileError (and rolls back) when the
-    file cannot be read."""
+              masker: ChunkMasker, progress: Progress | None = None) -> FileReport:
+    """Land one file as one batch, across the streams it feeds, its personal data masked by `masker` before
+    anything is written. Raises FileError (and rolls back) when the file cannot be read."""
     report = FileReport(source.name, kind.name, path, "loaded")
     digest = file_digest(path)
     if _already_loaded(warehouse, source.name, kind, digest):
@@ -361,6 +400,10 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
                 warehouse.execute(f"drop table if exists {incoming}")
                 warehouse.execute(f"create temporary table {incoming} as select * from {stream.raw_table} where 1 = 0")
                 touched[stream.name] = stream
+            masked = masker.mask_chunk(stream, chunk)
+            if masker.privacy.keep_clear_text:
+                _keep_clear(warehouse, masked, batch_id, path)
+            chunk = masked.chunk
             parsed = parse_guarded(path, stream, chunk, source.timezone)
             tally.add(chunk, parsed)
             notes += chunk.notes
@@ -424,7 +467,16 @@ def record_file_load(warehouse: Warehouse, report: FileReport, run_id: int) -> N
     )
 
 
-def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
+def _names_first(planned: list[tuple[FileKind, Path]]) -> list[tuple[FileKind, Path]]:
+    """Files whose records name people (users, contacts) before the others, so that their names are known
+    when the free text of the same run is masked; otherwise in plan order."""
+    def holds_names(kind: FileKind) -> bool:
+        return any(spec.pii in ("person_name", "agent_name") for stream in kind.streams for spec in stream.fields)
+
+    return sorted(planned, key=lambda item: not holds_names(item[0]))
+
+
+def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int, masker: ChunkMasker,
                   progress: Progress | None = None) -> list[FileReport]:
     """Load every file of a source, kind by kind in declaration order. A file that cannot be read, for any
     reason, becomes a failed report naming it; the other files go on."""
@@ -433,9 +485,9 @@ def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
         planned, reports = plan_files(source, kinds)
     except Exception as error:  # any reason a source cannot start is reported, never raised
         return [_failed(source, "*", source.path, error)]
-    for kind, path in planned:
+    for kind, path in _names_first(planned):
         try:
-            reports.append(load_file(warehouse, source, kind, path, run_id, progress))
+            reports.append(load_file(warehouse, source, kind, path, run_id, masker, progress))
         except FileError as error:  # one bad file never stops the others
             reports.append(_failed(source, kind.name, path, error))
     return reports
@@ -444,9 +496,10 @@ def ingest_source(warehouse: Warehouse, source: SourceConfig, run_id: int,
 def ingest(warehouse: Warehouse, settings: Settings, run_id: int, sources: Iterable[SourceConfig] | None = None,
            progress: Progress | None = None) -> list[FileReport]:
     bootstrap(warehouse)
+    masker = chunk_masker(settings)
     reports: list[FileReport] = []
     for source in sources if sources is not None else settings.sources:
-        for report in ingest_source(warehouse, source, run_id, progress):
+        for report in ingest_source(warehouse, source, run_id, masker, progress):
             record_file_load(warehouse, report, run_id)
             reports.append(report)
     return reports

@@ -55,6 +55,9 @@ class RecordChunk:
     unrecoverable_reason: str | None = None
     notes: list[str] = field(default_factory=list)
     """Things about the file that lose no record but must be said (a null top-level array)."""
+    record_hashes: list[str] = field(default_factory=list)
+    """One hash per record, set by the privacy step (etl/pii/ingest.py: a keyed hash of the original text);
+    empty: the hash is the SHA-1 of the payload."""
 
     def __len__(self) -> int:
         return len(self.lines) + len(self.unreadable)
@@ -319,7 +322,10 @@ def parse_chunk(stream: Stream, chunk: RecordChunk, timezone: str = "UTC") -> Pa
     rows = rows[good].copy()
     rows["_source_line"] = lines[good]
     rows["_payload"] = payloads[good]
-    rows["_record_hash"] = rows["_payload"].map(lambda p: hashlib.sha1(p.encode("utf-8")).hexdigest())
+    if chunk.record_hashes:
+        rows["_record_hash"] = pd.Series(chunk.record_hashes, index=index, dtype=object)[good]
+    else:
+        rows["_record_hash"] = rows["_payload"].map(lambda p: hashlib.sha1(p.encode("utf-8")).hexdigest())
     rejects = pd.DataFrame(
         {
             "source_line": lines[~good],

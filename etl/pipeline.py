@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from etl.audit_log import copy_sidecar_events
 from etl.build import BuildReport, build
 from etl.config import Settings, SourceConfig
 from etl.enrich.steps import EnrichmentStep
@@ -108,6 +109,7 @@ def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do
     try:
         with open_writer(settings.warehouse_url, command=command) as warehouse:
             run_id = _start_run(warehouse, command)
+            copy_sidecar_events(warehouse, settings.warehouse_url)  # the app's audit events (DuckDB sidecar)
             result = RunResult(run_id=run_id, command=command)
             if do_ingest:
                 if progress:

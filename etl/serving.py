@@ -1,7 +1,8 @@
 """How `cxpulse serve` starts Streamlit: the address it binds, whether that is allowed, the open-mode banner.
 
-Sign-in does not exist yet, so whoever reaches the port sees everything: the server binds the loopback address
-by default, and any other address needs `--insecure-open`. The mode reaches the app in CXPULSE_OPEN_MODE.
+Without sign-in whoever reaches the port sees everything: the server binds the loopback address by default, and
+any other address needs sign-in configured ([access] sign_in = true and an [auth] section in
+.streamlit/secrets.toml, etl.sign_in_config) or `--insecure-open`. Open mode reaches the app in CXPULSE_OPEN_MODE.
 """
 
 from __future__ import annotations
@@ -28,22 +29,28 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-def refusal(address: str, insecure_open: bool) -> str | None:
-    """Why serving on `address` is refused, or None when it is allowed."""
-    if is_loopback(address) or insecure_open:
+def refusal(address: str, insecure_open: bool, sign_in_ready: bool = False) -> str | None:
+    """Why serving on `address` is refused, or None when it is allowed: a non-loopback address needs sign-in
+    (`sign_in_ready`: [access] sign_in = true with a usable [auth] section) or `insecure_open`."""
+    if is_loopback(address) or insecure_open or sign_in_ready:
         return None
-    return (f"refusing to serve on {address}: cxpulse has no sign-in yet, so anyone who reaches that address sees"
-            " every page and conversation. Serve on 127.0.0.1 (the default), or pass --insecure-open to accept it.")
+    return (f"refusing to serve on {address}: sign-in is not configured, so anyone who reaches that address sees"
+            " every page and conversation. Configure sign-in ([access] sign_in = true in cxpulse.toml and an"
+            " [auth] section in .streamlit/secrets.toml, see docs/sign-in.md), serve on 127.0.0.1 (the default),"
+            " or pass --insecure-open to accept it.")
 
 
 def open_mode(address: str) -> str:
     return LOCAL_ONLY if is_loopback(address) else OPEN_TO_NETWORK
 
 
-def streamlit_command(app_file: Path, port: int, address: str) -> list[str]:
-    """The command line that serves the dashboard on `address`:`port`."""
+def streamlit_command(app_file: Path, port: int, address: str, secrets_file: Path | None = None) -> list[str]:
+    """The command line that serves the dashboard on `address`:`port`, reading its secrets ([auth]) from
+    `secrets_file` instead of Streamlit's default places when given."""
+    secrets = ["--secrets.files", str(secrets_file)] if secrets_file is not None else []
     return [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", address,
-            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            *secrets]
 
 
 def banner(mode: str | None) -> str:

@@ -23,6 +23,11 @@ RowCheck = tuple[str, "Callable[[pd.DataFrame], pd.Series]"]
 
 FieldKind = Literal["text", "int", "float", "timestamp", "date", "bool", "enum"]
 WriteMode = Literal["merge", "append"]
+PiiKind = Literal["free_text", "email", "phone", "contact_address", "person_name", "agent_name"]
+"""What personal data a field holds (docs/privacy.md): free text is masked by entity type, e-mail and phone
+are replaced by a pseudonymous key (a contact address, `tel:+1...` or an e-mail, by the key of what it is), a
+customer's name by "[NAME]"; an agent's name stays (staff work under it)
+but is a known name masked in the free text of the same run."""
 FileFormat = Literal["csv", "jsonl"]
 
 SQL_TYPES: dict[str, str] = {
@@ -59,6 +64,7 @@ class Field:
     min_value: float | None = None
     max_value: float | None = None
     source: str | None = None
+    pii: PiiKind | None = None
 
     @property
     def sql_type(self) -> str:
@@ -84,6 +90,12 @@ class Stream:
     """Fields hashed into the primary key when a record does not carry one."""
     row_checks: tuple[RowCheck, ...] = ()
     """Rules across fields, applied after each field has parsed."""
+    staff_rows: tuple[str, tuple[str, ...]] | None = None
+    """(field, values): records whose field holds one of the values describe staff (a Zendesk user whose role
+    is agent or admin), whose `person_name` fields are agent names."""
+    customer_rows: tuple[str, tuple[str, ...]] | None = None
+    """(field, values): only records whose field holds one of the values describe customers (a Genesys
+    participant whose purpose is customer or external); the `person_name` fields of the others are staff's."""
 
     @property
     def raw_table(self) -> str:

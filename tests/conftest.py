@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import os
 import re
 import uuid
@@ -29,6 +31,28 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEMO_END_DATE = dt.date(2026, 10, 31)
 DEMO_SCALE = 4_000
 DEMO_SEED = 7
+
+
+TEST_PSEUDONYM_KEY = bytes(range(32))
+"""The pseudonym key every test run uses (CXPULSE_PSEUDONYM_KEY), so that tests compute the expected pseudonyms
+with hmac themselves and no key file is ever written beside a fixture folder."""
+
+
+def expected_pseudonym(prefix: str, normalised: str) -> str:
+    """The pseudonym the ingest must give a value normalised by hand ("em_" + HMAC-SHA256 hex under the test
+    key), computed here with hmac alone, not with the code under test."""
+    return prefix + hmac.new(TEST_PSEUDONYM_KEY, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_pseudonym_key() -> Iterator[bytes]:
+    previous = os.environ.get("CXPULSE_PSEUDONYM_KEY")
+    os.environ["CXPULSE_PSEUDONYM_KEY"] = TEST_PSEUDONYM_KEY.hex()
+    yield TEST_PSEUDONYM_KEY
+    if previous is None:
+        os.environ.pop("CXPULSE_PSEUDONYM_KEY", None)
+    else:
+        os.environ["CXPULSE_PSEUDONYM_KEY"] = previous
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -283,3 +307,29 @@ def payload_url_params(warehouse_url: str, dates: dict[str, str]) -> dict[str, s
     lists = {param: ",".join([*(v for v in getattr(options, field) if "evil.example" in v), PAYLOAD])
              for param, field in LIST_URL_PARAMS.items()}
     return {**dates, **lists, **dict.fromkeys(PAYLOAD_PARAMS, PAYLOAD)}
+
+
+def audit_events(url: str) -> pd.DataFrame:
+    """Every event of the warehouse's audit store (etl.audit_log: the DuckDB sidecar, or PostgreSQL's
+    ops.audit_events), oldest first."""
+    from etl.audit_log import open_audit_store
+
+    store = open_audit_store(url)
+    try:
+        return store.query_df("select * from {events} order by occurred_at, event_id")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def audited_small_url(small_engine_warehouse_url: str) -> str:
+    """The small warehouse of the module with its audit store emptied before the test."""
+    from etl.audit_log import sidecar_path
+    from etl.warehouse import dialect_of, duckdb_path, open_writer
+
+    if dialect_of(small_engine_warehouse_url) == "duckdb":
+        sidecar_path(duckdb_path(small_engine_warehouse_url).resolve()).unlink(missing_ok=True)
+    else:
+        with open_writer(small_engine_warehouse_url) as warehouse, warehouse.transaction():
+            warehouse.execute("delete from ops.audit_events")
+    return small_engine_warehouse_url

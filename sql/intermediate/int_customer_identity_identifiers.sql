@@ -3,6 +3,9 @@
 -- Phone: spaces, dashes, dots, slashes and parentheses removed; a leading 00 becomes +; a number without
 -- + or 00 is national: one leading 0 (trunk prefix) is dropped and the default country code put before
 -- it; the result must be + and 7 to 15 digits, not starting with 0, or it is not used.
+-- Since ingest pseudonymises them (docs/privacy.md), raw holds `em_<hmac>` / `ph_<hmac>`: keys of the value
+-- these rules normalise to, computed with the same rules in Python, compared as they are. `emx_`/`phx_`
+-- (a value that is no usable e-mail or phone) are not used, as the clear value was not.
 {% set default_country_code = var('identity_default_country_code') %}
 with customers as (
 
@@ -17,9 +20,9 @@ emails as (
         account_id,
         source_system,
         'email' as identifier_kind,
-        lower(trim(email)) as identifier_value
+        case when substr(email, 1, 3) = 'em_' then email else lower(trim(email)) end as identifier_value
     from customers
-    where trim(email) like '%_@_%'
+    where substr(email, 1, 3) = 'em_' or (trim(email) like '%_@_%' and substr(email, 1, 4) <> 'emx_')
 
 ),
 
@@ -32,7 +35,20 @@ compact_phones as (
         replace(replace(replace(replace(replace(replace(trim(phone),
             ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '/', '') as compact_phone
     from customers
-    where phone is not null
+    where phone is not null and substr(phone, 1, 3) <> 'ph_' and substr(phone, 1, 4) <> 'phx_'
+
+),
+
+pseudonymous_phones as (
+
+    select
+        customer_id,
+        account_id,
+        source_system,
+        'phone' as identifier_kind,
+        phone as identifier_value
+    from customers
+    where substr(phone, 1, 3) = 'ph_'
 
 ),
 
@@ -70,3 +86,5 @@ phones as (
 select * from emails
 union all
 select * from phones
+union all
+select * from pseudonymous_phones

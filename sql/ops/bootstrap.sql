@@ -155,3 +155,47 @@ create table if not exists ops.detector_calibrations (
     status text not null,
     reason text
 );
+
+-- The audit log (issue 13, docs/audit.md): one row per thing a person did in the app. Never dropped or rebuilt.
+-- event_kind: page_view | conversation_opened | export | denied. identity and role: who (the sign-in's identity
+-- claim; no other personal data); signed_in: false in open mode. page: the page's URL path; filters: the bound
+-- values of the global filters as JSON; conversation_id: the conversation opened or refused; export_*: the file
+-- name, its format (csv, xlsx, png, svg, pdf), its data rows and column headers (JSON list). session_id: the
+-- browser session. PostgreSQL: the app appends here itself; DuckDB: each run copies the app's sidecar
+-- (<warehouse>.audit.jsonl) in, by event_id (etl/audit_log.py keeps the same columns).
+create table if not exists ops.audit_events (
+    event_id text not null,
+    occurred_at timestamp not null,
+    identity text not null,
+    role text not null,
+    signed_in boolean not null,
+    event_kind text not null,
+    page text,
+    filters text,
+    conversation_id text,
+    export_name text,
+    export_format text,
+    export_rows bigint,
+    export_columns text,
+    session_id text not null
+);
+
+-- Clear personal data, kept only when `[privacy] keep_clear_text = true` (docs/privacy.md), written in the
+-- same transaction as the batch whose values it holds. Only admin may read it: on PostgreSQL it is revoked
+-- from PUBLIC (etl.load.bootstrap). Not a model: never dropped or rebuilt, like feedback.labels.
+-- clear_text: one row per value the ingest replaced (free text masked, e-mail or phone pseudonymised,
+-- customer name masked), at its batch, file, line and field (the raw column name).
+create schema if not exists restricted;
+create table if not exists restricted.clear_text (
+    batch_id bigint not null,
+    source_file text not null,
+    source_line bigint,
+    field_name text not null,
+    clear_value text not null
+);
+-- identity_clear: one row per pseudonym (em_/ph_ + HMAC-SHA256 hex) and clear spelling it stands for.
+create table if not exists restricted.identity_clear (
+    pseudonym text not null,
+    kind text not null,
+    clear_value text not null
+)

@@ -25,16 +25,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_dashboard(warehouse_url: str, log_path: Path) -> Iterator[str]:
-    """Base URL of a dashboard server on `warehouse_url` (its output in `log_path`); stopped on exit."""
-    port = free_port()
+def served_dashboard(warehouse_url: str, log_path: Path, *, port: int | None = None, config: Path | None = None,
+                     secrets_file: Path | None = None) -> Iterator[str]:
+    """Base URL of a dashboard server on `warehouse_url` (its output in `log_path`); stopped on exit. `config`: a
+    cxpulse.toml (CXPULSE_CONFIG); `secrets_file`: the secrets Streamlit reads ([auth]) instead of its default
+    places; `port`: the port to serve on (a sign-in test needs it before, for redirect_uri)."""
+    port = port or free_port()
     log = log_path.open("wb")
+    secrets = ["--secrets.files", str(secrets_file)] if secrets_file is not None else []
+    env = {**os.environ, "CXPULSE_WAREHOUSE_URL": warehouse_url}
+    if config is not None:
+        env["CXPULSE_CONFIG"] = str(config)
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port",
          str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, "CXPULSE_WAREHOUSE_URL": warehouse_url}, stdout=log,
-        stderr=subprocess.STDOUT)
+         "--browser.gatherUsageStats", "false", *secrets],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS

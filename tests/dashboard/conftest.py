@@ -19,15 +19,25 @@ from tests.conftest import FIXTURES, empty_warehouse, make_settings
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 
-def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    """The app on the warehouse at `url`, opened with the query parameters `params`, switched to
-    dashboard/pages/<page>/page.py and run."""
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "a-test-cookie-secret-of-32-chars",
+        "client_id": "cxpulse", "client_secret": "test-client-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+"""A usable [auth] section of .streamlit/secrets.toml for AppTest (st.user is AppTest's; nothing is fetched)."""
+
+
+def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None,
+              user: dict[str, Any] | None = None) -> AppTest:
+    """The app on the warehouse at `url`, opened with the query parameters `params` (signed in as `user`, st.user's
+    fields, when given), switched to dashboard/app_pages/<page>/page.py and run."""
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if user is not None:
+        at.user = user
+        at.secrets["auth"] = dict(AUTH)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}/page.py")
+    at.switch_page(f"app_pages/{page}/page.py")
     return at.run()
 
 

@@ -13,11 +13,11 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app_pages.automation import view as automation
 from dashboard.data import reader_for
-from dashboard.pages.automation import view as automation
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/automation/page.py"
+PAGE = "app_pages/automation/page.py"
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | None = None) -> AppTest:

@@ -1,4 +1,4 @@
-"""Chart builders (dashboard.pages.automation.charts) and pure helpers (dashboard.pages.automation.view) of the
+"""Chart builders (dashboard.app_pages.automation.charts) and pure helpers (dashboard.app_pages.automation.view) of the
 Automation page: spec checks and hand-worked values."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from dashboard.app_pages.automation import charts as charts_automation
+from dashboard.app_pages.automation import view as automation
 from dashboard.charts import OKABE_ITO
-from dashboard.pages.automation import charts as charts_automation
-from dashboard.pages.automation import view as automation
 from etl.catalog import load_catalog
 
 

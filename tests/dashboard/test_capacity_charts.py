@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.pages.capacity import charts as capacity_charts
+from dashboard.app_pages.capacity import charts as capacity_charts
 
 
 def _forecast_frame() -> pd.DataFrame:

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.pages.capacity import queries as queries_capacity
-from dashboard.pages.capacity import view as capacity
+from dashboard.app_pages.capacity import queries as queries_capacity
+from dashboard.app_pages.capacity import view as capacity
 from etl.catalog import load_catalog
 
 

@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 
 from dashboard import charts
-from dashboard.pages.automation import charts as charts_automation
-from dashboard.pages.capacity import charts as capacity_charts
-from dashboard.pages.escalations import charts as charts_escalations
-from dashboard.pages.experience import charts as charts_experience
-from dashboard.pages.journeys import charts as charts_journeys
-from dashboard.pages.risk import charts as charts_risk
+from dashboard.app_pages.automation import charts as charts_automation
+from dashboard.app_pages.capacity import charts as capacity_charts
+from dashboard.app_pages.escalations import charts as charts_escalations
+from dashboard.app_pages.experience import charts as charts_experience
+from dashboard.app_pages.journeys import charts as charts_journeys
+from dashboard.app_pages.risk import charts as charts_risk
 from etl.catalog import catalog_for
 
 CATALOG = catalog_for({})

@@ -7,10 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from dashboard.app_pages.journeys import charts as charts_journeys
+from dashboard.app_pages.journeys.view import focus_filters, picked_member, settled_weeks
 from dashboard.charts import OKABE_ITO
 from dashboard.filters import Filters
-from dashboard.pages.journeys import charts as charts_journeys
-from dashboard.pages.journeys.view import focus_filters, picked_member, settled_weeks
 from etl.catalog import catalog_for
 
 CATALOG = catalog_for({})

@@ -23,7 +23,7 @@ from etl.warehouse import open_writer
 from tests.conftest import FIXTURES, make_settings, query_frame
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/experience/page.py"
+PAGE = "app_pages/experience/page.py"
 LEXICON = "the customer-service lexicon (VADER with support-desk words)"
 SUPERVISED = "supervised-1/handmade0001"
 HAND_SCORES = {"M11": -0.9, "M13": 0.8, "M21": -0.6, "M23": -0.7, "M31": -0.7}

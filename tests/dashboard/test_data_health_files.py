@@ -29,7 +29,7 @@ def test_data_health_lists_each_file_with_its_counts(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    at.switch_page("pages/data_health/page.py")
+    at.switch_page("app_pages/data_health/page.py")
     at.run()
     assert not at.exception
     assert "Files" in [element.value for element in at.subheader]

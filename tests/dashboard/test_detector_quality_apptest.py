@@ -109,7 +109,7 @@ def test_detector_quality_without_labels_says_not_measured(monkeypatch: pytest.M
 def test_labelling_changes_the_detector_quality_page(monkeypatch: pytest.MonkeyPatch, no_labels_url: str) -> None:
     at = _label(open_page(monkeypatch, no_labels_url, "escalations", {"conversation": CONVERSATION}))
     assert "Saved 4 labels" in _texts(at.success)
-    at.switch_page("pages/detector_quality/page.py")
+    at.switch_page("app_pages/detector_quality/page.py")
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {"Labels that count": "4", "Labels saved": "4",

@@ -1,5 +1,5 @@
 """The Escalations page through AppTest on the demo warehouse: every figure is checked against a query of the
-core tables written here, independently of dashboard.pages.escalations.queries.
+core tables written here, independently of dashboard.app_pages.escalations.queries.
 
 AppTest cannot click a chart or a table row; it sets the selection state Streamlit keeps under the widget's key
 (what a click would set), and the query parameters the page also reads (drill_by, drill_week, drill_member,
@@ -22,7 +22,7 @@ from etl.enrich.sentiment import ADAPTED_VERSION
 from etl.warehouse import open_reader
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/escalations/page.py"
+PAGE = "app_pages/escalations/page.py"
 
 
 def _sql(url: str, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard.app_pages.escalations import charts
+from dashboard.app_pages.escalations import view as page
 from dashboard.charts import PALETTE
-from dashboard.pages.escalations import charts
-from dashboard.pages.escalations import view as page
 
 
 def _weekly() -> pd.DataFrame:

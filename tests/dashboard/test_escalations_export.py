@@ -9,10 +9,10 @@ import io
 import openpyxl
 import pandas as pd
 
+from dashboard.app_pages.escalations import queries as eq
+from dashboard.app_pages.escalations import view as page
 from dashboard.exports import export_conversations
 from dashboard.filters import Filters
-from dashboard.pages.escalations import queries as eq
-from dashboard.pages.escalations import view as page
 from etl.warehouse import open_reader
 from tests.dashboard.conftest import ESCALATED_CHATS, ESCALATION_REASONS, escalated_chat_times
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.app_pages.escalations import queries as eq
 from dashboard.filters import Filters
-from dashboard.pages.escalations import queries as eq
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
 from tests.conftest import FIXTURES, make_settings

@@ -59,7 +59,7 @@ def test_the_kpi_pack_and_the_tables_workbook(monkeypatch: pytest.MonkeyPatch, d
 
     import openpyxl
 
-    from dashboard.pages.executive import view as executive
+    from dashboard.app_pages.executive import view as executive
     made: dict[str, bytes] = {}
 
     def keep(downloads: list) -> None:
@@ -158,7 +158,7 @@ def test_the_tables_workbook_holds_numbers_not_text(monkeypatch: pytest.MonkeyPa
 
     import openpyxl
 
-    from dashboard.pages.executive import view as executive
+    from dashboard.app_pages.executive import view as executive
     made: dict[str, bytes] = {}
 
     def keep(downloads: list) -> None:

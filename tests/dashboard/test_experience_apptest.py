@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from etl.warehouse import open_reader
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/experience/page.py"
+PAGE = "app_pages/experience/page.py"
 # The whole demo (six months to 2026-10-31), so that agents have enough negative starts to be ranked.
 WHOLE = {"start": "2026-05-01", "end": "2026-10-31"}
 MIN_CASES = 30  # the settings' default [metrics] min_cases

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.pages.experience import charts as charts_experience
-from dashboard.pages.experience.view import agents_table, effort_frame, member_rates, model_summary
+from dashboard.app_pages.experience import charts as charts_experience
+from dashboard.app_pages.experience.view import agents_table, effort_frame, member_rates, model_summary
 from etl.catalog import load_catalog
 
 

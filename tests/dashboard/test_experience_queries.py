@@ -1,4 +1,5 @@
-"""The Experience page's own queries (dashboard/pages/experience/queries.py) on tests/fixtures/experience, on DuckDB and
+"""The Experience page's own queries (dashboard/app_pages/experience/queries.py) on tests/fixtures/experience, on
+DuckDB and
 PostgreSQL. Expected figures worked out by hand from the fixture (see tests/sql/test_experience_pipeline.py for
 the VADER arithmetic):
 
@@ -17,8 +18,8 @@ import datetime as dt
 
 import pytest
 
+from dashboard.app_pages.experience import queries as queries_experience
 from dashboard.filters import Filters
-from dashboard.pages.experience import queries as queries_experience
 from etl.pipeline import SUCCEEDED, run_pipeline
 from tests.conftest import FIXTURES, make_settings
 

@@ -23,6 +23,7 @@ from dashboard.download_buttons import (
 from dashboard.exports import KpiPack, download_key, export_file_name, filters_in_words
 from dashboard.exports.naming import slug
 from dashboard.filters import Filters
+from etl.access import OPEN_MODE_VIEWER
 
 NAMING = ExportNaming(
     page="Overview", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31),
@@ -46,8 +47,13 @@ def test_file_names_carry_page_subject_period_and_local_as_of_date() -> None:
 
 def test_naming_from_the_page_context() -> None:
     ctx = SimpleNamespace(filters=Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
-                          as_of=pd.Timestamp("2026-10-31 23:30", tz="UTC"), timezone="Europe/Rome")
+                          as_of=pd.Timestamp("2026-10-31 23:30", tz="UTC"), timezone="Europe/Rome",
+                          settings=SimpleNamespace(warehouse_url="duckdb:///nowhere.duckdb"), viewer=OPEN_MODE_VIEWER)
     assert naming_for("Overview", ctx) == NAMING  # type: ignore[arg-type]
+    # the files it names are recorded in the audit log as the viewer's (dashboard.audit)
+    recorded = naming_for("Overview", ctx).audit  # type: ignore[arg-type]
+    assert recorded is not None and recorded.actor.identity == OPEN_MODE_VIEWER.identity
+    assert recorded.warehouse_url == "duckdb:///nowhere.duckdb"
     no_run = naming_for("Overview", replace_as_of(ctx, None))  # type: ignore[arg-type]
     assert no_run.file_name("CSAT", "csv").endswith("_asof-no-run.csv")
 

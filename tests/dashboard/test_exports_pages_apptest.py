@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries_keyset
-from dashboard.pages.risk import queries as queries_risk
+from dashboard.app_pages.risk import queries as queries_risk
 from etl.warehouse import open_reader
 from tests.dashboard.conftest import open_page
 

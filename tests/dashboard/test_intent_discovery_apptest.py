@@ -19,7 +19,7 @@ from etl.pipeline import run_pipeline
 from tests.conftest import FIXTURE_TAXONOMY, FIXTURES, empty_warehouse, make_settings, query_frame
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/intent_discovery/page.py"
+PAGE = "app_pages/intent_discovery/page.py"
 TOPICS = {
     "telescope": (12, ["telescope", "eyepiece", "lens", "focus", "tripod", "astronomy"]),
     "seeds": (10, ["seeds", "garden", "soil", "planting", "sprout", "compost"]),

@@ -17,7 +17,7 @@ from dashboard.filters import DEFAULT_DAYS
 from dashboard.formatting import escape_markdown
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/journeys/page.py"
+PAGE = "app_pages/journeys/page.py"
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | None = None) -> AppTest:
@@ -208,7 +208,7 @@ def test_the_paths_download_holds_every_path_not_the_page(monkeypatch: pytest.Mo
     import streamlit as st
 
     from dashboard import download_buttons
-    from dashboard.pages.journeys import queries as queries_journeys
+    from dashboard.app_pages.journeys import queries as queries_journeys
     offered: dict[str, object] = {}
 
     def keep(downloads: list) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from dashboard.app_pages.executive.view import pack_scorecard, scorecard_frame
 from dashboard.exports import KpiPack, kpi_pack_pdf, scorecard_sheet, tables_xlsx
-from dashboard.pages.executive.view import pack_scorecard, scorecard_frame
 from dashboard.queries import with_coverage
 from dashboard.scorecard import NOT_MEASURED, attainment_by_member, scorecard_rows
 from etl.catalog import load_catalog

@@ -13,10 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
+from dashboard.app_pages.overview import view as overview
 from dashboard.filters import Filters, default_filters
 from dashboard.formatting import MISSING
 from dashboard.measure_evidence import NOT_MEASURED
-from dashboard.pages.overview import view as overview
 from dashboard.widgets import service_operations
 from etl.catalog import load_catalog
 
@@ -30,7 +30,7 @@ def _app(monkeypatch: pytest.MonkeyPatch, url: str, params: dict[str, str] | Non
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/overview/page.py")
+    at.switch_page("app_pages/overview/page.py")
     return at.run()
 
 

@@ -50,10 +50,10 @@ def test_a_failing_page_shows_an_error_id_and_logs_the_traceback(
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
     # every page starts with its header: the first thing a page draws, whatever the data
-    monkeypatch.setattr(f"dashboard.pages.{page}.view.page_header", broken)
+    monkeypatch.setattr(f"dashboard.app_pages.{page}.view.page_header", broken)
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger=page_errors.LOGGER_NAME):
-        at.switch_page(f"pages/{page}/page.py").run()
+        at.switch_page(f"app_pages/{page}/page.py").run()
     assert not at.exception
     errors = [str(e.value) for e in at.error]
     assert len(errors) == 1 and "Error id" in errors[0]
@@ -77,7 +77,7 @@ def test_a_failing_query_on_a_page_is_caught_too(monkeypatch: pytest.MonkeyPatch
     at.run()
     monkeypatch.setattr("dashboard.queries.period_figures", broken)
     with caplog.at_level(logging.ERROR, logger=page_errors.LOGGER_NAME):
-        at.switch_page("pages/journeys/page.py").run()
+        at.switch_page("app_pages/journeys/page.py").run()
     assert not at.exception
     assert "Journeys and repeat contact" in _everything_shown(at)  # the page's title stays
     assert len(at.error) == 1 and "cumsum" not in _everything_shown(at)

@@ -1,4 +1,4 @@
-"""The Automation page's own queries (dashboard.pages.automation.queries) on DuckDB and PostgreSQL, over small marts
+"""The Automation page's own queries (dashboard.app_pages.automation.queries) on DuckDB and PostgreSQL, over small marts
 written here, with every expected figure worked out by hand."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from dashboard.app_pages.automation import queries as queries_automation
 from dashboard.filters import Filters
-from dashboard.pages.automation import queries as queries_automation
 from etl.warehouse import open_writer
 
 JUNE = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.pages.capacity import queries as queries_capacity
+from dashboard.app_pages.capacity import queries as queries_capacity
 from tests.sql.test_capacity_pipeline import built  # noqa: F401  (the fixture, built once per test and engine)
 
 FORECAST_START = dt.date(2026, 4, 6)  # a Monday

@@ -16,8 +16,8 @@ import datetime as dt
 
 import pytest
 
+from dashboard.app_pages.journeys import queries as queries_journeys
 from dashboard.filters import Filters
-from dashboard.pages.journeys import queries as queries_journeys
 from tests.sql.test_journeys_pipeline import journeys_url  # noqa: F401  (the fixture, built once per engine)
 
 MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))

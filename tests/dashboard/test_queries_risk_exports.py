@@ -1,4 +1,5 @@
-"""The Risk page's lists and their complete exports (dashboard.pages.risk.queries) on DuckDB and PostgreSQL, over small
+"""The Risk page's lists and their complete exports (dashboard.app_pages.risk.queries) on DuckDB and PostgreSQL,
+over small
 core and marts tables written here: the export holds every row in the order the page lists them, an unknown
 revenue or ARR sorts last on both engines (PostgreSQL puts nulls first in a descending order unless told), ties
 are broken by id, and the shown page is the export's first rows."""
@@ -11,8 +12,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
+from dashboard.app_pages.risk import queries as queries_risk
 from dashboard.filters import Filters
-from dashboard.pages.risk import queries as queries_risk
 from etl.warehouse import open_writer
 
 MAY = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))

@@ -20,7 +20,7 @@ def test_data_health_shows_the_reconciliation_as_dataframes(monkeypatch: pytest.
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
-    at.switch_page("pages/data_health/page.py")
+    at.switch_page("app_pages/data_health/page.py")
     at.run()
     assert not at.exception
     assert "Reconciliation with the vendors' own figures" in [element.value for element in at.subheader]

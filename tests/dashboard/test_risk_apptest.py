@@ -14,11 +14,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app_pages.risk.view import accounts_table_key, short_money
 from dashboard.filters import Filters
-from dashboard.pages.risk.view import accounts_table_key, short_money
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGE = "pages/risk/page.py"
+PAGE = "app_pages/risk/page.py"
 HEADINGS = ("Accounts by risk", "Where the revenue at risk sits", "Silent Exodus: accounts that left without a word",
             "How far to trust the scores: the model")
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from dashboard.app_pages.risk import charts as charts_risk
+from dashboard.app_pages.risk import queries as queries_risk
+from dashboard.app_pages.risk import view as risk
 from dashboard.charts import OKABE_ITO
 from dashboard.filters import Filters
-from dashboard.pages.risk import charts as charts_risk
-from dashboard.pages.risk import queries as queries_risk
-from dashboard.pages.risk import view as risk
 
 # ---------------------------------------------------------------- words
 

@@ -72,7 +72,7 @@ def test_watermelon_when_sla_is_met_and_xla_missed() -> None:
 
 
 def test_signal_sentences_say_what_triggered_them() -> None:
-    from dashboard.pages.executive.view import handoff_lines, repetition_lines
+    from dashboard.app_pages.executive.view import handoff_lines, repetition_lines
 
     highway = pd.DataFrame([{"period_month": pd.Timestamp("2026-10-01"), "member": "refund_status",
                              "count_bot_sessions": 1200, "count_handoffs": 780, "handoff_rate": 0.65,
@@ -103,7 +103,7 @@ def test_risk_snapshots_get_no_change() -> None:
 
 
 def test_weeks_without_a_figure_are_left_out_of_the_sparkline() -> None:
-    from dashboard.pages.executive.view import scorecard_frame
+    from dashboard.app_pages.executive.view import scorecard_frame
 
     metric = replace(load_catalog()["service_level"], ci_method="wilson")
     periods = pd.DataFrame(_period_rows("service_level", (80, 100), (70, 100)))

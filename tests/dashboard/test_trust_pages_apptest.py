@@ -52,7 +52,7 @@ def test_freshness_is_judged_on_data_time_not_load_time() -> None:
 
 
 def test_data_health_on_the_demo_warehouse(monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str) -> None:
-    at = _app(monkeypatch, demo_warehouse_url, "pages/data_health/page.py")
+    at = _app(monkeypatch, demo_warehouse_url, "app_pages/data_health/page.py")
     assert not at.exception
     assert "Data health" in _texts(at.title)
     subheaders = _texts(at.subheader)
@@ -79,7 +79,7 @@ def test_data_health_shows_quarantined_records_with_examples(monkeypatch: pytest
     broken[header.index("created_at")] = "yesterday"
     (folder / "interactions-2026-05.csv").write_text("\n".join([*good, ",".join(broken)]) + "\n", encoding="utf-8")
     run_pipeline(make_settings(url, folder), "run")
-    at = _app(monkeypatch, url, "pages/data_health/page.py")
+    at = _app(monkeypatch, url, "app_pages/data_health/page.py")
     assert not at.exception
     assert "Quarantined records by reason" in _texts(at.subheader)
     examples = next(element.value for element in at.dataframe if "source_line" in element.value.columns)
@@ -91,7 +91,7 @@ def test_definitions_lists_every_metric_and_opens_the_linked_one(
     monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
 ) -> None:
     catalog = load_catalog()
-    at = _app(monkeypatch, demo_warehouse_url, "pages/definitions/page.py", {"metric": "service_level"})
+    at = _app(monkeypatch, demo_warehouse_url, "app_pages/definitions/page.py", {"metric": "service_level"})
     assert not at.exception
     labels = [expander.label for expander in at.expander]
     assert len(labels) == len(catalog)
@@ -120,7 +120,7 @@ def test_data_health_lists_the_vendor_values_to_map_as_plain_data(monkeypatch: p
             "L3,email,C3,billing_dispute,closed,2026-05-06T09:00:00Z,2026-05-06T09:00:00Z"]
     (folder / "interactions-2026-05.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     run_pipeline(make_settings(url, folder), "run")
-    at = _app(monkeypatch, url, "pages/data_health/page.py")
+    at = _app(monkeypatch, url, "app_pages/data_health/page.py")
     assert not at.exception
     assert "Intents to map" in _texts(at.subheader)
     listed = next(element.value for element in at.dataframe if "vendor_value" in element.value.columns)

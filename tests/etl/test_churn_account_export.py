@@ -306,7 +306,7 @@ def _check_risk_page(url: str, export: TelcoExport, monkeypatch: pytest.MonkeyPa
     app.query_params["start"] = "2026-04-01"
     app.query_params["end"] = AS_OF
     app.run()
-    app.switch_page("pages/risk/page.py")
+    app.switch_page("app_pages/risk/page.py")
     app.run()
     assert not app.exception
     markdown = " ".join(str(element.value) for element in app.markdown)

@@ -1,5 +1,6 @@
 """The CLI never prints the warehouse password; `status` before any run says so clearly; `serve` binds the
-loopback address unless told otherwise, and refuses a non-loopback one without --insecure-open (issue 13)."""
+loopback address unless told otherwise, and refuses a non-loopback one unless sign-in is configured ([access]
+sign_in = true and a usable [auth] in the secrets file) or --insecure-open is given (issue 13)."""
 
 from __future__ import annotations
 
@@ -127,6 +128,7 @@ def test_serve_refuses_a_non_loopback_address_without_insecure_open(
     assert result.exit_code == 2
     assert f"refusing to serve on {address}" in result.output
     assert "--insecure-open" in result.output
+    assert "[access] sign_in = true" in result.output and "docs/sign-in.md" in result.output
     assert started.command == []  # nothing was started
 
 
@@ -178,3 +180,59 @@ def test_serve_on_a_refusing_server_prints_no_password(tmp_path: Path, started: 
     assert result.exit_code == 0, result.output
     assert "on postgresql+psycopg://cx:***@127.0.0.1:1/cxpulse_nowhere" in result.output
     assert PLANTED not in result.output
+
+
+AUTH_SECRETS = """[auth]
+redirect_uri = "https://cx.example.com/oauth2callback"
+cookie_secret = "a-long-random-cookie-secret"
+client_id = "cxpulse"
+client_secret = "planted-client-S3cret"
+server_metadata_url = "https://login.example.com/.well-known/openid-configuration"
+"""
+
+
+def _signed_in_config(tmp_path: Path) -> Path:
+    config = _config(tmp_path, f"duckdb:///{tmp_path / 'wh.duckdb'}")
+    config.write_text(config.read_text(encoding="utf-8") + "[access]\nsign_in = true\n", encoding="utf-8")
+    return config
+
+
+def test_serve_with_sign_in_configured_binds_a_network_address(tmp_path: Path, started: _Started) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(AUTH_SECRETS, encoding="utf-8")
+    result = runner.invoke(cli.app, ["serve", "--config", str(_signed_in_config(tmp_path)), "--address", "0.0.0.0",
+                                     "--secrets", str(secrets)])
+    assert result.exit_code == 0, result.output
+    assert _address_of(started.command) == "0.0.0.0"
+    assert started.command[started.command.index("--secrets.files") + 1] == str(secrets)
+    assert OPEN_MODE_VARIABLE not in started.env  # no open-mode banner: people sign in
+    assert "sign-in on" in result.output and "open mode" not in result.output
+    assert "planted-client-S3cret" not in result.output
+
+
+@pytest.mark.parametrize(("secrets_text", "named"), [
+    ("", "there is no [auth] section"),
+    (AUTH_SECRETS.replace('client_secret = "planted-client-S3cret"\n', ""), "[auth] client_secret is missing"),
+    (AUTH_SECRETS.replace('cookie_secret = "a-long-random-cookie-secret"\n', ""), "[auth] cookie_secret is missing"),
+])
+def test_serve_with_sign_in_on_but_no_usable_auth_says_what_to_set(
+        tmp_path: Path, started: _Started, secrets_text: str, named: str) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(secrets_text, encoding="utf-8")
+    for address in ("127.0.0.1", "0.0.0.0"):
+        result = runner.invoke(cli.app, ["serve", "--config", str(_signed_in_config(tmp_path)), "--address", address,
+                                         "--secrets", str(secrets)])
+        assert result.exit_code == 2, result.output
+        assert "sign-in is on ([access] sign_in = true in cxpulse.toml)" in result.output
+        assert named in result.output
+        assert "docs/sign-in.md" in result.output and "Traceback" not in result.output
+    assert started.command == []
+
+
+def test_serve_with_sign_in_off_ignores_an_incomplete_auth_section(tmp_path: Path, started: _Started) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "nowhere"\n', encoding="utf-8")
+    config = _config(tmp_path, f"duckdb:///{tmp_path / 'wh.duckdb'}")
+    result = runner.invoke(cli.app, ["serve", "--config", str(config), "--secrets", str(secrets)])
+    assert result.exit_code == 0, result.output
+    assert started.env[OPEN_MODE_VARIABLE] == "local"

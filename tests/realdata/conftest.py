@@ -29,13 +29,13 @@ def real_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.
 
 
 def app_on(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    """An AppTest of the dashboard on `url`, switched to `page` (dashboard/pages/<page>/page.py) with URL params."""
+    """An AppTest of the dashboard on `url`, switched to `page` (dashboard/app_pages/<page>/page.py) with URL params."""
     monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", url)
     at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=180)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}/page.py")
+    at.switch_page(f"app_pages/{page}/page.py")
     return at.run()
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import SHARED_DATA, make_settings
+from tests.conftest import SHARED_DATA, expected_pseudonym, make_settings
 
 ABCD = SHARED_DATA / "abcd_sample" / "abcd_sample.json"
 
@@ -61,5 +61,6 @@ def test_abcd_sample_loads_as_three_chats_of_72_turns(warehouse_url: str) -> Non
     assert int(roles.loc["system", "n_public"]) == 0
     assert count_events == 0
     assert contacts.loc["transcripts:3592", "customer_id"] == "transcripts:cminh730"
-    assert emails.loc["transcripts:cminh730", "email"] == "cminh730@email.com"
-    assert contacts.loc["transcripts:3695", "customer_id"] == "transcripts:(859) 787-9085"
+    # e-mails and phones are pseudonymised at ingest (docs/privacy.md); "(859) 787-9085" is +18597879085
+    assert emails.loc["transcripts:cminh730", "email"] == expected_pseudonym("em_", "cminh730@email.com")
+    assert contacts.loc["transcripts:3695", "customer_id"] == "transcripts:" + expected_pseudonym("ph_", "+18597879085")

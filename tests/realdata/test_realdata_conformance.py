@@ -51,7 +51,7 @@ def test_every_page_renders_for_every_data_set(
     at = app_on(monkeypatch, real_warehouse_url, "executive", params)
     failed: dict[str, list[str]] = {}
     for page, title in PAGES.items():
-        at.switch_page(f"pages/{page}/page.py").run()
+        at.switch_page(f"app_pages/{page}/page.py").run()
         shown = [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
         if shown or title not in [str(t.value) for t in at.title]:
             failed[page] = shown

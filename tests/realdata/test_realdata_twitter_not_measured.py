@@ -71,7 +71,7 @@ def executive(twitter_url: str, tweets: pd.DataFrame) -> AppTest:
         at.query_params["start"] = tweets["created_at"].min().date().isoformat()
         at.query_params["end"] = tweets["created_at"].max().date().isoformat()
         at.run()
-        at.switch_page("pages/executive/page.py").run()
+        at.switch_page("app_pages/executive/page.py").run()
     finally:
         os.environ.pop("CXPULSE_WAREHOUSE_URL", None)
     assert not at.exception and not at.error
@@ -160,7 +160,7 @@ def test_service_trends_tiles_say_not_measured_with_the_reason(twitter_url: str,
         at.query_params["start"] = tweets["created_at"].min().date().isoformat()
         at.query_params["end"] = tweets["created_at"].max().date().isoformat()
         at.run()
-        at.switch_page("pages/overview/page.py").run()
+        at.switch_page("app_pages/overview/page.py").run()
     finally:
         os.environ.pop("CXPULSE_WAREHOUSE_URL", None)
     assert not at.exception and not at.error

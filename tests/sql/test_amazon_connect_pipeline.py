@@ -33,7 +33,7 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, expected_pseudonym, make_settings
 
 FIXTURE = FIXTURES / "amazon_connect"
 A = "amazon_connect:11111111-1111-4111-8111-111111111111"
@@ -90,7 +90,7 @@ def test_one_interaction_per_transfer_chain_with_hand_worked_queue_and_handle_fi
     assert rows.loc[B, "intent"] == "plan_change"
     assert rows.loc[B, "agent_id"] == f"{INSTANCE}/agent/ag-bob"
     assert rows.loc[B, "queue_id"] == f"{INSTANCE}/queue/q-support"
-    assert rows.loc[B, "customer_id"] == "amazon_connect:+14155550102"
+    assert rows.loc[B, "customer_id"] == "amazon_connect:" + expected_pseudonym("ph_", "+14155550102")
     assert pd.Timestamp(rows.loc[B, "created_at"]) == pd.Timestamp("2026-05-04 10:00:00")
     assert pd.Timestamp(rows.loc[B, "closed_at"]) == pd.Timestamp("2026-05-04 10:07:10")
     assert rows.loc[D, "channel"] == "chat"
@@ -141,10 +141,12 @@ def test_contact_lens_turns_become_messages(built: str) -> None:
 def test_customers_agents_and_queues(built: str) -> None:
     customers = _query(built, "select customer_id, email, phone from core.dim_customers").set_index("customer_id")
     assert sorted(customers.index) == sorted(
-        f"amazon_connect:{key}" for key in ("CUST-001", "+14155550102", "+14155550103", "CUST-004", "+14155550105")
-    )
-    assert customers.loc["amazon_connect:CUST-004", "email"] == "dana@example.com"  # " Dana@Example.com " trimmed
-    assert customers.loc["amazon_connect:CUST-001", "phone"] == "+14155550101"
+        f"amazon_connect:{key}" for key in ("CUST-001", *(expected_pseudonym("ph_", phone) for phone in (
+            "+14155550102", "+14155550103", "+14155550105")), "CUST-004")
+    )  # a customer without an id is known by its phone, pseudonymised at ingest (docs/privacy.md)
+    # " Dana@Example.com " trimmed and lower-cased before its key is computed
+    assert customers.loc["amazon_connect:CUST-004", "email"] == expected_pseudonym("em_", "dana@example.com")
+    assert customers.loc["amazon_connect:CUST-001", "phone"] == expected_pseudonym("ph_", "+14155550101")
     agents = _query(built, "select agent_name, team_name, agent_kind from core.dim_agents").set_index("agent_name")
     assert agents["team_name"].to_dict() == {"alice": "Billing Team", "bob": "Support Team", "carol": "Support Team"}
     assert set(agents.agent_kind) == {"human"}

@@ -39,7 +39,12 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, expected_pseudonym, make_settings
+
+
+def _phone(e164: str) -> str:
+    return expected_pseudonym("ph_", e164)
+
 
 FIXTURE = FIXTURES / "genesys"
 A = "genesys:a349b186-e80a-5334-b373-25d6a0ff3cec"
@@ -200,15 +205,18 @@ def test_dimensions_come_from_participants(warehouse_url: str) -> None:
         "select customer_id, email, phone, cast(created_at as text) as created_at from core.dim_customers",
     ).set_index("customer_id")
     # B and D came from the same number: four customers; E is a known external contact
+    # addresses are pseudonymised at ingest (docs/privacy.md): a customer known by its number carries its key
+    b_and_d = "genesys:" + _phone("+13175550102")
     assert sorted(customers.index) == sorted([
-        "genesys:+13175550101", "genesys:+13175550102", "genesys:+13175550103",
+        "genesys:" + _phone("+13175550101"), b_and_d, "genesys:" + _phone("+13175550103"),
         "genesys:5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
     ])
-    assert customers.loc["genesys:+13175550102", "phone"] == "+13175550102"
-    assert customers.loc["genesys:+13175550102", "created_at"].startswith("2026-06-02 10:00:00")  # B, before D
-    assert customers.loc["genesys:5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "email"] == "ana.silva@example.com"
+    assert customers.loc[b_and_d, "phone"] == _phone("+13175550102")
+    assert customers.loc[b_and_d, "created_at"].startswith("2026-06-02 10:00:00")  # B, before D
+    ana = customers.loc["genesys:5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "email"]
+    assert ana == expected_pseudonym("em_", "ana.silva@example.com")
     contacts = _query(warehouse_url, "select interaction_id, customer_id from core.fct_interactions")
-    assert set(contacts.loc[contacts["interaction_id"].isin([B, D]), "customer_id"]) == {"genesys:+13175550102"}
+    assert set(contacts.loc[contacts["interaction_id"].isin([B, D]), "customer_id"]) == {b_and_d}
 
 
 def test_the_truncated_line_is_quarantined_with_file_and_line(warehouse_url: str) -> None:
@@ -354,7 +362,7 @@ def test_finished_surveys_become_nps_and_csat_answers(surveyed: str) -> None:
     assert got == [(G1, "csat", 4.2, True), (G1, "nps", 9.0, False), (G3, "csat", 2.8, False)]
     g1 = surveys[surveys.interaction_id == G1]
     assert {pd.Timestamp(t) for t in g1.responded_at} == {pd.Timestamp("2026-06-04 09:20:00")}
-    assert set(g1.customer_id) == {"genesys:+13175550201"}
+    assert set(g1.customer_id) == {"genesys:" + _phone("+13175550201")}
     assert set(surveys.loc[surveys.interaction_id == G3, "customer_id"]) == {
         "genesys:6a7b0000-0000-4000-8000-000000000003"}
 

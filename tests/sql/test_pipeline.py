@@ -30,7 +30,7 @@ import pytest
 
 from etl.pipeline import COMPLETED_WITH_ERRORS, SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, expected_pseudonym, make_settings
 
 SMALL = FIXTURES / "canonical_small"
 
@@ -113,7 +113,8 @@ def test_core_tables_carry_paths_segments_and_merges(warehouse_url: str) -> None
     assert contacts.loc["I5", "escalation_reason"] == "negative_sentiment"
     # handle time = talk + hold + after-contact work: 300 + 60 + 30
     assert contacts.loc["I1", "handle_seconds"] == 390
-    assert email == "ada@acme.example"
+    # " Ada@Acme.example " trimmed, lower-cased and pseudonymised at ingest (docs/privacy.md)
+    assert email == expected_pseudonym("em_", "ada@acme.example")
     # bot turns are scored separately (README value for this sentence)
     assert bot_score == pytest.approx(-0.7424, abs=1e-4)
 

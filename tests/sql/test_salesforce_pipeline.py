@@ -48,7 +48,7 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, expected_pseudonym, make_settings
 
 SALESFORCE = FIXTURES / "salesforce"
 
@@ -191,11 +191,12 @@ def test_accounts_customers_and_agents(loaded_url: str) -> None:
     assert len(customers) == 4
     grace = customers.loc[_sf("003Wt00000Ct001AAA")]
     assert (grace["account_id"], grace["full_name"], grace["email"], grace["phone"]) == (
-        _sf("001Wt00000Ac001AAA"), "Grace Hopper", "grace.hopper@acme.example", "+1 555 0100"
-    )
-    assert customers.loc[_sf("003Wt00000Ct002AAA"), "phone"] == "+44 7700 900123"
+        _sf("001Wt00000Ac001AAA"), "[NAME] [NAME]", expected_pseudonym("em_", "grace.hopper@acme.example"),
+        expected_pseudonym("ph_", "+15550100"),
+    )  # first and last name masked at ingest, e-mail and phone pseudonymised (docs/privacy.md)
+    assert customers.loc[_sf("003Wt00000Ct002AAA"), "phone"] == expected_pseudonym("ph_", "+447700900123")
     linus = customers.loc[_sf("003Wt00000Ct004AAA")]
-    assert linus["full_name"] == "Linus"
+    assert linus["full_name"] == "[NAME]"
     assert pd.isna(linus["account_id"])
 
     agents = _query(loaded_url, "select agent_id, agent_name, team_name from core.dim_agents").set_index("agent_id")

@@ -6,7 +6,8 @@ neither text nor event, a line cut short):
     handoff, human_agent AG1 09:02:00, End-User 09:03:00 (intent "thanks", not the first intent).
     -> created 09:00:00, closed 09:03:00, intent billing_dispute, 5 messages, bot_started 09:00:05 (the first
     turn not by the customer is the bot's), handoff 09:00:20, path bot_to_human,
-    first reply 09:00:00 -> 09:02:00 = 120 s; customer by e-mail "ADA@Acme.Example " -> ada@acme.example.
+    first reply 09:00:00 -> 09:02:00 = 120 s; customer by e-mail "ADA@Acme.Example " -> ada@acme.example,
+    pseudonymised at ingest (docs/privacy.md): em_ + HMAC-SHA256 of it under the test key.
   conv-2 (chat, +02:00 times): visitor 14:00 = 12:00 UTC, rep AG2 12:01 (intent password_reset), an
     escalated event turn at 12:01:30, system "Chat closed" 12:02 (not public).
     -> 3 messages, no bot start (the first service turn is a person's), human_only, first reply 60 s.
@@ -25,7 +26,9 @@ import pytest
 
 from etl.pipeline import SUCCEEDED, run_pipeline
 from etl.warehouse import open_reader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, expected_pseudonym, make_settings
+
+ADA = expected_pseudonym("em_", "ada@acme.example")
 
 TRANSCRIPTS = FIXTURES / "transcripts"
 
@@ -56,7 +59,7 @@ def test_conversations_become_interactions_messages_and_events(warehouse_url: st
     one, two, three = (contacts.loc[f"transcripts:conv-{n}"] for n in (1, 2, 3))
     assert (one.channel, one.intent, one.status, one.service_path) == ("chat", "billing_dispute", "closed",
                                                                        "bot_to_human")
-    assert one.customer_id == "transcripts:ada@acme.example"
+    assert one.customer_id == f"transcripts:{ADA}"
     assert one.agent_id == "transcripts:AG1"
     assert one.first_reply_calendar_seconds == pytest.approx(120)
     assert (one.count_customer_messages, one.count_agent_messages, one.count_bot_messages) == (2, 1, 2)
@@ -72,8 +75,9 @@ def test_conversations_become_interactions_messages_and_events(warehouse_url: st
         ("transcripts:conv-2", "escalated", "2026-05-07 12:01:30"),
         ("transcripts:conv-3", "bot_started", "2026-05-08 18:00:02"),
     ]
-    assert customers.loc["transcripts:visitor-77", "phone"] == "(415) 555-0101"
-    assert customers.loc["transcripts:ada@acme.example", "email"] == "ada@acme.example"
+    # "(415) 555-0101" is +14155550101 under the default country code 1
+    assert customers.loc["transcripts:visitor-77", "phone"] == expected_pseudonym("ph_", "+14155550101")
+    assert customers.loc[f"transcripts:{ADA}", "email"] == ADA
     assert len(customers) == 3
 
 

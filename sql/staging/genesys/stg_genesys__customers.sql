@@ -1,5 +1,6 @@
 -- One row per Genesys customer: the external contact when the customer participant has one, else the
--- address they came from (ani with 'tel:' stripped for calls, addressFrom for digital media).
+-- address they came from (ani with 'tel:' stripped for calls, addressFrom for digital media). Since ingest
+-- pseudonymises addresses (docs/privacy.md) they arrive as em_/ph_ keys; clear ones are read as before.
 with sessions as (
 
     select * from {{ ref('int_genesys__sessions_joined_to_participants') }}
@@ -27,8 +28,14 @@ select
     customer_id,
     cast(null as text) as account_id,
     participant_name as full_name,
-    case when customer_address like '%@%' then lower(trim(customer_address)) end as email,
-    case when customer_address like '+%' then customer_address end as phone,
+    case
+        when substr(customer_address, 1, 3) = 'em_' then customer_address
+        when customer_address like '%@%' then lower(trim(customer_address))
+    end as email,
+    case
+        when substr(customer_address, 1, 3) = 'ph_' then customer_address
+        when customer_address like '+%' then customer_address
+    end as phone,
     first_seen_at as created_at,
     conversation_start as updated_at
 from customer_sessions

@@ -1,5 +1,0 @@
-"""The script st.navigation runs for this page (a file, so that AppTest can switch to it); the page is view.py."""
-
-from dashboard.pages.experience import view
-
-view.render()
