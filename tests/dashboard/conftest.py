@@ -148,3 +148,12 @@ def offered_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(download_buttons, "render_downloads", keep)
     return offered
+
+
+SHOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success",
+               "exception", "code", "toast")
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every text element of the rendered page (main area and sidebar), one per line."""
+    return "\n".join(str(element.value) for kind in SHOWN_KINDS for element in at.get(kind))

@@ -80,7 +80,7 @@ def _promote_form(ctx: PageContext, cluster: pd.Series) -> None:
     try:
         known = load_taxonomy(path).names()
     except TaxonomyError as error:
-        st.warning(f"The taxonomy file does not load, so nothing can be added to it: {error}")
+        st.warning(f"The taxonomy file does not load, so nothing can be added to it: {escape_markdown(str(error))}")
         return
     cluster_id = int(cluster["cluster_id"])
     with st.form(f"{FORM_KEY}_{cluster_id}"):
@@ -114,7 +114,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         discovery = queries_intent_discovery.latest_discovery(ctx.warehouse_url, ctx.version)
@@ -124,7 +124,7 @@ def render() -> None:
             return
         latest = discovery.iloc[0]
         if latest["status"] != "clustered":
-            st.info(f"No clusters: {latest['reason']}.")
+            st.info(f"No clusters: {escape_markdown(str(latest['reason']))}.")
             return
         clusters = queries_intent_discovery.clusters(ctx.warehouse_url, ctx.version)
         st.caption(summary_words(latest))
@@ -135,7 +135,7 @@ def render() -> None:
         chosen = st.selectbox("Cluster", options, key=CLUSTER_KEY,
                               format_func=lambda c: f"Cluster {c}")
         cluster = clusters[clusters["cluster_id"].astype(int) == chosen].iloc[0]
-        st.subheader(f"Cluster {chosen}: {int(cluster['cluster_size']):,} contacts")
+        st.subheader(f"Cluster {int(chosen):d}: {int(cluster['cluster_size']):,} contacts")
         st.text(f"Top terms: {cluster['top_terms']}")
         examples = queries_intent_discovery.examples(ctx.warehouse_url, ctx.version, chosen)
         st.dataframe(pd.DataFrame({"Contact": examples["interaction_id"].astype(str).tolist(),
@@ -143,4 +143,4 @@ def render() -> None:
                      hide_index=True, width="stretch")
         _promote_form(ctx, cluster)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
