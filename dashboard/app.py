@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import zoneinfo
 
+import sqlalchemy
 import streamlit as st
 
 from dashboard import audit_session, data_access, queries, source_time
@@ -225,7 +226,7 @@ def main() -> None:
     try:
         settings = data_access.settings()
     except ConfigError as error:
-        st.error(f"The configuration cannot be read: {redact_text(str(error))}")
+        st.error(f"The configuration cannot be read: {escape_markdown(redact_text(str(error)))}")
         st.stop()
     problem = configuration_problem(settings.access)
     if problem:
@@ -253,7 +254,7 @@ def main() -> None:
         series = source_time.series_bounds(url, version)
     except queries.DataUnavailable as error:
         unavailable = str(error)
-    except WarehouseError as error:
+    except (WarehouseError, sqlalchemy.exc.OperationalError) as error:  # OperationalError: the server refuses
         unavailable = f"The warehouse cannot be read: {redact_text(str(error))}"
 
     newest = (source_time.newest_day(series, _chosen("sources", options), _chosen("channels", options))

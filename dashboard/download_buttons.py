@@ -3,6 +3,9 @@ the bytes come from dashboard.exports.
 
 Files are made lazily: each button gets a callable, which Streamlit (1.50 and later) runs only when the
 button is clicked, on a thread of its own, so a page with many charts does not draw PNGs nobody asked for.
+A file that fails to be made is logged with an error id and its traceback (dashboard.page_errors); Streamlit
+shows the viewer its own fixed "Failed to generate file for download" and logs only the viewer's message with
+that id (the callable runs on a thread of its own, where no element can be drawn).
 on_click="ignore": downloading does not rerun the page. Keys come from the page, the subject and the format
 (naming.download_key), so they are stable across reruns and filter changes and unique within a page; file
 names carry the page, the period and the as-of date (naming.export_file_name).
@@ -41,6 +44,7 @@ from dashboard.exports import (
 )
 from dashboard.exports.conversations import FileFormat
 from dashboard.exports.xlsx_files import Sheet, Units
+from dashboard.page_errors import log_failure, viewer_message
 
 MIME = {
     "png": "image/png",
@@ -190,13 +194,30 @@ def pack_downloads(pack: KpiPack, *, naming: ExportNaming, subject: str = "KPI r
     return _downloads("pack", subject, naming, [("pdf", "KPI pack (PDF)", subject, lambda: Made(kpi_pack_pdf(pack)))])
 
 
+class DownloadFailed(RuntimeError):
+    """A download's file could not be made; the message is the viewer's, with the error id."""
+
+
+def guarded(make: Callable[[], bytes], where: str) -> Callable[[], bytes]:
+    """`make`, with any failure logged under a new error id and raised again as DownloadFailed, its detail
+    (paths, SQL, data) left out of what Streamlit logs and shows."""
+
+    def make_or_log() -> bytes:
+        try:
+            return make()
+        except Exception as error:  # every failure of a download ends here, by design
+            raise DownloadFailed(viewer_message(log_failure(where, error))) from None
+
+    return make_or_log
+
+
 def render_downloads(downloads: list[Download]) -> None:
     """The buttons side by side, each filling its column."""
     for column, download in zip(st.columns(len(downloads)), downloads, strict=True):
         with column:
             st.download_button(
                 download.label,
-                data=download.make,
+                data=guarded(download.make, f"download {download.file_name!r}"),
                 file_name=download.file_name,
                 mime=download.mime,
                 key=download.key,

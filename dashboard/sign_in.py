@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.formatting import escape_markdown
 from etl.access import AccessSettings, Viewer, open_mode_viewer, resolve_viewer
 from etl.sign_in_config import DEFAULT_PROVIDER, provider_names, sign_in_problem
 
@@ -48,5 +49,5 @@ def sign_in_buttons(auth: dict[str, Any]) -> None:
         if name == DEFAULT_PROVIDER:
             st.button("Sign in", on_click=st.login, type="primary", key="sign_in_default")
         else:
-            st.button(f"Sign in with {name}", on_click=st.login, args=(name,), type="primary",
+            st.button(f"Sign in with {escape_markdown(name)}", on_click=st.login, args=(name,), type="primary",
                       key=f"sign_in_{name}")

@@ -79,6 +79,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def _unreadable(url: str, error: Exception) -> typer.Exit:
+    """A database error as one line naming the warehouse (password masked), never a traceback; exit code 2."""
+    return _fail(f"the warehouse at {redact_url(url)} cannot be read: {type(error).__name__}: {error}")
+
+
 def _settings(config: Path | None) -> Settings:
     try:
         return load_settings(config)
@@ -495,7 +500,7 @@ def status(config: ConfigOption = None) -> None:
     except WarehouseMissing:
         raise _fail(f"no warehouse built yet at {shown_url}: run `cxpulse run`") from None
     except (WarehouseError, sqlalchemy.exc.SQLAlchemyError) as error:
-        raise _fail(f"the warehouse at {shown_url} cannot be read: {type(error).__name__}: {error}") from None
+        raise _unreadable(settings.warehouse_url, error) from None
     finally:
         reader.close()
     out = Console()
@@ -520,15 +525,23 @@ def reconcile(config: ConfigOption = None) -> None:
     """Vendor figures against cxpulse's own: agreement per source and figure, and every disagreement with its
     cause (docs/reconciliation.md)."""
     from etl.reconcile import disagreements_view, not_compared_lines, read_reconciliation, summary_view
+    from etl.status import has_run_log
 
     settings = _settings(config)
-    reader = open_reader(settings.warehouse_url)
+    url = settings.warehouse_url
+    if dialect_of(url) == "duckdb" and not duckdb_path(url).exists():
+        raise _fail(f"no warehouse built yet at {redact_url(url)}: run `cxpulse run`")
+    reader = open_reader(url)
     try:
+        if not has_run_log(reader):  # an empty database: nothing was ever built
+            raise _fail(f"no warehouse built yet at {redact_url(url)}: run `cxpulse run`")
         result = read_reconciliation(reader)
     except WarehouseMissing as error:
         raise _fail(str(error)) from None
     except WarehouseError as error:
         raise _fail(f"no reconciliation in the warehouse yet (run `cxpulse build`): {error}") from None
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        raise _unreadable(url, error) from None
     finally:
         reader.close()
     out = Console(width=200)
@@ -567,6 +580,8 @@ def calibrate_command(
         result = run_calibration(url, settings, by or os.environ.get("CXPULSE_USER") or getpass.getuser(), dry_run)
     except (WarehouseError, ConfigError) as error:
         raise _fail(str(error)) from None
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        raise _unreadable(url, error) from None
     out = Console(width=200)
     out.print(Text(f"active calibration: {result.previous.calibration_version}"))
     if result.fits:
@@ -675,6 +690,8 @@ def labels_import_command(
             result = import_labels(warehouse, labels, labelled_by or f"fixture:{path.name}")
     except (OSError, LabelFileError, WarehouseError) as error:
         raise _fail(str(error)) from None
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        raise _unreadable(settings.warehouse_url, error) from None
     out = Console()
     out.print(f"{result.rows_read} rows read: {result.inserted} labels added, {result.already_present} already"
               f" present, {len(result.unmatched)} matched no customer message")

@@ -240,17 +240,27 @@ PAYLOAD = ("[click](https://evil.example/a) ![x](https://evil.example/x.png) <sc
 REPLACED = {
     "interactions-2026-05.csv": ("billing_dispute", "password_reset"),
     "queues.csv": ("Billing voice", "Billing chat", "Support e-mail", "Billing", "Support"),
-    "agents.csv": ("Dana Agent", "Billing"),
+    "agents.csv": ("Dana Agent", "Billing", "Lisbon"),
     "customers.csv": ("Ada Lovelace", "Bob Small", "Carla Nobody"),
-    "accounts.csv": ("Acme Corp", "Tiny Shop", "manufacturing", "retail"),
+    "accounts.csv": ("Acme Corp", "Tiny Shop", "manufacturing", "retail"),  # segment: a closed list, validated
     "events-2026-05.jsonl": ("negative_sentiment",),
     "surveys-2026-05.csv": ("still not fixed",),
 }
 
 
+FILE_PAYLOAD = "[click](https:evil.example) ![x](https:evil.example) <img src=x> **bold**"
+"""The payload as a file or source name can hold it (no slash)."""
+PAYLOAD_SOURCE = f"fixture {FILE_PAYLOAD}"
+"""The payload exports' source name (Data health and the sidebar name sources)."""
+REJECTED_PAYLOAD_ROW = (f"IBAD,chat,C1,Q2,,billing_dispute,normal,closed,not-a-date {PAYLOAD},2026-05-05T13:00:00Z,,"
+                        f"{PAYLOAD},,,")
+"""An interaction rejected for its created_at: Data health shows its raw record."""
+
+
 def write_payload_exports(folder: Path) -> Path:
-    """canonical_small with PAYLOAD in every name and free-text field, empty subjects filled with it, and the
-    escalated chat I5 opening with a negative message."""
+    """canonical_small with PAYLOAD in every name and free-text field, empty subjects filled with it, the
+    escalated chat I5 opening with a negative message, a rejected record carrying it, and a file the source
+    ignores named with it."""
     folder.mkdir(parents=True, exist_ok=True)
     for source in (FIXTURES / "canonical_small").iterdir():
         text = source.read_text(encoding="utf-8")
@@ -262,8 +272,9 @@ def write_payload_exports(folder: Path) -> Path:
         if source.name.startswith("interactions"):
             rows = text.splitlines()
             text = "\n".join([rows[0]] + [re.sub(r",,(\d*),(\d*),(\d*)$", rf",{PAYLOAD},\1,\2,\3", row)
-                                         for row in rows[1:]]) + "\n"
+                                         for row in rows[1:]] + [REJECTED_PAYLOAD_ROW]) + "\n"
         (folder / source.name).write_text(text, encoding="utf-8")
+    (folder / f"notes {FILE_PAYLOAD}.txt").write_text(PAYLOAD, encoding="utf-8")  # matches no pattern: ignored
     return folder
 
 
@@ -273,11 +284,29 @@ def payload_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pyte
 
     exports = write_payload_exports(tmp_path_factory.mktemp("payload_exports"))
     with empty_warehouse(request.param, tmp_path_factory, "payload") as url:
-        result = run_pipeline(make_settings(url, exports), "run")
+        sources = [{"name": PAYLOAD_SOURCE, "format": "canonical", "path": str(exports)}]
+        result = run_pipeline(make_settings(url, exports, sources=sources), "run")
         assert result.exit_code == 0, result.problems
         yield url
 
 
+
+
+# Reflected injection (issue 13): every URL parameter of every page. The list filters take the payload and every
+# payload value the warehouse offers (so the sidebar and the pages show them chosen); the others take the payload.
+PAYLOAD_PARAMS = ("compare", "low_confidence", "conversation", "metric", "drill_by", "drill_week", "drill_member")
+LIST_URL_PARAMS = {"source": "sources", "channel": "channels", "intent": "intents", "queue": "queues",
+                   "team": "teams", "segment": "segments"}
+
+
+def payload_url_params(warehouse_url: str, dates: dict[str, str]) -> dict[str, str]:
+    """`dates` and every other URL parameter of the app and its pages with the payload in it."""
+    from dashboard import queries
+
+    options = queries.filter_options(warehouse_url, queries.data_version(warehouse_url))
+    lists = {param: ",".join([*(v for v in getattr(options, field) if "evil.example" in v), PAYLOAD])
+             for param, field in LIST_URL_PARAMS.items()}
+    return {**dates, **lists, **dict.fromkeys(PAYLOAD_PARAMS, PAYLOAD)}
 
 
 def audit_events(url: str) -> pd.DataFrame:

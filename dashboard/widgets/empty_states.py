@@ -4,6 +4,7 @@ the chosen sources never carry the evidence the section's metric needs), else wh
 from __future__ import annotations
 
 from dashboard import queries
+from dashboard.formatting import escape_markdown
 from dashboard.scorecard import not_measured_text
 
 
@@ -16,5 +17,5 @@ def empty_text(ctx: object, metric: str, when_filtered: str) -> str:
     reason = queries.not_measured_reasons(url, str(version), filters).get(metric)
     if not reason:
         return when_filtered
-    text = not_measured_text(reason)
+    text = escape_markdown(not_measured_text(str(reason)))
     return f"{text[0].upper()}{text[1:]}."

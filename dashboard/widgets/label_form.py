@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import queries_feedback as qf
 from dashboard.context import PageContext
+from dashboard.formatting import escape_markdown
 from etl.feedback import SENTIMENT_LABELS, ConversationPredictions, Judgement, LabelError, label_rows, save_labels
 from etl.warehouse import WarehouseError
 
@@ -119,10 +120,10 @@ def _form(ctx: PageContext, predictions: ConversationPredictions, messages: pd.D
         rows = label_rows(predictions, judgement, dt.datetime.now(dt.UTC))
         saved = save_labels(ctx.warehouse_url, rows)
     except LabelError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_markdown(str(error)), icon=":material/error:")
         return
     except WarehouseError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_markdown(str(error)), icon=":material/error:")
         return
     st.session_state[SAVED_KEY] = saved
     st.success(f"Saved {saved} label{'s' if saved != 1 else ''}. They count on the Detector quality page.",

@@ -1,6 +1,6 @@
 """Injection and outside requests in headless Chromium (issue 13): the app served on the payload warehouse
 (tests/conftest.py: a link, image, script and emphasis payload in every name and free-text field of
-canonical_small), every page opened, and the escalations page with the payload as its `conversation` parameter.
+canonical_small), every page opened once with every URL parameter carrying the payload, then the escalated chat.
 The rendered DOM holds no link or image to the payload's host and no script from the data; and no request of the
 page goes anywhere but the local server (every other request is recorded and refused)."""
 
@@ -15,7 +15,7 @@ import pytest
 
 from tests.browser.chromium import CHROMIUM
 from tests.browser.served_app import served_dashboard
-from tests.conftest import PAYLOAD
+from tests.conftest import payload_url_params
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (Debian's chromium)")]
@@ -34,20 +34,25 @@ _INJECTED_JS = """() => ({
 
 
 @pytest.fixture
-def served_payload_app(payload_warehouse_url: str, tmp_path: Path) -> Iterator[str]:
-    """Base URL of a Streamlit server on the payload warehouse, bound to 127.0.0.1; stopped after."""
+def served_payload_app(payload_warehouse_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """Base URL of a Streamlit server on the payload warehouse, bound to 127.0.0.1, and the URL parameters that
+    carry the payload; stopped after."""
+    params = payload_url_params(payload_warehouse_url, DATES)
     with served_dashboard(payload_warehouse_url, tmp_path / "serve.log") as base:
-        yield base
+        yield base, params
 
 
-def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app: str) -> None:
+# one served app (DuckDB): what the browser renders does not depend on the engine; the AppTest suite covers both
+@pytest.mark.parametrize("payload_warehouse_url", ["duckdb"], indirect=True)
+def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app: tuple[str, dict[str, str]]) -> None:
     from playwright.sync_api import Route
 
     from tests.browser.chromium import chromium_browser
     from tests.browser.streamlit_page import open_page, warm_up
 
-    base = served_payload_app
+    base, params = served_payload_app
     outside: list[str] = []
+    requested: list[str] = []
 
     def local_only(route: Route) -> None:
         url = route.request.url
@@ -57,12 +62,13 @@ def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app
             outside.append(url)
             route.abort()
 
-    urls = [f"{base}/{path}?{urllib.parse.urlencode(DATES)}" for path in PAGE_PATHS]
-    urls += [f"{base}/escalations?{urllib.parse.urlencode({**DATES, 'conversation': value})}"
-             for value in (PAYLOAD, "I5")]
+    # every page once with every URL parameter carrying the payload, then the escalated chat's transcript
+    urls = [f"{base}/{path}?{urllib.parse.urlencode(params)}" for path in PAGE_PATHS]
+    urls.append(f"{base}/escalations?{urllib.parse.urlencode({**DATES, 'conversation': 'I5'})}")
     found: dict[str, dict[str, object]] = {}
     with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda request: requested.append(request.url))
         page.route("**/*", local_only)
         warm_up(page, base, 60_000)
         for url in urls:
@@ -73,6 +79,8 @@ def test_no_payload_is_live_and_no_request_leaves_the_machine(served_payload_app
         transcript = page.inner_text('[data-testid="stMain"]')  # the last page: conversation I5
     assert found == {}
     assert outside == []
+    # every request of every page (scripts, styles, fonts, icons, the websocket) went to the local server
+    assert requested and [url for url in requested if not url.startswith((f"{base}/", "data:", "blob:"))] == []
     # the payload did reach the page, as text: the transcript shows its characters
     assert "[click](https://evil.example/a)" in transcript
     assert "<script>alert(1)</script>" in transcript

@@ -205,3 +205,12 @@ def signed_in_app(monkeypatch: pytest.MonkeyPatch, config_folder: Path, access: 
         at.switch_page(f"app_pages/{page}/page.py")
         at.run()
     return at
+
+
+SHOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success",
+               "exception", "code", "toast")
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every text element of the rendered page (main area and sidebar), one per line."""
+    return "\n".join(str(element.value) for kind in SHOWN_KINDS for element in at.get(kind))

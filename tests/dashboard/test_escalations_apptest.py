@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.formatting import escape_markdown
 from etl.enrich.sentiment import ADAPTED_VERSION
 from etl.warehouse import open_reader
 
@@ -181,7 +182,7 @@ def test_selecting_a_row_shows_its_transcript(monkeypatch: pytest.MonkeyPatch, d
     for bubble, message in zip(bubbles, messages.itertuples(index=False), strict=True):
         caption = bubble.caption[0].value
         if message.author_role == "customer" and not pd.isna(message.compound):
-            assert f"sentiment {message.compound:+.2f}" in caption
+            assert f"sentiment {escape_markdown(f'{message.compound:+.2f}')}" in caption  # the caption is Markdown
         else:
             assert "sentiment" not in caption
     handoff = _sql(demo_warehouse_url, "select handed_off_at from core.fct_bot_sessions where interaction_id = :id"

@@ -220,3 +220,31 @@ def test_a_table_of_figures_in_several_units_gets_each_rows_format() -> None:
 def test_change_units() -> None:
     assert [change_unit(u) for u in ("rate", "seconds", "money", "count", "score", "ces", None)] == [
         "points", "seconds_change", "money_change", "count_change", "signed", "signed", None]
+
+
+# Formulas hidden behind blanks or written in full width (issue 13), each with what the cell must read
+HIDDEN_FORMULAS = {
+    " =1+2": "' =1+2",  # a space first
+    "\n=HYPERLINK(\"http://x\")": "'\n=HYPERLINK(\"http://x\")",  # a line break first
+    "\t@SUM(A1)": "'\t@SUM(A1)",
+    "\r+1": "'\r+1",
+    "\uff1d1+2": "'\uff1d1+2",  # full-width equals sign
+    " \uff0bcmd": "' \uff0bcmd",  # a space, then a full-width plus
+    "\u3000\uff0d1": "'\u3000\uff0d1",  # an ideographic space, then a full-width minus
+    "\uff20SUM(A1)": "'\uff20SUM(A1)",  # full-width at sign
+    "  words, then = later": "  words, then = later",  # not a formula: left as it is
+}
+
+
+def test_csv_neutralises_formulas_behind_blanks_and_in_full_width() -> None:
+    frame = pd.DataFrame({"Comment": list(HIDDEN_FORMULAS)})
+    back = pd.read_csv(io.BytesIO(table_csv(frame)), encoding="utf-8-sig", keep_default_na=False)
+    assert back["Comment"].tolist() == list(HIDDEN_FORMULAS.values())
+
+
+def test_xlsx_neutralises_formulas_behind_blanks_and_in_full_width() -> None:
+    sheet = _open(table_xlsx(pd.DataFrame({"Comment": list(HIDDEN_FORMULAS)}))).active
+    cells = [sheet.cell(row=row, column=1) for row in range(2, 2 + len(HIDDEN_FORMULAS))]
+    assert [cell.data_type for cell in cells] == ["s"] * len(HIDDEN_FORMULAS)  # text, never a formula ("f")
+    # xlsxwriter writes a carriage return as the OOXML escape _x000D_ (see above)
+    assert [str(cell.value).replace("_x000D_", "\r") for cell in cells] == list(HIDDEN_FORMULAS.values())

@@ -2,8 +2,10 @@
 image, script and emphasis payloads; no page may hand them to Streamlit's Markdown unescaped.
 
 The fixture (tests/conftest.py, payload_warehouse_url) is tests/fixtures/canonical_small with a payload in every
-free-text and name field: the intent, queue, team, agent, customer, account, segment, industry, subject, message
-texts, the escalation reason and a survey comment. Every page is rendered under AppTest on DuckDB and PostgreSQL;
+free-text and name field: the intent, queue, team, agent and its site, customer, account, industry, subject, message
+texts, the escalation reason, a survey comment, the source's name, the name of a file the source ignores and a
+rejected record (segment and channel are closed lists the ingest validates). Every URL parameter of every page
+(tests/conftest.py, payload_url_params) carries it too. Every page is rendered under AppTest on DuckDB and PostgreSQL;
 every element Streamlit renders as Markdown (markdown, title, headers, captions, alerts, metric labels and help,
 widget labels, radio options, tab and expander labels) must hold none of the payloads' live parts. Escaped text
 ("evil\\.example") and plain-text elements (st.text, st.dataframe, st.code) are fine.
@@ -16,7 +18,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PAYLOAD
+from tests.conftest import FILE_PAYLOAD, PAYLOAD, PAYLOAD_SOURCE, payload_url_params
 from tests.dashboard.conftest import open_page
 
 LIVE_PARTS = re.compile(r"evil\.example|(?<!\\)<(script|img)|\*\*bold\*\*")
@@ -53,6 +55,25 @@ def test_the_fixture_carries_the_payloads(payload_warehouse_url: str, monkeypatc
     assert "chat1 [click](https://evil.example/a)" in plain  # the queue "Billing chat", as text
     assert "negative_sentiment0 [click](https://evil.example/a)" in plain  # the escalation reason
     assert "Thanks! How can I help you today? [click](https://evil.example/a)" in plain  # a message
+
+
+def test_the_fixture_carries_the_payloads_to_data_health(payload_warehouse_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source's name and the name of a file it ignored reach Data health, as plain text and table cells."""
+    at = open_page(monkeypatch, payload_warehouse_url, "data_health", {"start": "2026-05-01", "end": "2026-05-31"})
+    plain = " ".join([str(element.value) for element in at.text] + [frame.value.to_string() for frame in at.dataframe])
+    assert PAYLOAD_SOURCE[:40] in plain
+    assert f"notes {FILE_PAYLOAD}"[:40] in plain
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_url_parameter_carries_a_payload_and_none_is_markdown(
+        payload_warehouse_url: str, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    params = payload_url_params(payload_warehouse_url, {"start": "2026-05-01", "end": "2026-05-31"})
+    assert "evil.example" in params["intent"].split(",")[0]  # a payload intent of the warehouse is chosen
+    at = open_page(monkeypatch, payload_warehouse_url, page, params)
+    assert not at.exception
+    assert live_payloads(at) == []
 
 
 @pytest.mark.parametrize("page", PAGES)

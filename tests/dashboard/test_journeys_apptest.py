@@ -14,6 +14,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import DEFAULT_DAYS
+from dashboard.formatting import escape_markdown
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGE = "app_pages/journeys/page.py"
@@ -168,7 +169,7 @@ def test_choosing_an_intent_drills_down(monkeypatch: pytest.MonkeyPatch, demo_wa
     at = _app(monkeypatch, demo_warehouse_url)
     at.selectbox(key="journeys_focus").set_value("billing_dispute").run()
     assert not at.exception
-    assert "Channel paths of episodes · intent billing_dispute" in _texts(at.subheader)
+    assert f"Channel paths of episodes · intent {escape_markdown('billing_dispute')}" in _texts(at.subheader)
     start, end = _default_period(demo_warehouse_url)
     expected = _episodes_by_path(demo_warehouse_url, start, end, intent="billing_dispute")
     table = _paths_table(at)

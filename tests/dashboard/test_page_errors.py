@@ -84,6 +84,26 @@ def test_a_failing_query_on_a_page_is_caught_too(monkeypatch: pytest.MonkeyPatch
     assert any("cumsum is not supported" in r.getMessage() for r in caplog.records)
 
 
+def test_a_failure_in_the_apps_frame_shows_an_error_id_and_logs_the_detail(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, small_warehouse_url: str) -> None:
+    """The router's frame (settings, filters, navigation) runs guarded too: a failure there shows an id only."""
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError(f"filters failed at {SECRET_PATH}")
+
+    monkeypatch.setenv("CXPULSE_WAREHOUSE_URL", small_warehouse_url)
+    monkeypatch.setattr("dashboard.queries.filter_options", broken)
+    with caplog.at_level(logging.ERROR, logger=page_errors.LOGGER_NAME):
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    errors = [str(e.value) for e in at.error]
+    assert len(errors) == 1 and "Error id" in errors[0]
+    error_id = re.search(r"Error id ([0-9A-F]{8})", errors[0]).group(1)  # type: ignore[union-attr]
+    assert SECRET_PATH not in _everything_shown(at) and "filters failed" not in _everything_shown(at)
+    logged = [r.getMessage() for r in caplog.records if r.name == page_errors.LOGGER_NAME]
+    assert len(logged) == 1
+    assert error_id in logged[0] and "the app's frame" in logged[0] and SECRET_PATH in logged[0]
+
+
 def test_streamlit_control_flow_is_not_caught() -> None:
     from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
@@ -92,3 +112,31 @@ def test_streamlit_control_flow_is_not_caught() -> None:
 
     with pytest.raises(StopException):
         page_errors.run_guarded(stop, "a page that calls st.stop")
+
+
+def test_a_failing_download_logs_the_detail_under_an_error_id_and_raises_only_the_viewer_message(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from dashboard.download_buttons import DownloadFailed, guarded
+
+    def broken() -> bytes:
+        raise RuntimeError(f"export failed at {SECRET_PATH} on postgresql://cx:planted-S3cret@db/cx")
+
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger=page_errors.LOGGER_NAME), pytest.raises(DownloadFailed) as raised:
+        guarded(broken, "download 'conversations.csv'")()
+    message = str(raised.value)
+    error_id = re.search(r"Error id ([0-9A-F]{8})", message).group(1)  # type: ignore[union-attr]
+    for leak in ("RuntimeError", SECRET_PATH, "planted-S3cret", "export failed"):
+        assert leak not in message
+    assert raised.value.__suppress_context__  # Streamlit's own log of it carries no detail either
+    logged = [r for r in caplog.records if r.name == page_errors.LOGGER_NAME]
+    assert len(logged) == 1
+    assert f"error id {error_id} on download 'conversations.csv'" in logged[0].getMessage()
+    line = page_errors.RedactingFormatter(page_errors.LOG_FORMAT).format(logged[0])
+    assert "export failed at" in line and "postgresql://cx:***@db/cx" in line and "planted-S3cret" not in line
+
+
+def test_a_download_that_works_gives_its_bytes() -> None:
+    from dashboard.download_buttons import guarded
+
+    assert guarded(lambda: b"a,b\r\n", "download 'x.csv'")() == b"a,b\r\n"

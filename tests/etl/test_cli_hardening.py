@@ -59,8 +59,10 @@ def started(monkeypatch: pytest.MonkeyPatch) -> _Started:
     return child
 
 
-def test_status_before_any_run_is_a_clear_message_without_traceback(tmp_path: Path, unbuilt_url: str) -> None:
-    result = runner.invoke(cli.app, ["status", "--config", str(_config(tmp_path, unbuilt_url))])
+@pytest.mark.parametrize("command", ["status", "reconcile"])
+def test_status_and_reconcile_before_any_run_are_a_clear_message_without_traceback(
+        tmp_path: Path, unbuilt_url: str, command: str) -> None:
+    result = runner.invoke(cli.app, [command, "--config", str(_config(tmp_path, unbuilt_url))])
     assert result.exit_code == 2
     assert "no warehouse built yet at" in result.output
     assert "run `cxpulse run`" in result.output
@@ -152,6 +154,32 @@ def test_the_streamlit_command_names_the_address_and_port() -> None:
     assert command[1:5] == ["-m", "streamlit", "run", "/app/dashboard/app.py"]
     assert _address_of(command) == "127.0.0.1"
     assert command[command.index("--server.port") + 1] == "8502"
+
+
+REFUSING_URL = f"postgresql+psycopg://cx:{PLANTED}@127.0.0.1:1/cxpulse_nowhere"
+"""Nothing listens on port 1: every connection is refused, whatever the password."""
+
+
+@pytest.mark.parametrize("command", [
+    ["status"], ["run"], ["build"], ["reconcile"], ["calibrate"], ["labels", "import", "LABELS"],
+])
+def test_no_command_prints_the_password_or_a_traceback_when_the_server_refuses(
+        tmp_path: Path, command: list[str]) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("message_id,label\nM1,negative\n", encoding="utf-8")
+    arguments = [str(labels) if part == "LABELS" else part for part in command]
+    result = runner.invoke(cli.app, [*arguments, "--config", str(_config(tmp_path, REFUSING_URL))])
+    assert result.exit_code == 2, result.output
+    assert PLANTED not in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an escaped exception
+
+
+def test_serve_on_a_refusing_server_prints_no_password(tmp_path: Path, started: _Started) -> None:
+    result = runner.invoke(cli.app, ["serve", "--config", str(_config(tmp_path, REFUSING_URL))])
+    assert result.exit_code == 0, result.output
+    assert "on postgresql+psycopg://cx:***@127.0.0.1:1/cxpulse_nowhere" in result.output
+    assert PLANTED not in result.output
 
 
 AUTH_SECRETS = """[auth]

@@ -77,7 +77,7 @@ def rls_warehouse() -> Iterator[tuple[str, Settings]]:
             assert result.exit_code == 0, result.problems
             owner = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
             with owner.connect() as connection:  # clear text, as the PII step keeps it where the config says so
-                connection.execute(sa.text("create schema restricted"))
+                connection.execute(sa.text("create schema if not exists restricted"))
                 connection.execute(sa.text("create table restricted.clear_messages as select message_id, 'clear'"
                                            " as text from core.fct_messages"))
                 connection.execute(sa.text(  # a person's label on a Billing contact and on the Support one

@@ -293,7 +293,7 @@ def cost_sentence(frame: pd.DataFrame, currency: str) -> str:
     if not values:
         return ""
     words = charts_automation.PATH_LABELS
-    counts = ", ".join(f"{words.get(p, p).lower()} {int(d):,}" for p, (_, d) in values.items())
+    counts = ", ".join(f"{words.get(p, escape_markdown(p)).lower()} {int(d):,}" for p, (_, d) in values.items())
     text = f"Resolved episodes: {counts}."
     if "bot_then_human" in values and "human_only" in values:
         both, person = values["bot_then_human"][0], values["human_only"][0]
@@ -581,7 +581,7 @@ def render() -> None:
     ctx = context()
     page_header("Automation", QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     naming = naming_for(PAGE, ctx)
@@ -615,4 +615,4 @@ def render() -> None:
         with right:
             _cost(ctx, catalog, naming)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -18,7 +18,7 @@ from dashboard.app_pages.capacity import charts as capacity_charts
 from dashboard.app_pages.capacity import queries as queries_capacity
 from dashboard.context import PageContext, context, page_header
 from dashboard.download_buttons import chart_download_buttons, naming_for, table_download_buttons
-from dashboard.formatting import format_delta, format_rate, format_value
+from dashboard.formatting import escape_markdown, format_delta, format_rate, format_value
 from dashboard.widgets import access_notices, service_operations
 from dashboard.widgets.definition_link import definition_link
 from etl.catalog import Metric, target_for
@@ -50,7 +50,7 @@ STALE_FORECAST_DAYS = 35
 
 
 def channel_word(channel: str) -> str:
-    return CHANNEL_WORDS.get(channel, channel.replace("_", " ").capitalize())
+    return CHANNEL_WORDS.get(channel, escape_markdown(channel.replace("_", " ").capitalize()))
 
 
 def demand_words(channel: str) -> str:
@@ -63,7 +63,7 @@ def demand_words(channel: str) -> str:
 def model_word(model: object) -> str:
     if model is None or pd.isna(model):
         return "—"
-    return MODEL_WORDS.get(str(model), str(model))
+    return MODEL_WORDS.get(str(model), escape_markdown(str(model)))
 
 
 def default_day(forecast: pd.DataFrame, within_days: int = BUSIEST_WITHIN_DAYS) -> dt.date | None:
@@ -274,12 +274,12 @@ def _models(ctx: PageContext, row: pd.Series) -> None:
     held_out = models["holdout_days"].dropna()
     days = int(held_out.max()) if not held_out.empty else ctx.settings.capacity.holdout_days
     reason = row["selection_reason"]
-    chosen = MODEL_SHORT.get(str(row["model_name"]), str(row["model_name"]))
+    chosen = MODEL_SHORT.get(str(row["model_name"]), escape_markdown(str(row["model_name"])))
     st.markdown(f"**Why this model?** {chosen} was chosen because it had the lowest error on the last "
                 f"{days} days held out: each candidate was fitted without those days, then scored on how far its "
                 "forecast missed them. The winner was then refitted on the whole history.")
     if isinstance(reason, str) and reason and "lowest" not in reason.lower():
-        st.caption(f"Note from the fit: {reason}")
+        st.caption(f"Note from the fit: {escape_markdown(reason)}")
     table = comparison_table(models)
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "Model": st.column_config.TextColumn("Candidate model", width="large"),
@@ -476,7 +476,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     if not ctx.filters.scope.everything:  # the forecast is made per channel for the whole organisation
         access_notices.not_available_for_scope()
@@ -486,7 +486,7 @@ def render() -> None:
         summary = queries_capacity.channel_summary(ctx.warehouse_url, ctx.version)
         summary = summary[summary["first_forecast_day"].notna()]
         for channel, why in unforecast_channels(ctx.series, summary, ctx.filters.channels):
-            st.info(f"{source_time.plain_label(channel_word(channel))}: not forecast — {why}.")
+            st.info(f"{source_time.plain_label(channel_word(channel))}: not forecast — {escape_markdown(why)}.")
         if summary.empty:
             st.info("No volume forecast has been made: no channel has a complete day of contacts that needed a "
                     "person.")
@@ -498,4 +498,4 @@ def render() -> None:
                 _staffing(ctx, catalog, row, volumes)
         service_operations.render_capacity_history(ctx)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

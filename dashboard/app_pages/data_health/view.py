@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, ops_queries, queries
 from dashboard.context import context, page_header
+from dashboard.formatting import escape_markdown
 from dashboard.widgets import access_notices, freshness
 from etl.access import Scope
 from etl.reconcile import disagreements_view, summary_view
@@ -184,7 +185,7 @@ def render() -> None:
     ctx = context()
     page_header("Data health", "Can the figures be trusted today: is every source fresh and complete?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         freshness.render(ctx.warehouse_url, ctx.version, ctx.settings)
@@ -197,4 +198,4 @@ def render() -> None:
         _intents_to_map(ctx.warehouse_url, ctx.version)
         _build(ctx.warehouse_url, ctx.version)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.context import context, page_header
-from dashboard.formatting import columns_in_words, direction_words, format_value
+from dashboard.formatting import columns_in_words, direction_words, escape_markdown, format_value
 from etl.catalog import Metric, catalog_for, target_for
 
 KIND_WORDS = {"sla": "Efficiency (SLA)", "xla": "Experience (XLA)", "volume": "Volume and capacity",
@@ -64,7 +64,7 @@ def render() -> None:
     shown = [m for m in catalog.values()
              if not terms or terms in f"{m.name} {m.label} {m.description}".lower()]
     if not shown:
-        st.info(f"No metric matches “{search}”. Clear the search to see all {len(catalog)}.")
+        st.info(f"No metric matches “{escape_markdown(search)}”. Clear the search to see all {len(catalog)}.")
         return
     st.caption(f"{len(shown)} of {len(catalog)} metrics. Every figure in the app is computed from the columns and "
                "formula shown here, re-aggregated as a ratio of sums over the filters chosen.")

@@ -18,6 +18,7 @@ from dashboard import queries
 from dashboard import queries_feedback as qf
 from dashboard.app_pages.detector_quality import calibrations, charts
 from dashboard.context import context, page_header
+from dashboard.formatting import escape_markdown
 from etl.detector_quality import ALL, NO_LABELS, intent_confusion, quality_table
 from etl.feedback import DETECTORS
 
@@ -173,13 +174,13 @@ def render() -> None:
     ctx = context()
     page_header("Detector quality", "How often are the detectors right, by people's labels?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         labels = qf.latest_labels(ctx.warehouse_url, ctx.filters.scope)
         saved = qf.count_label_rows(ctx.warehouse_url, ctx.filters.scope)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
         return
     quality = quality_table(labels)
     counting, all_saved, people = st.columns(3)

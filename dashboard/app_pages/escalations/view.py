@@ -25,7 +25,7 @@ from dashboard.download_buttons import (
     naming_for,
     streamed_table_download_buttons,
 )
-from dashboard.formatting import format_value
+from dashboard.formatting import escape_markdown, format_value
 from dashboard.scorecard import scorecard_rows
 from dashboard.widgets import access_notices, label_form
 from dashboard.widgets.definition_link import definition_link
@@ -350,7 +350,7 @@ def _messages(messages: pd.DataFrame, handed_off_at: object) -> None:
         with st.chat_message(name, avatar=ROLE_AVATARS.get(role, ":material/chat:")):
             who = f"**{name}** · {sent:%Y-%m-%d %H:%M:%S}"
             if role == "customer":
-                who += f" · sentiment {sentiment_text(message.compound, message.sentiment_label)}"
+                who += f" · sentiment {escape_markdown(sentiment_text(message.compound, message.sentiment_label))}"
             st.caption(who)
             st.text(str(message.message_text))
     if not marked:
@@ -444,7 +444,7 @@ def render() -> None:
     ctx = context()
     page_header("Escalations", "Where do escalations come from, and what happened in them?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         _headline(ctx)
@@ -460,4 +460,4 @@ def render() -> None:
         if selected:
             _transcript(ctx, selected)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -295,7 +295,7 @@ def _signals(ctx: PageContext) -> None:
             arr = format_value(float(silent["arr_amount"].fillna(0).sum()), "money", ctx.settings.currency)
             st.markdown(f"**{len(silent)} of {churned}** accounts that churned left in silence, {arr} of ARR.")
             kinds = silent["silence_kind"].value_counts()
-            st.markdown("\n".join(f"- {kind}: {count}" for kind, count in kinds.items()))
+            st.markdown("\n".join(f"- {escape_markdown(str(kind))}: {count:,}" for kind, count in kinds.items()))
 
 
 PACK_TRENDS = ("service_level", "first_contact_resolution", "csat", "true_containment_rate")
@@ -383,7 +383,7 @@ def render() -> None:
     page_header("Executive review", "Are we meeting our service and experience targets, and is the change real?",
                 ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     metrics = [catalog[name] for name in SCORECARD_METRICS if name in catalog]
@@ -410,4 +410,4 @@ def render() -> None:
                    "filters shown, stamped with the filters, the as-of time and the definition versions.")
         _page_downloads(ctx, rows, metrics, accounts, attainment, quadrant)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -360,7 +360,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         "queues and weeks where only a few customers answer the survey. "
         f"[Survey CES]({definition_link('ces')}) · [Inferred effort]({definition_link('inferred_effort_score')})")
     if model is None or model["status"] != "fitted":
-        reason = (model or {}).get("reason") or "the effort model has not been fitted yet"
+        reason = escape_markdown(str((model or {}).get("reason") or "the effort model has not been fitted yet"))
         st.warning(f"**No inferred effort for now**: {reason}. The model needs at least {MIN_CES_ANSWERS} contacts "
                    "with a CES answer to be calibrated; until then only the survey CES is shown, and the inferred "
                    "figure stays empty rather than guessed.", icon=":material/info:")
@@ -438,7 +438,7 @@ def render() -> None:
     page_header("Experience", "How do customers feel, how hard was it for them, and can we be confident we solved "
                 "it?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     try:
         st.text(scorer_sentence(queries_experience.customer_sentiment_scorer(ctx.warehouse_url, ctx.version)))
@@ -461,4 +461,4 @@ def render() -> None:
         _effort(ctx, catalog)
         _confidence(ctx, catalog)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

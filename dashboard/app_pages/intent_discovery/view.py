@@ -82,7 +82,7 @@ def _promote_form(ctx: PageContext, cluster: pd.Series) -> None:
     try:
         known = load_taxonomy(path).names()
     except TaxonomyError as error:
-        st.warning(f"The taxonomy file does not load, so nothing can be added to it: {error}")
+        st.warning(f"The taxonomy file does not load, so nothing can be added to it: {escape_markdown(str(error))}")
         return
     cluster_id = int(cluster["cluster_id"])
     with st.form(f"{FORM_KEY}_{cluster_id}"):
@@ -116,7 +116,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     if not ctx.filters.scope.everything:  # clusters are found over every contact, not per team, queue or source
         access_notices.not_available_for_scope()
@@ -129,7 +129,7 @@ def render() -> None:
             return
         latest = discovery.iloc[0]
         if latest["status"] != "clustered":
-            st.info(f"No clusters: {latest['reason']}.")
+            st.info(f"No clusters: {escape_markdown(str(latest['reason']))}.")
             return
         clusters = queries_intent_discovery.clusters(ctx.warehouse_url, ctx.version)
         st.caption(summary_words(latest))
@@ -140,7 +140,7 @@ def render() -> None:
         chosen = st.selectbox("Cluster", options, key=CLUSTER_KEY,
                               format_func=lambda c: f"Cluster {c}")
         cluster = clusters[clusters["cluster_id"].astype(int) == chosen].iloc[0]
-        st.subheader(f"Cluster {chosen}: {int(cluster['cluster_size']):,} contacts")
+        st.subheader(f"Cluster {int(chosen):d}: {int(cluster['cluster_size']):,} contacts")
         st.text(f"Top terms: {cluster['top_terms']}")
         if access_notices.may_open_conversations(ctx.viewer):  # customers' own words: not for aggregates-only roles
             examples = mask_rows(queries_intent_discovery.examples(ctx.warehouse_url, ctx.version, chosen,
@@ -154,4 +154,4 @@ def render() -> None:
         if ctx.viewer.capabilities.configure:  # changing the taxonomy: the configure capability (admin)
             _promote_form(ctx, cluster)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

@@ -20,7 +20,7 @@ from dashboard.app_pages.journeys import queries as queries_journeys
 from dashboard.context import PageContext, context, page_header
 from dashboard.download_buttons import chart_download_buttons, naming_for, streamed_table_download_buttons
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
-from dashboard.formatting import format_count, format_delta, is_flat
+from dashboard.formatting import escape_markdown, format_count, format_delta, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
@@ -218,7 +218,7 @@ def paths_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
-    st.subheader(f"Channel paths of episodes · {scope}")
+    st.subheader(f"Channel paths of episodes · {escape_markdown(scope)}")  # the scope names a data value
     naming = naming_for(PAGE, ctx)
     first = queries_journeys.episode_paths(ctx.warehouse_url, ctx.version, filters, 0)
     frame = charts_journeys.paths_frame(first)
@@ -308,7 +308,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     catalog = queries.catalog_in_use()
     compare_start, compare_end = ctx.filters.comparison
@@ -340,4 +340,4 @@ def render() -> None:
                                                                                      ctx.filters, 0)
         _kept_apart(ctx, periods, everyone_paths)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))

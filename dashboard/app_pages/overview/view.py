@@ -20,6 +20,7 @@ from dashboard.download_buttons import chart_download_buttons, conversation_down
 from dashboard.formatting import (
     columns_in_words,
     direction_words,
+    escape_markdown,
     format_delta,
     format_value,
     is_flat,
@@ -171,7 +172,7 @@ def render() -> None:
     ctx = context()
     page_header("Service trends", "How is service doing, and is it getting better or worse?", ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     names = METRICS + HANDLING_METRICS
     try:
@@ -179,7 +180,7 @@ def render() -> None:
         weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, names, ctx.filters)
         evidence = queries_service_ops.evidence_for(ctx.warehouse_url, ctx.version, names, ctx.filters)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
         return
     previous_start, _ = ctx.filters.comparison
     compare = ctx.first_day is not None and previous_start >= ctx.first_day
@@ -195,7 +196,7 @@ def render() -> None:
         service_operations.render_backlog(ctx)
         service_operations.render_interval_report(ctx)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
     if periods.empty or not (periods["period"] == queries.CURRENT).any():
         return
     st.subheader("Every conversation of these filters")

@@ -66,6 +66,16 @@ def number_or_none(value: object) -> float | None:
         return None
 
 
+def _fallback_words(fit: dict[str, Any], otherwise: str = "no account was scored") -> str:
+    """Why the fit fell back, as stored with it, escaped for Markdown."""
+    return escape_markdown(str(fit.get("fallback_reason") or otherwise))
+
+
+def _feature_set_name(fit: dict[str, Any], otherwise: str) -> str:
+    """The fit's feature set as stored with it, escaped for Markdown."""
+    return escape_markdown(str(fit.get("feature_set") or otherwise))
+
+
 def feature_set_words(fit: dict[str, Any]) -> str:
     """What the model read, in words, from the fit's feature set."""
     window = int(fit["feature_window_days"]) if fit.get("feature_window_days") else None
@@ -406,7 +416,7 @@ def _headline(ctx: PageContext, fit: dict[str, Any] | None) -> bool:
 def _no_risk_words(ctx: PageContext, fit: dict[str, Any] | None) -> str:
     """Why the filters hold no account risk: what the fit read, and the days its accounts are dated on."""
     if fit is not None and fit["method"] == "none":
-        return "Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + "."
+        return "Churn risk is not measured: " + _fallback_words(fit) + "."
     first, last = queries_risk.risk_days(ctx.warehouse_url, ctx.version)
     if fit is None or first is None or last is None:
         return ("No account risk for these filters: no account had a contact in its window within them. Widen the "
@@ -414,7 +424,7 @@ def _no_risk_words(ctx: PageContext, fit: dict[str, Any] | None) -> str:
     days = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
     if fit.get("feature_set") == FEATURE_SET_ATTRIBUTES:
         return (f"No account risk for these filters. The churn model read the account export alone ("
-                f"{fit.get('feature_set')}) and dates each account on the day its export describes: {days}. "
+                f"{FEATURE_SET_ATTRIBUTES}) and dates each account on the day its export describes: {days}. "
                 "Choose dates that include it, or clear a filter in the sidebar.")
     return (f"No account risk for these filters: no account had a contact in its window within them (the accounts' "
             f"windows end between {days}). Widen the dates or clear a filter in the sidebar.")
@@ -425,10 +435,10 @@ def _fit_summary(ctx: PageContext, fit: dict[str, Any]) -> None:
     ranking = auc_words(None if auc is None else float(auc))
     when = local_time_text(fit["fitted_at"], ctx.timezone)
     if fit["method"] == "none":
-        st.info("Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + ".")
+        st.info("Churn risk is not measured: " + _fallback_words(fit) + ".")
         return
     if fit["method"] == "logit":
-        text = (f"Scored by a logistic regression fitted {when} on {fit.get('feature_set') or 'account attributes'}. "
+        text = (f"Scored by a logistic regression fitted {when} on {_feature_set_name(fit, 'account attributes')}. "
                 f"On {int(fit['n_test'] or 0)} accounts it was not fitted on, {ranking}.")
     else:
         text = (f"Scored by a simple points rule ({when}), used while too few accounts have churned to fit a model. "
@@ -713,10 +723,10 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
                 "enrichment step).")
         return
     if fit["method"] == "none":
-        st.markdown(f"**Feature set: {fit.get('feature_set') or 'account attributes only'}.** "
+        st.markdown(f"**Feature set: {_feature_set_name(fit, 'account attributes only')}.** "
                     f"{int(fit['n_accounts'] or 0):,} accounts, {int(fit['n_churned'] or 0):,} churned with a known "
                     "outcome.")
-        st.info("Churn risk is not measured: " + str(fit.get("fallback_reason") or "no account was scored") + ". "
+        st.info("Churn risk is not measured: " + _fallback_words(fit) + ". "
                 "No probability, no AUC and no revenue at risk are shown rather than figures the data cannot "
                 "support.")
         _attribute_columns(ctx, fit)
@@ -730,7 +740,7 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         if is_logit:
             st.markdown(
                 f"**Method: logistic regression**, fitted {when} on {feature_set_words(fit)}. "
-                f"**Feature set: {fit.get('feature_set') or 'account attributes + contact history'}.** "
+                f"**Feature set: {_feature_set_name(fit, 'account attributes + contact history')}.** "
                 f"Trained on {int(fit['n_train'] or 0)} accounts "
                 f"({int(fit['n_train_churned'] or 0)} churned), tested on {n_test} it had not seen "
                 f"({n_test_churned} churned).")
@@ -741,7 +751,7 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         else:
             st.markdown(
                 f"**Method: points rule (fallback)**, run {when}. Why not the logistic regression: "
-                f"{fit.get('fallback_reason') or 'too few churned accounts'}; with so few churns a fitted model "
+                f"{_fallback_words(fit, 'too few churned accounts')}; with so few churns a fitted model "
                 f"would be noise. The rule adds points for warning signs in the last {window} days and maps them to "
                 f"a probability ({rule_bands_words()}). It learns nothing from the data, so all {n_test} accounts "
                 f"with a known outcome ({n_test_churned} churned) test it.")
@@ -839,7 +849,7 @@ def render() -> None:
     ctx = context()
     page_header(TITLE, QUESTION, ctx)
     if ctx.unavailable:
-        st.warning(ctx.unavailable)
+        st.warning(escape_markdown(ctx.unavailable))
         return
     naming = naming_for(PAGE, ctx)
     try:
@@ -851,4 +861,4 @@ def render() -> None:
         _silent_exodus(ctx, naming)
         _model_card(ctx, fit, naming)
     except queries.DataUnavailable as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
