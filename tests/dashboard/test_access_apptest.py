@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.formatting import escape_markdown
 from dashboard.widgets.access_notices import (
     AGGREGATES_ONLY,
     NO_DATA_IN_SCOPE,
@@ -81,7 +82,7 @@ def test_an_analyst_with_every_row_sees_both_teams(monkeypatch: pytest.MonkeyPat
 def test_a_scope_granting_nothing_shows_no_figures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                   two_teams_duckdb_url: str) -> None:
     at = _app(monkeypatch, tmp_path, two_teams_duckdb_url, UNSCOPED_ADMIN)
-    assert NO_DATA_IN_SCOPE in _texts(at, "warning")
+    assert escape_markdown(NO_DATA_IN_SCOPE) in _texts(at, "warning")  # warnings are Markdown, escaped
     assert not at.dataframe and not at.metric  # no figures at all, not zeros
 
 
