@@ -302,8 +302,9 @@ LIST_URL_PARAMS = {"source": "sources", "channel": "channels", "intent": "intent
 def payload_url_params(warehouse_url: str, dates: dict[str, str]) -> dict[str, str]:
     """`dates` and every other URL parameter of the app and its pages with the payload in it."""
     from dashboard import queries
+    from etl.access import ALL_ROWS
 
-    options = queries.filter_options(warehouse_url, queries.data_version(warehouse_url))
+    options = queries.filter_options(warehouse_url, queries.data_version(warehouse_url), ALL_ROWS)
     lists = {param: ",".join([*(v for v in getattr(options, field) if "evil.example" in v), PAYLOAD])
              for param, field in LIST_URL_PARAMS.items()}
     return {**dates, **lists, **dict.fromkeys(PAYLOAD_PARAMS, PAYLOAD)}
