@@ -260,7 +260,8 @@ def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, 
                           compare_end: dt.date, lists: Lists) -> pd.DataFrame:
     """Per period ('current', 'previous') of churn dates: churned accounts and their ARR, how many of them
     churned inside the contact history (count_observed: only those can be judged), and of them the silent
-    exodus (all, without a word, after bots only) with their ARR (null when no account of the group has one).
+    exodus (all, without a word, after bots only) with their ARR (0 for a group of no account; null when accounts
+    of the group have none).
     Only the segment filter applies."""
     sql = f"""
         select
@@ -269,11 +270,14 @@ def silent_exodus_summary(url: str, version: str, start: dt.date, end: dt.date, 
             sum(arr_amount) as churned_arr_amount,
             count(case when is_observed then 1 end) as count_observed,
             count(case when is_silent_exodus then 1 end) as count_silent,
-            sum(case when is_silent_exodus then arr_amount end) as silent_arr_amount,
+            case when count(case when is_silent_exodus then 1 end) = 0 then 0
+                else sum(case when is_silent_exodus then arr_amount end) end as silent_arr_amount,
             count(case when is_without_a_word then 1 end) as count_without_a_word,
-            sum(case when is_without_a_word then arr_amount end) as without_a_word_arr_amount,
+            case when count(case when is_without_a_word then 1 end) = 0 then 0
+                else sum(case when is_without_a_word then arr_amount end) end as without_a_word_arr_amount,
             count(case when is_after_bots_only then 1 end) as count_after_bots_only,
-            sum(case when is_after_bots_only then arr_amount end) as after_bots_only_arr_amount
+            case when count(case when is_after_bots_only then 1 end) = 0 then 0
+                else sum(case when is_after_bots_only then arr_amount end) end as after_bots_only_arr_amount
         from marts.signal_silent_exodus_accounts
         where (churned_on between :start and :end or churned_on between :compare_start and :compare_end)
             and {_SEGMENT_FILTER}
