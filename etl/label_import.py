@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,30 +72,30 @@ def label_id(labelled_by: str, message_id: str) -> str:
     return hashlib.sha256(f"{DETECTOR}\x1f{labelled_by}\x1f{message_id}".encode()).hexdigest()[:32]
 
 
+def _rows_with_ids(warehouse: Warehouse, select_in: str, ids: list[str]) -> Iterator[pd.DataFrame]:
+    """`select_in` (SQL from code ending in "... in") run over `ids` in chunks of CHUNK bound parameters."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        params = {f"id_{i}": value for i, value in enumerate(chunk)}
+        placeholders = ", ".join(f":id_{i}" for i in range(len(chunk)))
+        yield warehouse.query_df(f"{select_in} ({placeholders})", params)
+
+
 def import_labels(warehouse: Warehouse, labels: pd.DataFrame, labelled_by: str) -> LabelImport:
     """Store `labels` (message_id, label) as sentiment labels of customer messages, by `labelled_by`."""
     if not warehouse.table_exists("core.fct_messages"):
         raise LabelFileError("the warehouse has no core.fct_messages yet: run `cxpulse run` first")
     ids = list(dict.fromkeys(labels["message_id"].astype(str)))
     found: dict[str, str] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        params = {f"id_{i}": value for i, value in enumerate(chunk)}
-        placeholders = ", ".join(f":id_{i}" for i in range(len(chunk)))
-        frame = warehouse.query_df(
-            f"select message_id, interaction_id from core.fct_messages where author_role = 'customer'"
-            f" and message_id in ({placeholders})", params)
+    for frame in _rows_with_ids(warehouse, "select message_id, interaction_id from core.fct_messages"
+                                " where author_role = 'customer' and message_id in", ids):
         found.update(zip(frame["message_id"].astype(str), frame["interaction_id"].astype(str), strict=True))
     matched = labels[labels["message_id"].isin(found)].drop_duplicates("message_id", keep="last")
     unmatched = [m for m in ids if m not in found]
     existing: set[str] = set()
     wanted = [label_id(labelled_by, m) for m in matched["message_id"]]
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        params = {f"id_{i}": value for i, value in enumerate(chunk)}
-        placeholders = ", ".join(f":id_{i}" for i in range(len(chunk)))
-        existing.update(warehouse.query_df(
-            f"select label_id from feedback.labels where label_id in ({placeholders})", params)["label_id"])
+    for frame in _rows_with_ids(warehouse, "select label_id from feedback.labels where label_id in", wanted):
+        existing.update(frame["label_id"])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = pd.DataFrame({
         "label_id": wanted,
