@@ -5,7 +5,8 @@ into `staging`, `core/` into `core`, `marts/` into `marts`, `audit/` (data-quali
 conflicts) into `ops`); a `_models.yml` beside it states its grain and
 unique key. Models refer to each other with `{{ ref('name') }}`, to raw tables with
 `{{ source('format', 'stream') }}`, to enrichment outputs with `{{ enriched('name') }}`, to settings with
-`{{ var('name') }}`, and use the dialect macros of `etl.dialect`.
+`{{ var('name') }}`, and use the dialect macros of `etl.dialect` and the Jinja macros of `sql/macros/*.sql`
+(loaded once, available in every model).
 
 Every model is built as a table under a temporary name (`<name>__next`), its unique key is checked, and
 only when all have been built are they swapped in, in one short transaction: readers see the old models or
@@ -15,6 +16,7 @@ the same tables.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -38,6 +40,7 @@ from etl.seeds import write_seeds
 from etl.warehouse import Warehouse, check_identifier
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MACRO_DIR_NAME = "macros"
 LAYER_SCHEMAS = {"staging": "staging", "intermediate": "staging", "core": "core", "marts": "marts", "audit": "ops"}
 NEXT_SUFFIX = "__next"
 
@@ -90,6 +93,37 @@ def staging_models_of(entity: str, model_names: list[str]) -> list[tuple[str, st
         if name.startswith("stg_") and name.endswith(f"__{entity}"):
             found.append((name[len("stg_"):-len(f"__{entity}")], name))
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def macro_library(sql_dir: Path = SQL_DIR) -> tuple[tuple[Path, str, tuple[str, ...]], ...]:
+    """(file, text, macro names) of every `sql/macros/*.sql` file, read once per process. Each file holds
+    `{% macro %}` definitions only; a name defined in two files is refused with both file names (a model must
+    never depend on which file was read last)."""
+    parser = jinja2.Environment(extensions=["jinja2.ext.do"])
+    defined: dict[str, Path] = {}
+    library = []
+    for path in sorted((sql_dir / MACRO_DIR_NAME).glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        names = tuple(macro.name for macro in parser.parse(text).find_all(jinja2.nodes.Macro))
+        for name in names:
+            if name in defined:
+                raise BuildError(f"macro {name} is defined in both {defined[name].name} and {path.name}")
+            defined[name] = path
+        library.append((path, text, names))
+    return tuple(library)
+
+
+def _add_macro_library(env: jinja2.Environment, sql_dir: Path) -> None:
+    """Make every macro of sql/macros a global of env, after its other globals: a macro may call ref(), var(),
+    the dialect macros and the other library macros. A macro named like one of those globals is refused."""
+    library = macro_library(sql_dir)
+    clashes = sorted({name for _, _, names in library for name in names} & set(env.globals))
+    if clashes:
+        raise BuildError(f"macro(s) {', '.join(clashes)} in sql/{MACRO_DIR_NAME} shadow the runner's own globals")
+    for _, text, names in library:
+        module = env.from_string(text).module
+        env.globals.update({name: getattr(module, name) for name in names})
 
 
 def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str], str],
@@ -169,6 +203,7 @@ def _template_env(settings: Settings, dialect_name: str, resolve: Callable[[str]
     env.globals.update(ref=ref, source=source, seed=seed, enriched=enriched, var=var, union_sources=union_sources,
                        catalog_metrics=catalog_metrics, salesforce_id_18=id_18_sql,
                        **dialect.macros_for(dialect_name))
+    _add_macro_library(env, sql_dir)
     return env
 
 
@@ -267,9 +302,9 @@ def after_enrichment(models: dict[str, Model]) -> set[str]:
 
 
 def render_model(model: Model, models: dict[str, Model], settings: Settings, dialect_name: str,
-                 detectors: DetectorParameters | None = None) -> str:
+                 detectors: DetectorParameters | None = None, sql_dir: Path = SQL_DIR) -> str:
     env = _template_env(settings, dialect_name, lambda n: models[n].next_table, set(), set(), list(models),
-                        detectors=detectors)
+                        sql_dir, detectors)
     return env.from_string(model.path.read_text(encoding="utf-8")).render()
 
 

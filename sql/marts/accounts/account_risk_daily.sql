@@ -122,4 +122,4 @@ select
     sum(account_share * churned_arr_amount) as sum_churned_arr_amount
 from attributed
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

@@ -140,4 +140,4 @@ select
     cast(count(case when is_escalation and is_complex then 1 end) as bigint) as count_escalations_complex
 from contacts
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

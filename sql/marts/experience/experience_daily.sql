@@ -88,4 +88,4 @@ select
     coalesce(sum(inferred_effort_score * inferred_effort_score), 0) as sum_sq_inferred_effort
 from enriched
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

@@ -117,4 +117,4 @@ select
     cast(count(case when confidence_level = 'unconfirmed' then 1 end) as bigint) as count_episodes_unconfirmed
 from contacts
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

@@ -152,4 +152,4 @@ select
     cast(count(case when age_seconds >= 604800 then 1 end) as bigint) as count_open_age_over_7_days
 from open_at_day_end
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

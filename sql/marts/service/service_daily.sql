@@ -173,4 +173,4 @@ select
     coalesce(sum(customer_sentiment_mean), 0) as sum_customer_sentiment
 from enriched
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path
+    {{ standard_grain_columns() }}

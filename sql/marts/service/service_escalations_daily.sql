@@ -45,4 +45,4 @@ select
     cast(count(*) as bigint) as count_escalated
 from escalated
 group by
-    date_day, channel, source_system, queue_id, queue_name, team_name, intent, intent_basis, segment, service_path, escalation_reason_or_unknown
+    {{ standard_grain_columns() }}, escalation_reason_or_unknown
