@@ -9,7 +9,7 @@ squares (statsmodels), so that every contact gets an inferred score on the CES s
     ces = b0 + b1 prior_episode_contacts + b2 count_transfers + b3 is_channel_switch + b4 is_repeat_contact
           + b5 is_restatement + b6 log_queue_wait_minutes + b7 log_first_reply_hours
 
-(features: sql/intermediate/int_contact_effort_features.sql). Contacts with a CES answer are split by a hash of
+(features: sql/core/int_contact_effort_features.sql). Contacts with a CES answer are split by a hash of
 their id into a training part (80 %) and a held-out part (20 %); the model is fitted on the training part and
 its error is measured on the held-out part, with predictions clipped to 1-7 as they are shown. The stored
 coefficients are the training fit, so the held-out error is the error of exactly the model that scores.

@@ -1,7 +1,7 @@
 """Volume forecast and staffing requirement: how many contacts each channel will get in the coming weeks,
 and how many agents each interval needs to answer them on time (docs/capacity.md).
 
-1. For every channel, the daily demand that needs a person (staging.int_volume_history_daily) is forecast
+1. For every channel, the daily demand that needs a person (core.int_volume_history_daily) is forecast
    `[capacity] horizon_days` ahead by the model with the lowest holdout MASE (etl.capacity.forecast), with
    80% and 95% prediction intervals. Every candidate's holdout error is kept beside the forecast.
 2. For the channels whose contacts queue for a person and have handle times (voice and chat: e-mails and

@@ -1,5 +1,5 @@
 -- One row per contact episode: one customer's contacts about one intent, on any channel, stitched forward
--- from the first contact within `repeat_window_days` (staging.int_contact_episodes), with how it travelled
+-- from the first contact within `repeat_window_days` (core.int_contact_episodes), with how it travelled
 -- across channels and service paths, whether it ended resolved, and how confident we are that it did.
 --
 -- is_resolved: the last contact of the episode was solved or closed and the customer did not come back about

@@ -1,7 +1,7 @@
 -- One row per interaction x SLA metric x occurrence: each target an SLA policy set on a contact, when it was
 -- due (breach_at), when it was fulfilled, and whether it was met, breached or is still running.
 --
--- Which targets exist, and when each started and was fulfilled: staging.int_business_sla_targets
+-- Which targets exist, and when each started and was fulfilled: core.int_business_sla_targets
 -- (docs/business_time.md). breach_at: the moment the target elapses, counted in the contact's business
 -- calendar when the policy is in business hours (the position `start + target` on the calendar's business-time
 -- axis, found through int_business_position_buckets), else in calendar time; null when it falls past the

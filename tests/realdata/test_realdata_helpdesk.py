@@ -16,7 +16,7 @@ Definitions, shared by both sides so the comparison is exact:
   and last_solved_at): from creation to the first / the last "Resolve ticket" or "RESOLVED" event, in seconds;
   none when the ticket has no such event. ("Closed" is set automatically about 30 days after the resolution,
   SOURCE.md, so it is not used when a resolution exists.)
-- Episodes (core.fct_episodes, staging.int_contact_episodes): per customer and product, tickets in order of
+- Episodes (core.fct_episodes, core.int_contact_episodes): per customer and product, tickets in order of
   creation (ties by interaction id, 'mapped:real:Case N' as text); a ticket within 7 days (inclusive) of its
   episode's first ticket joins it, a later one starts the next episode. A ticket is a repeat when it is not
   the first of its episode. It has a return when the customer's next ticket about the product comes within 7
@@ -153,7 +153,7 @@ def test_repeat_contacts_and_returns_match_pandas(warehouse: str, expected: tupl
     product = _query(
         warehouse,
         "select interaction_id, episode_id, episode_seq, is_repeat_contact, has_return_within_window,"
-        " is_return_censored from staging.int_contact_episodes",
+        " is_return_censored from core.int_contact_episodes",
     ).set_index("interaction_id").sort_index()
     walked = walked.sort_index()
     assert list(product.index) == list(walked.index)

@@ -59,7 +59,7 @@ def test_intervals_spread_the_daily_forecast_and_carry_a_requirement(demo_wareho
             from marts.capacity_intervals where is_forecast group by channel, date_day
         ),
         profiled as (
-            select distinct channel, iso_day_of_week from staging.int_volume_history_profile
+            select distinct channel, iso_day_of_week from core.int_volume_history_profile
         )
         select f.channel, f.date_day, f.forecast_contacts, s.spread_contacts
         from core.fct_volume_forecast f

@@ -111,7 +111,7 @@ def built(warehouse_url: str, tmp_path: Path) -> str:
 def test_capacity_models_match_the_hand_worked_schedule(built: str) -> None:
     daily = _query(built, "select channel, count(*) as days, sum(count_contacts_offered) as contacts,"
                           " min(date_day) as first_day, max(date_day) as last_day"
-                          " from staging.int_volume_history_daily group by channel order by channel")
+                          " from core.int_volume_history_daily group by channel order by channel")
     assert daily["channel"].tolist() == ["email", "voice"]
     assert daily["days"].tolist() == [35, 35]
     assert [float(x) for x in daily["contacts"]] == [35.0, 50.0]

@@ -105,7 +105,7 @@ def test_survey_answers_agree(loaded: Loaded) -> None:
 
 def test_customer_sentiment_contacts_agree(loaded: Loaded) -> None:
     canonical, vendor = loaded.both(
-        "select count(*) from staging.int_customer_sentiment_rolled_up_to_interactions"
+        "select count(*) from core.int_customer_sentiment_rolled_up_to_interactions"
     )
     assert vendor == canonical and canonical[0][0] > 0
 

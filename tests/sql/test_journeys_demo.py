@@ -42,7 +42,7 @@ def test_the_episode_walk_matches_pandas_on_the_demo(demo_warehouse_url: str) ->
         demo_warehouse_url,
         "select i.interaction_id, i.customer_key, i.intent, i.created_at, e.episode_seq, e.is_repeat_contact,"
         " e.has_return_within_window, e.is_return_censored"
-        " from core.fct_interactions i left join staging.int_contact_episodes e"
+        " from core.fct_interactions i left join core.int_contact_episodes e"
         " on e.interaction_id = i.interaction_id",
     )
     assert contacts["episode_seq"].notna().all()  # every contact has its row

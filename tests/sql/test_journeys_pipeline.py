@@ -105,7 +105,7 @@ def _contacts(url: str) -> pd.DataFrame:
     return _query(
         url,
         "select interaction_id, episode_id, episode_seq, is_repeat_contact, is_channel_switch,"
-        " has_return_within_window, is_return_censored from staging.int_contact_episodes",
+        " has_return_within_window, is_return_censored from core.int_contact_episodes",
     ).set_index("interaction_id")
 
 
