@@ -86,13 +86,25 @@ def _contracts(sql_dir: Path) -> dict[str, list[str]]:
     return {entity: [check_identifier(c) for c in columns] for entity, columns in data["entities"].items()}
 
 
+SOURCE_MODEL_PREFIXES = ("stg_", "int_")
+"""A source's model of a contract entity is stg_<source>__<entity> when staging reads it from one raw table, or
+int_<source>__<entity> when intermediate assembles it from several staging models (one vendor record spread
+over several raw tables)."""
+
+
 def staging_models_of(entity: str, model_names: list[str]) -> list[tuple[str, str]]:
-    """(source, model) for every staging model of an entity: stg_<source>__<entity>."""
-    found = []
+    """(source, model) for every source's model of an entity (SOURCE_MODEL_PREFIXES); a source with both is
+    refused, as its records would be unioned twice."""
+    found: dict[str, str] = {}
     for name in sorted(model_names):
-        if name.startswith("stg_") and name.endswith(f"__{entity}"):
-            found.append((name[len("stg_"):-len(f"__{entity}")], name))
-    return found
+        prefix = next((p for p in SOURCE_MODEL_PREFIXES if name.startswith(p)), None)
+        if prefix is None or not name.endswith(f"__{entity}"):
+            continue
+        source = name[len(prefix):-len(f"__{entity}")]
+        if source in found:
+            raise BuildError(f"{source} has two models of {entity}: {found[source]} and {name}")
+        found[source] = name
+    return sorted(found.items())
 
 
 @functools.lru_cache(maxsize=8)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.build import SQL_DIR, discover_models
+from etl.build import SQL_DIR, BuildError, discover_models, staging_models_of
 from etl.model_layers import LayerViolation, layer_of, layer_violations
 from tests.conftest import FIXTURES, make_settings
 
@@ -91,3 +91,11 @@ def test_a_folder_without_a_rule_is_refused() -> None:
 
 def test_layer_is_the_first_folder_under_sql() -> None:
     assert layer_of(Path("/repo/sql/staging/zendesk/stg_zendesk__users.sql"), Path("/repo/sql")) == "staging"
+
+
+def test_union_sources_finds_a_sources_entity_in_staging_or_intermediate_but_not_both() -> None:
+    names = ["stg_zendesk__users", "int_zendesk__customers", "stg_canonical__customers", "int_customers_unioned"]
+    assert staging_models_of("customers", names) == [("canonical", "stg_canonical__customers"),
+                                                    ("zendesk", "int_zendesk__customers")]
+    with pytest.raises(BuildError, match="zendesk has two models of customers"):
+        staging_models_of("customers", [*names, "stg_zendesk__customers"])

@@ -28,16 +28,7 @@ queues as (
 
 series_ends as (
 
-    select
-        source_system,
-        channel,
-        max(greatest(
-            created_at,
-            coalesce(updated_at, created_at),
-            coalesce(closed_at, created_at)
-        )) as data_ended_at
-    from {{ ref('int_interactions_unioned') }}
-    group by source_system, channel
+    select * from {{ ref('fct_source_data_ends') }}
 
 ),
 

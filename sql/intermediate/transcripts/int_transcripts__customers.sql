@@ -1,5 +1,5 @@
 -- One row per customer named in transcripts (by customer id, else e-mail, else phone), with the latest
--- e-mail and phone given. Grouping turns is this format's deviation (see stg_transcripts__interactions).
+-- e-mail and phone given. Grouping turns is this format's deviation (see int_transcripts__interactions).
 with turns as (
 
     select * from {{ ref('stg_transcripts__turns') }}

@@ -16,7 +16,7 @@ bot_turns as (
     select
         interaction_id,
         min(sent_at) as first_bot_turn_at
-    from {{ ref('stg_amazon_connect__messages') }}
+    from {{ ref('int_amazon_connect__messages') }}
     where author_role = 'bot'
     group by interaction_id
 

@@ -4,7 +4,7 @@
 -- A voice turn whose contact record has not arrived yet has no time and waits for it.
 -- Voice turns name the speaker in ParticipantId (CUSTOMER, AGENT); chat turns in ParticipantRole.
 -- Chat EVENT items (a participant joining or leaving) have no Content and are not messages.
--- Contact Lens's own sentiment label of each turn is stg_amazon_connect__vendor_message_sentiments.
+-- Contact Lens's own sentiment label of each turn is int_amazon_connect__vendor_message_sentiments.
 with source as (
 
     select * from {{ source('amazon_connect', 'transcript_turns') }}

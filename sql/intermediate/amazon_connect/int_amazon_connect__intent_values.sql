@@ -4,13 +4,13 @@
 -- listed by audit.intent_unmapped_vendor_values.
 with interactions as (
 
-    select * from {{ ref('stg_amazon_connect__interactions') }}
+    select * from {{ ref('int_amazon_connect__interactions') }}
 
 ),
 
 categories as (
 
-    select * from {{ ref('stg_amazon_connect__vendor_categories') }}
+    select * from {{ ref('int_amazon_connect__vendor_categories') }}
 
 ),
 

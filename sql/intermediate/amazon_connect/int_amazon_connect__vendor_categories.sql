@@ -1,5 +1,5 @@
 -- One row per category Contact Lens matched on an analysed contact (Categories.MatchedCategories), taken from
--- the analysis stg_amazon_connect__vendor_contact_analyses keeps (same analysis time), once per name.
+-- the analysis int_amazon_connect__vendor_contact_analyses keeps (same analysis time), once per name.
 with source as (
 
     select * from {{ source('amazon_connect', 'matched_categories') }}
@@ -8,7 +8,7 @@ with source as (
 
 analyses as (
 
-    select analysis_id, interaction_id, analyzed_at from {{ ref('stg_amazon_connect__vendor_contact_analyses') }}
+    select analysis_id, interaction_id, analyzed_at from {{ ref('int_amazon_connect__vendor_contact_analyses') }}
 
 )
 

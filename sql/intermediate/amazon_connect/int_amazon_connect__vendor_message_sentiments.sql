@@ -22,7 +22,7 @@ ranked as (
 
 messages as (
 
-    select message_id from {{ ref('stg_amazon_connect__messages') }}
+    select message_id from {{ ref('int_amazon_connect__messages') }}
 
 )
 
