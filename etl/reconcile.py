@@ -1,6 +1,6 @@
 """What `cxpulse reconcile` and the Data health page show: per source and figure, how often the vendor's own
 figure agrees with cxpulse's (marts.reconciliation_summary), and each disagreement with its cause
-(marts.reconciliation_vendor_figures). The rules live in those models and docs/reconciliation.md; this module
+(core.reconciliation_vendor_figures). The rules live in those models and docs/reconciliation.md; this module
 only reads them and words them, as pure functions over the frames."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SUMMARY_SQL = (
 )
 DISAGREEMENTS_SQL = (
     "select source_system, figure_name, figure_basis, interaction_id, figure_unit, vendor_value, cxpulse_value,"
-    " difference_value, tolerance_value, disagreement_cause from marts.reconciliation_vendor_figures"
+    " difference_value, tolerance_value, disagreement_cause from core.reconciliation_vendor_figures"
     " where not is_agreeing order by source_system, figure_name, figure_basis, interaction_id"
 )
 NOT_MEASURED = "not measured"

@@ -37,7 +37,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("metric_attainment_monthly", "journey_daily"): MART_OF_MARTS,
     ("metric_attainment_monthly", "metric_evidence_coverage"): MART_OF_MARTS,
     ("metric_attainment_monthly", "service_daily"): MART_OF_MARTS,
-    ("reconciliation_summary", "reconciliation_vendor_figures"): MART_OF_MARTS,
     ("signal_handoff_highway_monthly", "automation_daily"): MART_OF_MARTS,
     ("signal_repetition_loop_monthly", "automation_daily"): MART_OF_MARTS,
     ("signal_repetition_loop_monthly", "journey_daily"): MART_OF_MARTS,

@@ -108,7 +108,7 @@ def test_every_disagreement_is_listed_with_its_cause(reconciled: str) -> None:
     rows = query_frame(
         reconciled,
         "select source_system, figure_name, figure_basis, interaction_id, disagreement_cause"
-        " from marts.reconciliation_vendor_figures where not is_agreeing",
+        " from core.reconciliation_vendor_figures where not is_agreeing",
     )
     got = sorted(rows.itertuples(index=False, name=None))
     assert got == sorted([
@@ -139,7 +139,7 @@ def test_connect_and_genesys_agreement_and_totals(reconciled: str) -> None:
     differ = query_frame(
         reconciled,
         "select interaction_id, vendor_value, cxpulse_value, difference_value, tolerance_value"
-        " from marts.reconciliation_vendor_figures where disagreement_cause = 'values differ'",
+        " from core.reconciliation_vendor_figures where disagreement_cause = 'values differ'",
     ).set_index("interaction_id")
     # Connect d4: Queue.Duration 90 vs timestamps 6 -> -84; Genesys G1: tAcd 95 vs segment 18 -> -77; tolerance 60
     assert differ.loc[CONNECT_D, ["vendor_value", "cxpulse_value", "difference_value", "tolerance_value"]].tolist() \

@@ -1,6 +1,6 @@
 -- One row per source system x figure x basis the source's own system reports: how many records were compared
 -- with cxpulse's own figure, how many agree within the tolerance, the share agreeing, and the disagreements by
--- cause (marts.reconciliation_vendor_figures, docs/reconciliation.md). A reported figure cxpulse computes no
+-- cause (core.reconciliation_vendor_figures, docs/reconciliation.md). A reported figure cxpulse computes no
 -- counterpart for (Zendesk requester, agent and on-hold wait, replies) has no records and a not_compared_reason:
 -- its agreement rate is not measured, never 0.
 with records as (
