@@ -2,11 +2,11 @@
 
 A model is one `select` in a `.sql` file. Its folder gives its schema (`staging/` and `intermediate/` build
 into `staging`, `core/` into `core`, `marts/` into `marts`, `audit/` (data-quality reports such as identity
-conflicts) into `ops`); a `_models.yml` beside it states its grain and
-unique key. Models refer to each other with `{{ ref('name') }}`, to raw tables with
-`{{ source('format', 'stream') }}`, to enrichment outputs with `{{ enriched('name') }}`, to settings with
-`{{ var('name') }}`, and use the dialect macros of `etl.dialect` and the Jinja macros of `sql/macros/*.sql`
-(loaded once, available in every model).
+conflicts) into `ops`), and a folder reads only the folders below it (etl/model_layers.py, docs/model-graph.md);
+a `_models.yml` beside it states its grain and unique key. Models refer to each other with `{{ ref('name') }}`,
+to raw tables with `{{ source('format', 'stream') }}`, to enrichment outputs with `{{ enriched('name') }}`, to
+settings with `{{ var('name') }}`, and use the dialect macros of `etl.dialect` and the Jinja macros of
+`sql/macros/*.sql` (loaded once, available in every model).
 
 Every model is built as a table under a temporary name (`<name>__next`), its unique key is checked, and
 only when all have been built are they swapped in, in one short transaction: readers see the old models or
