@@ -38,7 +38,8 @@ stream, and no orphan rows are left behind. In a page file a record's line is it
 in the page (1, 2, ...); in a JSONL file it is the line number. A wrap-up code page gives one `wrapup_codes`
 row per entity, its line being the entity's position in the page.
 
-The staging models in sql/staging/genesys/ turn these streams into the canonical entities.
+The staging models in sql/staging/genesys/ type these streams, one model each, and the models in
+sql/intermediate/genesys/ put them together into the canonical entities.
 """
 
 from __future__ import annotations

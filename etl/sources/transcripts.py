@@ -1,8 +1,9 @@
 """Chat and bot conversation transcripts: one turn per record (format "transcripts").
 
-Two file kinds feed one raw stream, `raw.transcripts__turns` (one row per turn); the staging models in
-`sql/staging/transcripts/` group the turns of a conversation into its interaction, messages, events and
-customer, so that a conversation split over several files still becomes one interaction.
+Two file kinds feed one raw stream, `raw.transcripts__turns` (one row per turn); the staging model in
+`sql/staging/transcripts/` keeps each turn's latest copy, and the models in `sql/intermediate/transcripts/`
+group the turns of a conversation into its interaction, messages, events and customer, so that a conversation
+split over several files still becomes one interaction.
 
 ## `*.jsonl`: one JSON object per turn
 | key (first spelling found wins) | meaning |

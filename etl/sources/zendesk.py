@@ -23,7 +23,7 @@ The files follow Zendesk's published API schemas:
 Every file may be a page file (`*.json`, one JSON object holding arrays) or JSON Lines (`*.jsonl`, one entity a
 line). Page files are streamed record by record (`iter_page_records`), never loaded whole.
 
-What the reader decides (the rest is in `sql/staging/zendesk/`):
+What the reader decides (the rest is in `sql/staging/zendesk/` and `sql/intermediate/zendesk/`):
 - intent: the value of the custom field named by the source option `intent_field_id` when it is set on the
   ticket, else the ticket's first tag, else nothing;
 - audit events become canonical events: Create of `status` -> created; `assignee_id` set -> agent_assigned;
