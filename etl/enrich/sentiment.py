@@ -109,6 +109,16 @@ def score_texts(texts: Sequence[str], processes: int | None = None, scorer: str 
     return frame
 
 
+def score_customer_texts(texts: Sequence[str], processes: int | None = None) -> pd.DataFrame:
+    """Both scores of customer texts (in order): stock VADER's columns, then the customer-service layer's
+    `adapted_compound` and `adapted_sentiment_label`, as the enrichment step writes them."""
+    stock = score_texts(texts, processes, STOCK)
+    adapted = score_texts(texts, processes, ADAPTED)
+    stock["adapted_compound"] = adapted["compound"]
+    stock["adapted_sentiment_label"] = adapted["sentiment_label"]
+    return stock
+
+
 def _unscored_page(warehouse: Warehouse, table: str, scorer: Scorer, after: str) -> pd.DataFrame:
     roles = " and m.author_role = 'customer'" if scorer.customer_only else ""
     return warehouse.query_df(
