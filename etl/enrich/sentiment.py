@@ -93,8 +93,9 @@ class ScoringPool:
     """The processes that score texts, for as long as the `with` block: started on the first batch of at least
     PARALLEL_FROM_TEXTS distinct texts (smaller batches are scored in this process), then reused by every page."""
 
-    def __init__(self, processes: int | None = None) -> None:
+    def __init__(self, processes: int | None = None, parallel_from_texts: int | None = None) -> None:
         self.workers = processes or os.cpu_count() or 1
+        self.parallel_from_texts = PARALLEL_FROM_TEXTS if parallel_from_texts is None else parallel_from_texts
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> ScoringPool:
@@ -108,7 +109,7 @@ class ScoringPool:
 
     def score(self, distinct_texts: Sequence[str], kind: str) -> list[tuple[Scores, Scores | None]]:
         block_scorer = _score_stock_block if kind == STOCK else _score_both_block
-        if self.workers <= 1 or len(distinct_texts) < PARALLEL_FROM_TEXTS:
+        if self.workers <= 1 or len(distinct_texts) < self.parallel_from_texts:
             return block_scorer(distinct_texts)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_two_lexicon_scorer)
@@ -148,10 +149,12 @@ def score_texts(texts: Sequence[str], processes: int | None = None, scorer: str 
     return _scores_frame([by_text[text][pick] for text in texts])  # type: ignore[misc]
 
 
-def score_customer_texts(texts: Sequence[str], processes: int | None = None) -> pd.DataFrame:
+def score_customer_texts(texts: Sequence[str], processes: int | None = None,
+                         parallel_from_texts: int | None = None) -> pd.DataFrame:
     """Both scores of customer texts (in order), from one reading of each distinct text: stock VADER's columns,
-    then the customer-service layer's `adapted_compound` and `adapted_sentiment_label`."""
-    with ScoringPool(processes) as pool:
+    then the customer-service layer's `adapted_compound` and `adapted_sentiment_label`. The pool starts from
+    `parallel_from_texts` distinct texts (default PARALLEL_FROM_TEXTS)."""
+    with ScoringPool(processes, parallel_from_texts) as pool:
         by_text = _scores_by_text(texts, BOTH, pool)
     frame = _scores_frame([by_text[text][0] for text in texts])
     adapted = _scores_frame([by_text[text][1] for text in texts])  # type: ignore[misc]
