@@ -33,6 +33,8 @@ from vaderSentiment.vaderSentiment import (
 Scores = tuple[float, float, float, float]  # compound, positive, neutral, negative (VADER's rounding)
 _NEGATE = frozenset(NEGATE)
 _PUNCTUATION = string.punctuation
+# the scores of a text with words but none in the lexicon: compound 0, all neutral
+_NO_LEXICON_WORD: Scores = (0.0, 0.0, 1.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,14 @@ class VaderReader:
             text = self._replace_emojis(text)
         text = text.strip()
         words = [token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in text.split()]
-        upper = sum(1 for word in words if word.isupper())
+        upper = sum(map(str.isupper, words))
         return ReadText(text, words, [word.lower() for word in words], 0 < len(words) - upper < len(words))
 
     def score(self, read: ReadText, lexicon: dict[str, float]) -> Scores:
         """VADER's four scores of a read text under `lexicon`."""
         lower = read.lower
+        if lower and lexicon.keys().isdisjoint(lower):
+            return _NO_LEXICON_WORD  # every word's valence is 0: what the rules below give, without walking them
         last = len(lower) - 1
         sentiments: list[float] = []
         for i, item_lower in enumerate(lower):
