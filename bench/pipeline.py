@@ -10,6 +10,7 @@ process. Prints one line per step and a JSON summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,21 +37,29 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> d
     return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every end-to-end bench takes: the demo's scale and the engine."""
     parser.add_argument("--scale", type=int, default=200_000)
     parser.add_argument("--engine", choices=["duckdb", "postgresql"], default="duckdb")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--end-date", default="2026-10-31")
-    args = parser.parse_args()
-    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
+
+
+def cxpulse_command() -> str:
+    return str(Path(sys.executable).with_name("cxpulse"))
+
+
+@contextlib.contextmanager
+def demo_workspace(args: argparse.Namespace, results: dict[str, object]) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A temporary folder with the demo's exports at `args.scale` (generation timed into results), its
+    cxpulse.toml, and an empty warehouse on the chosen engine: yields the folder and the environment to run
+    `cxpulse` in; removes both (the PostgreSQL database too) on exit."""
     work = Path(tempfile.mkdtemp(prefix="cxpulse-bench-"))
     database = None
     try:
         exports = work / "exports"
-        results = {"scale": args.scale, "engine": args.engine}
-        results["generate"] = timed([cxpulse, "generate", "--out", str(exports), "--scale", str(args.scale),
-                                     "--end-date", args.end_date, "--quiet"], work)
+        results["generate"] = timed([cxpulse_command(), "generate", "--out", str(exports), "--scale",
+                                     str(args.scale), "--end-date", args.end_date, "--quiet"], work)
         if args.engine == "duckdb":
             url = f"duckdb:///{work / 'warehouse.duckdb'}"
         else:
@@ -59,18 +69,29 @@ def main() -> None:
                 connection.execute(sa.text(f'create database "{database}"'))
             url = sa.make_url(args.pg_url).set(database=database).render_as_string(hide_password=False)
         write_demo_config(work, exports)
-        env = {**os.environ, "CXPULSE_WAREHOUSE_URL": url}
-        results["first_run"] = timed([cxpulse, "run", "--quiet"], work, env)
-        results["second_run"] = timed([cxpulse, "run", "--quiet"], work, env)
-        for step in ("generate", "first_run", "second_run"):
-            print(f"{step:>11}: {results[step]['seconds']:>7.1f} s, peak {results[step]['peak_rss_mib']} MiB")
-        print(json.dumps(results))
+        yield work, {**os.environ, "CXPULSE_WAREHOUSE_URL": url}
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if database:
             admin = sa.create_engine(args.pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
                 connection.execute(sa.text(f'drop database if exists "{database}" with (force)'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    args = parser.parse_args()
+    cxpulse = cxpulse_command()
+    results: dict[str, object] = {"scale": args.scale, "engine": args.engine}
+    with demo_workspace(args, results) as (work, env):
+        results["first_run"] = timed([cxpulse, "run", "--quiet"], work, env)
+        results["second_run"] = timed([cxpulse, "run", "--quiet"], work, env)
+    for step in ("generate", "first_run", "second_run"):
+        figures = results[step]
+        assert isinstance(figures, dict)
+        print(f"{step:>11}: {figures['seconds']:>7.1f} s, peak {figures['peak_rss_mib']} MiB")
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":
