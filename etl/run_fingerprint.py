@@ -203,10 +203,10 @@ def _calibration_text(db: Queryable, settings: Settings) -> str:
                                                                           strict=True))])
 
 
-def current_fingerprint(db: Queryable, settings: Settings, *, with_files: bool) -> Fingerprint:
+def current_fingerprint(db: Queryable, settings: Settings, *, with_files: bool, sql_dir: Path = SQL_DIR) -> Fingerprint:
     """The fingerprint of the inputs as they are now (`db`: the warehouse, for calibrations and labels)."""
     components = {
-        "models": digest_of_texts(_file_texts(SQL_DIR, ("*",))),
+        "models": digest_of_texts(_file_texts(sql_dir, ("*",))),
         "settings": digest_of_texts([("settings", settings_text(settings).encode()), *_settings_files(settings)]),
         "calibration": digest_of_texts([("calibration", _calibration_text(db, settings).encode())]),
         "labels": digest_of_texts([("labels", _labels_state(db).encode())]),
@@ -269,7 +269,7 @@ class Check:
     changed: tuple[str, ...] = ()
 
 
-def check_before_run(settings: Settings, *, with_files: bool) -> Check:
+def check_before_run(settings: Settings, *, with_files: bool, sql_dir: Path = SQL_DIR) -> Check:
     """On a read-only connection, without the writer lock: the current fingerprint, and the recorded run it
     matches when nothing changed since. A warehouse that cannot be read yet (none built) has work to do."""
     url = settings.warehouse_url
@@ -277,7 +277,7 @@ def check_before_run(settings: Settings, *, with_files: bool) -> Check:
         return Check(None, changed=("no warehouse yet",))
     reader = open_reader(url)
     try:
-        current = current_fingerprint(reader, settings, with_files=with_files)
+        current = current_fingerprint(reader, settings, with_files=with_files, sql_dir=sql_dir)
         recorded = recorded_run(reader)
     except (WarehouseError, OSError, ValueError) as error:
         return Check(None, changed=(f"cannot check: {type(error).__name__}: {error}",))
@@ -285,9 +285,9 @@ def check_before_run(settings: Settings, *, with_files: bool) -> Check:
         reader.close()
     if recorded is None:
         return Check(current, changed=("no run recorded a fingerprint",))
-    if not recorded.is_latest or _pending_writer(url):
-        return Check(current, changed=(f"runs after run {recorded.run_id}",))
     changed = changed_parts(recorded.fingerprint, current, file_digest_of)
+    if not recorded.is_latest or _pending_writer(url):
+        changed.insert(0, f"runs after run {recorded.run_id}")
     return Check(current, None if changed else recorded, tuple(changed))
 
 
