@@ -1,5 +1,6 @@
 """Time the pipeline end to end: generate the demo's vendor exports, then `cxpulse run` on the sources
-`cxpulse demo` configures (and a second run, which must add nothing).
+`cxpulse demo` configures (and a second run, which finds nothing changed and does no work; bench/second_run.py
+sets it beside the first run and a forced one).
 
     python bench/pipeline.py --scale 200000 [--engine duckdb|postgresql] [--pg-url URL]
 
@@ -37,12 +38,14 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> d
     return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024)}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def bench_arguments(description: str | None) -> argparse.Namespace:
     """The options every end-to-end bench takes: the demo's scale and the engine."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=200_000)
     parser.add_argument("--engine", choices=["duckdb", "postgresql"], default="duckdb")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--end-date", default="2026-10-31")
+    return parser.parse_args()
 
 
 def cxpulse_command() -> str:
@@ -79,14 +82,11 @@ def demo_workspace(args: argparse.Namespace, results: dict[str, object]) -> Iter
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    args = parser.parse_args()
-    cxpulse = cxpulse_command()
+    args = bench_arguments(__doc__)
     results: dict[str, object] = {"scale": args.scale, "engine": args.engine}
     with demo_workspace(args, results) as (work, env):
-        results["first_run"] = timed([cxpulse, "run", "--quiet"], work, env)
-        results["second_run"] = timed([cxpulse, "run", "--quiet"], work, env)
+        for step in ("first_run", "second_run"):
+            results[step] = timed([cxpulse_command(), "run", "--quiet"], work, env)
     for step in ("generate", "first_run", "second_run"):
         figures = results[step]
         assert isinstance(figures, dict)

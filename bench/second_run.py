@@ -11,24 +11,19 @@ Prints the three side by side, the second run's share of the first (target: at m
 
 from __future__ import annotations
 
-import argparse
 import json
 
-from pipeline import add_arguments, cxpulse_command, demo_workspace, timed
+from pipeline import bench_arguments, cxpulse_command, demo_workspace, timed
 
 TARGET_SHARE = 0.05
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    args = parser.parse_args()
-    cxpulse = cxpulse_command()
+    args = bench_arguments(__doc__)
+    run = [cxpulse_command(), "run", "--quiet"]
     results: dict[str, object] = {"scale": args.scale, "engine": args.engine}
     with demo_workspace(args, results) as (work, env):
-        first = timed([cxpulse, "run", "--quiet"], work, env)
-        second = timed([cxpulse, "run", "--quiet"], work, env)
-        forced = timed([cxpulse, "run", "--quiet", "--force"], work, env)
+        first, second, forced = (timed(command, work, env) for command in (run, run, [*run, "--force"]))
     share = second["seconds"] / first["seconds"]
     results.update(first_run=first, second_run=second, second_run_forced=forced, second_share_of_first=share)
     print(f"{'scale ' + str(args.scale) + ', ' + args.engine:<34} {'seconds':>9} {'peak MiB':>9}")
