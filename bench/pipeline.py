@@ -29,13 +29,15 @@ from etl.cli import write_demo_config
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall time and peak resident memory of one process, measured by GNU time."""
-    completed = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, check=False,
+    """Wall time, CPU time (user + system: what the process itself cost on a shared machine) and peak resident
+    memory of one process, measured by GNU time."""
+    completed = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", *command], cwd=cwd, check=False,
                                capture_output=True, text=True, env=env)
     if completed.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
-    seconds, peak_kib = completed.stderr.strip().splitlines()[-1].split()
-    return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024)}
+    seconds, peak_kib, user, system = completed.stderr.strip().splitlines()[-1].split()
+    return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024),
+            "cpu_seconds": round(float(user) + float(system), 2)}
 
 
 def bench_arguments(description: str | None) -> argparse.Namespace:
