@@ -46,7 +46,6 @@ from etl.run_status import SUCCEEDED
 from etl.sources import kinds_for_source
 from etl.warehouse import (
     Warehouse,
-    WarehouseError,
     dialect_of,
     duckdb_path,
     leftover_files,
@@ -279,7 +278,7 @@ def check_before_run(settings: Settings, *, with_files: bool, sql_dir: Path = SQ
     try:
         current = current_fingerprint(reader, settings, with_files=with_files, sql_dir=sql_dir)
         recorded = recorded_run(reader)
-    except (WarehouseError, OSError, ValueError) as error:
+    except Exception as error:  # the check only saves work: whatever stops it, the run does the work
         return Check(None, changed=(f"cannot check: {type(error).__name__}: {error}",))
     finally:
         reader.close()
