@@ -45,6 +45,11 @@ _PG_WRITER_LOCK_KEY = 7_431_992_001
 WRITER_LOCK_TIMEOUT_SECONDS = 600.0
 MEMORY_LIMIT_ENV = "CXPULSE_DUCKDB_MEMORY_LIMIT"
 """Memory a DuckDB writer may use before it spills to disk (default 2GB)."""
+READER_MEMORY_LIMIT_ENV = "CXPULSE_READER_MEMORY_LIMIT"
+"""Memory the dashboard's DuckDB reader may use for its queries (default 1GB; 128MB makes exact quantiles fail)."""
+READER_THREADS_ENV = "CXPULSE_READER_THREADS"
+"""Threads the dashboard's DuckDB reader may use (default: the machine's cores)."""
+DEFAULT_READER_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseError(RuntimeError):
@@ -471,6 +476,15 @@ class _OpenFile:
     connection: duckdb.DuckDBPyConnection
 
 
+def reader_config(environ: Mapping[str, str]) -> dict[str, str | int]:
+    """The DuckDB settings of a read-only connection: its memory cap and threads, from the environment (pure)."""
+    threads = environ.get(READER_THREADS_ENV, "").strip()
+    if threads and not (threads.isdigit() and int(threads) > 0):
+        raise WarehouseError(f"{READER_THREADS_ENV} must be a whole number of threads above 0, not {threads!r}")
+    return {"memory_limit": environ.get(READER_MEMORY_LIMIT_ENV, "").strip() or DEFAULT_READER_MEMORY_LIMIT,
+            "threads": int(threads) if threads else os.cpu_count() or 2}
+
+
 class Reader:
     """Read-only queries for the dashboard and `cxpulse status`; safe to share across threads."""
 
@@ -494,7 +508,7 @@ class Reader:
                 if self._open is not None:
                     self._open.connection.close()
                     self._open = None
-                connection = duckdb.connect(str(path), read_only=True)
+                connection = duckdb.connect(str(path), read_only=True, config=reader_config(os.environ))
                 self._open = _OpenFile(identity, connection)
             return self._open.connection
 
