@@ -508,7 +508,11 @@ class Reader:
                 if self._open is not None:
                     self._open.connection.close()
                     self._open = None
-                connection = duckdb.connect(str(path), read_only=True, config=reader_config(os.environ))
+                connection = duckdb.connect(str(path), read_only=True)
+                # SET after connecting, not config= at connect: DuckDB refuses a second connection to the same
+                # file in one process with a different config (the settings are the file's instance's anyway)
+                for setting, value in reader_config(os.environ).items():
+                    connection.execute(f"set {setting} = ?", [value])
                 self._open = _OpenFile(identity, connection)
             return self._open.connection
 

@@ -48,3 +48,16 @@ def test_the_memory_limit_reaches_the_readers_connection(tmp_path: Path, monkeyp
         settings = reader.query_df("select current_setting('memory_limit') as memory_limit, "
                                    "current_setting('threads') as threads")
     assert settings.to_dict("records") == [{"memory_limit": shown, "threads": 1}]
+
+
+def test_another_connection_to_the_warehouse_in_the_same_process_still_opens(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # DuckDB refuses a second connection to a file with a config different from the first one's
+    path = tmp_path / "warehouse.duckdb"
+    with closing(duckdb.connect(str(path))) as connection:
+        connection.execute("create table t as select 42 as answer")
+    monkeypatch.setenv(READER_MEMORY_LIMIT_ENV, "256MB")
+    with closing(open_reader(f"duckdb:///{path}")) as reader:
+        assert reader.scalar("select answer from t") == 42
+        with closing(duckdb.connect(str(path), read_only=True)) as other:
+            assert other.execute("select answer from t").fetchall() == [(42,)]

@@ -1,0 +1,137 @@
+"""Time every page of the dashboard in a real browser: the first visit (the server's caches cold for that page)
+and the second, with the server's resident memory after each page.
+
+    python bench/page_latency.py --scale 50000 [--warehouse URL] [--pages experience,journeys] [--visits 2]
+
+Builds the demo warehouse at --scale on DuckDB (`cxpulse generate` + `cxpulse run`, as bench/pipeline.py does)
+unless --warehouse names one, serves the app headless on 127.0.0.1 in open mode (`streamlit run`, the command
+`cxpulse serve` uses) and opens each page in the system Chromium under Playwright. A visit is timed from the
+request of the page's URL until the page has its heading, its script run is over, nothing is stale or loading and
+every chart is drawn (polled every 50 ms). The server is one process: its RSS is read from /proc after each page,
+and its peak (VmHWM) at the end. Prints one line per page and a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from etl.cli import write_demo_config
+from etl.serving import LOCAL_ONLY, OPEN_MODE_VARIABLE, streamlit_command
+from tests.browser.chromium import chromium_browser
+from tests.browser.served_app import free_port
+from tests.browser.streamlit_page import HEADING
+
+REPO = Path(__file__).resolve().parents[1]
+MENU_PAGES = ("executive", "escalations", "overview", "journeys", "automation", "experience", "risk", "capacity",
+              "data-health", "definitions", "detector-quality", "intent-discovery")
+SETTLED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (document.querySelector('[data-testid="stAppSkeleton"], [data-testid="stSkeleton"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  for (const chart of document.querySelectorAll('.vega-embed')) { if (!chart.querySelector('svg, canvas')) return false; }
+  return true;
+}"""
+PAGE_TIMEOUT_MS = 120_000
+
+
+def memory_mib(pid: int, field: str) -> float:
+    """A field of /proc/<pid>/status in MiB (VmRSS: resident now; VmHWM: the peak)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+def build_demo(scale: int, work: Path) -> str:
+    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
+    exports = work / "exports"
+    subprocess.run([cxpulse, "generate", "--out", str(exports), "--scale", str(scale), "--end-date", "2026-10-31",
+                    "--quiet"], cwd=work, check=True)
+    write_demo_config(work, exports)
+    url = f"duckdb:///{work / 'warehouse.duckdb'}"
+    started = time.perf_counter()
+    completed = subprocess.run([cxpulse, "run", "--quiet"], cwd=work, env={**os.environ, "CXPULSE_WAREHOUSE_URL": url},
+                               check=False)
+    if completed.returncode not in (0, 1):
+        sys.exit(f"cxpulse run failed with exit code {completed.returncode}")
+    print(f"built the {scale:,} demo on DuckDB in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+def wait_for_health(base: str, server: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("the dashboard did not start")
+            time.sleep(0.3)
+
+
+def timed_visit(page: object, url: str) -> float:
+    """Seconds from requesting `url` until the page has settled."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(SETTLED_JS, timeout=PAGE_TIMEOUT_MS, polling=50)  # type: ignore[attr-defined]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=50_000)
+    parser.add_argument("--warehouse", help="a warehouse URL already built (else the demo is built at --scale)")
+    parser.add_argument("--pages", default=",".join(MENU_PAGES), help="url paths, comma-separated")
+    parser.add_argument("--visits", type=int, default=2)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cxpulse-pages-"))
+    server = None
+    try:
+        url = args.warehouse or build_demo(args.scale, work)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "CXPULSE_WAREHOUSE_URL": url, OPEN_MODE_VARIABLE: LOCAL_ONLY}
+        log = (work / "server.log").open("wb")
+        server = subprocess.Popen(streamlit_command(REPO / "dashboard" / "app.py", port, "127.0.0.1"), cwd=work,
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for_health(base, server)
+        results: dict[str, dict[str, object]] = {}
+        print(f"server started: RSS {memory_mib(server.pid, 'VmRSS'):.0f} MiB")
+        with chromium_browser() as browser:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # the app's frontend (its scripts, the sidebar) is fetched once, on a page that is not measured
+            page.goto(f"{base}/definitions", wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+            page.wait_for_selector(HEADING, timeout=PAGE_TIMEOUT_MS)
+            for path in args.pages.split(","):
+                visits = [timed_visit(page, f"{base}/{path}") for _ in range(args.visits)]
+                problems = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count()
+                rss = memory_mib(server.pid, "VmRSS")
+                results[path] = {"seconds": visits, "rss_mib": round(rss), "errors_shown": problems}
+                shown = ", ".join(f"{label} {seconds:5.2f} s" for label, seconds in
+                                  zip(("first", "second", "third", "fourth"), visits, strict=False))
+                print(f"{path:>18}: {shown}; server RSS {rss:4.0f} MiB" + (f"; {problems} error(s) shown"
+                                                                          if problems else ""))
+        peak = memory_mib(server.pid, "VmHWM")
+        print(f"server peak RSS {peak:.0f} MiB")
+        print(json.dumps({"scale": args.scale, "warehouse": url, "pages": results, "peak_rss_mib": round(peak)}))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
