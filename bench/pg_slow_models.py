@@ -23,8 +23,10 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 
+import duckdb
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
@@ -36,9 +38,9 @@ MODELS = ("int_account_churn_features", "capacity_intervals")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def built_sql(text: str, models: dict[str, Model], settings: Settings) -> str:
+def built_sql(text: str, models: dict[str, Model], settings: Settings, dialect_name: str = "postgresql") -> str:
     """A model's select rendered against the tables the run built (not the __next tables a build writes)."""
-    env = _template_env(settings, "postgresql", lambda name: models[name].table, set(), set(), list(models))
+    env = _template_env(settings, dialect_name, lambda name: models[name].table, set(), set(), list(models))
     return env.from_string(text).render()
 
 
@@ -81,6 +83,26 @@ def rows_differ(connection: sa.Connection, table: str, other: str) -> int:
         f" + (select count(*) from (select * from {other} except all select * from {table}) b)")).scalar_one())
 
 
+def compare_on_duckdb(path: Path, settings: Settings, before: str) -> None:
+    """The same comparison of the two texts on a DuckDB warehouse file (rows only: timing is PostgreSQL's)."""
+    models = discover_models(settings, "duckdb")
+    with closing(duckdb.connect(str(path), read_only=True)) as connection:
+        connection.execute("set enable_progress_bar = false")
+        for name in MODELS:
+            path_of_model = models[name].path
+            texts = {"before": text_at(before, path_of_model), "now": path_of_model.read_text(encoding="utf-8")}
+            for label, text in texts.items():
+                connection.execute(f"create or replace temp table bench_{label} as "
+                                   f"{built_sql(text, models, settings, 'duckdb')}")
+            differing = connection.execute(
+                "select (select count(*) from (select * from bench_before except all select * from bench_now) a)"
+                " + (select count(*) from (select * from bench_now except all select * from bench_before) b)"
+            ).fetchone()[0]
+            rows = connection.execute("select count(*) from bench_now").fetchone()[0]
+            print(f"{name:>28}: DuckDB {path.name}: {rows:,} rows, "
+                  f"{'identical' if differing == 0 else f'{differing} rows differ'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=50_000)
@@ -90,6 +112,8 @@ def main() -> None:
     parser.add_argument("--database", help="a database the demo was already built in (not dropped)")
     parser.add_argument("--config", type=Path, help="the cxpulse.toml --database was built with")
     parser.add_argument("--keep", action="store_true", help="keep the database this run builds")
+    parser.add_argument("--duckdb", type=Path, help="also compare the two texts' rows on this DuckDB warehouse file"
+                                                    " (built with --config)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cxpulse-bench-"))
     database, built_here = args.database, args.database is None
@@ -122,6 +146,8 @@ def main() -> None:
                       f"{'identical' if differing == 0 else f'{differing} rows differ'}")
                 connection.rollback()
         print(json.dumps({"scale": args.scale, "database": database, "models": results}))
+        if args.duckdb:
+            compare_on_duckdb(args.duckdb, settings, args.before)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if built_here and database and not args.keep:
