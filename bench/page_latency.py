@@ -25,7 +25,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from etl.cli import write_demo_config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.demo_build import build_demo
 from etl.serving import LOCAL_ONLY, OPEN_MODE_VARIABLE, streamlit_command
 from tests.browser.chromium import chromium_browser
 from tests.browser.served_app import free_port
@@ -45,19 +47,9 @@ def memory_mib(pid: int, field: str) -> float:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
-def build_demo(scale: int, work: Path) -> str:
-    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
-    exports = work / "exports"
-    subprocess.run([cxpulse, "generate", "--out", str(exports), "--scale", str(scale), "--end-date", "2026-10-31",
-                    "--quiet"], cwd=work, check=True)
-    write_demo_config(work, exports)
+def demo_warehouse(scale: int, work: Path) -> str:
     url = f"duckdb:///{work / 'warehouse.duckdb'}"
-    started = time.perf_counter()
-    completed = subprocess.run([cxpulse, "run", "--quiet"], cwd=work, env={**os.environ, "CXPULSE_WAREHOUSE_URL": url},
-                               check=False)
-    if completed.returncode not in (0, 1):
-        sys.exit(f"cxpulse run failed with exit code {completed.returncode}")
-    print(f"built the {scale:,} demo on DuckDB in {time.perf_counter() - started:.0f} s")
+    print(f"built the {scale:,} demo on DuckDB in {build_demo(scale, work, url):.0f} s")
     return url
 
 
@@ -107,7 +99,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="cxpulse-pages-"))
     servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
     try:
-        url = args.warehouse or build_demo(args.scale, work)
+        url = args.warehouse or demo_warehouse(args.scale, work)
         checkouts = {"this": REPO, **({"yardstick": args.yardstick.resolve()} if args.yardstick else {})}
         for label, checkout in checkouts.items():
             servers[label] = start_server(checkout, url, work)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -30,8 +29,10 @@ import duckdb
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.demo_build import build_demo
 from etl.build import Model, _template_env, discover_models
-from etl.cli import write_demo_config
 from etl.config import Settings, load_settings
 
 MODELS = ("int_account_churn_features", "capacity_intervals")
@@ -49,23 +50,13 @@ def text_at(revision: str, path: Path) -> str:
                           capture_output=True, text=True).stdout
 
 
-def build_demo(scale: int, admin_url: str, work: Path) -> str:
+def demo_database(scale: int, admin_url: str, work: Path) -> str:
     """A new database holding the demo warehouse at `scale`; returns its name."""
-    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
-    exports = work / "exports"
-    subprocess.run([cxpulse, "generate", "--out", str(exports), "--scale", str(scale), "--end-date", "2026-10-31",
-                    "--quiet"], cwd=work, check=True)
     database = f"cxpulse_bench_{uuid.uuid4().hex[:8]}"
     with sa.create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(sa.text(f'create database "{database}"'))
-    write_demo_config(work, exports)
     url = sa.make_url(admin_url).set(database=database).render_as_string(hide_password=False)
-    started = time.perf_counter()
-    completed = subprocess.run([cxpulse, "run", "--quiet"], cwd=work, env={**os.environ, "CXPULSE_WAREHOUSE_URL": url},
-                               check=False)
-    if completed.returncode not in (0, 1):
-        sys.exit(f"cxpulse run failed with exit code {completed.returncode}")
-    print(f"built the {scale:,} demo on PostgreSQL in {time.perf_counter() - started:.0f} s ({database})")
+    print(f"built the {scale:,} demo on PostgreSQL in {build_demo(scale, work, url):.0f} s ({database})")
     return database
 
 
@@ -119,7 +110,7 @@ def main() -> None:
     database, built_here = args.database, args.database is None
     try:
         if built_here:
-            database = build_demo(args.scale, args.pg_url, work)
+            database = demo_database(args.scale, args.pg_url, work)
             config = work / "cxpulse.toml"
         else:
             config = args.config or Path("cxpulse.toml")
