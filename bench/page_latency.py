@@ -7,9 +7,11 @@ and the second, with the server's resident memory after each page.
 Builds the demo warehouse at --scale on DuckDB (`cxpulse generate` + `cxpulse run`, as bench/pipeline.py does)
 unless --warehouse names one, serves the app headless on 127.0.0.1 in open mode (`streamlit run`, the command
 `cxpulse serve` uses) and opens each page in the system Chromium under Playwright. A visit is timed from the
-request of the page's URL until the page has its heading, its script run is over, nothing is stale or loading and
-every chart is drawn (polled every 50 ms). The server is one process: its RSS is read from /proc after each page,
-and its peak (VmHWM) at the end. Prints one line per page and a JSON summary.
+request of the page's URL (a full load: the browser's frontend start is in it too) until the page has its heading,
+its script run is over, nothing is stale or loading and every chart is drawn (polled every 50 ms). The server is one
+process: its RSS is read from /proc after each page, and its peak (VmHWM) at the end. With --yardstick, a second
+server of that checkout runs beside this one on the same warehouse and each page's visits alternate between them.
+Prints one line per page and server, and a JSON summary.
 """
 
 from __future__ import annotations

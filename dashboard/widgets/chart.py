@@ -23,7 +23,9 @@ from streamlit import dataframe_util
 from streamlit.util import calc_hash
 
 _ALTAIR_GLOBALS = threading.Lock()
-"""Altair's active data transformer and theme are process-wide; one conversion at a time sets them."""
+"""Altair's active data transformer and theme are process-wide; one conversion at a time sets them (every Altair
+chart of the app is drawn through here: none uses st.altair_chart or Streamlit's built-in charts, which take a lock
+of Streamlit's own)."""
 _TRANSFORMER = "cxpulse_arrow_datasets"
 
 
