@@ -33,13 +33,24 @@ from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
-from pipeline import timed  # bench/pipeline.py, beside this script
 from sqlalchemy.pool import NullPool
 
 from etl.cli import write_demo_config
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_SUFFIXES = (".json", ".jsonl", ".csv")
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> dict[str, float]:
+    """Wall time, CPU time (user + system) and peak resident memory of one process, measured by GNU time. On
+    a shared machine the CPU time moves less than the wall time."""
+    completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command], cwd=cwd, check=False,
+                               capture_output=True, text=True, env=env)
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
+    seconds, user, system, peak_kib = completed.stderr.strip().splitlines()[-1].split()
+    return {"seconds": float(seconds), "cpu_seconds": round(float(user) + float(system), 2),
+            "peak_rss_mib": round(int(peak_kib) / 1024)}
 
 
 def export_files(folder: Path) -> list[Path]:
@@ -146,7 +157,7 @@ class FreshDatabases:
 
 
 def run_once(contender: str, args: argparse.Namespace, work: Path, databases: FreshDatabases) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "bench")])}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     if contender == "ours":
         url = (f"duckdb:///{databases.duckdb('ours')}" if args.engine == "duckdb" else databases.postgresql())
         return timed([sys.executable, "-m", "etl.cli", "ingest", "--quiet", "--config", str(work / "cxpulse.toml")],
@@ -185,19 +196,21 @@ def main() -> None:
             order = contenders[repeat % len(contenders):] + contenders[:repeat % len(contenders)]
             for contender in order:
                 runs[contender].append(run_once(contender, args, work, databases))
-                print(f"  repeat {repeat + 1} {contender:>14}: {runs[contender][-1]['seconds']:7.1f} s",
-                      flush=True)
+                last = runs[contender][-1]
+                print(f"  repeat {repeat + 1} {contender:>14}: {last['seconds']:7.1f} s,"
+                      f" cpu {last['cpu_seconds']:.1f} s", flush=True)
             databases.drop_all()
             databases.created.clear()
         median = {name: statistics.median(r["seconds"] for r in runs[name]) for name in contenders}
+        cpu = {name: statistics.median(r["cpu_seconds"] for r in runs[name]) for name in contenders}
         peak = {name: max(r["peak_rss_mib"] for r in runs[name]) for name in contenders}
         print(f"{len(files)} files, {sum(p.stat().st_size for p in files) / 2**20:.0f} MiB, scale {args.scale:,},"
               f" engine {args.engine}, median of {args.repeats}")
         for name in contenders:
             ratio = "" if name == "ours" else f"  ratio {median[name] / median['ours']:.2f}x"
-            print(f"{name:>14}: {median[name]:7.1f} s, peak {peak[name]} MiB{ratio}")
+            print(f"{name:>14}: {median[name]:7.1f} s (cpu {cpu[name]:.1f} s), peak {peak[name]} MiB{ratio}")
         print(json.dumps({"scale": args.scale, "engine": args.engine, "files": len(files), "median_seconds": median,
-                          "peak_rss_mib": peak, "runs": runs}))
+                          "median_cpu_seconds": cpu, "peak_rss_mib": peak, "runs": runs}))
     finally:
         databases.drop_all()
         shutil.rmtree(work, ignore_errors=True)
