@@ -111,7 +111,8 @@ class KnownNames:
 
     def __init__(self) -> None:
         self._by_word: dict[str, set[str]] = {}
-        self._count = 0
+        self.count = 0
+        """How many names and name parts are known (an attribute: the masker reads it for every text)."""
 
     def add(self, name: str) -> None:
         parts = [name, *(p for p in name.split() if len(p) >= _NAME_PART_MIN_CHARS and p[:1].isupper())]
@@ -120,11 +121,10 @@ class KnownNames:
             names = self._by_word.setdefault(first_word.group(), set()) if first_word else None
             if names is not None and part not in names:
                 names.add(part)
-                self._count += 1
+                self.count += 1
 
     def __len__(self) -> int:
-        """How many names and name parts are known."""
-        return self._count
+        return self.count
 
     def in_text(self, text: str) -> set[str]:
         if not self._by_word:
@@ -148,17 +148,14 @@ class _TextMasker:
         self.cache: dict[str, str] = {}
         self.names_known = 0
 
-    def _cached(self, text: str) -> str | None:
-        if len(self.known) != self.names_known or len(self.cache) >= _CACHE_TEXTS:
-            self.cache.clear()
-            self.names_known = len(self.known)
-        return self.cache.get(text)
-
     def mask(self, text: str, record_names: Iterable[str]) -> str:
         # the cache first (it never holds a timestamp, which is returned as it is before anything is cached)
         own = {n for n in record_names if n in text} if record_names else set()
         if not own:
-            cached = self._cached(text)
+            if self.known.count != self.names_known:
+                self.cache.clear()
+                self.names_known = self.known.count
+            cached = self.cache.get(text)
             if cached is not None:
                 return cached
         if _ISO_TIME.fullmatch(text):
@@ -166,6 +163,8 @@ class _TextMasker:
         names = tuple(sorted(own | self.known.in_text(text)))
         masked = mask_pii(text, names) if names or _DIGIT_OR_AT.search(text) else text
         if not own:
+            if len(self.cache) >= _CACHE_TEXTS:
+                self.cache.clear()
             self.cache[text] = masked
         return masked
 
