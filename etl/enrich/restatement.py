@@ -35,6 +35,8 @@ RESTATEMENT_VERSION (the scores' version) is bumped whenever the cues, the word 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 import re
 from collections.abc import Callable
 
@@ -110,16 +112,23 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def has_restatement_cue(turns: list[str]) -> bool:
+def says_restated(turn: str) -> bool:
+    """Does this turn say outright that the customer is repeating themselves?"""
+    return bool(RESTATEMENT_CUES.search((turn or "").replace("\u2019", "'")))
+
+
+def has_restatement_cue(turns: list[str], says: Callable[[str], bool] = says_restated) -> bool:
     """Does any turn say outright that the customer is repeating themselves?"""
-    return any(RESTATEMENT_CUES.search((t or "").replace("\u2019", "'")) for t in turns)
+    return any(says(t) for t in turns)
 
 
-def restatement_scores(before_handoff: list[str], after_handoff: list[str]) -> tuple[float | None, int]:
+def restatement_scores(before_handoff: list[str], after_handoff: list[str],
+                       words_of: Callable[[str], frozenset[str]] = content_words) -> tuple[float | None, int]:
     """(similarity, shared stems) of the best of the first RESTATEMENT_TURNS post-handoff turns with content
-    words; similarity None when either side has nothing to compare."""
-    before = frozenset().union(*(content_words(t) for t in before_handoff)) if before_handoff else frozenset()
-    turns = [words for words in (content_words(t) for t in after_handoff) if words][:RESTATEMENT_TURNS]
+    words; similarity None when either side has nothing to compare. `words_of`: `content_words`, or a look-up
+    of it computed beforehand."""
+    before = frozenset().union(*(words_of(t) for t in before_handoff)) if before_handoff else frozenset()
+    turns = [words for words in (words_of(t) for t in after_handoff) if words][:RESTATEMENT_TURNS]
     if not before or not turns:
         return None, 0
     best = max(turns, key=lambda words: (len(before & words) / len(words), len(before & words)))
@@ -145,11 +154,13 @@ def classify(before_handoff: list[str], after_handoff: list[str]) -> tuple[float
     return similarity, cue, restated
 
 
-def classify_with_shared(before_handoff: list[str],
-                         after_handoff: list[str]) -> tuple[float | None, int, bool, bool]:
-    """(similarity, shared stems, has_cue, is_restatement at the shipped threshold) of one conversation."""
-    similarity, shared = restatement_scores(before_handoff, after_handoff)
-    cue = bool(before_handoff) and has_restatement_cue(after_handoff[:RESTATEMENT_TURNS + 1])
+def classify_with_shared(before_handoff: list[str], after_handoff: list[str],
+                         words_of: Callable[[str], frozenset[str]] = content_words,
+                         says: Callable[[str], bool] = says_restated) -> tuple[float | None, int, bool, bool]:
+    """(similarity, shared stems, has_cue, is_restatement at the shipped threshold) of one conversation.
+    `words_of` and `says`: `content_words` and `says_restated`, or look-ups of them computed beforehand."""
+    similarity, shared = restatement_scores(before_handoff, after_handoff, words_of)
+    cue = bool(before_handoff) and has_restatement_cue(after_handoff[:RESTATEMENT_TURNS + 1], says)
     return similarity, shared, cue, is_restatement(similarity, shared, cue)
 
 
@@ -184,12 +195,20 @@ def score_handoffs(warehouse: Warehouse, interactions_table: str, messages_table
     )
     if frame.empty:
         return 0
+    texts = frame["message_text"].astype(str).tolist()
+    # each distinct text's words and cue worked out once, not once per conversation and turn
+    distinct = dict.fromkeys(texts)
+    words_of = {text: content_words(text) for text in distinct}.__getitem__
+    says = {text: says_restated(text) for text in distinct}.__getitem__
     rows = []
-    for interaction_id, turns in frame.groupby("interaction_id", sort=False):
-        after_mask = turns["is_after_handoff"].astype(bool)
-        before = turns.loc[~after_mask, "message_text"].astype(str).tolist()
-        after = turns.loc[after_mask, "message_text"].astype(str).tolist()
-        similarity, shared, cue, restated = classify_with_shared(before, after)
+    turns = zip(frame["interaction_id"].tolist(), texts, frame["is_after_handoff"].astype(bool).tolist(), strict=True)
+    # the frame is ordered by conversation, so each conversation's turns are one run
+    for interaction_id, run in itertools.groupby(turns, key=operator.itemgetter(0)):
+        before: list[str] = []
+        after: list[str] = []
+        for _id, text, is_after in run:
+            (after if is_after else before).append(text)
+        similarity, shared, cue, restated = classify_with_shared(before, after, words_of, says)
         rows.append((interaction_id, len(before), len(after), similarity, shared, cue, restated))
     out = pd.DataFrame(rows, columns=["interaction_id", "count_customer_turns_before", "count_customer_turns_after",
                                       "similarity", "count_shared_words", "has_restatement_cue", "is_restatement"])

@@ -87,6 +87,23 @@ def _killed_mid_build(url: str, config: Path) -> None:
         run.wait(timeout=30)
 
 
+def _wait_until_the_killed_backend_ends(url: str) -> None:
+    """A killed client's PostgreSQL backend keeps the writer lock until its running statement ends.
+
+    The server notices the closed socket only between statements, so `status` right after the kill would rightly
+    say "a run is writing the warehouse now". Wait (up to 120 s) until no session of this database holds an
+    advisory lock, as a person would who reads that line and tries again.
+    """
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        held = _query(url, "select count(*) as n from pg_locks l join pg_database d on d.oid = l.database"
+                           " where l.locktype = 'advisory' and d.datname = current_database()")
+        if int(held.at[0, "n"]) == 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the killed run's backend still holds the writer lock after 120 s")
+
+
 def _prepared(tmp_path: Path, url: str) -> Path:
     source = tmp_path / "exports"
     shutil.copytree(SMALL, source)
@@ -113,6 +130,7 @@ def test_status_after_a_killed_run_marks_it_interrupted_and_cleans_up(tmp_path: 
         assert _next_tables(warehouse_url)
         running = _query(warehouse_url, "select count(*) as n from ops.runs where status = 'running'")
         assert int(running.at[0, "n"]) == 1  # what a killed run leaves: "running" forever
+        _wait_until_the_killed_backend_ends(warehouse_url)
 
     status = runner.invoke(app, ["status", "--config", str(config)])
     assert status.exit_code == 0, status.output
