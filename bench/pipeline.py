@@ -1,5 +1,6 @@
 """Time the pipeline end to end: generate the demo's vendor exports, then `cxpulse run` on the sources
-`cxpulse demo` configures (and a second run, which must add nothing).
+`cxpulse demo` configures (and a second run, which finds nothing changed and does no work; bench/second_run.py
+sets it beside the first run and a forced one).
 
     python bench/pipeline.py --scale 200000 [--engine duckdb|postgresql] [--pg-url URL]
 
@@ -10,6 +11,7 @@ process. Prints one line per step and a JSON summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,30 +29,42 @@ from etl.cli import write_demo_config
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall time and peak resident memory of one process, measured by GNU time."""
-    completed = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, check=False,
+    """Wall time, CPU time (user + system: what the process itself cost on a shared machine) and peak resident
+    memory of one process, measured by GNU time."""
+    completed = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", *command], cwd=cwd, check=False,
                                capture_output=True, text=True, env=env)
     if completed.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
-    seconds, peak_kib = completed.stderr.strip().splitlines()[-1].split()
-    return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024)}
+    seconds, peak_kib, user, system = completed.stderr.strip().splitlines()[-1].split()
+    return {"seconds": float(seconds), "peak_rss_mib": round(int(peak_kib) / 1024),
+            "cpu_seconds": round(float(user) + float(system), 2)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def bench_arguments(description: str | None) -> argparse.Namespace:
+    """The options every end-to-end bench takes: the demo's scale and the engine."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=200_000)
     parser.add_argument("--engine", choices=["duckdb", "postgresql"], default="duckdb")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--end-date", default="2026-10-31")
-    args = parser.parse_args()
-    cxpulse = str(Path(sys.executable).with_name("cxpulse"))
+    return parser.parse_args()
+
+
+def cxpulse_command() -> str:
+    return str(Path(sys.executable).with_name("cxpulse"))
+
+
+@contextlib.contextmanager
+def demo_workspace(args: argparse.Namespace, results: dict[str, object]) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A temporary folder with the demo's exports at `args.scale` (generation timed into results), its
+    cxpulse.toml, and an empty warehouse on the chosen engine: yields the folder and the environment to run
+    `cxpulse` in; removes both (the PostgreSQL database too) on exit."""
     work = Path(tempfile.mkdtemp(prefix="cxpulse-bench-"))
     database = None
     try:
         exports = work / "exports"
-        results = {"scale": args.scale, "engine": args.engine}
-        results["generate"] = timed([cxpulse, "generate", "--out", str(exports), "--scale", str(args.scale),
-                                     "--end-date", args.end_date, "--quiet"], work)
+        results["generate"] = timed([cxpulse_command(), "generate", "--out", str(exports), "--scale",
+                                     str(args.scale), "--end-date", args.end_date, "--quiet"], work)
         if args.engine == "duckdb":
             url = f"duckdb:///{work / 'warehouse.duckdb'}"
         else:
@@ -59,18 +74,26 @@ def main() -> None:
                 connection.execute(sa.text(f'create database "{database}"'))
             url = sa.make_url(args.pg_url).set(database=database).render_as_string(hide_password=False)
         write_demo_config(work, exports)
-        env = {**os.environ, "CXPULSE_WAREHOUSE_URL": url}
-        results["first_run"] = timed([cxpulse, "run", "--quiet"], work, env)
-        results["second_run"] = timed([cxpulse, "run", "--quiet"], work, env)
-        for step in ("generate", "first_run", "second_run"):
-            print(f"{step:>11}: {results[step]['seconds']:>7.1f} s, peak {results[step]['peak_rss_mib']} MiB")
-        print(json.dumps(results))
+        yield work, {**os.environ, "CXPULSE_WAREHOUSE_URL": url}
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if database:
             admin = sa.create_engine(args.pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
                 connection.execute(sa.text(f'drop database if exists "{database}" with (force)'))
+
+
+def main() -> None:
+    args = bench_arguments(__doc__)
+    results: dict[str, object] = {"scale": args.scale, "engine": args.engine}
+    with demo_workspace(args, results) as (work, env):
+        for step in ("first_run", "second_run"):
+            results[step] = timed([cxpulse_command(), "run", "--quiet"], work, env)
+    for step in ("generate", "first_run", "second_run"):
+        figures = results[step]
+        assert isinstance(figures, dict)
+        print(f"{step:>11}: {figures['seconds']:>7.1f} s, peak {figures['peak_rss_mib']} MiB")
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

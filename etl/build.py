@@ -401,6 +401,9 @@ def build(warehouse: Warehouse, settings: Settings, run_id: int, *, enrich: bool
                     on_step(step)
                 started = time.perf_counter()
                 report.step_results[step.name] = step.run(context)
+                for statement in dialect.after_enrichment_statements(
+                        warehouse.dialect, [check_identifier(table) for table in step.writes.values()]):
+                    warehouse.execute(statement)
                 report.seconds[node] = time.perf_counter() - started
             continue
         _build_one(warehouse, models[node], models, settings, token, report, detectors)

@@ -113,7 +113,7 @@ def checked_version(name: str) -> str:
     return name
 
 
-def _has_table(db: Queryable, qualified_name: str) -> bool:
+def has_table(db: Queryable, qualified_name: str) -> bool:
     schema, _, table = qualified_name.partition(".")
     frame = db.query_df(
         "select count(*) as n from information_schema.tables where table_schema = :schema and table_name = :table",
@@ -133,7 +133,7 @@ def _columns(db: Queryable, qualified_name: str) -> set[str]:
 
 def stored_versions(db: Queryable) -> pd.DataFrame:
     """Every stored calibration row, newest version first (empty when the table does not exist yet)."""
-    if not _has_table(db, "ops.detector_calibrations"):
+    if not has_table(db, "ops.detector_calibrations"):
         return pd.DataFrame(columns=["calibration_version", "calibration_seq", "parameter", "value"])
     return db.query_df(
         "select * from ops.detector_calibrations order by calibration_seq desc, parameter"
@@ -410,7 +410,7 @@ def _latest_labels_sql(detector_parameter: str = "detector") -> str:
 
 
 def count_labels(db: Queryable) -> int:
-    if not _has_table(db, "feedback.labels"):
+    if not has_table(db, "feedback.labels"):
         return 0
     return int(db.query_df("select count(*) as n from feedback.labels").iat[0, 0])
 
@@ -430,7 +430,7 @@ def read_restatement_labels(db: Queryable) -> pd.DataFrame:
 
 
 def read_sentiment_labels(db: Queryable) -> pd.DataFrame:
-    if not _has_table(db, "core.fct_message_sentiment"):
+    if not has_table(db, "core.fct_message_sentiment"):
         return pd.DataFrame(columns=["compound", "label_value"])
     frame = db.query_df(
         "select s.compound, lower(l.label_value) as label_value"
@@ -442,7 +442,7 @@ def read_sentiment_labels(db: Queryable) -> pd.DataFrame:
 
 
 def read_intent_labels(db: Queryable) -> pd.DataFrame | None:
-    if not _has_table(db, INTENT_GUESSES_TABLE) or not set(INTENT_GUESS_COLUMNS) <= _columns(
+    if not has_table(db, INTENT_GUESSES_TABLE) or not set(INTENT_GUESS_COLUMNS) <= _columns(
             db, INTENT_GUESSES_TABLE):
         return None
     return db.query_df(
@@ -478,7 +478,7 @@ def affected_metrics(db: Queryable, before: DetectorParameters, after: DetectorP
     from etl.enrich.restatement import RESTATEMENT_MIN_SHARED_WORDS
 
     out = []
-    if _has_table(db, "core.fct_bot_sessions") and "count_restatement_shared_words" in _columns(
+    if has_table(db, "core.fct_bot_sessions") and "count_restatement_shared_words" in _columns(
             db, "core.fct_bot_sessions"):
         rule = ("has_restatement_cue or (restatement_similarity >= :threshold"
                 " and count_restatement_shared_words >= :min_shared)")
@@ -490,7 +490,7 @@ def affected_metrics(db: Queryable, before: DetectorParameters, after: DetectorP
     else:
         out.append(AffectedMetric("restatement rate (of comparable handoffs)", None, None, 0,
                                   "not measured: core.fct_bot_sessions is not built"))
-    if _has_table(db, "core.fct_message_sentiment"):
+    if has_table(db, "core.fct_message_sentiment"):
         for label, rule, parameter in (
                 ("share of negative customer messages", "compound < :cut", "sentiment_negative_below"),
                 ("share of positive customer messages", "compound > :cut", "sentiment_positive_above")):
@@ -500,7 +500,7 @@ def affected_metrics(db: Queryable, before: DetectorParameters, after: DetectorP
     else:
         out.append(AffectedMetric("share of negative customer messages", None, None, 0,
                                   "not measured: core.fct_message_sentiment is not built"))
-    if _has_table(db, INTENT_GUESSES_TABLE) and set(INTENT_GUESS_COLUMNS) <= _columns(db, INTENT_GUESSES_TABLE):
+    if has_table(db, INTENT_GUESSES_TABLE) and set(INTENT_GUESS_COLUMNS) <= _columns(db, INTENT_GUESSES_TABLE):
         values = [_share(db, "model_confidence < :floor", f"({LATEST_INTENT_GUESSES_SQL}) guesses", "true",
                          {"floor": p.intent_confidence_floor}) for p in (before, after)]
         out.append(AffectedMetric("share of model-scored contacts unclassified", values[0][0], values[1][0],
@@ -620,7 +620,7 @@ def run_calibration(url: str, settings: Settings, created_by: str, dry_run: bool
             write_calibration(warehouse, result, created_by)
         elif result.version is not None:
             result.message = f"dry run: would write {result.version}; nothing written"
-        if result.count_labels and not dry_run and _has_table(warehouse, "core.fct_messages"):
+        if result.count_labels and not dry_run and has_table(warehouse, "core.fct_messages"):
             result.supervised = refit_supervised_sentiment(warehouse)
     return result
 

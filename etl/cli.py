@@ -44,6 +44,8 @@ DEMO_EXPORTS = "demo_exports"
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="cxpulse.toml to use.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Run even when no file, model, setting or enrichment version changed since the last run.")]
 
 
 class RichProgress:
@@ -92,6 +94,15 @@ def _settings(config: Path | None) -> Settings:
 
 
 def _report(result: RunResult, quiet: bool) -> None:
+    if result.unchanged_since is not None:
+        if not quiet:
+            finished = result.unchanged_since.finished_at
+            at = f"{finished:%Y-%m-%d %H:%M:%S} UTC" if finished else "an unknown time"
+            console.print(f"nothing changed since run {result.unchanged_since.run_id} at {at}: no work done"
+                          " (--force runs anyway)")
+        return
+    if result.changed and not quiet:
+        console.print(f"checked before the run: {', '.join(result.changed)}")
     for problem in result.problems:
         console.print(Text.assemble(("problem: ", "bold red"), redact_text(problem)))
     if quiet:
@@ -212,16 +223,17 @@ def build_command(
     enrich: Annotated[bool, typer.Option(
         "--enrich/--no-enrich", help="Run the enrichment steps (sentiment, signals, effort, churn, forecast)"
         " as `run` does; --no-enrich leaves their tables as they stand.")] = True,
+    force: ForceOption = False,
 ) -> None:
     """Rebuild the staging, core and mart models from the raw tables, with the enrichment steps."""
-    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=enrich)
+    result = _run(_settings(config), "build", quiet, do_ingest=False, do_enrich=enrich, skip_if_unchanged=not force)
     raise typer.Exit(code=result.exit_code)
 
 
 @app.command("run")
-def run_command(config: ConfigOption = None, quiet: QuietOption = False) -> None:
-    """Ingest, build and enrich, in order."""
-    result = _run(_settings(config), "run", quiet)
+def run_command(config: ConfigOption = None, quiet: QuietOption = False, force: ForceOption = False) -> None:
+    """Ingest, build and enrich, in order; nothing when nothing changed since the last run (unless --force)."""
+    result = _run(_settings(config), "run", quiet, skip_if_unchanged=not force)
     raise typer.Exit(code=result.exit_code)
 
 
@@ -377,7 +389,7 @@ def demo(
     if not config_path.exists():
         write_demo_config(folder, exports)
     settings = _settings(config_path)
-    result = _run(settings, "run", quiet)
+    result = _run(settings, "run", quiet, skip_if_unchanged=not fresh)
     if result.exit_code:
         raise typer.Exit(code=result.exit_code)
     if serve_after:

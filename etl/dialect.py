@@ -108,6 +108,15 @@ def macros_for(dialect_name: str) -> dict[str, Callable[..., str]]:
             "json_array_rows": json_array_rows(dialect_name), "json_text": json_text(dialect_name)}
 
 
+def after_enrichment_statements(dialect_name: str, tables: list[str]) -> list[str]:
+    """Statements to run on the tables an enrichment step wrote (identifiers checked by the caller): on PostgreSQL
+    fresh statistics, without which the models that read them are planned for a handful of rows
+    (capacity_intervals took minutes instead of a second); autovacuum, where it is on, analyzes them only later."""
+    if dialect_name != "postgresql":
+        return []
+    return [f"analyze {table}" for table in tables]
+
+
 def after_build_statements(dialect_name: str, table: str, time_columns: list[str], token: str) -> list[str]:
     """Statements to run on a freshly built table (identifiers are our own, checked by the caller).
 

@@ -29,7 +29,8 @@ from etl.warehouse import Warehouse, check_identifier
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 BOOTSTRAP_SQL = SQL_DIR / "ops" / "bootstrap.sql"
-INCOMING = "_cxpulse_incoming"
+RECORD_HASH = "_record_hash"
+RECORD_HASH_INDEX_SUFFIX = "__record_hash_key"
 IDENTITY_INCOMING = "_cxpulse_identity_incoming"
 
 Progress = Callable[[str, int], None]
@@ -166,16 +167,20 @@ def _keep_clear(warehouse: Warehouse, masked: MaskedChunk, batch_id: int, path: 
 
 
 def ensure_raw_table(warehouse: Warehouse, stream: Stream) -> None:
-    """Create the stream's raw table, or add the columns a newer declaration has."""
+    """Create the stream's raw table, or add the columns a newer declaration has; on PostgreSQL with the
+    unique index on the record hash that new rows are checked against."""
     table = check_identifier(stream.raw_table)
     if not warehouse.table_exists(table):
         columns = ", ".join(f"{check_identifier(name)} {sql_type}" for name, sql_type in stream.raw_columns())
         warehouse.execute(f"create table {table} ({columns})")
-        return
-    present = set(warehouse.columns_of(table))
-    for name, sql_type in stream.raw_columns():
-        if name not in present:
-            warehouse.execute(f"alter table {table} add column {check_identifier(name)} {sql_type}")
+    else:
+        present = set(warehouse.columns_of(table))
+        for name, sql_type in stream.raw_columns():
+            if name not in present:
+                warehouse.execute(f"alter table {table} add column {check_identifier(name)} {sql_type}")
+    if warehouse.dialect == "postgresql":
+        index = check_identifier(table.partition(".")[2] + RECORD_HASH_INDEX_SUFFIX)
+        warehouse.execute(f"create unique index if not exists {index} on {table} ({RECORD_HASH})")
 
 
 def file_digest(path: Path) -> str:
@@ -285,18 +290,16 @@ def _already_loaded(warehouse: Warehouse, source_name: str, kind: FileKind, dige
     return bool(count)
 
 
-def _incoming_table(stream: Stream) -> str:
-    return check_identifier(f"{INCOMING}_{stream.name}")
-
-
-def _land_chunk_rows(warehouse: Warehouse, stream: Stream, rows: pd.DataFrame, batch_id: int,
-                     source_name: str, path: Path) -> None:
-    rows = rows.copy()
-    rows["_batch_id"] = batch_id
-    rows["_source_name"] = source_name
-    rows["_source_file"] = str(path)
+def _land_new_rows(warehouse: Warehouse, stream: Stream, rows: pd.DataFrame, batch_id: int,
+                   source_name: str, path: Path) -> tuple[int, dt.datetime | None]:
+    """Insert the chunk's rows whose record hash is new (the first copy by line of a hash repeated in the chunk)
+    in one set-based statement. Returns the count inserted and the chunk's highest cursor value. Working one
+    chunk at a time keeps a load's memory flat however large the file."""
+    rows = rows.assign(_batch_id=batch_id, _source_name=source_name, _source_file=str(path))
     columns = [name for name, _ in stream.raw_columns()]
-    warehouse.bulk_insert(_incoming_table(stream), rows[columns])
+    count = warehouse.insert_new(stream.raw_table, rows[columns], key=RECORD_HASH, first_by="_source_line")
+    watermark = rows[stream.cursor].max()
+    return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
 
 
 def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, source_name: str,
@@ -307,27 +310,6 @@ def _quarantine(warehouse: Warehouse, rejects: pd.DataFrame, batch_id: int, sour
     columns = ["batch_id", "source_name", "stream", "source_file", "source_line", "field_name", "reason",
                "payload", "rejected_at"]
     warehouse.bulk_insert("ops.rejected_records", frame[columns])
-
-
-def _move_new_rows(warehouse: Warehouse, stream: Stream) -> tuple[int, dt.datetime | None]:
-    """Insert the incoming chunk's rows whose record hash is new, then empty the incoming table.
-
-    Returns the count inserted and the chunk's highest cursor value. Working one chunk at a time keeps a
-    load's memory flat however large the file.
-    """
-    table = check_identifier(stream.raw_table)
-    incoming = _incoming_table(stream)
-    cursor = check_identifier(stream.cursor)
-    columns = ", ".join(name for name, _ in stream.raw_columns())
-    fresh = (
-        f"select {columns} from (select i.*, row_number() over (partition by _record_hash order by _source_line)"
-        f" as copy_rank from {incoming} i) ranked where copy_rank = 1 and not exists"
-        f" (select 1 from {table} r where r._record_hash = ranked._record_hash)"
-    )
-    watermark = warehouse.scalar(f"select max({cursor}) from {incoming}")
-    count = warehouse.insert_count(f"insert into {table} ({columns}) {fresh}")
-    warehouse.execute(f"delete from {incoming}")
-    return count, (None if watermark is None or pd.isna(watermark) else pd.Timestamp(watermark).to_pydatetime())
 
 
 def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, batch_id: int,
@@ -357,7 +339,6 @@ def _save_stream_state(warehouse: Warehouse, source_name: str, stream: Stream, b
 def _discard_batch(warehouse: Warehouse, batch_id: int, streams: list[Stream]) -> None:
     """Remove what a failed file left behind (stream state and the batch row are written only at its end)."""
     for stream in streams:
-        warehouse.execute(f"drop table if exists {_incoming_table(stream)}")
         warehouse.execute(f"delete from {check_identifier(stream.raw_table)} where _batch_id = :batch",
                           {"batch": batch_id})
     warehouse.execute("delete from ops.rejected_records where batch_id = :batch", {"batch": batch_id})
@@ -396,9 +377,6 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             unknown |= undeclared_fields(stream, chunk.values)
             if stream.name not in touched:
                 ensure_raw_table(warehouse, stream)
-                incoming = _incoming_table(stream)
-                warehouse.execute(f"drop table if exists {incoming}")
-                warehouse.execute(f"create temporary table {incoming} as select * from {stream.raw_table} where 1 = 0")
                 touched[stream.name] = stream
             masked = masker.mask_chunk(stream, chunk)
             if masker.privacy.keep_clear_text:
@@ -413,8 +391,7 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             report.records_read += len(chunk) + chunk.unrecoverable
             report.rows_rejected += len(parsed.rejects)
             if len(parsed.rows):
-                _land_chunk_rows(warehouse, stream, parsed.rows, batch_id, source.name, path)
-                loaded, watermark = _move_new_rows(warehouse, stream)
+                loaded, watermark = _land_new_rows(warehouse, stream, parsed.rows, batch_id, source.name, path)
                 loaded_by_stream[stream.name] += loaded
                 marks = [m for m in (watermarks.get(stream.name), watermark) if m is not None]
                 watermarks[stream.name] = max(marks) if marks else None
@@ -423,7 +400,6 @@ def load_file(warehouse: Warehouse, source: SourceConfig, kind: FileKind, path: 
             if progress:
                 progress(f"{source.name}/{stream.name}", len(chunk))
         for stream in touched.values():
-            warehouse.execute(f"drop table {_incoming_table(stream)}")
             report.rows_loaded += loaded_by_stream[stream.name]
             _save_stream_state(warehouse, source.name, stream, batch_id, loaded_by_stream[stream.name],
                                watermarks.get(stream.name), now)

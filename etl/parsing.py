@@ -197,7 +197,11 @@ def storable(text: str) -> str:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Values as stripped strings, None for missing or empty."""
+    """Values as stripped strings, None for missing or empty. A column of strings (the common case) is
+    converted as a whole; a column mixing numbers, booleans or nested values value by value."""
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":
+        stripped = series.str.strip().str.replace("\x00", "\ufffd", regex=False).astype(object)
+        return stripped.where(stripped.notna() & (stripped != ""), None)
 
     def one(value: Any) -> str | None:
         if value is None:

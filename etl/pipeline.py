@@ -2,6 +2,10 @@
 
 On DuckDB the whole run is invisible to readers until it succeeds (the session works on a copy of the file);
 on PostgreSQL each file's batch commits on its own and the models are swapped in together at the end.
+
+A successful run that ingests the configured sources, builds and enriches (or builds and enriches) records the
+fingerprint of its inputs (etl/run_fingerprint.py) as it finishes; with `skip_if_unchanged`, a run whose inputs
+match the last recorded fingerprint does nothing: no lock, no copy, no row written.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from etl.enrich.steps import EnrichmentStep
 from etl.interrupted_runs import settle_interrupted_runs
 from etl.load import FAILED as FILE_FAILED
 from etl.load import LOADED, PARTIAL, FileReport, bootstrap, ingest, next_id, utc_now
+from etl.run_fingerprint import Fingerprint, RecordedRun, check_before_run, current_fingerprint, record_fingerprint
 from etl.run_status import COMPLETED_WITH_ERRORS, FAILED, SUCCEEDED
 from etl.warehouse import Warehouse, open_writer
 
@@ -39,6 +44,10 @@ class RunResult:
     build: BuildReport | None = None
     messages_scored: int = 0
     problems: list[str] = field(default_factory=list)
+    unchanged_since: RecordedRun | None = None
+    """The earlier run nothing changed since, when this one did no work (then run_id is that run's)."""
+    changed: tuple[str, ...] = ()
+    """What the check before the run found changed since the last recorded run (empty when not checked)."""
 
     @property
     def rows_loaded(self) -> int:
@@ -93,6 +102,15 @@ def _finish_run(warehouse: Warehouse, result: RunResult, message: str | None) ->
     )
 
 
+def _fingerprint_at_start(warehouse: Warehouse, settings: Settings, with_files: bool) -> Fingerprint | None:
+    """The inputs as the run starts (under the writer lock, before it reads a file); None when they cannot be
+    listed (a source's folder is missing: the ingest reports it, and the run records no fingerprint)."""
+    try:
+        return current_fingerprint(warehouse, settings, with_files=with_files)
+    except (OSError, ValueError):
+        return None
+
+
 def _record_failure(settings: Settings, command: str, error: BaseException) -> None:
     """After a failed DuckDB session its copy is discarded: note the failure in a session of its own."""
     with contextlib.suppress(Exception), open_writer(settings.warehouse_url, command=command) as warehouse:
@@ -104,13 +122,25 @@ def _record_failure(settings: Settings, command: str, error: BaseException) -> N
 def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do_build: bool = True,
                  do_enrich: bool = True, sources: Iterable[SourceConfig] | None = None,
                  progress: Progress | None = None,
-                 hook: Callable[[str], None] | None = None) -> RunResult:
-    """Run the chosen steps in one writing session. `hook(step)` is for tests that interrupt a run."""
+                 hook: Callable[[str], None] | None = None, skip_if_unchanged: bool = False) -> RunResult:
+    """Run the chosen steps in one writing session. `hook(step)` is for tests that interrupt a run.
+
+    With `skip_if_unchanged`, a run that would record a fingerprint first checks, on a read-only connection,
+    whether anything changed since the last one; if nothing did it returns at once (`unchanged_since`)."""
+    fingerprinted = do_build and do_enrich and sources is None
+    changed: tuple[str, ...] = ()
+    if skip_if_unchanged and fingerprinted:
+        check = check_before_run(settings, with_files=do_ingest)
+        if check.unchanged_since is not None:
+            return RunResult(run_id=check.unchanged_since.run_id, command=command,
+                             unchanged_since=check.unchanged_since)
+        changed = check.changed
     try:
         with open_writer(settings.warehouse_url, command=command) as warehouse:
             run_id = _start_run(warehouse, command)
+            fingerprint = _fingerprint_at_start(warehouse, settings, do_ingest) if fingerprinted else None
             copy_sidecar_events(warehouse, settings.warehouse_url)  # the app's audit events (DuckDB sidecar)
-            result = RunResult(run_id=run_id, command=command)
+            result = RunResult(run_id=run_id, command=command, changed=changed)
             if do_ingest:
                 if progress:
                     progress.step("Loading export files")
@@ -139,7 +169,10 @@ def run_pipeline(settings: Settings, command: str, *, do_ingest: bool = True, do
                     hook("built")
             if result.problems:
                 result.status = COMPLETED_WITH_ERRORS
-            _finish_run(warehouse, result, "\n".join(result.problems) or None)
+            with warehouse.transaction():  # the fingerprint and the run's success, together or not at all
+                if fingerprint is not None and result.status == SUCCEEDED:
+                    record_fingerprint(warehouse, run_id, command, fingerprint)
+                _finish_run(warehouse, result, "\n".join(result.problems) or None)
         return result
     except BaseException as error:
         if settings.warehouse_url.startswith("duckdb:"):

@@ -45,6 +45,11 @@ _PG_WRITER_LOCK_KEY = 7_431_992_001
 WRITER_LOCK_TIMEOUT_SECONDS = 600.0
 MEMORY_LIMIT_ENV = "CXPULSE_DUCKDB_MEMORY_LIMIT"
 """Memory a DuckDB writer may use before it spills to disk (default 2GB)."""
+READER_MEMORY_LIMIT_ENV = "CXPULSE_READER_MEMORY_LIMIT"
+"""Memory the dashboard's DuckDB reader may use for its queries (default 1GB; 128MB makes exact quantiles fail)."""
+READER_THREADS_ENV = "CXPULSE_READER_THREADS"
+"""Threads the dashboard's DuckDB reader may use (default: the machine's cores)."""
+DEFAULT_READER_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseError(RuntimeError):
@@ -85,6 +90,11 @@ def check_identifier(name: str) -> str:
     return name
 
 
+def _incoming_name(table: str) -> str:
+    """The temporary table a bulk insert of new rows into `table` goes through."""
+    return check_identifier("_cxpulse_new_" + table.replace(".", "__"))
+
+
 def _frame_from_decimals(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if frame[column].dtype == object and len(frame) and isinstance(
@@ -111,6 +121,11 @@ class Warehouse(abc.ABC):
 
     @abc.abstractmethod
     def bulk_insert(self, table: str, frame: pd.DataFrame) -> int: ...
+
+    @abc.abstractmethod
+    def insert_new(self, table: str, frame: pd.DataFrame, key: str, first_by: str) -> int:
+        """Insert the rows of `frame` whose `key` the table does not hold yet (of rows sharing a key, the first
+        by `first_by`), in one set-based statement; returns how many it inserted."""
 
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:
@@ -166,23 +181,50 @@ class DuckDBWarehouse(Warehouse):
         # open transaction and blind to its temporary tables.
         return self._connection.execute(dialect.duckdb_params(sql), dict(params or {})).df()
 
-    def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
-        if frame.empty:
-            return 0
-        columns = ", ".join(check_identifier(c) for c in frame.columns)
+    @contextlib.contextmanager
+    def _registered(self, frame: pd.DataFrame) -> Iterator[tuple[str, str]]:
+        """The frame as a view, with the select list of its columns as stored: text as PostgreSQL stores it
+        (dialect.storable_text), so both engines hold the same values."""
         view = "_cxpulse_bulk_frame"
         self._connection.register(view, frame)
         try:
             kinds = dict(self._connection.execute(f"select column_name, column_type from (describe {view})").fetchall())
-            # text as PostgreSQL stores it (dialect.storable_text), so both engines hold the same values
             values = ", ".join(
-                dialect.storable_text_sql(check_identifier(c)) if kinds.get(c) == "VARCHAR" else check_identifier(c)
+                (f"{dialect.storable_text_sql(check_identifier(c))} as {c}" if kinds.get(c) == "VARCHAR"
+                 else check_identifier(c))
                 for c in frame.columns
             )
-            self._connection.execute(f"insert into {check_identifier(table)} ({columns}) select {values} from {view}")
+            yield view, values
         finally:
             self._connection.unregister(view)
+
+    def bulk_insert(self, table: str, frame: pd.DataFrame) -> int:
+        if frame.empty:
+            return 0
+        columns = ", ".join(check_identifier(c) for c in frame.columns)
+        with self._registered(frame) as (view, values):
+            self._connection.execute(f"insert into {check_identifier(table)} ({columns}) select {values} from {view}")
         return len(frame)
+
+    def insert_new(self, table: str, frame: pd.DataFrame, key: str, first_by: str) -> int:
+        """Into a temporary table shaped like the target first (a scan of the frame inside the ranking query
+        costs four times the CPU), then one statement that ranks the copies of a key and anti-joins the
+        target's key column: a hash join over that one column, with no index to hold in memory."""
+        if frame.empty:
+            return 0
+        table, key, first_by = check_identifier(table), check_identifier(key), check_identifier(first_by)
+        incoming = _incoming_name(table)
+        columns = ", ".join(check_identifier(c) for c in frame.columns)
+        self.execute(f"create temporary table if not exists {incoming} as select * from {table} where 1 = 0")
+        self.execute(f"delete from {incoming}")
+        self.bulk_insert(incoming, frame)
+        count = self.insert_count(
+            f"insert into {table} ({columns}) select {columns} from (select {columns}, row_number() over"
+            f" (partition by {key} order by {first_by}) as copy_rank from {incoming}) ranked where copy_rank = 1"
+            f" and not exists (select 1 from {table} r where r.{key} = ranked.{key})"
+        )
+        self.execute(f"delete from {incoming}")
+        return count
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -238,6 +280,24 @@ class PostgresWarehouse(Warehouse):
     def batch(self, undo: Callable[[], None]) -> Iterator[None]:
         with self.transaction():
             yield
+
+    def insert_new(self, table: str, frame: pd.DataFrame, key: str, first_by: str) -> int:
+        """COPY into a temporary table shaped like the target, then one insert that ranks the copies of a key
+        and leaves the rest to the target's unique index on it (`on conflict do nothing`)."""
+        if frame.empty:
+            return 0
+        table, key, first_by = check_identifier(table), check_identifier(key), check_identifier(first_by)
+        incoming = _incoming_name(table)
+        columns = ", ".join(check_identifier(c) for c in frame.columns)
+        with self.transaction():
+            self.execute(f"create temporary table if not exists {incoming} (like {table})")
+            self.execute(f"truncate {incoming}")
+            self.bulk_insert(incoming, frame)
+            return self.insert_count(
+                f"insert into {table} ({columns}) select {columns} from (select {columns}, row_number() over"
+                f" (partition by {key} order by {first_by}) as copy_rank from {incoming}) ranked where"
+                f" copy_rank = 1 on conflict ({key}) do nothing"
+            )
 
     def query_df(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         with self.transaction():
@@ -471,6 +531,15 @@ class _OpenFile:
     connection: duckdb.DuckDBPyConnection
 
 
+def reader_config(environ: Mapping[str, str]) -> dict[str, str | int]:
+    """The DuckDB settings of a read-only connection: its memory cap and threads, from the environment (pure)."""
+    threads = environ.get(READER_THREADS_ENV, "").strip()
+    if threads and not (threads.isdigit() and int(threads) > 0):
+        raise WarehouseError(f"{READER_THREADS_ENV} must be a whole number of threads above 0, not {threads!r}")
+    return {"memory_limit": environ.get(READER_MEMORY_LIMIT_ENV, "").strip() or DEFAULT_READER_MEMORY_LIMIT,
+            "threads": int(threads) if threads else os.cpu_count() or 2}
+
+
 class Reader:
     """Read-only queries for the dashboard and `cxpulse status`; safe to share across threads."""
 
@@ -495,6 +564,10 @@ class Reader:
                     self._open.connection.close()
                     self._open = None
                 connection = duckdb.connect(str(path), read_only=True)
+                # SET after connecting, not config= at connect: DuckDB refuses a second connection to the same
+                # file in one process with a different config (the settings are the file's instance's anyway)
+                for setting, value in reader_config(os.environ).items():
+                    connection.execute(f"set {setting} = ?", [value])
                 self._open = _OpenFile(identity, connection)
             return self._open.connection
 

@@ -16,6 +16,7 @@ from dashboard.download_buttons import chart_download_buttons, naming_for
 from dashboard.filters import Filters
 from dashboard.formatting import format_count, format_value
 from dashboard.measure_evidence import NO_INTERVAL_TIMES, NOT_MEASURED, Evidence, figure_state
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 
 BACKLOG_TILES = ("backlog", "backlog_age", "backlog_under_1_day", "backlog_1_to_3_days", "backlog_3_to_7_days",
@@ -95,7 +96,7 @@ def render_backlog(ctx: PageContext) -> None:
         st.info(f"No contact was open at the end of any week between {_day(filters.start)} and "
                 f"{_day(reading_day)}.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     st.caption("Each bar: the contacts open at the end of the week's last day within the dates, by how long "
                "they had been open. Calls, abandoned and bot-only contacts are not backlog. "
                f"[Backlog]({definition_link('backlog')}) · [age buckets]({definition_link('backlog_over_7_days')})")
@@ -203,7 +204,7 @@ def _report_trends(ctx: PageContext, filters: Filters, page: str) -> None:
             except ValueError:
                 st.info(f"{metric.label}: no weekly figures in the dates.")
                 continue
-            st.altair_chart(chart, width="stretch", theme=None)
+            show_chart(chart, width="stretch", theme=None)
 
 
 def _report_intervals_chart(ctx: PageContext, filters: Filters, *, undated: bool, page: str) -> None:
@@ -215,7 +216,7 @@ def _report_intervals_chart(ctx: PageContext, filters: Filters, *, undated: bool
                                                 else "Interval, in time order")
     except ValueError:
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     shown = ("" if len(intervals) < queries_service_ops.MAX_REPORT_INTERVALS else
              f" Only {queries_service_ops.MAX_REPORT_INTERVALS:,} intervals are drawn.")
     st.caption(f"Offered, answered and abandoned contacts per interval as the report states them.{shown}")
@@ -259,7 +260,7 @@ def render_capacity_history(ctx: PageContext) -> None:
                     "and time-of-day profile from.")
         else:
             st.markdown("**Offered contacts by weekday and time of day** (mean per interval)")
-            st.altair_chart(charts_service_ops.profile_heatmap(profile), width="stretch", theme=None)
+            show_chart(charts_service_ops.profile_heatmap(profile), width="stretch", theme=None)
     if int(summary["count_intervals"].sum()) > dated:
         figures = queries_service_ops.undated_report_figures(url, version, filters)
         undated = float(summary["count_intervals"].sum() - dated)

@@ -40,6 +40,8 @@ _WORD = re.compile(r"\w+")
 _DIGIT_OR_AT = re.compile(r"[\d@]")
 _CACHE_TEXTS = 200_000
 _NAME_PART_MIN_CHARS = 3
+_WALKED = frozenset({str, dict, list})
+"""Types of a decoded payload's values that masking looks into (numbers, booleans and null stay)."""
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,25 @@ def record_hash(key: bytes, original_text: str) -> str:
     return hmac.new(key, b"record\x1f" + original_text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def record_hashes(key: bytes, original_texts: Iterable[str]) -> list[str]:
+    """`record_hash` of many texts at once: the keyed state is prepared once and copied per text."""
+    keyed = hmac.new(key, b"record\x1f", hashlib.sha256)
+    hashes = []
+    for text in original_texts:
+        state = keyed.copy()
+        state.update(text.encode("utf-8"))
+        hashes.append(state.hexdigest())
+    return hashes
+
+
 class KnownNames:
     """Names met so far in a run (customers' and agents'), found in a text by its words, not by scanning
     every name."""
 
     def __init__(self) -> None:
         self._by_word: dict[str, set[str]] = {}
-        self._count = 0
+        self.count = 0
+        """How many names and name parts are known (an attribute: the masker reads it for every text)."""
 
     def add(self, name: str) -> None:
         parts = [name, *(p for p in name.split() if len(p) >= _NAME_PART_MIN_CHARS and p[:1].isupper())]
@@ -107,11 +121,10 @@ class KnownNames:
             names = self._by_word.setdefault(first_word.group(), set()) if first_word else None
             if names is not None and part not in names:
                 names.add(part)
-                self._count += 1
+                self.count += 1
 
     def __len__(self) -> int:
-        """How many names and name parts are known."""
-        return self._count
+        return self.count
 
     def in_text(self, text: str) -> set[str]:
         if not self._by_word:
@@ -135,23 +148,23 @@ class _TextMasker:
         self.cache: dict[str, str] = {}
         self.names_known = 0
 
-    def _cached(self, text: str) -> str | None:
-        if len(self.known) != self.names_known or len(self.cache) >= _CACHE_TEXTS:
-            self.cache.clear()
-            self.names_known = len(self.known)
-        return self.cache.get(text)
-
     def mask(self, text: str, record_names: Iterable[str]) -> str:
-        if _ISO_TIME.fullmatch(text):
-            return text
-        own = {n for n in record_names if n in text}
+        # the cache first (it never holds a timestamp, which is returned as it is before anything is cached)
+        own = {n for n in record_names if n in text} if record_names else set()
         if not own:
-            cached = self._cached(text)
+            if self.known.count != self.names_known:
+                self.cache.clear()
+                self.names_known = self.known.count
+            cached = self.cache.get(text)
             if cached is not None:
                 return cached
+        if _ISO_TIME.fullmatch(text):
+            return text
         names = tuple(sorted(own | self.known.in_text(text)))
         masked = mask_pii(text, names) if names or _DIGIT_OR_AT.search(text) else text
         if not own:
+            if len(self.cache) >= _CACHE_TEXTS:
+                self.cache.clear()
             self.cache[text] = masked
         return masked
 
@@ -200,18 +213,20 @@ class ChunkMasker:
                 masked = masked.replace(clear, replacements[clear])
             return self.texts.mask(masked, names)
         changed = False
+        mask = self.texts.mask
 
-        def walk(node: Any) -> Any:
+        def walk(node: Any) -> Any:  # orjson gives exact types: `type(...) is` is enough, and quicker
             nonlocal changed
-            if isinstance(node, str):
-                stripped = node.strip()
-                new = replacements.get(stripped) if stripped in replacements else self.texts.mask(node, names)
+            kind = type(node)
+            if kind is str:
+                stripped = node.strip() if replacements else node
+                new = replacements[stripped] if stripped in replacements else mask(node, names)
                 changed = changed or new != node
                 return new
-            if isinstance(node, dict):
-                return {k: walk(v) for k, v in node.items()}
-            if isinstance(node, list):
-                return [walk(v) for v in node]
+            if kind is dict:
+                return {k: walk(v) if type(v) in _WALKED else v for k, v in node.items()}
+            if kind is list:
+                return [walk(v) if type(v) in _WALKED else v for v in node]
             return node
 
         result = walk(document)
@@ -223,7 +238,6 @@ class ChunkMasker:
         keep = self.privacy.keep_clear_text
         values: list[dict[str, Any]] = []
         payloads: list[str] = []
-        hashes: list[str] = []
         for line, record, payload in zip(chunk.lines, chunk.values, chunk.payloads, strict=True):
             staff = _is_staff(stream, record)
             names = {clear for _, key, pii in declared if pii in ("person_name", "agent_name")
@@ -253,7 +267,7 @@ class ChunkMasker:
                         out.clear_values.append(ClearValue(line, field_name, clear))
             values.append(masked)
             payloads.append(self._mask_payload(payload, replacements, names))
-            hashes.append(record_hash(self.privacy.key, payload))
         unreadable = [(line, reason, self._mask_payload(text, {}, set())) for line, reason, text in chunk.unreadable]
-        out.chunk = replace(chunk, values=values, payloads=payloads, unreadable=unreadable, record_hashes=hashes)
+        out.chunk = replace(chunk, values=values, payloads=payloads, unreadable=unreadable,
+                            record_hashes=record_hashes(self.privacy.key, chunk.payloads))
         return out

@@ -198,4 +198,27 @@ create table if not exists restricted.identity_clear (
     pseudonym text not null,
     kind text not null,
     clear_value text not null
+);
+
+-- What the last successful run depended on (etl/run_fingerprint.py): a digest per part of its inputs, and its
+-- input files with their stats and content digests. Written in the transaction that marks the run succeeded,
+-- replacing the previous one; the next run compares before it takes the writer lock, and does nothing when
+-- nothing changed. with_files: whether the run ingested (a `cxpulse build` vouches for no file).
+create table if not exists ops.run_fingerprints (
+    run_id bigint not null,
+    command text not null,
+    with_files boolean not null,
+    models_digest text not null,
+    settings_digest text not null,
+    calibration_digest text not null,
+    labels_digest text not null,
+    code_digest text not null
+);
+create table if not exists ops.run_fingerprint_files (
+    run_id bigint not null,
+    source_name text not null,
+    source_file text not null,
+    size_bytes bigint not null,
+    mtime_ns bigint not null,
+    file_digest text not null
 )

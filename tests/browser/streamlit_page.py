@@ -26,7 +26,7 @@ DATAFRAME = '[data-testid="stDataFrame"]'
 MAIN = '[data-testid="stMain"]'
 PAGE_NOT_FOUND = '[role="dialog"]:has-text("Page not found")'
 
-_SETTLED_JS = """() => {
+SETTLED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stAppSkeleton"], [data-testid="stSkeleton"]')) return false;
@@ -45,9 +45,9 @@ _CONTENT_HEIGHT_JS = """() => Math.max(document.body.scrollHeight,
 def wait_until_settled(page: Page, timeout_ms: float, quiet_ms: int = 700) -> None:
     """Wait until the script run is over, nothing on screen is stale and every chart is drawn, twice in a row
     `quiet_ms` apart (a page that reruns itself, or draws late, does not pass on the first look)."""
-    page.wait_for_function(_SETTLED_JS, timeout=timeout_ms, polling=200)
+    page.wait_for_function(SETTLED_JS, timeout=timeout_ms, polling=200)
     page.wait_for_timeout(quiet_ms)
-    page.wait_for_function(_SETTLED_JS, timeout=timeout_ms, polling=200)
+    page.wait_for_function(SETTLED_JS, timeout=timeout_ms, polling=200)
 
 
 def open_page(page: Page, url: str, timeout_ms: float) -> None:

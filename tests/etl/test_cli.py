@@ -36,7 +36,11 @@ def test_run_then_status(tmp_path: Path) -> None:
     assert "8 file(s) loaded" in first.output
     second = runner.invoke(app, ["run", "--config", str(config)])
     assert second.exit_code == 0
-    assert "0 file(s) loaded, 8 already loaded and skipped; 0 rows added" in second.output
+    assert "nothing changed since run 1 at " in second.output
+    assert ": no work done (--force runs anyway)" in second.output
+    again = runner.invoke(app, ["ingest", "--config", str(config)])
+    assert again.exit_code == 0
+    assert "0 file(s) loaded, 8 already loaded and skipped; 0 rows added" in again.output
     status = runner.invoke(app, ["status", "--config", str(config)])
     assert status.exit_code == 0
     assert "fct_interactions" in status.output

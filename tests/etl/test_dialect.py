@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.dialect import after_build_statements, duckdb_params, local_date
+from etl.dialect import after_build_statements, after_enrichment_statements, duckdb_params, local_date
 
 
 def test_named_parameters_become_duckdb_style_outside_literals_and_casts() -> None:
@@ -25,3 +25,10 @@ def test_only_postgresql_gets_indexes_after_a_build() -> None:
     statements = after_build_statements("postgresql", "core.fct_x__next", ["created_at"], "ab12")
     assert statements[0] == "create index fct_x__next_created_at_ab12 on core.fct_x__next using brin (created_at)"
     assert statements[-1] == "analyze core.fct_x__next"
+
+
+def test_only_postgresql_analyzes_what_an_enrichment_step_wrote() -> None:
+    tables = ["core.enr_staffing_requirement", "core.enr_volume_forecast"]
+    assert after_enrichment_statements("duckdb", tables) == []
+    assert after_enrichment_statements("postgresql", tables) == [
+        "analyze core.enr_staffing_requirement", "analyze core.enr_volume_forecast"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.parsing import FileError, RecordChunk, parse_chunk, read_records
+from etl.parsing import FileError, RecordChunk, _as_text, parse_chunk, read_records
 from etl.sources.canonical import STREAMS
 
 BY_NAME = {stream.name: stream for stream in STREAMS}
@@ -165,3 +165,10 @@ def test_survey_scores_are_checked_against_their_own_scale() -> None:
     parsed = parse_chunk(BY_NAME["surveys"], _chunk(surveys))
     assert parsed.rows["survey_response_id"].tolist() == ["S1", "S3"]
     assert parsed.rejects["reason"].tolist() == ["score 7 is outside the csat scale 1-5"]
+
+
+def test_a_column_of_strings_is_stripped_as_a_whole_and_a_mixed_one_value_by_value() -> None:
+    strings = pd.Series([" a ", None, "", " \x00b ", "  "], dtype=object)
+    assert _as_text(strings).tolist() == ["a", None, None, "\ufffdb", None]
+    mixed = pd.Series([" a ", 7, True, {"k": 1}], dtype=object)
+    assert _as_text(mixed).tolist() == ["a", "7", "true", '{"k":1}']

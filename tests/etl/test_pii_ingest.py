@@ -12,7 +12,7 @@ import pytest
 
 from etl.config import ConfigError, settings_from_mapping
 from etl.parsing import RecordChunk, parse_chunk
-from etl.pii.ingest import ChunkMasker, IngestPrivacy, pseudonym
+from etl.pii.ingest import ChunkMasker, IngestPrivacy, pseudonym, record_hashes
 from etl.pii.key import KEY_ENV, pseudonym_key
 from etl.sources.zendesk import BY_NAME
 
@@ -96,3 +96,10 @@ def test_privacy_settings(tmp_path: Path) -> None:
     assert settings_from_mapping({}, tmp_path).privacy.keep_clear_text is False
     with pytest.raises(ConfigError, match="detectors_read"):
         settings_from_mapping({"privacy": {"detectors_read": "clear"}}, tmp_path)
+
+
+def test_record_hashes_in_bulk_are_the_keyed_hashes_of_the_original_texts() -> None:
+    key = b"k" * 32
+    texts = ['{"id":1}', '{"id":2, "note":"café"}']
+    expected = [hmac.new(key, b"record\x1f" + t.encode("utf-8"), hashlib.sha256).hexdigest() for t in texts]
+    assert record_hashes(key, texts) == expected

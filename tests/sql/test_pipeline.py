@@ -220,15 +220,15 @@ def test_a_failure_mid_load_leaves_no_partial_batch(warehouse_url: str, monkeypa
     import etl.load
 
     settings = make_settings(warehouse_url, SMALL)
-    real_move = etl.load._move_new_rows
+    real_land = etl.load._land_new_rows
 
-    def fail_on_messages(warehouse, stream):  # type: ignore[no-untyped-def]
+    def fail_on_messages(warehouse, stream, *args):  # type: ignore[no-untyped-def]
         if stream.name == "messages":
-            real_move(warehouse, stream)  # the rows are in the raw table when the failure strikes
+            real_land(warehouse, stream, *args)  # the rows are in the raw table when the failure strikes
             raise RuntimeError("injected failure while loading messages")
-        return real_move(warehouse, stream)
+        return real_land(warehouse, stream, *args)
 
-    monkeypatch.setattr(etl.load, "_move_new_rows", fail_on_messages)
+    monkeypatch.setattr(etl.load, "_land_new_rows", fail_on_messages)
     with pytest.raises(RuntimeError, match="injected failure"):
         run_pipeline(settings, "run")
     monkeypatch.undo()

@@ -30,6 +30,7 @@ from dashboard.exports import scorecard_sheet
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
 from dashboard.formatting import direction_words, escape_markdown, format_delta, format_value, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, scorecard_rows
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -358,7 +359,7 @@ def _intent_chart(frame: pd.DataFrame, *, rate_label: str, cases_label: str, thr
             selection_name=selection)
     except ValueError:
         return False
-    st.altair_chart(chart, width="stretch", theme=None, key=chart_key, on_select=lambda: _pick_from_chart(
+    show_chart(chart, width="stretch", theme=None, key=chart_key, on_select=lambda: _pick_from_chart(
         chart_key, selection), selection_mode=selection)
     st.caption(caption)
     with _downloads_expander():
@@ -518,7 +519,7 @@ def _outcomes(ctx: PageContext, catalog: Mapping[str, Metric], intents: list[str
     except ValueError:
         st.info("No bot sessions for this intent and these filters.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     st.caption(
         "Every bot session has one outcome, the first that applies: abandoned (the customer left, in the bot or in "
         "the queue after the handoff), handed off on the customer's request, handed off by the bot (no request: "
@@ -540,7 +541,7 @@ def _sentiment(ctx: PageContext, catalog: Mapping[str, Metric], naming: ExportNa
     except ValueError:
         st.info("No handed-off conversation has scored customer messages for these filters.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     st.caption("Per intent, the mean tone (VADER compound, -1 very negative to +1 very positive) of what customers "
                "wrote to the bot before the handoff (orange) and to the person after it (blue); intents whose tone "
                "rose most are on top. Each side counts the handed-off sessions with customer messages on that side. "
@@ -559,7 +560,7 @@ def _cost(ctx: PageContext, catalog: Mapping[str, Metric], naming: ExportNaming)
     except ValueError:
         st.info("No resolved episode for these filters.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     sentence = cost_sentence(frame, currency)
     if sentence:
         st.markdown(sentence)

@@ -20,6 +20,7 @@ from dashboard.context import PageContext, context, page_header
 from dashboard.download_buttons import chart_download_buttons, naming_for, table_download_buttons
 from dashboard.formatting import escape_markdown, format_delta, format_rate, format_value
 from dashboard.widgets import access_notices, service_operations
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from etl.catalog import Metric, target_for
 
@@ -250,7 +251,7 @@ def _forecast(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series) -> p
     except ValueError:
         st.info(f"No {word.lower()} forecast to draw.")
         return volumes
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     shown = ""
     if len(history) >= queries_capacity.MAX_HISTORY_DAYS:
         shown = f" Only the latest {queries_capacity.MAX_HISTORY_DAYS:,} days of history in the dates are drawn."
@@ -399,7 +400,7 @@ def _staffing(ctx: PageContext, catalog: dict[str, Metric], row: pd.Series, volu
     except ValueError:
         st.info(f"No {word.lower()} contacts are forecast on {day:%a %d %b %Y}: nobody is needed that day.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     history_words = (
         f"Dashed lines: what the history implies on {weekday}s between {ctx.filters.start:%d %b %Y} and "
         f"{ctx.filters.end:%d %b %Y} ({past_days} days): the workload handled in Erlangs (handle time ÷ interval "
@@ -460,7 +461,7 @@ def _heatmap(ctx: PageContext, channel: str, busy: bool) -> None:
         st.info(f"No {word.lower()} interval of the forecast needs an agent.")
         return
     chart = capacity_charts.requirement_heatmap(frame, channel_label=word)
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     weeks = int(pd.to_numeric(frame["days"]).max()) if frame["days"].notna().any() else 0
     st.caption(f"Each cell: the agents required in that interval, averaged over the {weeks} such weekdays of the "
                f"forecast{' (busy-day margin)' if busy else ''}, rounded to whole agents (blank: under half an "

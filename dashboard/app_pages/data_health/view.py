@@ -11,6 +11,7 @@ from dashboard import charts, ops_queries, queries
 from dashboard.context import context, page_header
 from dashboard.formatting import escape_markdown
 from dashboard.widgets import access_notices, freshness
+from dashboard.widgets.chart import show_chart
 from etl.access import Scope
 from etl.reconcile import disagreements_view, summary_view
 
@@ -46,7 +47,7 @@ def _loads(url: str, version: str) -> None:
     if loads.empty:
         st.info("No file has been loaded yet.")
         return
-    st.altair_chart(charts.load_volume_chart(loads), width="stretch", theme=None)
+    show_chart(charts.load_volume_chart(loads), width="stretch", theme=None)
     totals = loads[["records_read", "rows_loaded", "rows_duplicate", "rows_rejected"]].sum()
     st.caption(f"{int(totals['records_read']):,} records read: {int(totals['rows_loaded']):,} loaded, "
                f"{int(totals['rows_duplicate']):,} already present, {int(totals['rows_rejected']):,} quarantined. "

@@ -19,6 +19,7 @@ from dashboard import queries_feedback as qf
 from dashboard.app_pages.detector_quality import calibrations, charts
 from dashboard.context import context, page_header
 from dashboard.formatting import escape_markdown
+from dashboard.widgets.chart import show_chart
 from etl.detector_quality import ALL, NO_LABELS, intent_confusion, quality_table
 from etl.feedback import DETECTORS
 
@@ -150,7 +151,7 @@ def _confusion(labels: pd.DataFrame) -> None:
     if confusion.empty:
         st.info("Not measured — no intent labels yet. Label conversations in the Escalations drill-down.")
         return
-    st.altair_chart(charts.confusion_heatmap(confusion), theme=None, width="content")
+    show_chart(charts.confusion_heatmap(confusion), theme=None, width="content")
     st.dataframe(confusion_table(confusion), hide_index=True, key=CONFUSION_KEY)
     st.caption("Rows: the intent the detector gave; columns: the intent people labelled. The diagonal is agreement.")
 

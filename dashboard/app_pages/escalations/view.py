@@ -28,6 +28,7 @@ from dashboard.download_buttons import (
 from dashboard.formatting import escape_markdown, format_value
 from dashboard.scorecard import scorecard_rows
 from dashboard.widgets import access_notices, label_form
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -216,7 +217,7 @@ def _chart(ctx: PageContext, breakdown: str) -> tuple[pd.DataFrame, tuple[str, .
     lumped = charts.lump_members(weekly, top)
     label = BREAKDOWN_LABELS[breakdown]
     chart = charts.escalations_chart(lumped, breakdown_label=label)
-    event = st.altair_chart(chart, width="stretch", theme=None, on_select="rerun",
+    event = show_chart(chart, width="stretch", theme=None, on_select="rerun",
                             key=f"escalations_chart_{breakdown}_{st.session_state.get(ROUND_KEY, 0)}")
     clicked = charts.selected_point(event.get("selection", {}) if hasattr(event, "get") else None)
     drill = chosen(clicked, st.session_state.get(LAST_CLICK_KEY), drill_from_params(_url_params(), breakdown))

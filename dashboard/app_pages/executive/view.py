@@ -36,6 +36,7 @@ from dashboard.scorecard import (
     attainment_by_member,
     scorecard_rows,
 )
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -201,7 +202,7 @@ def _quadrant(ctx: PageContext, metrics: list[Metric]) -> tuple[pd.DataFrame, ob
         st.info(f"No {BREAKDOWN_LABELS[breakdown].lower()} has both SLA and XLA figures with enough cases for these "
                 "filters.")
         return attainment, None
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     if breakdown == "intent":
         intent_source_note(ctx, "contacts")
     melons = attainment[attainment["is_watermelon"]]

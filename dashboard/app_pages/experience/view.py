@@ -26,6 +26,7 @@ from dashboard.download_buttons import (
 from dashboard.exports import scorecard_sheet
 from dashboard.formatting import escape_markdown, format_delta, format_value, is_flat, target_text
 from dashboard.scorecard import NOISE_REAL, NOISE_WITHIN, ScorecardRow, scorecard_rows
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -217,7 +218,7 @@ def _feel(ctx: PageContext, catalog: dict[str, Metric]) -> bool:
     with left:
         st.subheader("Tone when the customer left")
         chart = charts_experience.end_tone_chart(counts)
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         st.caption("Contacts with at least one customer message, by the tone of the customer's last message "
                    "(VADER with our customer-service lexicon: negative below −0.05, positive above +0.05). "
                    f"[How is this computed?]({definition_link(SENTIMENT_END)})")
@@ -227,7 +228,7 @@ def _feel(ctx: PageContext, catalog: dict[str, Metric]) -> bool:
         st.subheader("Weekly mix of end tones")
         weekly = queries_experience.end_tone_by_week(ctx.warehouse_url, ctx.version, ctx.filters)
         chart = charts_experience.weekly_tone_chart(weekly)
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         st.caption("Each bar is one week (Monday to Sunday), split by the share of its contacts ending negative, "
                    "neutral and positive; the first and last week may be partial.")
         with _downloads(naming):
@@ -252,7 +253,7 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         weekly = queries.weekly_figures(ctx.warehouse_url, ctx.version, [RECOVERY], ctx.filters)
         chart = charts.trend_chart(weekly, label=metric.label, unit=metric.unit, target=target,
                                    direction=metric.direction, currency=ctx.settings.currency)
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         with _downloads(naming):
             chart_download_buttons(chart, subject="recovery by week", naming=naming)
         _team_drill_down(ctx, metric, teams)
@@ -260,7 +261,7 @@ def _recovery(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         chart = charts_experience.rate_by_member_chart(
             teams, member_label="Team", value_label=metric.label, target=target, direction=metric.direction,
             cases_label="Contacts that started negative")
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         unassigned = (" \"unassigned\": contacts no team's queue took (most stayed with the bot)."
                       if "unassigned" in set(teams["member"]) else "")
         st.caption(f"Per team, of its contacts that started negative. \"Thin\": fewer than {min_cases} such "
@@ -388,7 +389,7 @@ def _effort(ctx: PageContext, catalog: dict[str, Metric]) -> None:
         st.info(empty_text(ctx, "inferred_effort_score", "No CES answer and no inferred effort for these filters."))
         return
     chart = charts_experience.effort_by_intent_chart(frame, target=target_for(ces, ctx.settings.targets))
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     intent_source_note(ctx, "experience")
     st.caption(f"Means over the period, hardest intents at the top (by survey CES). A hollow dot: fewer "
                f"than {ctx.settings.metrics.min_cases} survey answers. The dashed line is the "
@@ -420,7 +421,7 @@ def _confidence(ctx: PageContext, catalog: dict[str, Metric]) -> None:
     except ValueError:
         st.info("No episode whose outcome is known in these filters.")
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     censored = current[current["metric"] == "censored_episodes"]["value"] if not current.empty else pd.Series()
     censored_text = (f" {format_value(float(censored.iloc[0]), 'count')} episodes whose window is still open are "
                      "left out until their outcome is known." if not censored.empty and pd.notna(censored.iloc[0])

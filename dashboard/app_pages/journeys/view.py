@@ -22,6 +22,7 @@ from dashboard.download_buttons import chart_download_buttons, naming_for, strea
 from dashboard.filters import COMPARE_LAST_YEAR, Filters
 from dashboard.formatting import escape_markdown, format_count, format_delta, is_flat
 from dashboard.scorecard import NOISE_REAL, ScorecardRow, interval_text, scorecard_rows
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.empty_states import empty_text
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -143,7 +144,7 @@ def _trends(ctx: PageContext, catalog: dict[str, Metric], weekly: pd.DataFrame) 
             except ValueError:
                 st.info(f"{metric.label}: no weekly figures for these filters.")
                 continue
-            st.altair_chart(chart, width="stretch", theme=None)
+            show_chart(chart, width="stretch", theme=None)
             with st.expander("Download"):
                 chart_download_buttons(chart, subject=f"{metric.label} by week", naming=naming)
     last_text = f" ({ctx.last_day:%d %b %Y})" if ctx.last_day else ""
@@ -187,7 +188,7 @@ def _ranked(ctx: PageContext, catalog: dict[str, Metric], overall: float | None)
     focus = st.session_state.get(FOCUS_KEY, ALL)
     chart = charts_journeys.ranked_rate_chart(ranked, member_title=label, metric_label=metric.label, overall=overall,
                                               selected=None if focus == ALL else focus)
-    st.altair_chart(chart, width="stretch", theme=None, on_select="rerun", selection_mode=charts_journeys.SELECTION,
+    show_chart(chart, width="stretch", theme=None, on_select="rerun", selection_mode=charts_journeys.SELECTION,
                     key=chart_key)
     shown = "" if len(ranked_all) <= TOP_MEMBERS else f" The {TOP_MEMBERS} highest of {len(ranked_all)} are shown."
     st.caption(
@@ -226,7 +227,7 @@ def _paths(ctx: PageContext, filters: Filters, scope: str) -> pd.DataFrame:
         st.info(empty_text(ctx, "episodes", "No episode starts within these filters."))
         return first
     chart = charts_journeys.paths_chart(frame, top=TOP_PATHS)
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     path_count = int(first["path_count"].iloc[0])
     st.caption(
         f"An episode is one customer's contacts about one intent within {ctx.settings.metrics.repeat_window_days} "
@@ -272,7 +273,7 @@ def _ladder(ctx: PageContext, catalog: dict[str, Metric], everyone: pd.DataFrame
     except ValueError:
         st.info(empty_text(ctx, "episode_resolution_rate", "No episode whose outcome is known within these filters."))
         return
-    st.altair_chart(chart, width="stretch", theme=None)
+    show_chart(chart, width="stretch", theme=None)
     links = " · ".join(f"[{m.label}]({definition_link(m.name)})" for m in rungs.values())
     st.caption(
         "Each episode whose outcome is known takes the first rung that holds: the customer confirmed it (CSAT 4-5 "

@@ -30,6 +30,7 @@ from dashboard.formatting import (
 from dashboard.measure_evidence import NOT_MEASURED, Evidence, FigureState, figure_state
 from dashboard.scorecard import reason_of
 from dashboard.widgets import access_notices, service_operations
+from dashboard.widgets.chart import show_chart
 from etl.catalog import Metric, target_for
 
 METRICS = (
@@ -141,7 +142,7 @@ def _metric_block(
             series, label=metric.label, unit=metric.unit, target=target, direction=metric.direction,
             currency=currency,
         )
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         with st.expander("Download"):
             chart_download_buttons(chart, subject=metric.label, naming=naming_for("Service trends", ctx))
     _explain(metric, target, currency)

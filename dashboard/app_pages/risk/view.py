@@ -27,6 +27,7 @@ from dashboard.filters import Filters
 from dashboard.formatting import MISSING, escape_markdown, format_delta, format_value, is_flat
 from dashboard.scorecard import ScorecardRow, scorecard_rows
 from dashboard.widgets import access_notices
+from dashboard.widgets.chart import show_chart
 from dashboard.widgets.definition_link import URL_PATH as DEFINITIONS_PATH
 from dashboard.widgets.definition_link import definition_link
 from dashboard.widgets.intent_source_note import intent_source_note
@@ -487,7 +488,7 @@ def _account_drilldown(ctx: PageContext, fit: dict[str, Any] | None, account: pd
                            "its risk over time grows with each run on changed data.")
             else:
                 st.markdown("**Its risk at each fit of the model**")
-                st.altair_chart(chart, width="stretch", theme=None)
+                show_chart(chart, width="stretch", theme=None)
                 with st.expander("Download"):
                     chart_download_buttons(chart, subject=f"Churn risk history {name}", naming=naming)
 
@@ -606,7 +607,7 @@ def _breakdowns(ctx: PageContext, naming: ExportNaming) -> None:
                 st.info(f"No revenue at risk by {breakdown} for these filters (not measured for accounts whose "
                         "export gives no ARR).")
                 continue
-            st.altair_chart(chart, width="stretch", theme=None)
+            show_chart(chart, width="stretch", theme=None)
             if breakdown == "intent":
                 intent_source_note(ctx, "risk")
             with st.expander("Download"):
@@ -782,7 +783,7 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         except ValueError:
             st.info("No calibration table: no account with a known outcome was tested.")
         else:
-            st.altair_chart(chart, width="stretch", theme=None)
+            show_chart(chart, width="stretch", theme=None)
             st.caption("Each point is a tenth of the test accounts, ranked by predicted risk. On the dashed line, "
                        "the model's probabilities match what happened.")
             with st.expander("Download"):
@@ -798,7 +799,7 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         except ValueError:
             st.info("The fit stored no odds ratios.")
             return
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         # the five strongest effects either way (furthest from 1 on the log scale), strongest first
         strongest = effects.iloc[effects["odds_ratio"].map(lambda r: -abs(math.log(r))).argsort(kind="stable")]
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in strongest["sentence"].head(5)))
@@ -817,7 +818,7 @@ def _model_card(ctx: PageContext, fit: dict[str, Any] | None, naming: ExportNami
         except ValueError:
             st.info("The rule stored no warning signs.")
             return
-        st.altair_chart(chart, width="stretch", theme=None)
+        show_chart(chart, width="stretch", theme=None)
         st.caption("The thresholds and probabilities are round figures of our own near a 10% yearly churn rate, not "
                    "fitted; once enough accounts have churned, a logistic regression replaces the rule and this "
                    "section shows its odds ratios. "

@@ -23,7 +23,10 @@ profile as (
 
 ),
 
-forecast as (
+-- not materialized (here and below): a CTE read twice is materialized by PostgreSQL, and a materialized CTE has no
+-- statistics, so its joins are estimated at a few rows and planned as a merge join on the channel alone that
+-- compares every interval of a channel with every other (minutes instead of a second at the 50k demo)
+forecast as not materialized (
 
     select * from {{ ref('fct_volume_forecast') }}
     where is_forecast
@@ -36,26 +39,18 @@ queue_intervals as (
 
 ),
 
-requirement_runs as (
+-- the latest run's requirement: a filter on the table (which the enrichment step analyzes), not a join with the
+-- latest run, whose estimate of one row in a few hundred made the same merge join on the channel alone
+requirement as not materialized (
 
     select *
     from {{ enriched('staffing_requirement') }}
     where model_version = '{{ var('volume_forecast_version') }}'
-
-),
-
-latest_run as (
-
-    select max(run_id) as run_id from requirement_runs
-
-),
-
-requirement as (
-
-    select requirement_runs.*
-    from requirement_runs
-    inner join latest_run
-        on latest_run.run_id = requirement_runs.run_id
+        and run_id = (
+            select max(run_id)
+            from {{ enriched('staffing_requirement') }}
+            where model_version = '{{ var('volume_forecast_version') }}'
+        )
 
 ),
 
