@@ -3,7 +3,7 @@ history, what their people went through (or, with too few churned accounts to le
 those contacts; without contacts either, nothing: "not measured"), stored as tables the warehouse and
 `cxpulse status` explain.
 
-Inputs: `staging.int_account_churn_features` (one row per account: contacts, repeats, unresolved issues,
+Inputs: `core.int_account_churn_features` (one row per account: contacts, repeats, unresolved issues,
 negative messages, waits, abandons, transfers, escalations, restatements, survey answers in the window before
 the account's observation date, plus segment, industry, ARR, tenure, and whether the accounts have contact
 history at all) and the CRM's further attributes (`staging.stg_accounts__account_attributes`, read by the rules

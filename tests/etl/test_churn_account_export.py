@@ -404,7 +404,7 @@ def test_contact_history_adds_contact_features(warehouse_url: str, tmp_path: Pat
     assert result.status == SUCCEEDED, result.problems
 
     features = _frame(warehouse_url, "select account_id, count_contacts, has_contact_history, observation_basis"
-                                     " from staging.int_account_churn_features").set_index("account_id")
+                                     " from core.int_account_churn_features").set_index("account_id")
     # the window count per account is the generator's, worked out from the contact times above
     assert features.loc[ids, "count_contacts"].astype(int).tolist() == window.tolist()
     assert features["has_contact_history"].astype(bool).all()

@@ -60,7 +60,7 @@ def larger_demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_small_demo_falls_back_to_the_rule_and_says_why(demo_warehouse_url: str, tmp_path: Path) -> None:
-    known_churned = int(_query(demo_warehouse_url, "select count(*) as n from staging.int_account_churn_features"
+    known_churned = int(_query(demo_warehouse_url, "select count(*) as n from core.int_account_churn_features"
                                                    " where is_churned and has_known_outcome")["n"].iloc[0])
     assert known_churned < 20
     model = _query(demo_warehouse_url, "select * from core.enr_churn_models").iloc[0]

@@ -83,7 +83,7 @@ def test_a_churn_flag_without_a_date_and_the_export_date(warehouse_url: str, tmp
     try:
         accounts = reader.query_df("select account_id, is_churned, churned_on from core.dim_accounts")
         features = reader.query_df("select account_id, observation_at, observation_basis, has_known_outcome,"
-                                   " has_contact_history from staging.int_account_churn_features")
+                                   " has_contact_history from core.int_account_churn_features")
     finally:
         reader.close()
     churned = {r.account_id: (bool(r.is_churned), None if r.churned_on is None or pd.isna(r.churned_on)

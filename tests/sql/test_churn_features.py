@@ -57,7 +57,7 @@ def _frame(url: str, sql: str):  # type: ignore[no-untyped-def]
 
 
 def test_features_count_only_contacts_in_the_window_before_churn(built_url: str) -> None:
-    features = _frame(built_url, "select * from staging.int_account_churn_features order by account_id")
+    features = _frame(built_url, "select * from core.int_account_churn_features order by account_id")
     rows = {r["account_id"]: r for r in features.to_dict("records")}
     a1, a2, a3 = rows["A1"], rows["A2"], rows["A3"]
     assert (a1["count_contacts"], a1["count_repeat_contacts"], a1["count_unresolved_episodes"]) == (2, 1, 1)

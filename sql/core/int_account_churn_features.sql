@@ -7,7 +7,7 @@
 -- Observation date: the day a churned account churned (only contacts BEFORE it count). For an active account,
 -- with contact history, the end of that history (midnight after the last day with a contact of any account);
 -- without it, midnight after the day the account export describes: the `accounts` source's as_of option or
--- its file's modification day (stg_accounts__account_export_dates), else the day of the account's latest
+-- its file's modification day (int_account_export_dates), else the day of the account's latest
 -- updated_at. observation_basis says which. The window is the `churn_feature_window_days` (default 90) days
 -- before the observation date. Only contacts, messages and surveys inside the window count. Further CRM
 -- attributes (stg_accounts__account_attributes) are long rows (one per account and column), pivoted by the
@@ -39,7 +39,7 @@ account_dates as (
         max(unioned.updated_at) as updated_at,
         max(export_dates.exported_on) as exported_on
     from {{ ref('int_accounts_unioned') }} as unioned
-    left join {{ ref('stg_accounts__account_export_dates') }} as export_dates
+    left join {{ ref('int_account_export_dates') }} as export_dates
         on export_dates.account_id = unioned.account_id
     group by unioned.account_id
 
