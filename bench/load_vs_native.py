@@ -33,24 +33,13 @@ from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
+from pipeline import timed  # the sibling bench script, as bench/second_run.py imports it
 from sqlalchemy.pool import NullPool
 
 from etl.cli import write_demo_config
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_SUFFIXES = (".json", ".jsonl", ".csv")
-
-
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> dict[str, float]:
-    """Wall time, CPU time (user + system) and peak resident memory of one process, measured by GNU time. On
-    a shared machine the CPU time moves less than the wall time."""
-    completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command], cwd=cwd, check=False,
-                               capture_output=True, text=True, env=env)
-    if completed.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
-    seconds, user, system, peak_kib = completed.stderr.strip().splitlines()[-1].split()
-    return {"seconds": float(seconds), "cpu_seconds": round(float(user) + float(system), 2),
-            "peak_rss_mib": round(int(peak_kib) / 1024)}
 
 
 def export_files(folder: Path) -> list[Path]:
